@@ -1,0 +1,121 @@
+package content
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+	"path"
+	"sort"
+
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// The labs shipped in the binary, so that learners need nothing but vpclab.
+//
+//go:embed labs
+var embedded embed.FS
+
+// Embedded is the built-in content; its labs are under "labs".
+func Embedded() fs.FS { return embedded }
+
+// PageFile is the file name of a lab page in lang (Hugo-style suffix).
+func PageFile(lang i18n.Lang) string { return "index." + string(lang) + ".md" }
+
+// IsLab reports whether dir holds a lab page in any language.
+func IsLab(fsys fs.FS, dir string) bool {
+	for _, l := range i18n.Langs {
+		if _, err := fs.Stat(fsys, path.Join(dir, PageFile(l))); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Discover returns the lab folders under root: root itself when it is a lab,
+// else its sub-folders that are labs, else those of root/labs.
+func Discover(fsys fs.FS, root string) ([]string, error) {
+	if IsLab(fsys, root) {
+		return []string{root}, nil
+	}
+	find := func(dir string) ([]string, error) {
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, e := range entries {
+			if e.IsDir() && IsLab(fsys, path.Join(dir, e.Name())) {
+				out = append(out, path.Join(dir, e.Name()))
+			}
+		}
+		return out, nil
+	}
+	dirs, err := find(root)
+	if err != nil {
+		return nil, err
+	}
+	if len(dirs) == 0 {
+		if sub, err := find(path.Join(root, "labs")); err == nil {
+			dirs = sub
+		}
+	}
+	sort.Strings(dirs)
+	return dirs, nil
+}
+
+// LoadLab reads and parses one lab folder in every language.
+func LoadLab(fsys fs.FS, dir string) (*Lab, Diags) {
+	lab := &Lab{ID: path.Base(dir), Dir: dir, Pages: map[i18n.Lang]*Page{}}
+	var ds Diags
+	var missing []i18n.Lang
+	for _, l := range i18n.Langs {
+		file := path.Join(dir, PageFile(l))
+		src, err := fs.ReadFile(fsys, file)
+		if errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, l)
+			continue
+		}
+		if err != nil {
+			ds = append(ds, diag(Pos{File: file}, "ContentReadFailed", i18n.M{"Err": err.Error()}))
+			continue
+		}
+		p, pds := ParsePage(file, l, src)
+		lab.Pages[l] = p
+		ds = append(ds, pds...)
+	}
+	for _, l := range missing {
+		other := lab.Pages[l.Other()]
+		if other == nil {
+			continue
+		}
+		ds = append(ds, diag(Pos{File: other.Path, Line: 1, Col: 1}, "ContentLangMissing", i18n.M{
+			"File": PageFile(l), "Lang": string(l)}))
+	}
+	return lab, ds
+}
+
+// Load discovers and parses every lab under root.
+func Load(fsys fs.FS, root string) ([]*Lab, Diags, error) {
+	dirs, err := Discover(fsys, root)
+	if err != nil {
+		return nil, nil, err
+	}
+	var labs []*Lab
+	var ds Diags
+	for _, d := range dirs {
+		lab, lds := LoadLab(fsys, d)
+		labs = append(labs, lab)
+		ds = append(ds, lds...)
+	}
+	return labs, ds, nil
+}
+
+// Find returns the lab with id.
+func Find(labs []*Lab, id string) *Lab {
+	for _, l := range labs {
+		if l.ID == id {
+			return l
+		}
+	}
+	return nil
+}

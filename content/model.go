@@ -1,0 +1,149 @@
+package content
+
+import (
+	"time"
+
+	"github.com/yuin/goldmark/ast"
+
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// Lab is one lab folder: the same lab in each language.
+type Lab struct {
+	ID    string // the folder's name; front matter id must match it
+	Dir   string // the folder, as the user named it (for messages)
+	Pages map[i18n.Lang]*Page
+}
+
+// Page returns the lab in lang, falling back to the other language when a
+// translation is missing (the linter reports that separately).
+func (l *Lab) Page(lang i18n.Lang) *Page {
+	if p := l.Pages[lang]; p != nil {
+		return p
+	}
+	return l.Pages[lang.Other()]
+}
+
+// Checks lists the lab's check blocks in document order, from the English
+// page when there is one (the blocks are the same in both languages).
+func (l *Lab) Checks() []*CheckBlock {
+	p := l.Page(i18n.EN)
+	if p == nil {
+		return nil
+	}
+	var out []*CheckBlock
+	for _, s := range p.Steps {
+		out = append(out, s.Checks...)
+	}
+	return out
+}
+
+// Page is one language's Markdown file of a lab.
+type Page struct {
+	Path   string
+	Lang   i18n.Lang
+	Source []byte
+	Doc    ast.Node // goldmark's AST, for the site renderer
+
+	Meta     FrontMatter
+	MetaPos  Pos      // the front matter block (the opening ---)
+	MetaYAML *Mapping // as written, for cross-language comparison
+
+	Steps []*Step
+	Links []Link
+	// Blocks outside any step (before the first ## heading) that ought to
+	// be inside one; kept so the linter can point at them.
+	Stray []Pos
+}
+
+// StepByID returns the step with id.
+func (p *Page) StepByID(id string) *Step {
+	for _, s := range p.Steps {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// FrontMatter is the lab's metadata.
+type FrontMatter struct {
+	ID            string
+	Title         string
+	Summary       string
+	Level         string // beginner, intermediate, advanced
+	Duration      int    // minutes
+	Cost          Cost
+	Services      []string
+	Prerequisites []string
+	Region        string // suggested region
+}
+
+// Cost is what the lab's resources cost while they run.
+type Cost struct {
+	USDPerHour float64
+	Region     string // the region the figure assumes
+}
+
+// Step is a ## section of a lab, with its stable id.
+type Step struct {
+	ID       string
+	Title    string
+	Pos      Pos
+	Attrs    map[string]string // other heading attributes, e.g. sandbox="…"
+	Heading  *ast.Heading
+	Checks   []*CheckBlock
+	Solution []*CodeBlock
+	Cleanup  []*CodeBlock
+}
+
+// CheckBlock is a ```check block: one assertion about the learner's account.
+type CheckBlock struct {
+	ID      string
+	Kind    string
+	Params  *Mapping // the kind's parameters (every key but the reserved ones)
+	Timeout time.Duration
+	Retry   time.Duration
+	Needs   []string // ids of checks that must pass first
+	Raw     string   // the block's exact text, for cross-language comparison
+	Pos     Pos      // the opening fence
+	Lines   []Pos    // where each line of the body starts
+	Body    *Mapping // everything, reserved keys included
+	Step    *Step
+	Node    *ast.FencedCodeBlock
+}
+
+// ReservedCheckKeys are the check-block keys that every kind shares.
+var ReservedCheckKeys = []Field{
+	{Name: "id", Type: String, Required: true, Doc: "unique in the lab, lowercase words joined by hyphens"},
+	{Name: "kind", Type: String, Required: true, Doc: "a registered check kind"},
+	{Name: "timeout", Type: Duration, Doc: "how long a failing check may be retried while AWS settles (e.g. 5m)"},
+	{Name: "retry", Type: Duration, Doc: "the pause between retries (e.g. 15s)"},
+	{Name: "needs", Type: Strings, Doc: "checks that must pass first; if one fails this one is skipped"},
+}
+
+// Role says what a runnable code block is for.
+type Role string
+
+const (
+	Solution Role = "solution" // completes its step
+	Cleanup  Role = "cleanup"  // tears the lab down
+)
+
+// CodeBlock is a ```bash {solution} or {cleanup} block.
+type CodeBlock struct {
+	Lang  string
+	Role  Role
+	Code  string
+	Pos   Pos // the opening fence
+	Lines []Pos
+	Attrs map[string]string
+	Node  *ast.FencedCodeBlock
+}
+
+// Link is a link or image destination in the page's text.
+type Link struct {
+	Dest  string
+	Image bool
+	Pos   Pos
+}

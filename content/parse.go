@@ -1,0 +1,441 @@
+package content
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/goccy/go-yaml/token"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// Markdown is the goldmark configuration labs are written in: CommonMark
+// plus tables, strikethrough, autolinks and {#id} heading attributes. The
+// site renders with the same parser so that what lint sees is what
+// learners see.
+var Markdown = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(parser.WithAttribute()),
+)
+
+// FrontMatterFields is the schema of a lab's front matter.
+var FrontMatterFields = []Field{
+	{Name: "id", Type: String, Required: true, Doc: "the lab's id: its folder's name"},
+	{Name: "title", Type: String, Required: true, Doc: "shown as the page title (translated)"},
+	{Name: "summary", Type: String, Required: true, Doc: "one or two sentences for the lab list (translated)"},
+	{Name: "level", Type: String, Required: true, Enum: []string{"beginner", "intermediate", "advanced"}},
+	{Name: "duration", Type: Int, Required: true, Doc: "minutes a learner needs"},
+	{Name: "cost", Type: Object, Required: true, Doc: "what the lab's resources cost while they run", Fields: []Field{
+		{Name: "usd_per_hour", Type: Number, Required: true},
+		{Name: "region", Type: String, Required: true, Doc: "the region the figure assumes"},
+	}},
+	{Name: "services", Type: Strings, Required: true, Doc: "AWS services the lab uses"},
+	{Name: "prerequisites", Type: Strings, Doc: "ids of labs to do first"},
+	{Name: "region", Type: String, Required: true, Doc: "the region the lab suggests"},
+}
+
+// TranslatedFrontMatter are the fields that differ between languages; all
+// others must be identical.
+var TranslatedFrontMatter = map[string]bool{"title": true, "summary": true}
+
+var (
+	idPattern     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+)
+
+// ValidID reports whether s is a valid lab, step or check id.
+func ValidID(s string) bool { return idPattern.MatchString(s) }
+
+// ParsePage parses one language's Markdown file of a lab. It never panics;
+// problems come back as diagnostics with exact positions, and the page is
+// returned as far as it could be read so that later rules still run.
+func ParsePage(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
+	li := newLineIndex(path, src)
+	p := &Page{Path: path, Lang: lang}
+	var ds Diags
+
+	body, fm, fmDiags := splitFrontMatter(src, li)
+	ds = append(ds, fmDiags...)
+	p.Source = body
+	if fm != nil {
+		p.MetaPos = fm.Pos
+		p.MetaYAML = fm
+		ds = append(ds, decodeFrontMatter(fm, &p.Meta)...)
+	}
+
+	p.Doc = Markdown.Parser().Parse(text.NewReader(body))
+	ds = append(ds, p.walk(li)...)
+	return p, ds
+}
+
+// splitFrontMatter finds the YAML between the opening and closing ---
+// lines. It returns the source with the front matter blanked out (newlines
+// kept) so that goldmark's byte offsets stay those of the file.
+func splitFrontMatter(src []byte, li *lineIndex) ([]byte, *Mapping, Diags) {
+	top := Pos{File: li.file, Line: 1, Col: 1}
+	rest, _ := bytes.CutPrefix(src, []byte("\ufeff")) // editors on Windows add a BOM
+	start := len(src) - len(rest)
+	firstEnd := bytes.IndexByte(rest, '\n')
+	if firstEnd < 0 || strings.TrimRight(string(rest[:firstEnd]), "\r ") != "---" {
+		return src, nil, Diags{diag(top, "ContentFrontMatterMissing", nil)}
+	}
+	yamlStart := start + firstEnd + 1
+	end, closeLen := -1, 0
+	for off := yamlStart; off < len(src); {
+		nl := bytes.IndexByte(src[off:], '\n')
+		lineEnd := len(src)
+		if nl >= 0 {
+			lineEnd = off + nl
+		}
+		line := strings.TrimRight(string(src[off:lineEnd]), "\r ")
+		if line == "---" || line == "..." {
+			end, closeLen = off, lineEnd-off
+			break
+		}
+		if nl < 0 {
+			break
+		}
+		off = lineEnd + 1
+	}
+	if end < 0 {
+		return src, nil, Diags{diag(top, "ContentFrontMatterUnclosed", nil)}
+	}
+	yamlSrc := src[yamlStart:end]
+	at := func(tk *token.Token) Pos {
+		if tk == nil || tk.Position == nil {
+			return top
+		}
+		// YAML line 1 is the file's line after the opening ---.
+		base := li.pos(yamlStart)
+		return Pos{File: li.file, Line: base.Line + tk.Position.Line - 1, Col: tk.Position.Column}
+	}
+	m, ds := parseMapping(yamlSrc, at, top)
+
+	masked := bytes.Clone(src)
+	for i := 0; i < end+closeLen; i++ {
+		if masked[i] != '\n' {
+			masked[i] = ' '
+		}
+	}
+	return masked, m, ds
+}
+
+func decodeFrontMatter(m *Mapping, fm *FrontMatter) Diags {
+	ds := Validate(m, FrontMatterFields, i18n.Msg{ID: "WhereFrontMatter"})
+	str := func(k string) string { v, _ := m.Get(k); return v.Str() }
+	list := func(k string) []string { v, _ := m.Get(k); s, _ := v.Strings(); return s }
+	fm.ID, fm.Title, fm.Summary, fm.Level, fm.Region = str("id"), str("title"), str("summary"), str("level"), str("region")
+	fm.Services, fm.Prerequisites = list("services"), list("prerequisites")
+	if v, ok := m.Get("duration"); ok {
+		if d, ok := v.Int(); ok {
+			fm.Duration = d
+			if d <= 0 {
+				ds = append(ds, diag(v.Pos, "ContentFieldPositive", i18n.M{"Field": "duration"}))
+			}
+		}
+	}
+	if v, ok := m.Get("cost"); ok {
+		if cm, ok := v.Mapping(); ok {
+			if u, ok := cm.Get("usd_per_hour"); ok {
+				fm.Cost.USDPerHour, _ = u.Float()
+				if fm.Cost.USDPerHour < 0 {
+					ds = append(ds, diag(u.Pos, "ContentFieldPositive", i18n.M{"Field": "cost.usd_per_hour"}))
+				}
+			}
+			if r, ok := cm.Get("region"); ok {
+				fm.Cost.Region = r.Str()
+				if !regionPattern.MatchString(fm.Cost.Region) {
+					ds = append(ds, diag(r.Pos, "ContentRegionInvalid", i18n.M{"Region": fm.Cost.Region}))
+				}
+			}
+		}
+	}
+	if v, ok := m.Get("region"); ok && isScalar(v.node) && !regionPattern.MatchString(fm.Region) {
+		ds = append(ds, diag(v.Pos, "ContentRegionInvalid", i18n.M{"Region": fm.Region}))
+	}
+	if v, ok := m.Get("id"); ok && isScalar(v.node) && !ValidID(fm.ID) {
+		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": fm.ID}))
+	}
+	return ds
+}
+
+// walk collects steps, blocks and links from the goldmark AST.
+func (p *Page) walk(li *lineIndex) Diags {
+	var ds Diags
+	var cur *Step
+	stepSeen := map[string]Pos{}
+	checkSeen := map[string]Pos{}
+
+	err := ast.Walk(p.Doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			if n.Level != 2 {
+				return ast.WalkContinue, nil
+			}
+			cur = p.newStep(n, li)
+			switch {
+			case cur.ID == "":
+				ds = append(ds, diag(cur.Pos, "ContentStepNoID", i18n.M{"Title": cur.Title}))
+			case !ValidID(cur.ID):
+				ds = append(ds, diag(cur.Pos, "ContentIDInvalid", i18n.M{"ID": cur.ID}))
+			case stepSeen[cur.ID].IsValid():
+				ds = append(ds, diag(cur.Pos, "ContentStepDuplicateID", i18n.M{"ID": cur.ID, "First": stepSeen[cur.ID].Line}))
+			default:
+				stepSeen[cur.ID] = cur.Pos
+			}
+		case *ast.FencedCodeBlock:
+			ds = append(ds, p.codeBlock(n, cur, li, checkSeen)...)
+			return ast.WalkSkipChildren, nil
+		case *ast.Link:
+			p.Links = append(p.Links, Link{Dest: string(n.Destination), Pos: li.pos(n.Pos())})
+		case *ast.Image:
+			p.Links = append(p.Links, Link{Dest: string(n.Destination), Image: true, Pos: li.pos(n.Pos())})
+		}
+		return ast.WalkContinue, nil
+	})
+	if err != nil { // our walker returns no errors; keep the contract anyway
+		ds = append(ds, diag(Pos{File: p.Path}, "ContentYAMLSyntax", i18n.M{"Detail": err.Error()}))
+	}
+	return ds
+}
+
+func (p *Page) newStep(h *ast.Heading, li *lineIndex) *Step {
+	s := &Step{Pos: li.pos(h.Pos()), Heading: h, Title: strings.TrimSpace(plainText(h, p.Source))}
+	for _, a := range h.Attributes() {
+		val := attrString(a.Value)
+		if string(a.Name) == "id" {
+			s.ID = val
+			continue
+		}
+		if s.Attrs == nil {
+			s.Attrs = map[string]string{}
+		}
+		s.Attrs[string(a.Name)] = val
+	}
+	p.Steps = append(p.Steps, s)
+	return s
+}
+
+func attrString(v any) string {
+	switch v := v.(type) {
+	case []byte:
+		return string(v)
+	case string:
+		return v
+	}
+	return ""
+}
+
+// plainText is a heading's text without markup.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Value(src))
+			if t.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+// InfoString splits a fence's info string such as `bash {solution}` into
+// its language and its attributes (bare words map to "").
+func InfoString(info string) (lang string, attrs map[string]string, ok bool) {
+	info = strings.TrimSpace(info)
+	i := strings.IndexAny(info, " \t{")
+	if i < 0 {
+		return info, nil, true
+	}
+	lang, rest := info[:i], strings.TrimSpace(info[i:])
+	if rest == "" {
+		return lang, nil, true
+	}
+	if !strings.HasPrefix(rest, "{") || !strings.HasSuffix(rest, "}") {
+		return lang, nil, false
+	}
+	attrs = map[string]string{}
+	fields, ok := splitAttrs(rest[1 : len(rest)-1])
+	for _, f := range fields {
+		k, v, _ := strings.Cut(f, "=")
+		attrs[k] = strings.Trim(v, `"`)
+	}
+	return lang, attrs, ok
+}
+
+// splitAttrs splits on blanks outside double quotes.
+func splitAttrs(s string) ([]string, bool) {
+	var out []string
+	var cur strings.Builder
+	quoted := false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			quoted = !quoted
+			cur.WriteRune(r)
+		case (r == ' ' || r == '\t') && !quoted:
+			if cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out, !quoted
+}
+
+func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, checkSeen map[string]Pos) Diags {
+	fence := li.pos(n.Pos())
+	info := ""
+	if n.Info != nil {
+		info = string(n.Info.Segment.Value(p.Source))
+	}
+	lang, attrs, ok := InfoString(info)
+	if !ok {
+		return Diags{diag(fence, "ContentInfoStringInvalid", i18n.M{"Info": info})}
+	}
+	var code strings.Builder
+	var lines []Pos
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		code.Write(seg.Value(p.Source))
+		lines = append(lines, li.pos(seg.Start))
+	}
+
+	role := Role("")
+	var ds Diags
+	for k := range attrs {
+		switch {
+		case lang == "check":
+			ds = append(ds, diag(fence, "ContentCodeAttrUnknown", i18n.M{"Attr": k, "Allowed": "-"}))
+		case k == string(Solution) || k == string(Cleanup):
+			if role != "" {
+				ds = append(ds, diag(fence, "ContentCodeRoleTwice", nil))
+			}
+			role = Role(k)
+		case k == "sandbox":
+			// a reason the docs CI cannot run this block on the sandbox
+		default:
+			ds = append(ds, diag(fence, "ContentCodeAttrUnknown", i18n.M{"Attr": k, "Allowed": "solution, cleanup, sandbox"}))
+		}
+	}
+	if lang != "check" && role == "" {
+		return ds // an ordinary code block: shown, never run
+	}
+	if step == nil {
+		p.Stray = append(p.Stray, fence)
+		return append(ds, diag(fence, "ContentBlockOutsideStep", nil))
+	}
+	if lang != "check" {
+		if lang != "bash" && lang != "sh" {
+			ds = append(ds, diag(fence, "ContentCodeLang", i18n.M{"Lang": lang, "Role": string(role)}))
+		}
+		cb := &CodeBlock{Lang: lang, Role: role, Code: code.String(), Pos: fence, Lines: lines, Attrs: attrs, Node: n}
+		if role == Solution {
+			step.Solution = append(step.Solution, cb)
+		} else {
+			step.Cleanup = append(step.Cleanup, cb)
+		}
+		return ds
+	}
+
+	cb, cds := parseCheck(code.String(), n, fence, li, p.Source)
+	cb.Step, cb.Node, cb.Lines = step, n, lines
+	ds = append(ds, cds...)
+	if cb.ID != "" {
+		if first, dup := checkSeen[cb.ID]; dup {
+			ds = append(ds, diag(cb.Body.KeyPos("id"), "ContentCheckDuplicateID", i18n.M{"ID": cb.ID, "First": first.Line}))
+		} else {
+			checkSeen[cb.ID] = cb.Body.KeyPos("id")
+		}
+	}
+	step.Checks = append(step.Checks, cb)
+	return ds
+}
+
+// parseCheck reads a check block's YAML, mapping YAML positions back to the
+// Markdown file through goldmark's line segments, so that an error points
+// at the exact character even inside an indented list item.
+func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, src []byte) (*CheckBlock, Diags) {
+	cb := &CheckBlock{Raw: body, Pos: fence}
+	segs := n.Lines()
+	at := func(tk *token.Token) Pos {
+		if tk == nil || tk.Position == nil || segs.Len() == 0 {
+			return fence
+		}
+		line := tk.Position.Line - 1
+		if line >= segs.Len() {
+			seg := segs.At(segs.Len() - 1)
+			return li.pos(seg.Stop)
+		}
+		if line < 0 {
+			line = 0
+		}
+		seg := segs.At(line)
+		return li.pos(seg.Start + tk.Position.Column - 1)
+	}
+	m, ds := parseMapping([]byte(body), at, fence)
+	if m == nil {
+		cb.Body = &Mapping{Pos: fence}
+		return cb, ds
+	}
+	cb.Body = m
+	ds = append(ds, Validate(reservedOnly(m), ReservedCheckKeys, i18n.Msg{ID: "WhereCheck"})...)
+	get := func(k string) Value { v, _ := m.Get(k); return v }
+	cb.ID, cb.Kind = get("id").Str(), get("kind").Str()
+	if v, ok := m.Get("id"); ok && cb.ID != "" && !ValidID(cb.ID) {
+		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": cb.ID}))
+	}
+	cb.Timeout, _ = get("timeout").Duration()
+	cb.Retry, _ = get("retry").Duration()
+	cb.Needs, _ = get("needs").Strings()
+	cb.Params = &Mapping{Pos: fence}
+	for _, e := range m.Entries {
+		if !isReserved(e.Key) {
+			cb.Params.Entries = append(cb.Params.Entries, e)
+		}
+	}
+	return cb, ds
+}
+
+func isReserved(key string) bool {
+	for _, f := range ReservedCheckKeys {
+		if f.Name == key {
+			return true
+		}
+	}
+	return false
+}
+
+// reservedOnly keeps the reserved keys, so that the shared schema does not
+// report the kind's own parameters as unknown.
+func reservedOnly(m *Mapping) *Mapping {
+	out := &Mapping{Pos: m.Pos}
+	for _, e := range m.Entries {
+		if isReserved(e.Key) {
+			out.Entries = append(out.Entries, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,198 @@
+// Package i18n holds every user-facing string of vpclab, in English and
+// Japanese, and picks the learner's language.
+//
+// The message catalogs active.en.toml and active.ja.toml are the source of
+// truth: code refers to messages by ID, and tests fail when an ID used in
+// code is missing from either catalog or when the two catalogs disagree on
+// IDs or placeholders.
+package i18n
+
+import (
+	"embed"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed active.en.toml active.ja.toml
+var catalogs embed.FS
+
+// Lang is a language vpclab speaks.
+type Lang string
+
+const (
+	EN Lang = "en"
+	JA Lang = "ja"
+)
+
+// Langs lists the supported languages in their canonical order.
+var Langs = []Lang{EN, JA}
+
+// Other returns the language that is not l (the language switch's target).
+func (l Lang) Other() Lang {
+	if l == JA {
+		return EN
+	}
+	return JA
+}
+
+// Parse accepts "en", "ja" and locale names such as "ja_JP.UTF-8" or "en-US".
+func Parse(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if i := strings.IndexAny(s, "_-.@"); i >= 0 {
+		s = s[:i]
+	}
+	switch s {
+	case "en":
+		return EN, true
+	case "ja":
+		return JA, true
+	}
+	return "", false
+}
+
+// Detect decides the language: an explicit flag value wins, then the POSIX
+// locale variables in their usual order of precedence, then English.
+func Detect(flagValue string, getenv func(string) string) (Lang, error) {
+	if flagValue != "" {
+		l, ok := Parse(flagValue)
+		if !ok {
+			return EN, fmt.Errorf("unsupported language %q", flagValue)
+		}
+		return l, nil
+	}
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if val := getenv(v); val != "" {
+			if l, ok := Parse(val); ok {
+				return l, nil
+			}
+			// The first variable that is set decides, as in POSIX; an
+			// unsupported locale means English, not the next variable.
+			return EN, nil
+		}
+	}
+	return EN, nil
+}
+
+// M is the data a message's placeholders are filled from.
+type M = map[string]any
+
+// Msg is a message used as a value inside another message; it is rendered
+// in the same language as the message that holds it.
+type Msg struct {
+	ID   string
+	Data M
+}
+
+var (
+	bundleOnce sync.Once
+	bundle     *goi18n.Bundle
+	bundleErr  error
+)
+
+func load() (*goi18n.Bundle, error) {
+	bundleOnce.Do(func() {
+		b := goi18n.NewBundle(language.English)
+		b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+		for _, l := range Langs {
+			if _, err := b.LoadMessageFileFS(catalogs, CatalogFile(l)); err != nil {
+				bundleErr = err
+				return
+			}
+		}
+		bundle = b
+	})
+	return bundle, bundleErr
+}
+
+// CatalogFile is the file name of l's message catalog.
+func CatalogFile(l Lang) string { return "active." + string(l) + ".toml" }
+
+// CatalogSource returns the embedded catalog of l, for the catalog lint.
+func CatalogSource(l Lang) ([]byte, error) { return catalogs.ReadFile(CatalogFile(l)) }
+
+// Localizer renders messages in one language.
+type Localizer struct {
+	lang Lang
+	loc  *goi18n.Localizer
+}
+
+// New returns a localizer for l. The catalogs are embedded and tested, so a
+// failure to load them is a build defect and panics at start-up.
+func New(l Lang) *Localizer {
+	b, err := load()
+	if err != nil {
+		panic("i18n: embedded catalogs do not load: " + err.Error())
+	}
+	return &Localizer{lang: l, loc: goi18n.NewLocalizer(b, string(l))}
+}
+
+// Lang is the localizer's language.
+func (l *Localizer) Lang() Lang { return l.lang }
+
+// T renders message id with data. A missing message renders as its ID in
+// brackets so that the output still says what was meant; tests make sure
+// this never ships.
+func (l *Localizer) T(id string, data ...M) string {
+	return l.render(id, nil, data)
+}
+
+// N renders the plural form of id for count; data may use {{.Count}}.
+func (l *Localizer) N(id string, count int, data ...M) string {
+	return l.render(id, count, data)
+}
+
+func (l *Localizer) render(id string, count any, data []M) string {
+	d := M{}
+	for _, m := range data {
+		for k, v := range m {
+			if msg, ok := v.(Msg); ok {
+				v = l.T(msg.ID, msg.Data)
+			}
+			d[k] = v
+		}
+	}
+	if count != nil {
+		if _, ok := d["Count"]; !ok {
+			d["Count"] = count
+		}
+	}
+	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
+	if err != nil && s == "" {
+		return "[" + id + "]"
+	}
+	return s
+}
+
+// Has reports whether id exists in l's own catalog (no fallback).
+func Has(l Lang, id string) bool {
+	ids, err := IDs(l)
+	if err != nil {
+		return false
+	}
+	i := sort.SearchStrings(ids, id)
+	return i < len(ids) && ids[i] == id
+}
+
+// IDs lists the message IDs of l's catalog, sorted.
+func IDs(l Lang) ([]string, error) {
+	src, err := CatalogSource(l)
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]any
+	if err := toml.Unmarshal(src, &raw); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(raw))
+	for id := range raw {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids, nil
+}

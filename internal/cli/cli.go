@@ -1,0 +1,215 @@
+// Package cli is the vpclab command line: a table of commands over the
+// standard flag package, every string localized.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// Exit codes that scripts can rely on.
+const (
+	ExitOK    = 0 // success: lint clean, every check passed
+	ExitFail  = 1 // findings, or a check failed
+	ExitUsage = 2 // the command line was wrong
+	ExitAWS   = 3 // credentials, permissions or AWS unreachable
+)
+
+// Version is set at build time with -ldflags "-X …cli.Version=v1.2.3".
+var Version = "dev"
+
+// Env is what a command may touch of the outside world, so tests can run
+// commands in-process.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	Dir    string // working directory ("" = the process's)
+	// Ctx is cancelled on Ctrl-C or SIGTERM.
+	Ctx context.Context
+	Loc *i18n.Localizer
+}
+
+// command is one subcommand.
+type command struct {
+	name string
+	// run parses its own flags from fs (already holding --lang) and args.
+	run func(env *Env, fs *flag.FlagSet, args []string) int
+	// hidden commands are for vpclab's own tests.
+	hidden bool
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+// Main runs vpclab with the process's arguments and environment.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(os.Args[1:], &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Ctx: ctx})
+}
+
+// Run runs one command line.
+func Run(args []string, env *Env) int {
+	if env.Ctx == nil {
+		env.Ctx = context.Background()
+	}
+	lang, err := i18n.Detect(scanLang(args), env.Getenv)
+	env.Loc = i18n.New(lang)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIBadLang", i18n.M{"Lang": scanLang(args)}))
+		return ExitUsage
+	}
+	args = dropLang(args)
+	if len(args) == 0 {
+		usage(env, env.Stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				return c.run(env, newFlags(env, c.name), []string{"--help"})
+			}
+		}
+		usage(env, env.Stdout)
+		return ExitOK
+	case "-version", "--version", "version":
+		fmt.Fprintln(env.Stdout, "vpclab", Version)
+		return ExitOK
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIUnknownCommand", i18n.M{"Command": args[0]}))
+		usage(env, env.Stderr)
+		return ExitUsage
+	}
+	return c.run(env, newFlags(env, c.name), args[1:])
+}
+
+// scanLang finds --lang before flags are parsed, because the flags' own
+// help text depends on it.
+func scanLang(args []string) string {
+	for i, a := range args {
+		a = strings.TrimLeft(a, "-")
+		if v, ok := strings.CutPrefix(a, "lang="); ok {
+			return v
+		}
+		if a == "lang" && i+1 < len(args) {
+			return args[i+1]
+		}
+		if a == "" { // "--" ends the flags
+			break
+		}
+	}
+	return ""
+}
+
+// dropLang removes a global --lang given before the command name.
+func dropLang(args []string) []string {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		a := strings.TrimLeft(args[0], "-")
+		switch {
+		case strings.HasPrefix(a, "lang="):
+			args = args[1:]
+		case a == "lang" && len(args) > 1:
+			args = args[2:]
+		default:
+			return args
+		}
+	}
+	return args
+}
+
+// newFlags returns a flag set whose help is the command's localized
+// description followed by its flags.
+func newFlags(env *Env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("vpclab "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // we print errors and help ourselves, localized
+	fs.String("lang", "", env.Loc.T("FlagLang"))
+	return fs
+}
+
+// parse parses flags; it returns false and the exit code when the command
+// should stop (help was asked for, or the flags were wrong).
+func parse(env *Env, fs *flag.FlagSet, args []string, name string) (bool, int) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		commandHelp(env, env.Stdout, fs, name)
+		return false, ExitOK
+	}
+	if err != nil {
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIBadFlags", i18n.M{"Command": name, "Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLISeeHelp", i18n.M{"Command": name}))
+		return false, ExitUsage
+	}
+	return true, ExitOK
+}
+
+func usageError(env *Env, name, msgID string, data i18n.M) int {
+	fmt.Fprintln(env.Stderr, env.Loc.T(msgID, data))
+	fmt.Fprintln(env.Stderr, env.Loc.T("CLISeeHelp", i18n.M{"Command": name}))
+	return ExitUsage
+}
+
+// msgID turns a command name into the CamelCase part of its message IDs.
+func msgID(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+func commandHelp(env *Env, w io.Writer, fs *flag.FlagSet, name string) {
+	id := msgID(name)
+	fmt.Fprintf(w, "%s\n\n%s\n\n", env.Loc.T("Cmd"+id+"Usage"), env.Loc.T("Cmd"+id+"Help"))
+	fmt.Fprintln(w, env.Loc.T("CLIFlags"))
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, text := flag.UnquoteUsage(f)
+		head := "  --" + f.Name
+		if arg != "" {
+			head += " " + arg
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", head, strings.ReplaceAll(text, "\n", "\n    \t"))
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(w, " (%s)", env.Loc.T("CLIDefault", i18n.M{"Value": f.DefValue}))
+		}
+		fmt.Fprintln(w)
+	})
+	if ex := env.Loc.T("Cmd" + id + "Examples"); !strings.HasPrefix(ex, "[") {
+		fmt.Fprintf(w, "\n%s\n%s\n", env.Loc.T("CLIExamples"), ex)
+	}
+}
+
+func usage(env *Env, w io.Writer) {
+	fmt.Fprintln(w, env.Loc.T("CLIUsage"))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, env.Loc.T("CLICommands"))
+	var names []string
+	for n, c := range commands {
+		if !c.hidden {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, env.Loc.T("Cmd"+msgID(n)+"Summary"))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, env.Loc.T("CLIFooter"))
+}

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/sandbox"
+)
+
+func init() { register(&command{name: "sandbox", run: runSandbox}) }
+
+// defaultSandboxPort is fixed so that the exports a learner pasted keep
+// working after a restart; 5000, moto's own default, clashes with macOS's
+// AirPlay receiver.
+const defaultSandboxPort = 5050
+
+func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
+	port := fs.Int("port", defaultSandboxPort, env.Loc.T("FlagSandboxPort"))
+	region := fs.String("region", "us-east-1", env.Loc.T("FlagSandboxRegion"))
+	verbose := fs.Bool("verbose", false, env.Loc.T("FlagSandboxVerbose"))
+	if ok, code := parse(env, fs, args, "sandbox"); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(env, "sandbox", "CLIUnexpectedArgs", i18n.M{"Args": fs.Args()})
+	}
+	if *port < 0 || *port > 65535 {
+		return usageError(env, "sandbox", "CLIBadPort", i18n.M{"Port": *port})
+	}
+
+	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStarting"))
+	opts := sandbox.Options{Port: *port}
+	if *verbose {
+		opts.Log = env.Stderr
+	}
+	startCtx, cancel := context.WithTimeout(env.Ctx, 60*time.Second)
+	srv, err := sandbox.Start(startCtx, opts)
+	cancel()
+	if errors.Is(err, sandbox.ErrNotInstalled) {
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxNotInstalled"))
+		return ExitFail
+	}
+	if err != nil {
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStartFailed", i18n.M{"Err": err.Error()}))
+		return ExitFail
+	}
+	defer srv.Stop()
+
+	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxReady", i18n.M{"URL": srv.URL()}))
+	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxPaste"))
+	for _, kv := range sandbox.Env(srv.URL(), *region) {
+		fmt.Fprintf(env.Stdout, "export %s\n", kv)
+	}
+	if f, ok := env.Stdout.(*os.File); ok {
+		_ = f.Sync()
+	}
+	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopHint"))
+
+	select {
+	case <-env.Ctx.Done():
+		if err := srv.Stop(); err != nil {
+			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopFailed", i18n.M{"Err": err.Error()}))
+			return ExitFail
+		}
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopped"))
+		return ExitOK
+	case <-srv.Done():
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxDied"))
+		return ExitFail
+	}
+}

@@ -1,0 +1,190 @@
+package lint
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// compare reports where the Japanese page has drifted from the English one.
+// Prose is translated; everything a machine reads (front matter data, step
+// ids and order, check blocks, commands) must be the same. Findings are
+// placed in the Japanese file when both have the thing, since translations
+// follow the English source; a thing only one side has is reported where it
+// is.
+func compare(en, ja *content.Page) content.Diags {
+	var ds content.Diags
+	ds = append(ds, compareMeta(en, ja)...)
+
+	enIdx, jaIdx := stepIndex(en), stepIndex(ja)
+	for _, s := range ja.Steps {
+		if s.ID != "" && enIdx[s.ID] == nil {
+			ds = append(ds, diag(s.Pos, "LintStepOnlyHere", i18n.M{"ID": s.ID, "Other": content.Pos{File: en.Path}}))
+		}
+	}
+	for _, s := range en.Steps {
+		if s.ID != "" && jaIdx[s.ID] == nil {
+			ds = append(ds, diag(s.Pos, "LintStepOnlyHere", i18n.M{"ID": s.ID, "Other": content.Pos{File: ja.Path}}))
+		}
+	}
+	ds = append(ds, compareOrder(en, ja, enIdx, jaIdx)...)
+
+	for _, js := range ja.Steps {
+		es := enIdx[js.ID]
+		if es == nil || js.ID == "" {
+			continue
+		}
+		ds = append(ds, compareStep(es, js)...)
+	}
+	return ds
+}
+
+func stepIndex(p *content.Page) map[string]*content.Step {
+	m := map[string]*content.Step{}
+	for _, s := range p.Steps {
+		if s.ID != "" && m[s.ID] == nil {
+			m[s.ID] = s
+		}
+	}
+	return m
+}
+
+// compareOrder reports the first step, among those both pages have, that
+// stands in another place than in English.
+func compareOrder(en, ja *content.Page, enIdx, jaIdx map[string]*content.Step) content.Diags {
+	common := func(p *content.Page, other map[string]*content.Step) []*content.Step {
+		var out []*content.Step
+		for _, s := range p.Steps {
+			if other[s.ID] != nil {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	e, j := common(en, jaIdx), common(ja, enIdx)
+	for i := range min(len(e), len(j)) {
+		if e[i].ID != j[i].ID {
+			return content.Diags{diag(j[i].Pos, "LintStepOrder", i18n.M{"ID": j[i].ID, "Want": e[i].ID, "Other": e[i].Pos})}
+		}
+	}
+	return nil
+}
+
+func compareStep(es, js *content.Step) content.Diags {
+	var ds content.Diags
+	if !reflect.DeepEqual(es.Attrs, js.Attrs) {
+		ds = append(ds, diag(js.Pos, "LintStepAttrsDiffer", i18n.M{"ID": js.ID, "Other": es.Pos}))
+	}
+	for i := range max(len(es.Checks), len(js.Checks)) {
+		switch {
+		case i >= len(js.Checks):
+			ds = append(ds, diag(es.Checks[i].Pos, "LintCheckOnlyHere", i18n.M{"Step": js.ID, "Other": content.Pos{File: js.Pos.File}}))
+		case i >= len(es.Checks):
+			ds = append(ds, diag(js.Checks[i].Pos, "LintCheckOnlyHere", i18n.M{"Step": js.ID, "Other": content.Pos{File: es.Pos.File}}))
+		case es.Checks[i].Raw != js.Checks[i].Raw:
+			ds = append(ds, diag(firstDiff(es.Checks[i], js.Checks[i]), "LintCheckDiffers", i18n.M{
+				"ID": es.Checks[i].ID, "Other": es.Checks[i].Pos}))
+		}
+	}
+	ds = append(ds, compareCode(es.Solution, js.Solution, js)...)
+	ds = append(ds, compareCode(es.Cleanup, js.Cleanup, js)...)
+	return ds
+}
+
+// firstDiff points at the first character where the Japanese check block
+// departs from the English one.
+func firstDiff(e, j *content.CheckBlock) content.Pos {
+	el, jl := strings.SplitAfter(e.Raw, "\n"), strings.SplitAfter(j.Raw, "\n")
+	for i := range min(len(el), len(jl), len(j.Lines)) {
+		if el[i] == jl[i] {
+			continue
+		}
+		col := 0
+		for col < len(el[i]) && col < len(jl[i]) && el[i][col] == jl[i][col] {
+			col++
+		}
+		p := j.Lines[i]
+		p.Col += col
+		return p
+	}
+	// One block is a prefix of the other: point at where they part.
+	if n := min(len(el), len(jl)); n < len(j.Lines) {
+		return j.Lines[n]
+	} else if len(j.Lines) > 0 {
+		return j.Lines[len(j.Lines)-1]
+	}
+	return j.Pos
+}
+
+// compareCode checks that commands agree; comments may be translated.
+func compareCode(e, j []*content.CodeBlock, js *content.Step) content.Diags {
+	var ds content.Diags
+	for i := range max(len(e), len(j)) {
+		switch {
+		case i >= len(j):
+			ds = append(ds, diag(e[i].Pos, "LintCodeOnlyHere", i18n.M{"Role": string(e[i].Role), "Step": js.ID, "Other": content.Pos{File: js.Pos.File}}))
+		case i >= len(e):
+			ds = append(ds, diag(j[i].Pos, "LintCodeOnlyHere", i18n.M{"Role": string(j[i].Role), "Step": js.ID, "Other": content.Pos{File: e0(e).File}}))
+		case commands(e[i].Code) != commands(j[i].Code):
+			ds = append(ds, diag(j[i].Pos, "LintCodeDiffers", i18n.M{"Role": string(j[i].Role), "Other": e[i].Pos}))
+		}
+	}
+	return ds
+}
+
+func e0(bs []*content.CodeBlock) content.Pos {
+	if len(bs) == 0 {
+		return content.Pos{}
+	}
+	return bs[0].Pos
+}
+
+// commands is a shell script without comment lines and trailing blanks.
+func commands(code string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(code, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		b.WriteString(strings.TrimRight(line, " \t"))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func compareMeta(en, ja *content.Page) content.Diags {
+	if en.MetaYAML == nil || ja.MetaYAML == nil {
+		return nil
+	}
+	var ds content.Diags
+	for _, f := range content.FrontMatterFields {
+		if content.TranslatedFrontMatter[f.Name] {
+			continue
+		}
+		ev, eok := en.MetaYAML.Get(f.Name)
+		jv, jok := ja.MetaYAML.Get(f.Name)
+		if !eok && !jok {
+			continue
+		}
+		if eok != jok || !reflect.DeepEqual(ev.Any(), jv.Any()) {
+			p := ja.MetaYAML.KeyPos(f.Name)
+			if !jok {
+				p = ja.MetaPos
+			}
+			ds = append(ds, diag(p, "LintMetaDiffers", i18n.M{
+				"Field": f.Name, "Want": show(ev, eok), "Got": show(jv, jok), "Other": en.MetaYAML.KeyPos(f.Name)}))
+		}
+	}
+	return ds
+}
+
+func show(v content.Value, ok bool) string {
+	if !ok {
+		return "-"
+	}
+	return fmt.Sprint(v.Any())
+}

@@ -1,0 +1,186 @@
+// Package lint finds what is wrong with lab content before a learner does:
+// everything the parser reports, plus the rules that need more than one
+// file (the two languages must agree) or the check registry.
+package lint
+
+import (
+	"io/fs"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// Labs lints labs read from fsys. parsed are the diagnostics the loader
+// already found; they are part of the result.
+func Labs(fsys fs.FS, labs []*content.Lab, parsed content.Diags) content.Diags {
+	ds := append(content.Diags{}, parsed...)
+	for _, lab := range labs {
+		ds = append(ds, labRules(fsys, lab)...)
+	}
+	ds = dedupe(ds)
+	ds.Sort()
+	return ds
+}
+
+func diag(p content.Pos, id string, args i18n.M) content.Diag {
+	return content.Diag{Pos: p, ID: id, Args: args}
+}
+
+func labRules(fsys fs.FS, lab *content.Lab) content.Diags {
+	var ds content.Diags
+	for _, l := range i18n.Langs {
+		p := lab.Pages[l]
+		if p == nil {
+			continue
+		}
+		ds = append(ds, pageRules(fsys, lab, p)...)
+	}
+	en, ja := lab.Pages[i18n.EN], lab.Pages[i18n.JA]
+	if en != nil && ja != nil {
+		ds = append(ds, compare(en, ja)...)
+	}
+	return ds
+}
+
+func pageRules(fsys fs.FS, lab *content.Lab, p *content.Page) content.Diags {
+	var ds content.Diags
+	if p.MetaYAML != nil {
+		if v, ok := p.MetaYAML.Get("id"); ok && p.Meta.ID != "" && p.Meta.ID != lab.ID {
+			ds = append(ds, diag(v.Pos, "LintLabIDMismatch", i18n.M{"ID": p.Meta.ID, "Folder": lab.ID}))
+		}
+		for _, pre := range p.Meta.Prerequisites {
+			if pre == lab.ID {
+				ds = append(ds, diag(p.MetaYAML.KeyPos("prerequisites"), "LintPrerequisiteSelf", i18n.M{"ID": pre}))
+			} else if !content.IsLab(fsys, path.Join(path.Dir(lab.Dir), pre)) {
+				ds = append(ds, diag(p.MetaYAML.KeyPos("prerequisites"), "LintPrerequisiteUnknown", i18n.M{"ID": pre}))
+			}
+		}
+	}
+	ds = append(ds, checkRules(p)...)
+	ds = append(ds, linkRules(fsys, lab, p)...)
+	ds = append(ds, placeholderRules(p)...)
+	return ds
+}
+
+// checkRules validates every check block against its kind.
+func checkRules(p *content.Page) content.Diags {
+	var ds content.Diags
+	defined := map[string]bool{}
+	for _, s := range p.Steps {
+		for _, c := range s.Checks {
+			if c.Kind != "" {
+				k, ok := checks.Lookup(c.Kind)
+				if !ok {
+					v, _ := c.Body.Get("kind")
+					ds = append(ds, diag(v.Pos, "LintKindUnknown", i18n.M{
+						"Kind": c.Kind, "Known": strings.Join(checks.Names(), ", ")}))
+				} else {
+					ds = append(ds, k.Validate(c.Params)...)
+				}
+			}
+			for _, n := range c.Needs {
+				if !defined[n] {
+					ds = append(ds, diag(c.Body.KeyPos("needs"), "LintNeedsUnknown", i18n.M{"ID": n}))
+				}
+			}
+			if c.ID != "" {
+				defined[c.ID] = true
+			}
+		}
+	}
+	return ds
+}
+
+// linkRules reports relative links and images that lead nowhere, and
+// #anchors that name no heading of the page.
+func linkRules(fsys fs.FS, lab *content.Lab, p *content.Page) content.Diags {
+	var ds content.Diags
+	for _, l := range p.Links {
+		u, err := url.Parse(l.Dest)
+		if err != nil {
+			ds = append(ds, diag(l.Pos, "LintLinkBroken", i18n.M{"Dest": l.Dest}))
+			continue
+		}
+		if u.Scheme != "" || u.Host != "" || strings.HasPrefix(l.Dest, "/") {
+			continue // absolute: not ours to check offline
+		}
+		if u.Path == "" {
+			if u.Fragment != "" && !hasAnchor(p, u.Fragment) {
+				ds = append(ds, diag(l.Pos, "LintAnchorUnknown", i18n.M{"Anchor": u.Fragment}))
+			}
+			continue
+		}
+		target := path.Join(lab.Dir, u.Path)
+		if _, err := fs.Stat(fsys, target); err != nil {
+			id := "LintLinkBroken"
+			if l.Image {
+				id = "LintImageBroken"
+			}
+			ds = append(ds, diag(l.Pos, id, i18n.M{"Dest": l.Dest}))
+		}
+	}
+	return ds
+}
+
+func hasAnchor(p *content.Page, id string) bool {
+	if p.StepByID(id) != nil {
+		return true
+	}
+	found := false
+	for n := p.Doc.FirstChild(); n != nil && !found; n = n.NextSibling() {
+		if v, ok := n.AttributeString("id"); ok {
+			if b, ok := v.([]byte); ok && string(b) == id {
+				found = true
+			}
+		}
+	}
+	return found
+}
+
+// placeholder matches resource ids written into commands: a learner's ids
+// differ, so solutions must capture ids in shell variables instead.
+var placeholder = regexp.MustCompile(`\b(vpc|subnet|igw|eigw|nat|rtb|rtbassoc|eipalloc|eipassoc|eni|sg|sgr|acl|vpce|pl)-([0-9a-fA-FxX]{4,}|<[^>]*>|\.\.\.+)`)
+
+func placeholderRules(p *content.Page) content.Diags {
+	var ds content.Diags
+	for _, s := range p.Steps {
+		for _, b := range append(append([]*content.CodeBlock{}, s.Solution...), s.Cleanup...) {
+			for i, line := range strings.SplitAfter(b.Code, "\n") {
+				if i >= len(b.Lines) {
+					break
+				}
+				code, _, _ := strings.Cut(line, "#") // comments may show example ids
+				for _, m := range placeholder.FindAllStringIndex(code, -1) {
+					pos := b.Lines[i]
+					pos.Col += m[0]
+					ds = append(ds, diag(pos, "LintPlaceholderID", i18n.M{"ID": code[m[0]:m[1]]}))
+				}
+			}
+		}
+	}
+	return ds
+}
+
+// dedupe drops a diagnostic reported twice at the same place.
+func dedupe(ds content.Diags) content.Diags {
+	type key struct {
+		pos content.Pos
+		id  string
+	}
+	seen := map[key]bool{}
+	out := ds[:0]
+	for _, d := range ds {
+		k := key{d.Pos, d.ID}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	return out
+}
