@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/atomicfile"
 	"github.com/vpclab/vpclab/internal/sandbox"
 )
 
@@ -23,6 +25,7 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 	port := fs.Int("port", defaultSandboxPort, env.Loc.T("FlagSandboxPort"))
 	region := fs.String("region", "us-east-1", env.Loc.T("FlagSandboxRegion"))
 	verbose := fs.Bool("verbose", false, env.Loc.T("FlagSandboxVerbose"))
+	envFile := fs.String("env-file", "", env.Loc.T("FlagSandboxEnvFile"))
 	if ok, code := parse(env, fs, args, "sandbox"); !ok {
 		return code
 	}
@@ -41,6 +44,13 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 	startCtx, cancel := context.WithTimeout(env.Ctx, 60*time.Second)
 	srv, err := sandbox.Start(startCtx, opts)
 	cancel()
+	if env.Ctx.Err() != nil { // Ctrl-C while starting is a normal stop
+		if srv != nil {
+			srv.Stop()
+		}
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopped"))
+		return ExitOK
+	}
 	if errors.Is(err, sandbox.ErrNotInstalled) {
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxNotInstalled"))
 		return ExitFail
@@ -51,13 +61,21 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	defer srv.Stop()
 
+	var exports strings.Builder
+	for _, kv := range sandbox.Env(srv.URL(), *region) {
+		fmt.Fprintf(&exports, "export %s\n", kv)
+	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxReady", i18n.M{"URL": srv.URL()}))
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxPaste"))
-	for _, kv := range sandbox.Env(srv.URL(), *region) {
-		fmt.Fprintf(env.Stdout, "export %s\n", kv)
-	}
-	if f, ok := env.Stdout.(*os.File); ok {
-		_ = f.Sync()
+	fmt.Fprint(env.Stdout, exports.String())
+	if *envFile != "" {
+		// Written only once moto answers, so a script may wait for the file.
+		if err := atomicfile.Write(*envFile, []byte(exports.String()), 0o600); err != nil {
+			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxEnvFileFailed", i18n.M{"Err": err.Error()}))
+			return ExitFail
+		}
+		defer os.Remove(*envFile) // stale exports would point at a dead port
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxEnvFileWritten", i18n.M{"File": *envFile}))
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopHint"))
 

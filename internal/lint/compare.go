@@ -32,12 +32,10 @@ func compare(en, ja *content.Page) content.Diags {
 	}
 	ds = append(ds, compareOrder(en, ja, enIdx, jaIdx)...)
 
-	for _, js := range ja.Steps {
-		es := enIdx[js.ID]
-		if es == nil || js.ID == "" {
-			continue
+	for id, js := range jaIdx {
+		if es := enIdx[id]; es != nil {
+			ds = append(ds, compareStep(es, js)...)
 		}
-		ds = append(ds, compareStep(es, js)...)
 	}
 	return ds
 }
@@ -89,8 +87,8 @@ func compareStep(es, js *content.Step) content.Diags {
 				"ID": es.Checks[i].ID, "Other": es.Checks[i].Pos}))
 		}
 	}
-	ds = append(ds, compareCode(es.Solution, js.Solution, js)...)
-	ds = append(ds, compareCode(es.Cleanup, js.Cleanup, js)...)
+	ds = append(ds, compareCode(es.Solution, js.Solution, es, js)...)
+	ds = append(ds, compareCode(es.Cleanup, js.Cleanup, es, js)...)
 	return ds
 }
 
@@ -120,26 +118,19 @@ func firstDiff(e, j *content.CheckBlock) content.Pos {
 }
 
 // compareCode checks that commands agree; comments may be translated.
-func compareCode(e, j []*content.CodeBlock, js *content.Step) content.Diags {
+func compareCode(e, j []*content.CodeBlock, es, js *content.Step) content.Diags {
 	var ds content.Diags
 	for i := range max(len(e), len(j)) {
 		switch {
 		case i >= len(j):
 			ds = append(ds, diag(e[i].Pos, "LintCodeOnlyHere", i18n.M{"Role": string(e[i].Role), "Step": js.ID, "Other": content.Pos{File: js.Pos.File}}))
 		case i >= len(e):
-			ds = append(ds, diag(j[i].Pos, "LintCodeOnlyHere", i18n.M{"Role": string(j[i].Role), "Step": js.ID, "Other": content.Pos{File: e0(e).File}}))
+			ds = append(ds, diag(j[i].Pos, "LintCodeOnlyHere", i18n.M{"Role": string(j[i].Role), "Step": js.ID, "Other": content.Pos{File: es.Pos.File}}))
 		case commands(e[i].Code) != commands(j[i].Code):
 			ds = append(ds, diag(j[i].Pos, "LintCodeDiffers", i18n.M{"Role": string(j[i].Role), "Other": e[i].Pos}))
 		}
 	}
 	return ds
-}
-
-func e0(bs []*content.CodeBlock) content.Pos {
-	if len(bs) == 0 {
-		return content.Pos{}
-	}
-	return bs[0].Pos
 }
 
 // commands is a shell script without comment lines and trailing blanks.
