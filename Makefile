@@ -1,0 +1,22 @@
+# make        build bin/vpclab
+# make test   everything CI runs: vet, lint of the labs, all tests (the
+#             sandbox tests start their own moto server)
+# make fuzz   fuzz the lab parser for a minute
+# make bench  benchmarks, with the figures the README quotes
+
+GO ?= go
+
+.PHONY: build test fuzz bench
+build:
+	$(GO) build -o bin/vpclab ./cmd/vpclab
+
+test:
+	$(GO) vet ./...
+	$(GO) run ./cmd/vpclab lint
+	$(GO) test -count=1 ./...
+
+fuzz:
+	$(GO) test ./content -run '^$$' -fuzz FuzzParsePage -fuzztime 60s
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -1,0 +1,467 @@
+// Package account holds a snapshot of what one AWS account has in one
+// region, as far as a lab's checks need it, and loads it with read-only
+// calls. Check kinds are pure functions of a Snapshot, so tests can build
+// one by hand for what the sandbox cannot create (regional NAT gateways,
+// blackhole routes, failed NAT gateways, IPv6).
+package account
+
+import (
+	"net/netip"
+	"sort"
+	"strings"
+
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Resource is a kind of AWS resource a snapshot can hold.
+type Resource string
+
+const (
+	VPCs               Resource = "vpcs"
+	VPCAttributes      Resource = "vpc-attributes"
+	Subnets            Resource = "subnets"
+	RouteTables        Resource = "route-tables"
+	InternetGateways   Resource = "internet-gateways"
+	EgressOnlyGateways Resource = "egress-only-internet-gateways"
+	NATGateways        Resource = "nat-gateways"
+	Addresses          Resource = "addresses"
+	SecurityGroups     Resource = "security-groups"
+	NetworkACLs        Resource = "network-acls"
+	VPCEndpoints       Resource = "vpc-endpoints"
+	PrefixLists        Resource = "prefix-lists"
+	NetworkInterfaces  Resource = "network-interfaces"
+	ECSClusters        Resource = "ecs-clusters"
+	ECSServices        Resource = "ecs-services"
+	ECSTasks           Resource = "ecs-tasks"
+)
+
+// Actions are the IAM actions that load each resource; vpclab policy is
+// derived from them, and the read-only guard allows exactly these.
+var Actions = map[Resource][]string{
+	VPCs:               {"ec2:DescribeVpcs"},
+	VPCAttributes:      {"ec2:DescribeVpcAttribute"},
+	Subnets:            {"ec2:DescribeSubnets"},
+	RouteTables:        {"ec2:DescribeRouteTables"},
+	InternetGateways:   {"ec2:DescribeInternetGateways"},
+	EgressOnlyGateways: {"ec2:DescribeEgressOnlyInternetGateways"},
+	NATGateways:        {"ec2:DescribeNatGateways"},
+	Addresses:          {"ec2:DescribeAddresses"},
+	SecurityGroups:     {"ec2:DescribeSecurityGroups"},
+	NetworkACLs:        {"ec2:DescribeNetworkAcls"},
+	VPCEndpoints:       {"ec2:DescribeVpcEndpoints"},
+	PrefixLists:        {"ec2:DescribeManagedPrefixLists"},
+	NetworkInterfaces:  {"ec2:DescribeNetworkInterfaces"},
+	ECSClusters:        {"ecs:DescribeClusters"},
+	ECSServices:        {"ecs:DescribeServices"},
+	ECSTasks:           {"ecs:ListTasks", "ecs:DescribeTasks"},
+}
+
+// Identity is always read: it names the account in results and progress.
+const IdentityAction = "sts:GetCallerIdentity"
+
+// Need says what a run must load.
+type Need struct {
+	Resources map[Resource]bool
+	Clusters  []string // ECS clusters whose services and tasks to load
+	Services  map[string][]string
+}
+
+// Add merges resources into the need.
+func (n *Need) Add(rs ...Resource) {
+	if n.Resources == nil {
+		n.Resources = map[Resource]bool{}
+	}
+	for _, r := range rs {
+		n.Resources[r] = true
+	}
+}
+
+// AddService asks for an ECS service of cluster (and the cluster itself).
+func (n *Need) AddService(cluster, service string) {
+	n.AddCluster(cluster)
+	if n.Services == nil {
+		n.Services = map[string][]string{}
+	}
+	for _, s := range n.Services[cluster] {
+		if s == service {
+			return
+		}
+	}
+	n.Services[cluster] = append(n.Services[cluster], service)
+}
+
+// AddCluster asks for an ECS cluster's tasks and services.
+func (n *Need) AddCluster(cluster string) {
+	for _, c := range n.Clusters {
+		if c == cluster {
+			return
+		}
+	}
+	n.Clusters = append(n.Clusters, cluster)
+}
+
+// VPCAttrs are a VPC's DNS attributes (not part of DescribeVpcs).
+type VPCAttrs struct {
+	DNSSupport   bool
+	DNSHostnames bool
+}
+
+// Snapshot is one account's state in one region.
+type Snapshot struct {
+	Account string
+	Region  string
+	Loaded  map[Resource]bool
+
+	VPCs               []ec2types.Vpc
+	VPCAttrs           map[string]VPCAttrs // by VPC id
+	Subnets            []ec2types.Subnet
+	RouteTables        []ec2types.RouteTable
+	InternetGateways   []ec2types.InternetGateway
+	EgressOnlyGateways []ec2types.EgressOnlyInternetGateway
+	NATGateways        []ec2types.NatGateway
+	Addresses          []ec2types.Address
+	SecurityGroups     []ec2types.SecurityGroup
+	NetworkACLs        []ec2types.NetworkAcl
+	VPCEndpoints       []ec2types.VpcEndpoint
+	PrefixLists        []ec2types.ManagedPrefixList
+	NetworkInterfaces  []ec2types.NetworkInterface
+	Clusters           []ecstypes.Cluster
+	Services           []ecstypes.Service
+	Tasks              []ecstypes.Task
+}
+
+// Name is the value of the Name tag.
+func Name(tags any) string {
+	switch ts := tags.(type) {
+	case []ec2types.Tag:
+		for _, t := range ts {
+			if deref(t.Key) == "Name" {
+				return deref(t.Value)
+			}
+		}
+	case []ecstypes.Tag:
+		for _, t := range ts {
+			if deref(t.Key) == "Name" {
+				return deref(t.Value)
+			}
+		}
+	}
+	return ""
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// VPCByName finds a VPC by its Name tag; ok is false when there is none.
+// When several match, the lowest id wins so results are stable; Count
+// says how many matched, for a warning.
+func (s *Snapshot) VPCByName(name string) (v ec2types.Vpc, count int) {
+	var found []ec2types.Vpc
+	for _, x := range s.VPCs {
+		if Name(x.Tags) == name {
+			found = append(found, x)
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return deref(found[i].VpcId) < deref(found[j].VpcId) })
+	if len(found) == 0 {
+		return ec2types.Vpc{}, 0
+	}
+	return found[0], len(found)
+}
+
+// VPC finds a VPC by id.
+func (s *Snapshot) VPC(id string) (ec2types.Vpc, bool) {
+	for _, x := range s.VPCs {
+		if deref(x.VpcId) == id {
+			return x, true
+		}
+	}
+	return ec2types.Vpc{}, false
+}
+
+// SubnetByName finds a subnet by Name tag, in vpcID when it is not empty.
+func (s *Snapshot) SubnetByName(name, vpcID string) (ec2types.Subnet, int) {
+	var found []ec2types.Subnet
+	for _, x := range s.Subnets {
+		if Name(x.Tags) == name && (vpcID == "" || deref(x.VpcId) == vpcID) {
+			found = append(found, x)
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return deref(found[i].SubnetId) < deref(found[j].SubnetId) })
+	if len(found) == 0 {
+		return ec2types.Subnet{}, 0
+	}
+	return found[0], len(found)
+}
+
+// Subnet finds a subnet by id.
+func (s *Snapshot) Subnet(id string) (ec2types.Subnet, bool) {
+	for _, x := range s.Subnets {
+		if deref(x.SubnetId) == id {
+			return x, true
+		}
+	}
+	return ec2types.Subnet{}, false
+}
+
+// RouteTableFor returns the route table that governs subnetID: its explicit
+// association, or else the VPC's main route table. explicit says which.
+func (s *Snapshot) RouteTableFor(subnetID, vpcID string) (rt ec2types.RouteTable, explicit, ok bool) {
+	for _, t := range s.RouteTables {
+		for _, a := range t.Associations {
+			if deref(a.SubnetId) == subnetID && associated(a) {
+				return t, true, true
+			}
+		}
+	}
+	for _, t := range s.RouteTables {
+		if deref(t.VpcId) != vpcID {
+			continue
+		}
+		for _, a := range t.Associations {
+			if a.Main != nil && *a.Main && associated(a) {
+				return t, false, true
+			}
+		}
+	}
+	return ec2types.RouteTable{}, false, false
+}
+
+func associated(a ec2types.RouteTableAssociation) bool {
+	if a.AssociationState == nil {
+		return true
+	}
+	st := a.AssociationState.State
+	return st == "" || st == ec2types.RouteTableAssociationStateCodeAssociated
+}
+
+// LongestMatch returns the route of rt that a packet to dst takes: the
+// most specific IPv4 or IPv6 CIDR containing it. Prefix-list routes are
+// matched by the caller, which knows the list's CIDRs.
+func LongestMatch(rt ec2types.RouteTable, dst netip.Addr) (ec2types.Route, bool) {
+	best, bestBits, found := ec2types.Route{}, -1, false
+	for _, r := range rt.Routes {
+		cidr := deref(r.DestinationCidrBlock)
+		if dst.Is6() {
+			cidr = deref(r.DestinationIpv6CidrBlock)
+		}
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil || !p.Contains(dst) {
+			continue
+		}
+		if p.Bits() > bestBits {
+			best, bestBits, found = r, p.Bits(), true
+		}
+	}
+	return best, found
+}
+
+// InternetGateway finds an internet gateway by id.
+func (s *Snapshot) InternetGateway(id string) (ec2types.InternetGateway, bool) {
+	for _, g := range s.InternetGateways {
+		if deref(g.InternetGatewayId) == id {
+			return g, true
+		}
+	}
+	return ec2types.InternetGateway{}, false
+}
+
+// AttachedInternetGateway returns the internet gateway attached to vpcID.
+func (s *Snapshot) AttachedInternetGateway(vpcID string) (ec2types.InternetGateway, bool) {
+	for _, g := range s.InternetGateways {
+		if IGWAttachedTo(g, vpcID) {
+			return g, true
+		}
+	}
+	return ec2types.InternetGateway{}, false
+}
+
+// IGWAttachedTo reports whether g is attached to vpcID. moto reports the
+// attachment state "available", AWS "attached"; both mean attached.
+func IGWAttachedTo(g ec2types.InternetGateway, vpcID string) bool {
+	for _, a := range g.Attachments {
+		if deref(a.VpcId) == vpcID && (a.State == ec2types.AttachmentStatusAttached || a.State == "available") {
+			return true
+		}
+	}
+	return false
+}
+
+// NATGateway finds a NAT gateway by id.
+func (s *Snapshot) NATGateway(id string) (ec2types.NatGateway, bool) {
+	for _, n := range s.NATGateways {
+		if deref(n.NatGatewayId) == id {
+			return n, true
+		}
+	}
+	return ec2types.NatGateway{}, false
+}
+
+// NATGatewaysByName lists the NAT gateways with a Name tag, newest state
+// first: a learner who deleted and recreated one has a "deleted" twin.
+func (s *Snapshot) NATGatewaysByName(name string) []ec2types.NatGateway {
+	var out []ec2types.NatGateway
+	for _, n := range s.NATGateways {
+		if Name(n.Tags) == name {
+			out = append(out, n)
+		}
+	}
+	rank := func(st ec2types.NatGatewayState) int {
+		switch st {
+		case ec2types.NatGatewayStateAvailable:
+			return 0
+		case ec2types.NatGatewayStatePending:
+			return 1
+		case ec2types.NatGatewayStateFailed:
+			return 2
+		case ec2types.NatGatewayStateDeleting:
+			return 3
+		}
+		return 4
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].State) < rank(out[j].State) })
+	return out
+}
+
+// SecurityGroupByName finds a group by Name tag or by group name.
+func (s *Snapshot) SecurityGroupByName(name, vpcID string) (ec2types.SecurityGroup, bool) {
+	for _, byTag := range []bool{true, false} {
+		for _, g := range s.SecurityGroups {
+			if vpcID != "" && deref(g.VpcId) != vpcID {
+				continue
+			}
+			if (byTag && Name(g.Tags) == name) || (!byTag && deref(g.GroupName) == name) {
+				return g, true
+			}
+		}
+	}
+	return ec2types.SecurityGroup{}, false
+}
+
+// SecurityGroup finds a group by id.
+func (s *Snapshot) SecurityGroup(id string) (ec2types.SecurityGroup, bool) {
+	for _, g := range s.SecurityGroups {
+		if deref(g.GroupId) == id {
+			return g, true
+		}
+	}
+	return ec2types.SecurityGroup{}, false
+}
+
+// NetworkACLFor returns the network ACL associated with subnetID (every
+// subnet has exactly one, the VPC's default unless replaced).
+func (s *Snapshot) NetworkACLFor(subnetID, vpcID string) (ec2types.NetworkAcl, bool) {
+	for _, a := range s.NetworkACLs {
+		for _, as := range a.Associations {
+			if deref(as.SubnetId) == subnetID {
+				return a, true
+			}
+		}
+	}
+	for _, a := range s.NetworkACLs {
+		if deref(a.VpcId) == vpcID && a.IsDefault != nil && *a.IsDefault {
+			return a, true
+		}
+	}
+	return ec2types.NetworkAcl{}, false
+}
+
+// EndpointsIn lists the VPC endpoints of vpcID whose service name ends in
+// "."+short (e.g. short "ecr.api" matches com.amazonaws.ap-northeast-1.ecr.api).
+func (s *Snapshot) EndpointsIn(vpcID, short string) []ec2types.VpcEndpoint {
+	var out []ec2types.VpcEndpoint
+	for _, e := range s.VPCEndpoints {
+		if deref(e.VpcId) == vpcID && ServiceShortName(deref(e.ServiceName)) == short {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ServiceShortName turns com.amazonaws.REGION.ecr.api into ecr.api.
+func ServiceShortName(full string) string {
+	parts := strings.SplitN(full, ".", 4)
+	if len(parts) == 4 && parts[0] == "com" && parts[1] == "amazonaws" {
+		return parts[3]
+	}
+	return full
+}
+
+// Task finds running-or-not ECS tasks of a cluster by task definition
+// family, newest first.
+func (s *Snapshot) TasksOf(clusterName, family string) []ecstypes.Task {
+	var out []ecstypes.Task
+	for _, t := range s.Tasks {
+		if !strings.HasSuffix(deref(t.ClusterArn), "/"+clusterName) && deref(t.ClusterArn) != clusterName {
+			continue
+		}
+		if family != "" && TaskFamily(deref(t.TaskDefinitionArn)) != family {
+			continue
+		}
+		out = append(out, t)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].CreatedAt, out[j].CreatedAt
+		return a != nil && b != nil && a.After(*b)
+	})
+	return out
+}
+
+// TaskFamily extracts "web" from arn:aws:ecs:…:task-definition/web:3.
+func TaskFamily(arn string) string {
+	_, after, ok := strings.Cut(arn, "task-definition/")
+	if !ok {
+		return ""
+	}
+	fam, _, _ := strings.Cut(after, ":")
+	return fam
+}
+
+// NetworkInterface finds an ENI by id.
+func (s *Snapshot) NetworkInterface(id string) (ec2types.NetworkInterface, bool) {
+	for _, n := range s.NetworkInterfaces {
+		if deref(n.NetworkInterfaceId) == id {
+			return n, true
+		}
+	}
+	return ec2types.NetworkInterface{}, false
+}
+
+// Service finds an ECS service by cluster and name.
+func (s *Snapshot) Service(cluster, name string) (ecstypes.Service, bool) {
+	for _, svc := range s.Services {
+		if deref(svc.ServiceName) == name && (strings.HasSuffix(deref(svc.ClusterArn), "/"+cluster) || deref(svc.ClusterArn) == cluster) {
+			if svc.Status != nil && *svc.Status == "INACTIVE" {
+				continue
+			}
+			return svc, true
+		}
+	}
+	return ecstypes.Service{}, false
+}
+
+// Cluster finds an ECS cluster by name.
+func (s *Snapshot) Cluster(name string) (ecstypes.Cluster, bool) {
+	for _, c := range s.Clusters {
+		if deref(c.ClusterName) == name && (c.Status == nil || *c.Status != "INACTIVE") {
+			return c, true
+		}
+	}
+	return ecstypes.Cluster{}, false
+}
+
+// PrefixListByName finds an AWS-managed prefix list such as
+// com.amazonaws.us-east-1.s3.
+func (s *Snapshot) PrefixListByName(name string) (ec2types.ManagedPrefixList, bool) {
+	for _, p := range s.PrefixLists {
+		if deref(p.PrefixListName) == name {
+			return p, true
+		}
+	}
+	return ec2types.ManagedPrefixList{}, false
+}
