@@ -1,0 +1,230 @@
+// Package sandboxtest gives each test package one moto sandbox and AWS
+// configs that can only reach it, so tests never touch a real account.
+//
+// Use it from TestMain:
+//
+//	func TestMain(m *testing.M) { sandboxtest.Main(m) }
+//
+// Config resets the shared sandbox, so tests that use it must not call
+// t.Parallel. Set VPCLAB_SANDBOX_LOG=1 to see moto's own log on stderr.
+package sandboxtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/vpclab/vpclab/internal/sandbox"
+)
+
+// Region is the region of every config this package returns.
+const Region = "us-east-1"
+
+const installHint = "install moto's server mode (pip install 'moto[server]') or set VPCLAB_PYTHON to a Python that has it"
+
+// unreachable is where SDK clients go when there is no sandbox: a loopback
+// port nobody listens on, so a stray request fails instead of leaving the
+// machine.
+const unreachable = "http://127.0.0.1:1"
+
+var (
+	srv        *sandbox.Server
+	skipReason string // set when moto is not installed outside CI
+	configDir  string // empty AWS config and credentials files
+)
+
+// Main starts the package's sandbox, runs the tests and stops it. Without
+// moto, tests that need it skip, unless CI=true, where the package fails.
+func Main(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "vpclab-sandboxtest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sandboxtest: create temp dir for empty AWS config:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	configDir = dir
+	for _, name := range []string{"config", "credentials"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
+			fmt.Fprintln(os.Stderr, "sandboxtest: write empty AWS config:", err)
+			return 1
+		}
+	}
+
+	opts := sandbox.Options{}
+	if os.Getenv("VPCLAB_SANDBOX_LOG") != "" {
+		opts.Log = os.Stderr
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	s, err := sandbox.Start(ctx, opts)
+	cancel()
+	endpoint := unreachable
+	switch {
+	case err == nil:
+		srv = s
+		defer s.Stop()
+		endpoint = s.URL()
+	case errors.Is(err, sandbox.ErrNotInstalled) && !inCI():
+		skipReason = fmt.Sprintf("moto sandbox not available: %v; %s", err, installHint)
+	default:
+		fmt.Fprintf(os.Stderr, "sandboxtest: cannot start the moto sandbox: %v\n", err)
+		if errors.Is(err, sandbox.ErrNotInstalled) {
+			fmt.Fprintf(os.Stderr, "CI=true, so sandbox tests may not skip; %s\n", installHint)
+		}
+		return 1
+	}
+
+	if err := isolateProcessEnv(endpoint); err != nil {
+		fmt.Fprintln(os.Stderr, "sandboxtest:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// isolateProcessEnv drops every AWS_* variable (profiles, tokens, per-service
+// endpoints) and points the defaults at endpoint, so even
+// config.LoadDefaultConfig inside a test cannot reach a real account.
+func isolateProcessEnv(endpoint string) error {
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
+			os.Unsetenv(k)
+		}
+	}
+	for _, kv := range env(endpoint) {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := os.Setenv(k, v); err != nil {
+			return fmt.Errorf("set %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// env is the sandbox environment plus settings that keep the AWS CLI and
+// SDKs away from the developer's own profile and from instance metadata.
+func env(endpoint string) []string {
+	return append(sandbox.Env(endpoint, Region),
+		"AWS_PAGER=",
+		"AWS_CONFIG_FILE="+filepath.Join(configDir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(configDir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED=true",
+	)
+}
+
+// server returns the running sandbox, or ends the test if there is none.
+func server(t testing.TB) *sandbox.Server {
+	t.Helper()
+	if skipReason != "" {
+		t.Skip(skipReason)
+	}
+	if srv == nil {
+		t.Fatal("sandboxtest: no sandbox; call sandboxtest.Main(m) from TestMain")
+	}
+	select {
+	case <-srv.Done():
+		t.Fatal("sandboxtest: moto exited during the tests; rerun with VPCLAB_SANDBOX_LOG=1 to see why")
+	default:
+	}
+	return srv
+}
+
+// Config resets the sandbox, so each test starts from moto's initial state,
+// and returns a config that can only reach it. Retries are off so that
+// moto's 500s fail fast.
+func Config(t testing.TB) aws.Config {
+	t.Helper()
+	s := server(t)
+	Reset(t)
+	cfg, err := config.LoadDefaultConfig(context.Background(),
+		config.WithRegion(Region),
+		config.WithBaseEndpoint(s.URL()),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(
+			sandbox.DummyCredential, sandbox.DummyCredential, "")),
+		config.WithRetryMaxAttempts(1),
+	)
+	if err != nil {
+		t.Fatalf("sandboxtest: load AWS config: %v", err)
+	}
+	if err := checkSafe(cfg); err != nil {
+		t.Fatalf("sandboxtest: refusing an AWS config that could reach a real account: %v", err)
+	}
+	return cfg
+}
+
+// URL is the sandbox endpoint. It does not reset.
+func URL(t testing.TB) string {
+	t.Helper()
+	return server(t).URL()
+}
+
+// Reset wipes the sandbox back to moto's initial state.
+func Reset(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := server(t).Reset(ctx); err != nil {
+		t.Fatalf("sandboxtest: reset: %v", err)
+	}
+}
+
+// Env is the environment for subprocesses such as the AWS CLI; append it to
+// os.Environ() (later entries win).
+func Env(t testing.TB) []string {
+	t.Helper()
+	return env(server(t).URL())
+}
+
+// checkSafe accepts only a loopback endpoint and the dummy credentials.
+func checkSafe(cfg aws.Config) error {
+	if cfg.BaseEndpoint == nil {
+		return errors.New("no BaseEndpoint, so requests would go to AWS")
+	}
+	if !isLoopback(*cfg.BaseEndpoint) {
+		return fmt.Errorf("endpoint %q is not on loopback", *cfg.BaseEndpoint)
+	}
+	if cfg.Credentials == nil {
+		return errors.New("no credentials provider")
+	}
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if err != nil {
+		return fmt.Errorf("retrieve credentials: %w", err)
+	}
+	if creds.AccessKeyID != sandbox.DummyCredential || creds.SecretAccessKey != sandbox.DummyCredential || creds.SessionToken != "" {
+		return fmt.Errorf("credentials %q are not the dummy %q ones", creds.AccessKeyID, sandbox.DummyCredential)
+	}
+	return nil
+}
+
+// isLoopback reports whether rawURL is an http(s) URL whose host is
+// localhost, 127.0.0.0/8 or ::1.
+func isLoopback(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func inCI() bool {
+	ci, _ := strconv.ParseBool(os.Getenv("CI"))
+	return ci
+}
