@@ -12,7 +12,7 @@ import (
 
 // The labs shipped in the binary, so that learners need nothing but vpclab.
 //
-//go:embed labs
+//go:embed all:labs
 var embedded embed.FS
 
 // Embedded is the built-in content; its labs are under "labs".

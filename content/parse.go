@@ -145,7 +145,7 @@ func decodeFrontMatter(m *Mapping, fm *FrontMatter) Diags {
 			if u, ok := cm.Get("usd_per_hour"); ok {
 				fm.Cost.USDPerHour, _ = u.Float()
 				if fm.Cost.USDPerHour < 0 {
-					ds = append(ds, diag(u.Pos, "ContentFieldPositive", i18n.M{"Field": "cost.usd_per_hour"}))
+					ds = append(ds, diag(u.Pos, "ContentFieldNotNegative", i18n.M{"Field": "cost.usd_per_hour"}))
 				}
 			}
 			if r, ok := cm.Get("region"); ok {
@@ -182,6 +182,11 @@ func (p *Page) walk(li *lineIndex) Diags {
 				return ast.WalkContinue, nil
 			}
 			cur = p.newStep(n, li)
+			for k := range cur.Attrs {
+				if k != "sandbox" {
+					ds = append(ds, diag(cur.Pos, "ContentStepAttrUnknown", i18n.M{"Attr": k}))
+				}
+			}
 			switch {
 			case cur.ID == "":
 				ds = append(ds, diag(cur.Pos, "ContentStepNoID", i18n.M{"Title": cur.Title}))

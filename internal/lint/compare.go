@@ -126,6 +126,8 @@ func compareCode(e, j []*content.CodeBlock, es, js *content.Step) content.Diags 
 			ds = append(ds, diag(e[i].Pos, "LintCodeOnlyHere", i18n.M{"Role": string(e[i].Role), "Step": js.ID, "Other": content.Pos{File: js.Pos.File}}))
 		case i >= len(e):
 			ds = append(ds, diag(j[i].Pos, "LintCodeOnlyHere", i18n.M{"Role": string(j[i].Role), "Step": js.ID, "Other": content.Pos{File: es.Pos.File}}))
+		case !reflect.DeepEqual(e[i].Attrs, j[i].Attrs):
+			ds = append(ds, diag(j[i].Pos, "LintCodeAttrsDiffer", i18n.M{"Role": string(j[i].Role), "Other": e[i].Pos}))
 		case commands(e[i].Code) != commands(j[i].Code):
 			ds = append(ds, diag(j[i].Pos, "LintCodeDiffers", i18n.M{"Role": string(j[i].Role), "Other": e[i].Pos}))
 		}
@@ -133,18 +135,44 @@ func compareCode(e, j []*content.CodeBlock, es, js *content.Step) content.Diags 
 	return ds
 }
 
-// commands is a shell script without comment lines and trailing blanks.
+// commands is a shell script without comments and blank lines: the part
+// that must not differ between languages.
 func commands(code string) string {
 	var b strings.Builder
 	for _, line := range strings.Split(code, "\n") {
-		t := strings.TrimSpace(line)
-		if t == "" || strings.HasPrefix(t, "#") {
+		c := strings.TrimRight(shellCode(line), " \t")
+		if strings.TrimSpace(c) == "" {
 			continue
 		}
-		b.WriteString(strings.TrimRight(line, " \t"))
+		b.WriteString(c)
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// shellCode is a line of shell without its comment. As in the shell, # starts
+// a comment only at the start of a word and outside quotes, so ${VAR#x}
+// and "a # b" stay code.
+func shellCode(line string) string {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else if c == '\\' && quote == '"' {
+				i++
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '\\':
+			i++
+		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
+			return line[:i]
+		}
+	}
+	return line
 }
 
 func compareMeta(en, ja *content.Page) content.Diags {
@@ -161,7 +189,7 @@ func compareMeta(en, ja *content.Page) content.Diags {
 		if !eok && !jok {
 			continue
 		}
-		if eok != jok || !reflect.DeepEqual(ev.Any(), jv.Any()) {
+		if eok != jok || !sameValue(f, ev, jv) {
 			p := ja.MetaYAML.KeyPos(f.Name)
 			if !jok {
 				p = ja.MetaPos
@@ -171,6 +199,37 @@ func compareMeta(en, ja *content.Page) content.Diags {
 		}
 	}
 	return ds
+}
+
+// sameValue compares as the schema reads the field, so [VPC] equals VPC
+// and 0 equals 0.0.
+func sameValue(f content.Field, a, b content.Value) bool {
+	switch f.Type {
+	case content.Strings:
+		x, _ := a.Strings()
+		y, _ := b.Strings()
+		return reflect.DeepEqual(x, y)
+	case content.Number, content.Int:
+		x, xok := a.Float()
+		y, yok := b.Float()
+		if xok && yok {
+			return x == y
+		}
+	case content.Object:
+		am, aok := a.Mapping()
+		bm, bok := b.Mapping()
+		if aok && bok {
+			for _, sub := range f.Fields {
+				av, ah := am.Get(sub.Name)
+				bv, bh := bm.Get(sub.Name)
+				if ah != bh || (ah && !sameValue(sub, av, bv)) {
+					return false
+				}
+			}
+			return len(am.Entries) == len(bm.Entries)
+		}
+	}
+	return reflect.DeepEqual(a.Any(), b.Any())
 }
 
 func show(v content.Value, ok bool) string {

@@ -154,7 +154,7 @@ func placeholderRules(p *content.Page) content.Diags {
 				if i >= len(b.Lines) {
 					break
 				}
-				code, _, _ := strings.Cut(line, "#") // comments may show example ids
+				code := shellCode(line) // comments may show example ids
 				for _, m := range placeholder.FindAllStringIndex(code, -1) {
 					pos := b.Lines[i]
 					pos.Col += m[0]
@@ -168,14 +168,10 @@ func placeholderRules(p *content.Page) content.Diags {
 
 // dedupe drops a diagnostic reported twice at the same place.
 func dedupe(ds content.Diags) content.Diags {
-	type key struct {
-		pos content.Pos
-		id  string
-	}
-	seen := map[key]bool{}
+	seen := map[string]bool{}
 	out := ds[:0]
 	for _, d := range ds {
-		k := key{d.Pos, d.ID}
+		k := d.Error() // position, rule and arguments: only true repeats merge
 		if seen[k] {
 			continue
 		}
