@@ -1,0 +1,115 @@
+package awsx
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/vpclab/vpclab/checks/account"
+)
+
+// NotReadOnlyError is returned, before anything is sent, for a call that is
+// not in AllowedActions. It means a bug in vpclab, never in the learner's
+// account.
+type NotReadOnlyError struct {
+	Action string // IAM action, e.g. "ec2:CreateVpc"
+}
+
+func (e *NotReadOnlyError) Error() string {
+	return "vpclab refused to call " + e.Action + ": it only reads your account"
+}
+
+// extraActions are allowed besides account.Actions and the identity call.
+// AssumeRole is the classroom mode's way into each learner's account; it
+// changes nothing in any account.
+var extraActions = []string{
+	"ec2:DescribeRegions",
+	"sts:AssumeRole",
+}
+
+var allowed = func() map[string]bool {
+	m := map[string]bool{account.IdentityAction: true}
+	for _, as := range account.Actions {
+		for _, a := range as {
+			m[a] = true
+		}
+	}
+	for _, a := range extraActions {
+		m[a] = true
+	}
+	return m
+}()
+
+// Allowed reports whether the guard lets action (e.g. "ec2:DescribeVpcs")
+// through.
+func Allowed(action string) bool { return allowed[action] }
+
+// AllowedActions lists every allowed IAM action, sorted. It is the whole
+// IAM policy vpclab needs.
+func AllowedActions() []string {
+	out := make([]string, 0, len(allowed))
+	for a := range allowed {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// iamPrefixes maps SDK service IDs (the ServiceID constant of each
+// service/* package) to IAM action prefixes where they differ from the
+// lowercased ID.
+var iamPrefixes = map[string]string{
+	"EC2":             "ec2",
+	"ECS":             "ecs",
+	"STS":             "sts",
+	"CloudWatch Logs": "logs",
+	"ECR":             "ecr",
+	"SSO":             "sso",
+	"SSO OIDC":        "sso-oauth",
+	"Signin":          "signin",
+	"ec2imds":         "ec2imds", // not an IAM service; the instance metadata client
+}
+
+// IAMAction names the IAM action of an SDK operation: ("EC2",
+// "DescribeVpcs") gives "ec2:DescribeVpcs". Unknown services are
+// lowercased without spaces.
+func IAMAction(serviceID, operation string) string {
+	prefix, ok := iamPrefixes[serviceID]
+	if !ok {
+		prefix = strings.ToLower(strings.ReplaceAll(serviceID, " ", ""))
+	}
+	if prefix == "" {
+		prefix = "unknown"
+	}
+	return prefix + ":" + operation
+}
+
+// operationAction is the IAM action of the operation running in ctx. Every
+// generated client's invokeOperation puts the service ID and operation name
+// in the context (resolveServiceMetadata) before the middleware stack runs,
+// so they are there from the first Initialize middleware on.
+func operationAction(ctx context.Context) string {
+	return IAMAction(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
+}
+
+const guardID = "vpclab.ReadOnlyGuard"
+
+// addGuard puts the guard first in the Initialize step, so nothing else in
+// the stack (input validation, idempotency tokens, credential look-up)
+// runs for a refused call, and nothing is sent.
+func addGuard(stack *middleware.Stack) error {
+	if _, ok := stack.Initialize.Get(guardID); ok {
+		return nil
+	}
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(guardID, func(
+		ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler,
+	) (middleware.InitializeOutput, middleware.Metadata, error) {
+		if action := operationAction(ctx); !Allowed(action) {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, &NotReadOnlyError{Action: action}
+		}
+		return next.HandleInitialize(ctx, in)
+	}), middleware.Before)
+}
