@@ -1,11 +1,14 @@
 // Package checks defines the check kinds that lab check blocks name: their
-// parameter schemas (for vpclab lint), the AWS read operations each needs
-// (for vpclab policy) and, with the engine, how each judges an account.
+// parameter schemas (for vpclab lint), the account resources each reads
+// (for the loader and vpclab policy) and how each judges a snapshot of the
+// learner's account. Kinds are pure functions of the snapshot.
 package checks
 
 import (
+	"fmt"
 	"sort"
 
+	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -14,9 +17,12 @@ import (
 type Kind struct {
 	Name   string
 	Params []content.Field
-	// Reads are the IAM actions the kind needs, e.g. "ec2:DescribeVpcs";
-	// vpclab policy derives the least-privilege policy from them.
-	Reads []string
+	// Resources the kind reads; the loader fetches each type once per run
+	// and vpclab policy grants exactly their read actions.
+	Resources []account.Resource
+	// Need adds parameter-dependent needs (ECS cluster and service names).
+	Need func(p Params, n *account.Need)
+	Eval func(e *Env, p Params) Result
 }
 
 var registry = map[string]*Kind{}
@@ -59,4 +65,103 @@ func Names() []string {
 // Validate checks a check block's parameters against the kind's schema.
 func (k *Kind) Validate(params *content.Mapping) content.Diags {
 	return content.Validate(params, k.Params, i18n.Msg{ID: "WhereCheckKind", Data: i18n.M{"Kind": k.Name}})
+}
+
+// Actions are the IAM actions the kind needs.
+func (k *Kind) Actions() []string {
+	set := map[string]bool{}
+	for _, r := range k.Resources {
+		for _, a := range account.Actions[r] {
+			set[a] = true
+		}
+	}
+	return sorted(set)
+}
+
+func sorted(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for a := range set {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NeedOf is what the loader must fetch to judge blocks.
+func NeedOf(blocks []*content.CheckBlock) account.Need {
+	var n account.Need
+	n.Add() // an empty need is still a need: identity only
+	for _, b := range blocks {
+		k, ok := Lookup(b.Kind)
+		if !ok {
+			continue
+		}
+		n.Add(k.Resources...)
+		if k.Need != nil {
+			k.Need(NewParams(b.Params), &n)
+		}
+	}
+	return n
+}
+
+// RegionHintAction lets vpclab check look for a missing lab VPC in the
+// account's other regions ("it's in us-west-2").
+const RegionHintAction = "ec2:DescribeRegions"
+
+// Actions lists the IAM actions that judging blocks needs, plus the
+// identity call every run makes and the region hint's.
+func Actions(blocks []*content.CheckBlock) []string {
+	set := map[string]bool{account.IdentityAction: true, RegionHintAction: true, "ec2:DescribeVpcs": true}
+	for _, b := range blocks {
+		if k, ok := Lookup(b.Kind); ok {
+			for _, a := range k.Actions() {
+				set[a] = true
+			}
+		}
+	}
+	return sorted(set)
+}
+
+// Evaluate judges blocks, in order, against one snapshot. A check whose
+// needs did not all pass is skipped, so a learner sees the first cause
+// rather than a cascade of failures it explains.
+func Evaluate(snap *account.Snapshot, blocks []*content.CheckBlock) []Result {
+	env := &Env{Snap: snap}
+	done := map[string]Result{}
+	out := make([]Result, 0, len(blocks))
+	for _, b := range blocks {
+		r := evalOne(env, b, done)
+		r.Block, r.Check, r.Kind = b, b.ID, b.Kind
+		if b.Step != nil {
+			r.Step = b.Step.ID
+		}
+		done[b.ID] = r
+		out = append(out, r)
+	}
+	return out
+}
+
+func evalOne(env *Env, b *content.CheckBlock, done map[string]Result) (r Result) {
+	for _, n := range b.Needs {
+		if prev, ok := done[n]; ok && !prev.OK() {
+			return Result{Status: Skipped, Message: i18n.Msg{ID: "CheckSkippedNeeds", Data: i18n.M{"Need": n}}}
+		}
+	}
+	k, ok := Lookup(b.Kind)
+	if !ok {
+		return Result{Status: Error, Reason: "UNKNOWN_KIND", Message: i18n.Msg{ID: "LintKindUnknown", Data: i18n.M{"Kind": b.Kind, "Known": fmt.Sprint(Names())}}}
+	}
+	// A kind that trips over an account state nobody foresaw must not take
+	// the whole run down: it becomes an error for that check alone.
+	defer func() {
+		if p := recover(); p != nil {
+			r = Result{Status: Error, Reason: "INTERNAL", Message: i18n.Msg{ID: "CheckInternalError", Data: i18n.M{"Err": fmt.Sprint(p)}}}
+		}
+	}()
+	for _, res := range k.Resources {
+		if !env.Snap.Loaded[res] {
+			return Result{Status: Error, Reason: "NOT_LOADED", Message: i18n.Msg{ID: "CheckNotLoaded", Data: i18n.M{"Resource": string(res)}}}
+		}
+	}
+	return k.Eval(env, NewParams(b.Params))
 }

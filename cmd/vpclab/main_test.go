@@ -58,6 +58,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(env.WorkDir, "no-aws-credentials"))
 			env.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 			env.Setenv("AWS_PAGER", "")
+			env.Setenv("VPCLAB_STATE_DIR", filepath.Join(env.WorkDir, "state"))
 			port, err := freePort()
 			if err != nil {
 				return err

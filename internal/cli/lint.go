@@ -128,6 +128,7 @@ func lintTargets(env *Env, args []string) ([]lintTarget, error) {
 		if len(ts) > 0 {
 			return ts, nil
 		}
+		fmt.Fprintln(env.Stderr, env.Loc.T("LintBuiltIn"))
 		return []lintTarget{{fsys: content.Embedded(), dir: "labs"}, {dir: "i18n", catalogs: true}}, nil
 	}
 	var ts []lintTarget
@@ -145,7 +146,11 @@ func lintTargets(env *Env, args []string) ([]lintTarget, error) {
 		}
 		t := lintTarget{fsys: os.DirFS(cwd)}
 		rel, err := filepath.Rel(cwd, p)
-		if err == nil && fs.ValidPath(filepath.ToSlash(rel)) {
+		if err == nil && rel == "." && content.IsLab(os.DirFS(p), ".") {
+			// Linting the lab folder one stands in: the lab needs its
+			// folder's name (its id), so read it from the parent.
+			t.fsys, t.dir, t.prefix = os.DirFS(filepath.Dir(p)), filepath.Base(p), "../"
+		} else if err == nil && fs.ValidPath(filepath.ToSlash(rel)) {
 			t.dir = filepath.ToSlash(rel)
 		} else {
 			t.fsys, t.dir, t.prefix = os.DirFS("/"), strings.TrimPrefix(filepath.ToSlash(p), "/"), "/"

@@ -1,0 +1,225 @@
+// Package billing is vpclab's one model of what a lab leaves running that
+// costs money: NAT gateways, public IPv4 addresses (Elastic IPs included),
+// interface endpoints (per AZ) and running Fargate tasks. The cleanup check
+// and vpclab cost both use it, so they can never disagree.
+package billing
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/vpclab/vpclab/checks/account"
+)
+
+//go:embed prices.json
+var pricesJSON []byte
+
+// Prices is one region's price list, in USD.
+type Prices struct {
+	NATGatewayHour          float64 `json:"nat_gateway_hour"`
+	NATGatewayGB            float64 `json:"nat_gateway_gb"`
+	PublicIPv4Hour          float64 `json:"public_ipv4_hour"`
+	InterfaceEndpointAZHour float64 `json:"interface_endpoint_az_hour"`
+	FargateVCPUHour         float64 `json:"fargate_vcpu_hour"`
+	FargateGBHour           float64 `json:"fargate_gb_hour"`
+}
+
+// Table is the embedded price table with where it came from.
+type Table struct {
+	Source  string            `json:"source"`
+	Checked string            `json:"checked"`
+	Regions map[string]Prices `json:"regions"`
+}
+
+// PriceTable returns the embedded table; it is tested to parse.
+func PriceTable() Table {
+	var t Table
+	if err := json.Unmarshal(pricesJSON, &t); err != nil {
+		panic("billing: embedded prices.json does not parse: " + err.Error())
+	}
+	return t
+}
+
+// For returns region's prices; a region not in the table gets the most
+// expensive known prices (estimate high rather than reassure) and known
+// is false, so callers can say the figure is an estimate.
+func For(region string) (p Prices, known bool) {
+	t := PriceTable()
+	if p, ok := t.Regions[region]; ok {
+		return p, true
+	}
+	regions := make([]string, 0, len(t.Regions))
+	for r := range t.Regions {
+		regions = append(regions, r)
+	}
+	sort.Strings(regions)
+	for _, r := range regions {
+		q := t.Regions[r]
+		if q.NATGatewayHour > p.NATGatewayHour {
+			p = q
+		}
+	}
+	return p, false
+}
+
+// Type is a kind of billable resource.
+type Type string
+
+const (
+	NATGateway        Type = "nat-gateway"
+	PublicIPv4        Type = "public-ipv4"
+	InterfaceEndpoint Type = "interface-endpoint"
+	FargateTask       Type = "fargate-task"
+)
+
+// Item is one billable resource.
+type Item struct {
+	Type      Type
+	ID        string
+	Name      string  // Name tag, if any
+	Detail    string  // e.g. the public IP, the endpoint service, the task's family
+	USDPerHr  float64 // what it costs each hour it runs
+	DeleteCmd string  // the AWS CLI command that stops the charge
+}
+
+// Scope limits what counts as a lab's resource.
+type Scope struct {
+	VPCID   string // resources in this VPC (NAT gateways, endpoints)
+	Prefix  string // Name tag prefix (Elastic IPs, and anything outside the VPC)
+	Cluster string // ECS cluster name for tasks
+	All     bool   // everything billable in the region (vpclab cost --all)
+}
+
+func (sc Scope) matches(vpcID, name string) bool {
+	if sc.All {
+		return true
+	}
+	if sc.VPCID != "" && vpcID == sc.VPCID {
+		return true
+	}
+	return sc.Prefix != "" && strings.HasPrefix(name, sc.Prefix)
+}
+
+// Billable lists what in s matches scope and still costs money, cheapest
+// last, so the first line is the one to delete first.
+func Billable(s *account.Snapshot, sc Scope) []Item {
+	p, _ := For(s.Region)
+	var items []Item
+	natEIPs := map[string]bool{}
+	for _, n := range s.NATGateways {
+		if n.State != ec2types.NatGatewayStateAvailable && n.State != ec2types.NatGatewayStatePending {
+			continue
+		}
+		name := account.Name(n.Tags)
+		if !sc.matches(str(n.VpcId), name) {
+			continue
+		}
+		for _, a := range n.NatGatewayAddresses {
+			natEIPs[str(a.AllocationId)] = true
+		}
+		items = append(items, Item{Type: NATGateway, ID: str(n.NatGatewayId), Name: name, Detail: string(n.State),
+			USDPerHr:  p.NATGatewayHour,
+			DeleteCmd: "aws ec2 delete-nat-gateway --nat-gateway-id " + str(n.NatGatewayId)})
+	}
+	for _, a := range s.Addresses {
+		name := account.Name(a.Tags)
+		// An EIP on one of the lab's NAT gateways belongs to the lab even
+		// without a matching name.
+		if !sc.matches("", name) && !natEIPs[str(a.AllocationId)] {
+			continue
+		}
+		cmd := "aws ec2 release-address --allocation-id " + str(a.AllocationId)
+		if natEIPs[str(a.AllocationId)] {
+			cmd += "   # after its NAT gateway is deleted"
+		} else if str(a.AssociationId) != "" {
+			cmd = "aws ec2 disassociate-address --association-id " + str(a.AssociationId) + "\n" + cmd
+		}
+		items = append(items, Item{Type: PublicIPv4, ID: str(a.AllocationId), Name: name, Detail: str(a.PublicIp),
+			USDPerHr: p.PublicIPv4Hour, DeleteCmd: cmd})
+	}
+	for _, e := range s.VPCEndpoints {
+		if e.VpcEndpointType != ec2types.VpcEndpointTypeInterface || !live(string(e.State)) {
+			continue
+		}
+		name := account.Name(e.Tags)
+		if !sc.matches(str(e.VpcId), name) {
+			continue
+		}
+		azs := len(e.SubnetIds)
+		if azs == 0 {
+			azs = 1
+		}
+		items = append(items, Item{Type: InterfaceEndpoint, ID: str(e.VpcEndpointId), Name: name,
+			Detail:    fmt.Sprintf("%s × %d AZ", account.ServiceShortName(str(e.ServiceName)), azs),
+			USDPerHr:  p.InterfaceEndpointAZHour * float64(azs),
+			DeleteCmd: "aws ec2 delete-vpc-endpoints --vpc-endpoint-ids " + str(e.VpcEndpointId)})
+	}
+	for _, t := range s.Tasks {
+		if str(t.LastStatus) != "RUNNING" && str(t.LastStatus) != "PENDING" && str(t.LastStatus) != "PROVISIONING" {
+			continue
+		}
+		cluster := clusterName(str(t.ClusterArn))
+		if !sc.All && (sc.Cluster == "" || cluster != sc.Cluster) {
+			continue
+		}
+		vcpu := atof(str(t.Cpu)) / 1024
+		gb := atof(str(t.Memory)) / 1024
+		cmd := fmt.Sprintf("aws ecs stop-task --cluster %s --task %s", cluster, str(t.TaskArn))
+		if g := str(t.Group); strings.HasPrefix(g, "service:") {
+			cmd = fmt.Sprintf("aws ecs update-service --cluster %s --service %s --desired-count 0", cluster, strings.TrimPrefix(g, "service:"))
+		}
+		items = append(items, Item{Type: FargateTask, ID: str(t.TaskArn), Name: account.TaskFamily(str(t.TaskDefinitionArn)),
+			Detail:    fmt.Sprintf("%s vCPU, %s GB", trim(vcpu), trim(gb)),
+			USDPerHr:  vcpu*p.FargateVCPUHour + gb*p.FargateGBHour,
+			DeleteCmd: cmd})
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].USDPerHr > items[j].USDPerHr })
+	return items
+}
+
+// Total is the hourly cost of items.
+func Total(items []Item) float64 {
+	var t float64
+	for _, it := range items {
+		t += it.USDPerHr
+	}
+	return t
+}
+
+// HoursPerMonth is the 30-day month the cost report uses.
+const HoursPerMonth = 24 * 30
+
+func live(state string) bool {
+	switch strings.ToLower(state) {
+	case "deleted", "deleting", "rejected", "failed", "expired":
+		return false
+	}
+	return true
+}
+
+func clusterName(arn string) string {
+	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+func atof(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
+func trim(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

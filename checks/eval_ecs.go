@@ -1,0 +1,130 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/vpclab/vpclab/i18n"
+)
+
+func evalCluster(e *Env, p Params) Result {
+	name := p.Str("name", "")
+	c, ok := e.Snap.Cluster(name)
+	if !ok {
+		return notFound(e, "ResCluster", name, "aws ecs create-cluster --cluster-name "+name)
+	}
+	return pass("CheckClusterPass", i18n.M{"Name": name, "Running": c.RunningTasksCount}, str(c.ClusterArn))
+}
+
+func evalService(e *Env, p Params) Result {
+	cluster, name := p.Str("cluster", ""), p.Str("name", "")
+	svc, ok := e.Snap.Service(cluster, name)
+	if !ok {
+		return notFound(e, "ResService", name, fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", cluster, name))
+	}
+	arn := str(svc.ServiceArn)
+	if !isFargate(svc) {
+		return fail("NOT_FARGATE", "CheckServiceNotFargate", i18n.M{"Name": name}, "", arn)
+	}
+	nc := svc.NetworkConfiguration
+	if nc == nil || nc.AwsvpcConfiguration == nil || len(nc.AwsvpcConfiguration.Subnets) == 0 {
+		return fail("NO_AWSVPC", "CheckServiceNoNetwork", i18n.M{"Name": name}, "", arn)
+	}
+	vpcCfg := nc.AwsvpcConfiguration
+	var public []string
+	for _, id := range vpcCfg.Subnets {
+		if sn, ok := e.Snap.Subnet(id); ok && isPublic(e, sn) {
+			public = append(public, id)
+		}
+	}
+	netFix := fmt.Sprintf("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_IDS>],securityGroups=[%s],assignPublicIp=DISABLED}'",
+		cluster, name, strings.Join(vpcCfg.SecurityGroups, ","))
+	publicIP := vpcCfg.AssignPublicIp == ecstypes.AssignPublicIpEnabled
+	if len(public) > 0 {
+		if !publicIP {
+			// The classic trap: public subnet, no public IP, so the task
+			// cannot pull its image through the internet gateway.
+			return fail("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "CheckServicePublicNoIP", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, netFix, append([]string{arn}, public...)...)
+		}
+		return fail("SUBNET_IS_PUBLIC", "CheckServicePublicSubnets", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, netFix, append([]string{arn}, public...)...)
+	}
+	if min := p.Int("min_running", 0); int(svc.RunningCount) < min {
+		return fail("BAD_STATE", "CheckServiceNotRunning", i18n.M{"Name": name, "Running": svc.RunningCount, "Want": min},
+			fmt.Sprintf("aws ecs describe-services --cluster %s --services %s --query 'services[0].events[:5]'", cluster, name), arn)
+	}
+	if publicIP {
+		return warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckServicePublicIPWasted", i18n.M{"Name": name}, netFix, arn)
+	}
+	return pass("CheckServicePass", i18n.M{"Name": name, "Subnets": len(vpcCfg.Subnets), "Running": svc.RunningCount}, arn)
+}
+
+func isFargate(svc ecstypes.Service) bool {
+	if svc.LaunchType == ecstypes.LaunchTypeFargate {
+		return true
+	}
+	for _, s := range svc.CapacityProviderStrategy {
+		if strings.HasPrefix(str(s.CapacityProvider), "FARGATE") {
+			return true
+		}
+	}
+	return false
+}
+
+func evalTask(e *Env, p Params) Result {
+	cluster, family := p.Str("cluster", ""), p.Str("family", "")
+	tasks := e.Snap.TasksOf(cluster, family)
+	var running *ecstypes.Task
+	for i, t := range tasks {
+		if str(t.LastStatus) == "RUNNING" {
+			running = &tasks[i]
+			break
+		}
+	}
+	if running == nil {
+		if len(tasks) > 0 && str(tasks[0].StoppedReason) != "" {
+			return fail("TASK_STOPPED", "CheckTaskStopped", i18n.M{"Family": family, "Why": str(tasks[0].StoppedReason)},
+				fmt.Sprintf("aws ecs describe-tasks --cluster %s --tasks %s --query 'tasks[0].[stoppedReason,containers[].reason]'", cluster, str(tasks[0].TaskArn)),
+				str(tasks[0].TaskArn))
+		}
+		return fail("NOT_FOUND", "CheckTaskNone", i18n.M{"Family": family, "Cluster": cluster},
+			fmt.Sprintf("aws ecs list-tasks --cluster %s --desired-status STOPPED", cluster))
+	}
+	arn := str(running.TaskArn)
+	eniID, subnetID := taskENI(*running)
+	sn, ok := e.Snap.Subnet(subnetID)
+	if !ok {
+		return fail("NOT_FOUND", "CheckTaskNoENI", i18n.M{"Task": arn}, "", arn)
+	}
+	if isPublic(e, sn) {
+		return fail("SUBNET_IS_PUBLIC", "CheckTaskPublicSubnet", i18n.M{"Task": shortARN(arn), "Subnet": subnetID}, "", arn, subnetID)
+	}
+	if eni, ok := e.Snap.NetworkInterface(eniID); ok && eni.Association != nil && str(eni.Association.PublicIp) != "" {
+		return warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckTaskPublicIP", i18n.M{"Task": shortARN(arn), "IP": str(eni.Association.PublicIp)}, "", arn, eniID)
+	}
+	return pass("CheckTaskPass", i18n.M{"Task": shortARN(arn), "Subnet": subnetID, "ENI": eniID}, arn, eniID, subnetID)
+}
+
+// taskENI reads a task's network interface and subnet from its awsvpc
+// attachment.
+func taskENI(t ecstypes.Task) (eni, subnet string) {
+	for _, a := range t.Attachments {
+		for _, d := range a.Details {
+			switch str(d.Name) {
+			case "networkInterfaceId":
+				eni = str(d.Value)
+			case "subnetId":
+				subnet = str(d.Value)
+			}
+		}
+	}
+	return eni, subnet
+}
+
+func shortARN(arn string) string {
+	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
+		return arn[i+1:]
+	}
+	return arn
+}

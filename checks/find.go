@@ -1,0 +1,133 @@
+package checks
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/i18n"
+)
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// res names a resource type in the reader's language.
+func res(id string) i18n.Msg { return i18n.Msg{ID: id} }
+
+// notFound is the result for a resource the lab told the learner to create
+// that is not there. The region is named because the most common cause is
+// a console or CLI pointed at another region.
+func notFound(e *Env, typ, name, fix string) Result {
+	return fail("NOT_FOUND", "CheckNotFound", i18n.M{"Type": res(typ), "Name": name, "Region": e.Region()}, fix)
+}
+
+// idOf is a shell expression that looks up a resource id by Name tag, for
+// fix commands that must refer to something vpclab could not find by id.
+func idOf(kind, name string) string {
+	switch kind {
+	case "vpc":
+		return fmt.Sprintf(`$(aws ec2 describe-vpcs --filters Name=tag:Name,Values=%s --query 'Vpcs[0].VpcId' --output text)`, name)
+	case "subnet":
+		return fmt.Sprintf(`$(aws ec2 describe-subnets --filters Name=tag:Name,Values=%s --query 'Subnets[0].SubnetId' --output text)`, name)
+	case "eip":
+		return fmt.Sprintf(`$(aws ec2 describe-addresses --filters Name=tag:Name,Values=%s --query 'Addresses[0].AllocationId' --output text)`, name)
+	case "sg":
+		return fmt.Sprintf(`$(aws ec2 describe-security-groups --filters Name=tag:Name,Values=%s --query 'SecurityGroups[0].GroupId' --output text)`, name)
+	case "nat":
+		return fmt.Sprintf(`$(aws ec2 describe-nat-gateways --filter Name=state,Values=available --query "NatGateways[?Tags[?Key=='Name'&&Value=='%s']]|[0].NatGatewayId" --output text)`, name)
+	}
+	return "<" + name + ">"
+}
+
+// findVPC resolves the vpc parameter; an empty name means "any VPC" and
+// returns ok with an empty id.
+func findVPC(e *Env, name string) (ec2types.Vpc, *Result) {
+	if name == "" {
+		return ec2types.Vpc{}, nil
+	}
+	v, n := e.Snap.VPCByName(name)
+	if n == 0 {
+		r := notFound(e, "ResVPC", name, fmt.Sprintf(
+			"aws ec2 create-vpc --cidr-block 10.0.0.0/16 --tag-specifications 'ResourceType=vpc,Tags=[{Key=Name,Value=%s}]'", name))
+		return v, &r
+	}
+	return v, nil
+}
+
+func findSubnet(e *Env, name, vpcName string) (ec2types.Subnet, *Result) {
+	vpc, r := findVPC(e, vpcName)
+	if r != nil {
+		return ec2types.Subnet{}, r
+	}
+	sn, n := e.Snap.SubnetByName(name, str(vpc.VpcId))
+	if n == 0 {
+		vpcRef := idOf("vpc", vpcName)
+		if vpc.VpcId != nil {
+			vpcRef = *vpc.VpcId
+		}
+		r := notFound(e, "ResSubnet", name, fmt.Sprintf(
+			"aws ec2 create-subnet --vpc-id %s --cidr-block <CIDR> --tag-specifications 'ResourceType=subnet,Tags=[{Key=Name,Value=%s}]'", vpcRef, name))
+		return sn, &r
+	}
+	return sn, nil
+}
+
+var (
+	publicIPv4 = netip.MustParseAddr("1.1.1.1")
+	publicIPv6 = netip.MustParseAddr("2600::1")
+)
+
+// defaultRoute is how a subnet reaches the IPv4 internet, as its effective
+// route table says: the route (if any), the table and whether the table is
+// the VPC's main one.
+type defaultRoute struct {
+	table    ec2types.RouteTable
+	explicit bool
+	route    ec2types.Route
+	has      bool
+}
+
+func routeOf(e *Env, sn ec2types.Subnet, dst netip.Addr) defaultRoute {
+	rt, explicit, ok := e.Snap.RouteTableFor(str(sn.SubnetId), str(sn.VpcId))
+	if !ok {
+		return defaultRoute{}
+	}
+	r, has := account.LongestMatch(rt, dst)
+	return defaultRoute{table: rt, explicit: explicit, route: r, has: has}
+}
+
+// toAttachedIGW reports whether the route goes to an internet gateway that
+// is attached to vpcID (a route to a detached one is a blackhole).
+func toAttachedIGW(e *Env, r ec2types.Route, vpcID string) bool {
+	id := str(r.GatewayId)
+	if !strings.HasPrefix(id, "igw-") || r.State == ec2types.RouteStateBlackhole {
+		return false
+	}
+	g, ok := e.Snap.InternetGateway(id)
+	return ok && account.IGWAttachedTo(g, vpcID)
+}
+
+// isPublic is AWS's definition: a subnet whose route table sends internet
+// traffic to an attached internet gateway.
+func isPublic(e *Env, sn ec2types.Subnet) bool {
+	d := routeOf(e, sn, publicIPv4)
+	return d.has && toAttachedIGW(e, d.route, str(sn.VpcId))
+}
+
+// target names a route's target id.
+func target(r ec2types.Route) string {
+	for _, s := range []*string{r.NatGatewayId, r.GatewayId, r.EgressOnlyInternetGatewayId, r.TransitGatewayId,
+		r.VpcPeeringConnectionId, r.NetworkInterfaceId, r.InstanceId, r.LocalGatewayId, r.CarrierGatewayId} {
+		if str(s) != "" {
+			return *s
+		}
+	}
+	return "-"
+}

@@ -1,0 +1,160 @@
+// Package checkrun runs a lab's checks against one account: it works out
+// what to load, loads it once, judges every check, and with a wait retries
+// the failing ones until they pass (AWS takes a while to settle). The CLI,
+// docs CI, the local server and classroom mode all run checks through it.
+package checkrun
+
+import (
+	"context"
+	"time"
+
+	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/content"
+)
+
+// Loader fetches what need asks for from one account.
+type Loader func(ctx context.Context, need account.Need) (*account.Snapshot, error)
+
+// Options describe one run.
+type Options struct {
+	Lab  *content.Lab
+	Step string // only this step's checks ("" = all)
+	// Wait is how long failing checks may be retried; 0 judges once. A
+	// check's own timeout, when longer, does not extend it: the learner's
+	// flag is the upper bound.
+	Wait time.Duration
+	Load Loader
+	// Attempt is told about each round after the first, for progress
+	// output: how many checks still fail and how long is left.
+	Attempt func(failing int, left time.Duration)
+	// Sleep waits between rounds; tests replace it. Nil means a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Report is a run's outcome.
+type Report struct {
+	Lab     string
+	Account string
+	Region  string
+	Results []checks.Result
+	Rounds  int
+	Elapsed time.Duration
+}
+
+// Blocks returns the check blocks a run covers, in lab order.
+func Blocks(lab *content.Lab, step string) []*content.CheckBlock {
+	var out []*content.CheckBlock
+	for _, b := range lab.Checks() {
+		if step == "" || (b.Step != nil && b.Step.ID == step) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// Run judges the lab's checks. An error means the account could not be
+// read at all (credentials, permissions, network); results are then empty.
+func Run(ctx context.Context, o Options) (Report, error) {
+	start := time.Now()
+	blocks := Blocks(o.Lab, o.Step)
+	need := checks.NeedOf(blocks)
+	rep := Report{Lab: o.Lab.ID}
+	deadline := start.Add(o.Wait)
+	sleep := o.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	for {
+		snap, err := o.Load(ctx, need)
+		if err != nil {
+			rep.Elapsed = time.Since(start)
+			return rep, err
+		}
+		rep.Account, rep.Region = snap.Account, snap.Region
+		rep.Results = checks.Evaluate(snap, blocks)
+		rep.Rounds++
+		failing := 0
+		for _, r := range rep.Results {
+			if r.Status == checks.Fail {
+				failing++
+			}
+		}
+		left := time.Until(deadline)
+		if failing == 0 || left <= 0 {
+			break
+		}
+		pause := retryInterval(rep.Results)
+		if pause > left {
+			pause = left
+		}
+		if o.Attempt != nil {
+			o.Attempt(failing, left)
+		}
+		if err := sleep(ctx, pause); err != nil {
+			break // interrupted: report what we have
+		}
+	}
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+// DefaultRetry is the pause between rounds when no failing check sets its
+// own: long enough not to hammer the API, short enough to feel live.
+const DefaultRetry = 10 * time.Second
+
+func retryInterval(results []checks.Result) time.Duration {
+	best := time.Duration(0)
+	for _, r := range results {
+		if r.Status != checks.Fail || r.Block == nil || r.Block.Retry <= 0 {
+			continue
+		}
+		if best == 0 || r.Block.Retry < best {
+			best = r.Block.Retry
+		}
+	}
+	if best == 0 {
+		return DefaultRetry
+	}
+	return best
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Summary counts results by status.
+type Summary struct {
+	Pass    int `json:"pass"`
+	Warn    int `json:"warn"`
+	Fail    int `json:"fail"`
+	Error   int `json:"error"`
+	Skipped int `json:"skipped"`
+}
+
+// Summarize counts results by status.
+func Summarize(results []checks.Result) Summary {
+	var s Summary
+	for _, r := range results {
+		switch r.Status {
+		case checks.Pass:
+			s.Pass++
+		case checks.Warn:
+			s.Warn++
+		case checks.Fail:
+			s.Fail++
+		case checks.Error:
+			s.Error++
+		case checks.Skipped:
+			s.Skipped++
+		}
+	}
+	return s
+}

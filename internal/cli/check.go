@@ -1,0 +1,285 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/awsx"
+	"github.com/vpclab/vpclab/internal/checkrun"
+	"github.com/vpclab/vpclab/internal/progress"
+)
+
+func init() { register(&command{name: "check", run: runCheck}) }
+
+type checkOpts struct {
+	step, format, profile, region, content string
+	wait                                   time.Duration
+	record                                 bool
+}
+
+func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
+	var o checkOpts
+	fs.StringVar(&o.step, "step", "", env.Loc.T("FlagCheckStep"))
+	fs.StringVar(&o.format, "format", "text", env.Loc.T("FlagCheckFormat"))
+	fs.StringVar(&o.profile, "profile", "", env.Loc.T("FlagProfile"))
+	fs.StringVar(&o.region, "region", "", env.Loc.T("FlagRegion"))
+	fs.DurationVar(&o.wait, "wait", 0, env.Loc.T("FlagCheckWait"))
+	fs.BoolVar(&o.record, "record", true, env.Loc.T("FlagCheckRecord"))
+	dir := contentFlag(env, fs)
+	if ok, code := parse(env, fs, interleave(args), "check"); !ok {
+		return code
+	}
+	o.content = *dir
+	if fs.NArg() != 1 {
+		return usageError(env, "check", "CLINeedOneLab", nil)
+	}
+	if o.format != "text" && o.format != "json" && o.format != "junit" {
+		return usageError(env, "check", "CLIBadFormat", i18n.M{"Format": o.format, "Allowed": "text, json, junit"})
+	}
+	if o.wait < 0 {
+		return usageError(env, "check", "CLIBadWait", i18n.M{"Wait": o.wait})
+	}
+	labs, err := openLabs(env, o.content)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	lab, err := findLab(env, labs, fs.Arg(0))
+	if err != nil {
+		return usageError(env, "check", "CLIPlain", i18n.M{"Text": err.Error()})
+	}
+	if o.step != "" && lab.Page(env.Loc.Lang()).StepByID(o.step) == nil {
+		return usageError(env, "check", "CLIUnknownStep", i18n.M{"Step": o.step, "Lab": lab.ID, "Steps": stepIDs(lab)})
+	}
+	if len(checkrun.Blocks(lab, o.step)) == 0 {
+		fmt.Fprintln(env.Stderr, env.Loc.T("CheckNothingToCheck", i18n.M{"Step": o.step}))
+		return ExitOK
+	}
+
+	meter := &awsx.Meter{}
+	cfg, err := awsx.Load(env.Ctx, o.profile, o.region, meter)
+	if err == nil && cfg.Region == "" {
+		err = errNoRegion
+	}
+	if err != nil {
+		return awsProblem(env, err, lab, o.profile)
+	}
+	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": cfg.Region}))
+	rep, err := checkrun.Run(env.Ctx, checkrun.Options{
+		Lab: lab, Step: o.step, Wait: o.wait,
+		Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+			return account.Load(ctx, cfg, need)
+		},
+		Attempt: func(failing int, left time.Duration) {
+			spin.set(env.Loc.T("CheckWaiting", i18n.M{"Failing": failing, "Left": left.Round(time.Second)}))
+		},
+	})
+	spin.stop()
+	if err != nil {
+		// Nothing is recorded: without the account's answers there is no
+		// verdict, and the store must never lose an earlier pass.
+		return awsProblem(env, err, lab, o.profile)
+	}
+	hint := regionHint(env, cfg, rep)
+	if o.record {
+		recordResults(env, rep)
+	}
+	writeReport(env, o.format, lab, rep, meter, hint)
+	return reportExit(rep)
+}
+
+var errNoRegion = errors.New("no region")
+
+// interleave lets flags follow the lab name ("vpclab check nat --step x"),
+// as learners type them; the flag package stops at the first argument.
+func interleave(args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if len(a) > 1 && a[0] == '-' {
+			flags = append(flags, a)
+			if !containsRune(a, '=') && i+1 < len(args) && takesValue(a) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return append(flags, rest...)
+}
+
+// takesValue reports whether a flag needs the next argument; boolean
+// flags do not.
+func takesValue(flagArg string) bool {
+	switch trimDashes(flagArg) {
+	case "record", "h", "help", "verbose", "watch", "all", "json":
+		return false
+	}
+	return true
+}
+
+func trimDashes(s string) string {
+	for len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	return s
+}
+
+func containsRune(s string, r rune) bool {
+	for _, c := range s {
+		if c == r {
+			return true
+		}
+	}
+	return false
+}
+
+func stepIDs(lab *content.Lab) string {
+	var ids []string
+	if p := lab.Page(i18n.EN); p != nil {
+		for _, s := range p.Steps {
+			ids = append(ids, s.ID)
+		}
+	}
+	return fmt.Sprint(ids)
+}
+
+func reportExit(rep checkrun.Report) int {
+	sum := checkrun.Summarize(rep.Results)
+	switch {
+	case sum.Fail > 0:
+		return ExitFail
+	case sum.Error > 0:
+		return ExitAWS
+	}
+	return ExitOK
+}
+
+// awsProblem explains, in the learner's language, why vpclab could not read
+// the account, and what to run about it.
+func awsProblem(env *Env, err error, lab *content.Lab, profile string) int {
+	if profile == "" {
+		profile = env.Getenv("AWS_PROFILE")
+	}
+	if errors.Is(err, errNoRegion) {
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProblemNoRegion", i18n.M{"Region": lab.Page(env.Loc.Lang()).Meta.Region}))
+		return ExitAWS
+	}
+	p := awsx.Classify(err)
+	data := i18n.M{"Action": p.Action, "Profile": profile, "Lab": lab.ID, "Detail": p.Message}
+	id := map[awsx.Kind]string{
+		awsx.NoCredentials:      "ProblemNoCredentials",
+		awsx.InvalidCredentials: "ProblemInvalidCredentials",
+		awsx.ExpiredSSO:         "ProblemExpiredSSO",
+		awsx.ExpiredToken:       "ProblemExpiredToken",
+		awsx.AccessDenied:       "ProblemAccessDenied",
+		awsx.Throttled:          "ProblemThrottled",
+		awsx.Unreachable:        "ProblemUnreachable",
+		awsx.NoRegion:           "ProblemNoRegion",
+		awsx.Refused:            "ProblemRefused",
+	}[p.Kind]
+	if id == "" {
+		id = "ProblemOther"
+	}
+	if id == "ProblemNoRegion" {
+		data["Region"] = lab.Page(env.Loc.Lang()).Meta.Region
+	}
+	fmt.Fprintln(env.Stderr, env.Loc.T(id, data))
+	return ExitAWS
+}
+
+// regionHint looks, when the lab's VPC is missing, for the same VPC in the
+// account's other regions: "it's in us-west-2" saves a learner an hour.
+func regionHint(env *Env, cfg aws.Config, rep checkrun.Report) string {
+	var vpcName string
+	for _, r := range rep.Results {
+		if r.Reason == "NOT_FOUND" && r.Message.ID == "CheckNotFound" {
+			if t, ok := r.Message.Data["Type"].(i18n.Msg); ok && t.ID == "ResVPC" {
+				vpcName, _ = r.Message.Data["Name"].(string)
+				break
+			}
+		}
+	}
+	if vpcName == "" {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(env.Ctx, 15*time.Second)
+	defer cancel()
+	client := ec2.NewFromConfig(cfg)
+	regs, err := client.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+	if err != nil {
+		return ""
+	}
+	found := make(chan string, len(regs.Regions))
+	sem := make(chan struct{}, 8)
+	for _, r := range regs.Regions {
+		name := aws.ToString(r.RegionName)
+		if name == cfg.Region {
+			found <- ""
+			continue
+		}
+		go func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out, err := client.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{{Name: aws.String("tag:Name"), Values: []string{vpcName}}}},
+				func(o *ec2.Options) { o.Region = name })
+			if err == nil && len(out.Vpcs) > 0 {
+				found <- name
+				return
+			}
+			found <- ""
+		}()
+	}
+	for range regs.Regions {
+		if r := <-found; r != "" {
+			return env.Loc.T("CheckRegionHint", i18n.M{"Name": vpcName, "Region": r, "Here": cfg.Region})
+		}
+	}
+	return ""
+}
+
+func statusOf(s checks.Status) progress.Status { return progress.Status(s) }
+
+func recordResults(env *Env, rep checkrun.Report) {
+	var recs []progress.Record
+	now := time.Now().UTC()
+	for _, r := range rep.Results {
+		recs = append(recs, progress.Record{Account: rep.Account, Region: rep.Region, Lab: rep.Lab, Step: r.Step, Check: r.Check,
+			Status: statusOf(r.Status), Reason: r.Reason, Message: env.Loc.T(r.Message.ID, r.Message.Data), At: now})
+	}
+	writeProgress(env, recs)
+}
+
+func writeProgress(env *Env, recs []progress.Record) {
+	if len(recs) == 0 {
+		return
+	}
+	path, err := progress.DefaultPath()
+	if err == nil {
+		var warnings []progress.Warning
+		warnings, err = progress.Open(path).Record(recs...)
+		for _, w := range warnings {
+			fmt.Fprintln(env.Stderr, env.Loc.T("ProgressCorrupt", i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}))
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressWriteFailed", i18n.M{"Err": err.Error()}))
+	}
+}
+

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// contentFlag adds --content, the folder of labs to use instead of the
+// built-in ones.
+func contentFlag(env *Env, fs *flag.FlagSet) *string {
+	return fs.String("content", "", env.Loc.T("FlagContent"))
+}
+
+// openLabs loads the labs from dir, or from ./content when run in a vpclab
+// checkout (so authors see their edits), or the built-in labs. Content
+// with errors is refused: lint says what to fix.
+func openLabs(env *Env, dir string) ([]*content.Lab, error) {
+	fsys, root := content.Embedded(), "labs"
+	cwd := env.Dir
+	if cwd == "" {
+		cwd, _ = os.Getwd()
+	}
+	switch {
+	case dir != "":
+		abs := dir
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(cwd, dir)
+		}
+		fsys, root = os.DirFS(abs), "."
+	case hasDir(cwd, "content/labs"):
+		fsys, root = os.DirFS(cwd), "content"
+	}
+	labs, ds, err := content.Load(fsys, root)
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) > 0 {
+		return nil, fmt.Errorf("%s", env.Loc.T("CLIContentInvalid", i18n.M{"First": ds[0].Pos.String() + ": " + ds[0].Message(env.Loc), "Count": len(ds)}))
+	}
+	return labs, nil
+}
+
+// findLab returns the lab called id, or a usage error listing the labs.
+func findLab(env *Env, labs []*content.Lab, id string) (*content.Lab, error) {
+	if l := content.Find(labs, id); l != nil {
+		return l, nil
+	}
+	var ids []string
+	for _, l := range labs {
+		ids = append(ids, l.ID)
+	}
+	sort.Strings(ids)
+	return nil, fmt.Errorf("%s", env.Loc.T("CLIUnknownLab", i18n.M{"Lab": id, "Labs": strings.Join(ids, ", ")}))
+}
+

@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/awsx"
+	"github.com/vpclab/vpclab/internal/checkrun"
+)
+
+// JSONResult is one check in --format json.
+type JSONResult struct {
+	Step      string   `json:"step"`
+	Check     string   `json:"check"`
+	Kind      string   `json:"kind"`
+	Status    string   `json:"status"`
+	Reason    string   `json:"reason,omitempty"`
+	Message   string   `json:"message"`
+	Resources []string `json:"resources"`
+	Fix       string   `json:"fix,omitempty"`
+	Path      []string `json:"path,omitempty"`
+}
+
+// JSONReport is the whole of --format json: one object per run.
+type JSONReport struct {
+	Lab       string           `json:"lab"`
+	Account   string           `json:"account"`
+	Region    string           `json:"region"`
+	Results   []JSONResult     `json:"results"`
+	Summary   checkrun.Summary `json:"summary"`
+	APICalls  int              `json:"api_calls"`
+	CallsByOp map[string]int   `json:"api_calls_by_action"`
+	ElapsedMS int64            `json:"elapsed_ms"`
+	Hint      string           `json:"hint,omitempty"`
+}
+
+func jsonReport(loc *i18n.Localizer, rep checkrun.Report, meter *awsx.Meter, hint string) JSONReport {
+	out := JSONReport{Lab: rep.Lab, Account: rep.Account, Region: rep.Region, Results: []JSONResult{},
+		Summary: checkrun.Summarize(rep.Results), ElapsedMS: rep.Elapsed.Milliseconds(), Hint: hint, CallsByOp: map[string]int{}}
+	if meter != nil {
+		out.APICalls, out.CallsByOp = meter.Total(), meter.Calls()
+	}
+	for _, r := range rep.Results {
+		jr := JSONResult{Step: r.Step, Check: r.Check, Kind: r.Kind, Status: string(r.Status), Reason: r.Reason,
+			Message: loc.T(r.Message.ID, r.Message.Data), Resources: r.Resources, Fix: r.Fix}
+		if jr.Resources == nil {
+			jr.Resources = []string{}
+		}
+		if r.Path != nil {
+			for _, l := range r.Path.Legs {
+				for _, h := range l.Hops {
+					jr.Path = append(jr.Path, h.Kind+":"+h.ID)
+				}
+			}
+		}
+		out.Results = append(out.Results, jr)
+	}
+	return out
+}
+
+func writeReport(env *Env, format string, lab *content.Lab, rep checkrun.Report, meter *awsx.Meter, hint string) {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(jsonReport(env.Loc, rep, meter, hint))
+	case "junit":
+		writeJUnit(env, env.Stdout, lab, rep)
+	default:
+		writeText(env, env.Stdout, lab, rep, meter, hint)
+	}
+}
+
+var statusMsg = map[checks.Status]string{checks.Pass: "StatusPass", checks.Warn: "StatusWarn", checks.Fail: "StatusFail",
+	checks.Error: "StatusError", checks.Skipped: "StatusSkipped"}
+
+// statusMark is a symbol and a word, so the status reads without color.
+func statusMark(loc *i18n.Localizer, s checks.Status) string {
+	mark := map[checks.Status]string{checks.Pass: "✓", checks.Warn: "!", checks.Fail: "✗", checks.Error: "?", checks.Skipped: "-"}[s]
+	return mark + " " + loc.T(statusMsg[s])
+}
+
+func writeText(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, meter *awsx.Meter, hint string) {
+	loc := env.Loc
+	page := lab.Page(loc.Lang())
+	fmt.Fprintln(w, loc.T("CheckHeader", i18n.M{"Lab": lab.ID, "Title": page.Meta.Title, "Account": rep.Account, "Region": rep.Region}))
+	lastStep := ""
+	for _, r := range rep.Results {
+		if r.Step != lastStep {
+			lastStep = r.Step
+			title := r.Step
+			if s := page.StepByID(r.Step); s != nil {
+				title = s.Title
+			}
+			fmt.Fprintf(w, "\n%s  #%s\n", title, r.Step)
+		}
+		fmt.Fprintf(w, "  %-10s %s  (%s)\n", statusMark(loc, r.Status), r.Check, r.Kind)
+		fmt.Fprintf(w, "      %s\n", loc.T(r.Message.ID, r.Message.Data))
+		if r.Reason != "" && !r.OK() {
+			fmt.Fprintf(w, "      %s %s\n", loc.T("CheckReason"), r.Reason)
+		}
+		if r.Fix != "" && r.Status != checks.Pass {
+			fmt.Fprintf(w, "      %s\n", loc.T("CheckFix"))
+			for _, line := range strings.Split(r.Fix, "\n") {
+				fmt.Fprintf(w, "        %s\n", line)
+			}
+		}
+	}
+	if hint != "" {
+		fmt.Fprintf(w, "\n%s\n", hint)
+	}
+	sum := checkrun.Summarize(rep.Results)
+	calls := 0
+	if meter != nil {
+		calls = meter.Total()
+	}
+	fmt.Fprintf(w, "\n%s\n", loc.T("CheckSummary", i18n.M{"Pass": sum.Pass, "Warn": sum.Warn, "Fail": sum.Fail, "Error": sum.Error,
+		"Skipped": sum.Skipped, "Calls": calls, "Elapsed": rep.Elapsed.Round(time.Millisecond)}))
+	if sum.Fail == 0 && sum.Error == 0 {
+		fmt.Fprintln(w, loc.T("CheckAllDone"))
+	}
+}
+
+// JUnit XML, the format CI systems display as test results.
+type junitSuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Suites  []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Class   string        `xml:"classname,attr"`
+	Name    string        `xml:"name,attr"`
+	Failure *junitMessage `xml:"failure,omitempty"`
+	Error   *junitMessage `xml:"error,omitempty"`
+	Skipped *junitMessage `xml:"skipped,omitempty"`
+	Output  string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Body    string `xml:",chardata"`
+}
+
+func writeJUnit(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report) {
+	sum := checkrun.Summarize(rep.Results)
+	suite := junitSuite{Name: lab.ID, Tests: len(rep.Results), Failures: sum.Fail, Errors: sum.Error, Skipped: sum.Skipped,
+		Time: fmt.Sprintf("%.3f", rep.Elapsed.Seconds())}
+	for _, r := range rep.Results {
+		msg := env.Loc.T(r.Message.ID, r.Message.Data)
+		c := junitCase{Class: lab.ID + "." + r.Step, Name: r.Check}
+		m := &junitMessage{Message: msg, Type: r.Reason, Body: r.Fix}
+		switch r.Status {
+		case checks.Fail:
+			c.Failure = m
+		case checks.Error:
+			c.Error = m
+		case checks.Skipped:
+			c.Skipped = m
+		default:
+			c.Output = msg
+		}
+		suite.Cases = append(suite.Cases, c)
+	}
+	fmt.Fprint(w, xml.Header)
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	_ = enc.Encode(junitSuites{Suites: []junitSuite{suite}})
+	fmt.Fprintln(w)
+}
+
+// spinner shows that vpclab is working while it reads the account: a
+// rotating mark on a terminal, one plain line otherwise (logs, CI).
+type spinner struct {
+	mu   sync.Mutex
+	text string
+	done chan struct{}
+	wg   sync.WaitGroup
+	tty  bool
+	w    io.Writer
+}
+
+func startSpinner(env *Env, text string) *spinner {
+	s := &spinner{text: text, done: make(chan struct{}), w: env.Stderr}
+	if f, ok := env.Stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			s.tty = true
+		}
+	}
+	if !s.tty {
+		fmt.Fprintln(s.w, text)
+		return s
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for i := 0; ; i++ {
+			s.mu.Lock()
+			fmt.Fprintf(s.w, "\r\033[K%s %s", frames[i%len(frames)], s.text)
+			s.mu.Unlock()
+			select {
+			case <-s.done:
+				fmt.Fprint(s.w, "\r\033[K")
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *spinner) set(text string) {
+	s.mu.Lock()
+	s.text = text
+	s.mu.Unlock()
+	if !s.tty {
+		fmt.Fprintln(s.w, text)
+	}
+}
+
+func (s *spinner) stop() {
+	if s.tty {
+		close(s.done)
+		s.wg.Wait()
+	}
+}
+
