@@ -64,7 +64,14 @@ func Names() []string {
 
 // Validate checks a check block's parameters against the kind's schema.
 func (k *Kind) Validate(params *content.Mapping) content.Diags {
-	return content.Validate(params, k.Params, i18n.Msg{ID: "WhereCheckKind", Data: i18n.M{"Kind": k.Name}})
+	// The reserved keys are never in params, but listing them lets a typo
+	// such as "timout" get its "did you mean timeout?".
+	fields := append([]content.Field{}, k.Params...)
+	for _, f := range content.ReservedCheckKeys {
+		f.Required = false // checked with the block itself
+		fields = append(fields, f)
+	}
+	return content.Validate(params, fields, i18n.Msg{ID: "WhereCheckKind", Data: i18n.M{"Kind": k.Name}})
 }
 
 // Actions are the IAM actions the kind needs.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -94,6 +95,28 @@ func newLineIndex(file string, src []byte) *lineIndex {
 		}
 	}
 	return &lineIndex{file: file, starts: starts}
+}
+
+// lineStart is the byte offset at which line (1-based) starts.
+func (li *lineIndex) lineStart(line int) int {
+	if line < 1 {
+		return 0
+	}
+	if line > len(li.starts) {
+		return li.starts[len(li.starts)-1]
+	}
+	return li.starts[line-1]
+}
+
+// byteCol turns a 1-based character column in line into a byte offset:
+// YAML counts characters, Go's tools (and ours) count bytes.
+func byteCol(line []byte, col int) int {
+	off := 0
+	for i := 1; i < col && off < len(line) && line[off] != '\n'; i++ {
+		_, size := utf8.DecodeRune(line[off:])
+		off += size
+	}
+	return off
 }
 
 func (li *lineIndex) pos(offset int) Pos {

@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/goccy/go-yaml/token"
@@ -82,8 +83,11 @@ func splitFrontMatter(src []byte, li *lineIndex) ([]byte, *Mapping, Diags) {
 	rest, _ := bytes.CutPrefix(src, []byte("\ufeff")) // editors on Windows add a BOM
 	start := len(src) - len(rest)
 	firstEnd := bytes.IndexByte(rest, '\n')
+	// Without front matter the body is the whole file, less its BOM
+	// (which would otherwise glue itself to the first heading).
+	noBOM := append(bytes.Repeat([]byte(" "), start), rest...)
 	if firstEnd < 0 || strings.TrimRight(string(rest[:firstEnd]), "\r ") != "---" {
-		return src, nil, Diags{diag(top, "ContentFrontMatterMissing", nil)}
+		return noBOM, nil, Diags{diag(top, "ContentFrontMatterMissing", nil)}
 	}
 	yamlStart := start + firstEnd + 1
 	end, closeLen := -1, 0
@@ -104,7 +108,7 @@ func splitFrontMatter(src []byte, li *lineIndex) ([]byte, *Mapping, Diags) {
 		off = lineEnd + 1
 	}
 	if end < 0 {
-		return src, nil, Diags{diag(top, "ContentFrontMatterUnclosed", nil)}
+		return noBOM, nil, Diags{diag(top, "ContentFrontMatterUnclosed", nil)}
 	}
 	yamlSrc := src[yamlStart:end]
 	at := func(tk *token.Token) Pos {
@@ -113,7 +117,8 @@ func splitFrontMatter(src []byte, li *lineIndex) ([]byte, *Mapping, Diags) {
 		}
 		// YAML line 1 is the file's line after the opening ---.
 		base := li.pos(yamlStart)
-		return Pos{File: li.file, Line: base.Line + tk.Position.Line - 1, Col: tk.Position.Column}
+		line := base.Line + tk.Position.Line - 1
+		return li.pos(li.lineStart(line) + byteCol(src[li.lineStart(line):], tk.Position.Column))
 	}
 	m, ds := parseMapping(yamlSrc, at, top)
 
@@ -182,7 +187,7 @@ func (p *Page) walk(li *lineIndex) Diags {
 				return ast.WalkContinue, nil
 			}
 			cur = p.newStep(n, li)
-			for k := range cur.Attrs {
+			for _, k := range sortedKeys(cur.Attrs) {
 				if k != "sandbox" {
 					ds = append(ds, diag(cur.Pos, "ContentStepAttrUnknown", i18n.M{"Attr": k}))
 				}
@@ -214,7 +219,7 @@ func (p *Page) walk(li *lineIndex) Diags {
 }
 
 func (p *Page) newStep(h *ast.Heading, li *lineIndex) *Step {
-	s := &Step{Pos: li.pos(h.Pos()), Heading: h, Title: strings.TrimSpace(plainText(h, p.Source))}
+	s := &Step{Pos: li.pos(snap(p.Source, h.Pos(), "#")), Heading: h, Title: strings.TrimSpace(plainText(h, p.Source))}
 	for _, a := range h.Attributes() {
 		val := attrString(a.Value)
 		if string(a.Name) == "id" {
@@ -311,7 +316,7 @@ func splitAttrs(s string) ([]string, bool) {
 }
 
 func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, checkSeen map[string]Pos) Diags {
-	fence := li.pos(n.Pos())
+	fence := li.pos(snap(p.Source, n.Pos(), "`~"))
 	info := ""
 	if n.Info != nil {
 		info = string(n.Info.Segment.Value(p.Source))
@@ -324,13 +329,14 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 	var lines []Pos
 	for i := 0; i < n.Lines().Len(); i++ {
 		seg := n.Lines().At(i)
-		code.Write(seg.Value(p.Source))
+		// A file saved with CRLF must compare equal to its LF twin.
+		code.Write(bytes.ReplaceAll(seg.Value(p.Source), []byte("\r\n"), []byte("\n")))
 		lines = append(lines, li.pos(seg.Start))
 	}
 
 	role := Role("")
 	var ds Diags
-	for k := range attrs {
+	for _, k := range sortedKeys(attrs) {
 		switch {
 		case lang == "check":
 			ds = append(ds, diag(fence, "ContentCodeAttrUnknown", i18n.M{"Attr": k, "Allowed": "-"}))
@@ -398,7 +404,10 @@ func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, s
 			line = 0
 		}
 		seg := segs.At(line)
-		return li.pos(seg.Start + tk.Position.Column - 1)
+		// goldmark pads a line with spaces for tabs it expanded; the YAML
+		// saw those spaces, the file has the tab.
+		col := byteCol(seg.Value(src), tk.Position.Column) - seg.Padding
+		return li.pos(seg.Start + max(col, 0))
 	}
 	m, ds := parseMapping([]byte(body), at, fence)
 	if m == nil {
@@ -443,4 +452,31 @@ func reservedOnly(m *Mapping) *Mapping {
 		}
 	}
 	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// snap moves a block's offset to the first of chars on its line. goldmark
+// adds a tab's visual width to byte offsets after "> " and in lists, so its
+// offset can land past the # or ` that starts the block.
+func snap(src []byte, offset int, chars string) int {
+	if offset < 0 || offset > len(src) {
+		return max(0, min(offset, len(src)))
+	}
+	start := bytes.LastIndexByte(src[:offset], '\n') + 1
+	end := bytes.IndexByte(src[start:], '\n')
+	if end < 0 {
+		end = len(src) - start
+	}
+	if i := bytes.IndexAny(src[start:start+end], chars); i >= 0 {
+		return start + i
+	}
+	return offset
 }

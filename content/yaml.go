@@ -177,7 +177,9 @@ func (v Value) Mapping() (*Mapping, bool) {
 	if at == nil {
 		at = func(*token.Token) Pos { return v.Pos }
 	}
-	return mappingOf(m, at), true
+	mp := mappingOf(m, at)
+	mp.Pos = v.Pos // where the author sees the mapping start
+	return mp, true
 }
 
 // Any decodes the value into plain Go values (for JSON output and fix
@@ -229,7 +231,12 @@ func parseMapping(src []byte, at posFunc, whole Pos) (*Mapping, Diags) {
 		return &Mapping{Pos: whole}, nil
 	}
 	if len(f.Docs) > 1 {
-		return nil, Diags{diag(at(f.Docs[1].GetToken()), "ContentYAMLManyDocuments", nil)}
+		// The "---" itself; a document may have no body to point at.
+		tk := f.Docs[1].Start
+		if tk == nil && f.Docs[1].Body != nil {
+			tk = f.Docs[1].Body.GetToken()
+		}
+		return nil, Diags{diag(at(tk), "ContentYAMLManyDocuments", nil)}
 	}
 	body := unwrap(f.Docs[0].Body)
 	if _, isComment := body.(*ast.CommentGroupNode); isComment {
@@ -272,6 +279,11 @@ func valuePos(mv *ast.MappingValueNode, at posFunc) Pos {
 	}
 	if _, isNull := mv.Value.(*ast.NullNode); isNull {
 		return at(mv.Key.GetToken())
+	}
+	// A block mapping's own token is its first colon; its first key is
+	// where an author sees it start.
+	if m, ok := unwrap(mv.Value).(*ast.MappingNode); ok && !m.IsFlowStyle && len(m.Values) > 0 && m.Values[0].Key != nil {
+		return at(m.Values[0].Key.GetToken())
 	}
 	return at(mv.Value.GetToken())
 }
@@ -361,7 +373,7 @@ func checkType(name string, v Value, f Field, where i18n.Msg) Diags {
 		if !isMap {
 			return bad()
 		}
-		return validate(m, f.Fields, where, name+".")
+		return append(duplicateKeys(m), validate(m, f.Fields, where, name+".")...)
 	}
 	if !ok {
 		return bad()

@@ -282,4 +282,3 @@ func writeProgress(env *Env, recs []progress.Record) {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressWriteFailed", i18n.M{"Err": err.Error()}))
 	}
 }
-

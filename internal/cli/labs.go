@@ -34,6 +34,10 @@ func openLabs(env *Env, dir string) ([]*content.Lab, error) {
 			abs = filepath.Join(cwd, dir)
 		}
 		fsys, root = os.DirFS(abs), "."
+		if content.IsLab(fsys, ".") {
+			// A lab folder: its name is its id, so read it from the parent.
+			fsys, root = os.DirFS(filepath.Dir(abs)), filepath.Base(abs)
+		}
 	case hasDir(cwd, "content/labs"):
 		fsys, root = os.DirFS(cwd), "content"
 	}
@@ -59,4 +63,3 @@ func findLab(env *Env, labs []*content.Lab, id string) (*content.Lab, error) {
 	sort.Strings(ids)
 	return nil, fmt.Errorf("%s", env.Loc.T("CLIUnknownLab", i18n.M{"Lab": id, "Labs": strings.Join(ids, ", ")}))
 }
-

@@ -246,4 +246,3 @@ func (s *spinner) stop() {
 		s.wg.Wait()
 	}
 }
-

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
@@ -104,15 +105,20 @@ func firstDiff(e, j *content.CheckBlock) content.Pos {
 		for col < len(el[i]) && col < len(jl[i]) && el[i][col] == jl[i][col] {
 			col++
 		}
+		for col > 0 && col < len(jl[i]) && !utf8.RuneStart(jl[i][col]) {
+			col-- // never point into the middle of a character
+		}
 		p := j.Lines[i]
 		p.Col += col
 		return p
 	}
-	// One block is a prefix of the other: point at where they part.
+	// One block is a prefix of the other: point at where they part, which
+	// is the closing fence when the Japanese block is the shorter.
 	if n := min(len(el), len(jl)); n < len(j.Lines) {
 		return j.Lines[n]
 	} else if len(j.Lines) > 0 {
-		return j.Lines[len(j.Lines)-1]
+		last := j.Lines[len(j.Lines)-1]
+		return content.Pos{File: last.File, Line: last.Line + 1, Col: j.Pos.Col}
 	}
 	return j.Pos
 }

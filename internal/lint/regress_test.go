@@ -1,0 +1,53 @@
+package lint_test
+
+import "testing"
+
+// Regressions found in review.
+func TestLabsRegressions(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(l *labFiles)
+		want   func(l *labFiles) []finding
+	}{
+		{"a difference inside a Japanese character points at its first byte", func(l *labFiles) {
+			l.editBoth("name: demo-vpc", "name: ネットワーク")
+			l.editJA("name: ネットワーク", "name: ネットワーン")
+		}, func(l *labFiles) []finding {
+			return []finding{f("LintCheckDiffers", l.inJA("name: ネットワー|ン"), "ID", "vpc-exists")}
+		}},
+		{"a Japanese block missing its last line points at the closing fence", func(l *labFiles) {
+			l.editJA("public: false\nneeds: [vpc-exists]\n'''", "public: false\n'''")
+		}, func(l *labFiles) []finding {
+			return []finding{f("LintCheckDiffers", l.inJA("public: false\n|'''"), "ID", "subnet-private")}
+		}},
+		{"a Japanese page saved with CRLF is not a translation drift", func(l *labFiles) {
+			l.ja = crlf(l.ja)
+		}, func(*labFiles) []finding { return nil }},
+		{"a misspelt shared key gets a suggestion", func(l *labFiles) {
+			l.editBoth("kind: vpc\n", "kind: vpc\ntimout: 5m\n")
+		}, func(l *labFiles) []finding {
+			return []finding{
+				f("ContentFieldUnknown", l.inEN("timout: 5m"), "Field", "timout", "Suggest", "timeout"),
+				f("ContentFieldUnknown", l.inJA("timout: 5m"), "Field", "timout", "Suggest", "timeout"),
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLab(t)
+			tt.mutate(l)
+			checkFindings(t, lintLab(t, l.fs()), tt.want(l))
+		})
+	}
+}
+
+func crlf(s string) string {
+	out := make([]byte, 0, len(s)+len(s)/20)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			out = append(out, '\r')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
