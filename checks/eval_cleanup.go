@@ -25,7 +25,9 @@ func evalCleanup(e *Env, p Params) Result {
 	var ids, cmds, list []string
 	for _, it := range items {
 		ids = append(ids, it.ID)
-		cmds = append(cmds, it.DeleteCmd)
+		if it.DeleteCmd != "" {
+			cmds = append(cmds, it.DeleteCmd)
+		}
 		list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, shortARN(it.ID), it.USDPerHr))
 	}
 	total := billing.Total(items)

@@ -69,8 +69,14 @@ func evalSubnet(e *Env, p Params) Result {
 	case !wantPublic && !public:
 		return pass("CheckSubnetPrivatePass", i18n.M{"ID": id, "Table": rt}, id, rt)
 	case !wantPublic && public:
-		return fail("SUBNET_IS_PUBLIC", "CheckSubnetIsPublic", i18n.M{"ID": id, "Table": rt, "IGW": str(d.route.GatewayId)},
-			fmt.Sprintf("aws ec2 delete-route --route-table-id %s --destination-cidr-block %s", rt, routeCIDR(d.route)), id, rt)
+		fix := fmt.Sprintf("aws ec2 delete-route --route-table-id %s %s", rt, destFlag(routeCIDR(d.route)))
+		if !d.explicit {
+			// The main table serves every subnet without its own: give this
+			// one a private table instead of changing them all.
+			fix = fmt.Sprintf("RTB_ID=$(aws ec2 create-route-table --vpc-id %s --query RouteTable.RouteTableId --output text)\n"+
+				"aws ec2 associate-route-table --route-table-id \"$RTB_ID\" --subnet-id %s", vpcID, id)
+		}
+		return fail("SUBNET_IS_PUBLIC", "CheckSubnetIsPublic", i18n.M{"ID": id, "Table": rt, "IGW": str(d.route.GatewayId)}, fix, id, rt)
 	}
 	// Wanted public, is not: say why, most specific cause first.
 	igw, hasIGW := e.Snap.AttachedInternetGateway(vpcID)
@@ -78,19 +84,30 @@ func evalSubnet(e *Env, p Params) Result {
 	if !hasIGW {
 		igwRef = "<IGW_ID>"
 	}
-	addRoute := routeFix(d, sn, "--gateway-id "+igwRef)
+	// A subnet on the main table gets a table of its own (routeFix); one
+	// with its own table gets the route added or replaced there.
+	setRoute := routeFix(d, sn, "--gateway-id "+igwRef)
+	if d.explicit && d.has {
+		setRoute = fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s --gateway-id %s", rt, routeCIDR(d.route), igwRef)
+	}
 	switch {
 	case !hasIGW:
-		return fail("BAD_STATE_ATTACHMENT", "CheckSubnetNoIGW", i18n.M{"ID": id, "VPC": vpcID},
-			fmt.Sprintf("IGW_ID=$(aws ec2 create-internet-gateway --query InternetGateway.InternetGatewayId --output text)\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s\n%s", vpcID, strings.ReplaceAll(addRoute, "<IGW_ID>", `"$IGW_ID"`)), id, vpcID)
+		// Reattach the gateway the route already names, if it still exists.
+		attach := fmt.Sprintf("IGW_ID=$(aws ec2 create-internet-gateway --query InternetGateway.InternetGatewayId --output text)\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s", vpcID)
+		if g, ok := e.Snap.InternetGateway(str(d.route.GatewayId)); ok && len(g.Attachments) == 0 {
+			attach = fmt.Sprintf("IGW_ID=%s\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s", str(g.InternetGatewayId), vpcID)
+		}
+		fix := attach
+		if !(d.has && strings.HasPrefix(str(d.route.GatewayId), "igw-") && strings.Contains(attach, str(d.route.GatewayId))) {
+			fix += "\n" + strings.ReplaceAll(setRoute, "<IGW_ID>", `"$IGW_ID"`)
+		}
+		return fail("BAD_STATE_ATTACHMENT", "CheckSubnetNoIGW", i18n.M{"ID": id, "VPC": vpcID}, fix, id, vpcID)
 	case !d.has:
-		return fail("NO_ROUTE_TO_DESTINATION", "CheckSubnetNoDefaultRoute", i18n.M{"ID": id, "Table": tableLabel(d)}, addRoute, id, rt)
+		return fail("NO_ROUTE_TO_DESTINATION", "CheckSubnetNoDefaultRoute", i18n.M{"ID": id, "Table": tableLabel(d)}, setRoute, id, rt)
 	case d.route.State == ec2types.RouteStateBlackhole || strings.HasPrefix(str(d.route.GatewayId), "igw-"):
-		return fail("BAD_STATE_ROUTE", "CheckSubnetRouteBroken", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)},
-			fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s --gateway-id %s", rt, routeCIDR(d.route), igwRef), id, rt)
+		return fail("BAD_STATE_ROUTE", "CheckSubnetRouteBroken", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, setRoute, id, rt)
 	default:
-		return fail("ROUTE_NOT_TO_IGW", "CheckSubnetRouteElsewhere", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)},
-			fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s --gateway-id %s", rt, routeCIDR(d.route), igwRef), id, rt)
+		return fail("ROUTE_NOT_TO_IGW", "CheckSubnetRouteElsewhere", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, setRoute, id, rt)
 	}
 }
 
@@ -344,7 +361,7 @@ func evalRoute(e *Env, p Params) Result {
 	if want == "none" {
 		if d.has {
 			return fail("UNEXPECTED_ROUTE", "CheckRouteUnexpected", i18n.M{"Table": rtID, "Dest": dest, "Target": target(d.route)},
-				fmt.Sprintf("aws ec2 delete-route --route-table-id %s --destination-cidr-block %s", rtID, dest), rtID)
+				fmt.Sprintf("aws ec2 delete-route --route-table-id %s %s", rtID, destFlag(dest)), rtID)
 		}
 		return pass("CheckRouteNonePass", i18n.M{"Table": rtID, "Dest": dest}, rtID)
 	}
@@ -384,8 +401,13 @@ func evalRoute(e *Env, p Params) Result {
 			return fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID)
 		}
 		if !toAttachedIGW(e, d.route, vpcID) {
-			return fail("BAD_STATE_ATTACHMENT", "CheckRouteIGWDetached", i18n.M{"Table": rtID, "Target": got, "VPC": vpcID},
-				fmt.Sprintf("aws ec2 attach-internet-gateway --internet-gateway-id %s --vpc-id %s", got, vpcID), rtID, got)
+			// A VPC takes one internet gateway: route to the attached one if
+			// there is one, else attach the one the route names.
+			fix := fmt.Sprintf("aws ec2 attach-internet-gateway --internet-gateway-id %s --vpc-id %s", got, vpcID)
+			if g, ok := e.Snap.AttachedInternetGateway(vpcID); ok {
+				fix = fmt.Sprintf("aws ec2 replace-route --route-table-id %s %s --gateway-id %s", rtID, destFlag(dest), str(g.InternetGatewayId))
+			}
+			return fail("BAD_STATE_ATTACHMENT", "CheckRouteIGWDetached", i18n.M{"Table": rtID, "Target": got, "VPC": vpcID}, fix, rtID, got)
 		}
 	case "egress-only-internet-gateway":
 		eigw := str(d.route.EgressOnlyInternetGatewayId)

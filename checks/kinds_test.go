@@ -71,8 +71,8 @@ func TestSubnet(t *testing.T) {
 		{name: "wanted public, no default route", check: public,
 			mutate: func(s *account.Snapshot) { dropDefault(s, rtbPub) },
 			want: want{status: checks.Fail, reason: "NO_ROUTE_TO_DESTINATION", msg: "CheckSubnetNoDefaultRoute", res: []string{subPubA, rtbPub},
-				data: i18n.M{"Table": rtbPub},
-				fix:  []string{"aws ec2 create-route --route-table-id " + rtbPub + " --destination-cidr-block 0.0.0.0/0 --gateway-id " + igwID},
+				data:  i18n.M{"Table": rtbPub},
+				fix:   []string{"aws ec2 create-route --route-table-id " + rtbPub + " --destination-cidr-block 0.0.0.0/0 --gateway-id " + igwID},
 				noFix: []string{"create-route-table"}}},
 		{name: "wanted public on the main table gets a table of its own", check: lines("kind: subnet", "name: demo-private-b", "public: true"),
 			want: want{status: checks.Fail, reason: "NO_ROUTE_TO_DESTINATION", msg: "CheckSubnetNoDefaultRoute", res: []string{subPrivB, rtbMain},
@@ -368,7 +368,10 @@ func TestRoute(t *testing.T) {
 				data: i18n.M{"Want": i18n.Msg{ID: "ResNAT"}, "Table": rtbPriv, "Dest": "0.0.0.0/0"}, text: []string{"NAT gateway"},
 				fix: []string{"aws ec2 create-route --route-table-id " + rtbPriv + " --destination-cidr-block 0.0.0.0/0 --nat-gateway-id " + natID}}},
 		{name: "missing route while the named NAT is pending: fix looks it up later", check: toDemoNAT,
-			mutate: func(s *account.Snapshot) { dropDefault(s, rtbPriv); natGW(s, natID).State = ec2types.NatGatewayStatePending },
+			mutate: func(s *account.Snapshot) {
+				dropDefault(s, rtbPriv)
+				natGW(s, natID).State = ec2types.NatGatewayStatePending
+			},
 			want: want{status: checks.Fail, reason: "NO_ROUTE_TO_DESTINATION", msg: "CheckRouteMissing",
 				fix:   []string{"--nat-gateway-id $(aws ec2 describe-nat-gateways --filter Name=state,Values=available", "Value=='demo-nat'"},
 				noFix: []string{"--nat-gateway-id " + natID}}},

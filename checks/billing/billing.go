@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/vpclab/vpclab/checks/account"
 )
@@ -61,9 +62,12 @@ func For(region string) (p Prices, known bool) {
 	sort.Strings(regions)
 	for _, r := range regions {
 		q := t.Regions[r]
-		if q.NATGatewayHour > p.NATGatewayHour {
-			p = q
-		}
+		p.NATGatewayHour = max(p.NATGatewayHour, q.NATGatewayHour)
+		p.NATGatewayGB = max(p.NATGatewayGB, q.NATGatewayGB)
+		p.PublicIPv4Hour = max(p.PublicIPv4Hour, q.PublicIPv4Hour)
+		p.InterfaceEndpointAZHour = max(p.InterfaceEndpointAZHour, q.InterfaceEndpointAZHour)
+		p.FargateVCPUHour = max(p.FargateVCPUHour, q.FargateVCPUHour)
+		p.FargateGBHour = max(p.FargateGBHour, q.FargateGBHour)
 	}
 	return p, false
 }
@@ -111,7 +115,22 @@ func (sc Scope) matches(vpcID, name string) bool {
 func Billable(s *account.Snapshot, sc Scope) []Item {
 	p, _ := For(s.Region)
 	var items []Item
-	natEIPs := map[string]bool{}
+	// Elastic IPs of the lab's NAT gateways belong to the lab, deleted NAT
+	// gateways included: deleting a NAT gateway does not release its EIP,
+	// the classic leftover.
+	natEIPs, liveNATEIPs := map[string]bool{}, map[string]bool{}
+	for _, n := range s.NATGateways {
+		if !sc.matches(str(n.VpcId), account.Name(n.Tags)) {
+			continue
+		}
+		live := n.State == ec2types.NatGatewayStateAvailable || n.State == ec2types.NatGatewayStatePending
+		for _, a := range n.NatGatewayAddresses {
+			natEIPs[str(a.AllocationId)] = true
+			if live {
+				liveNATEIPs[str(a.AllocationId)] = true
+			}
+		}
+	}
 	for _, n := range s.NATGateways {
 		if n.State != ec2types.NatGatewayStateAvailable && n.State != ec2types.NatGatewayStatePending {
 			continue
@@ -119,9 +138,6 @@ func Billable(s *account.Snapshot, sc Scope) []Item {
 		name := account.Name(n.Tags)
 		if !sc.matches(str(n.VpcId), name) {
 			continue
-		}
-		for _, a := range n.NatGatewayAddresses {
-			natEIPs[str(a.AllocationId)] = true
 		}
 		items = append(items, Item{Type: NATGateway, ID: str(n.NatGatewayId), Name: name, Detail: string(n.State),
 			USDPerHr:  p.NATGatewayHour,
@@ -135,7 +151,7 @@ func Billable(s *account.Snapshot, sc Scope) []Item {
 			continue
 		}
 		cmd := "aws ec2 release-address --allocation-id " + str(a.AllocationId)
-		if natEIPs[str(a.AllocationId)] {
+		if liveNATEIPs[str(a.AllocationId)] {
 			cmd += "   # after its NAT gateway is deleted"
 		} else if str(a.AssociationId) != "" {
 			cmd = "aws ec2 disassociate-address --association-id " + str(a.AssociationId) + "\n" + cmd
@@ -160,6 +176,7 @@ func Billable(s *account.Snapshot, sc Scope) []Item {
 			USDPerHr:  p.InterfaceEndpointAZHour * float64(azs),
 			DeleteCmd: "aws ec2 delete-vpc-endpoints --vpc-endpoint-ids " + str(e.VpcEndpointId)})
 	}
+	stopped := map[string]bool{}
 	for _, t := range s.Tasks {
 		if str(t.LastStatus) != "RUNNING" && str(t.LastStatus) != "PENDING" && str(t.LastStatus) != "PROVISIONING" {
 			continue
@@ -174,10 +191,19 @@ func Billable(s *account.Snapshot, sc Scope) []Item {
 		if g := str(t.Group); strings.HasPrefix(g, "service:") {
 			cmd = fmt.Sprintf("aws ecs update-service --cluster %s --service %s --desired-count 0", cluster, strings.TrimPrefix(g, "service:"))
 		}
+		if stopped[cmd] {
+			cmd = "" // one update-service stops all of a service's tasks
+		}
+		stopped[cmd] = true
 		items = append(items, Item{Type: FargateTask, ID: str(t.TaskArn), Name: account.TaskFamily(str(t.TaskDefinitionArn)),
 			Detail:    fmt.Sprintf("%s vCPU, %s GB", trim(vcpu), trim(gb)),
 			USDPerHr:  vcpu*p.FargateVCPUHour + gb*p.FargateGBHour,
 			DeleteCmd: cmd})
+		// A task's public IP bills like any public IPv4 address.
+		if ip := taskPublicIP(s, t); ip != "" {
+			items = append(items, Item{Type: PublicIPv4, ID: ip, Name: account.TaskFamily(str(t.TaskDefinitionArn)), Detail: ip,
+				USDPerHr: p.PublicIPv4Hour, DeleteCmd: ""})
+		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].USDPerHr > items[j].USDPerHr })
 	return items
@@ -222,4 +248,19 @@ func str(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// taskPublicIP is the public IPv4 address on a task's network interface.
+func taskPublicIP(s *account.Snapshot, t ecstypes.Task) string {
+	for _, a := range t.Attachments {
+		for _, d := range a.Details {
+			if str(d.Name) != "networkInterfaceId" {
+				continue
+			}
+			if eni, ok := s.NetworkInterface(str(d.Value)); ok && eni.Association != nil {
+				return str(eni.Association.PublicIp)
+			}
+		}
+	}
+	return ""
 }

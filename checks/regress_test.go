@@ -1,0 +1,61 @@
+package checks_test
+
+import (
+	"testing"
+
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/checks/account"
+)
+
+// Fix commands found wrong in review: each must leave the account right
+// without changing what it should not.
+func TestFixRegressions(t *testing.T) {
+	detachIGW := func(s *account.Snapshot) { s.InternetGateways[0].Attachments = nil }
+	runKindCases(t, []kindCase{
+		{name: "a public subnet on the main table is fixed with its own table, not the main one",
+			check: lines("kind: subnet", "name: demo-private-b", "public: true"),
+			mutate: func(s *account.Snapshot) { setDefault(s, rtbMain, toNAT("0.0.0.0/0", natID)) },
+			want: want{status: checks.Fail, reason: "ROUTE_NOT_TO_IGW", msg: "CheckSubnetRouteElsewhere",
+				fix:   []string{"aws ec2 create-route-table --vpc-id " + vpcID, "--subnet-id " + subPrivB},
+				noFix: []string{"replace-route --route-table-id " + rtbMain}}},
+		{name: "a private subnet on a public main table gets its own table, the main one is left alone",
+			check: lines("kind: subnet", "name: demo-private-b", "public: false"),
+			mutate: func(s *account.Snapshot) { setDefault(s, rtbMain, toGateway("0.0.0.0/0", igwID)) },
+			want: want{status: checks.Fail, reason: "SUBNET_IS_PUBLIC", msg: "CheckSubnetIsPublic",
+				fix:   []string{"aws ec2 create-route-table --vpc-id " + vpcID, "--subnet-id " + subPrivB},
+				noFix: []string{"delete-route"}}},
+		{name: "a detached gateway the route names is reattached, not duplicated, and the route is kept",
+			check: lines("kind: subnet", "name: demo-public-a", "public: true"), mutate: detachIGW,
+			want: want{status: checks.Fail, reason: "BAD_STATE_ATTACHMENT", msg: "CheckSubnetNoIGW",
+				fix:   []string{"attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id " + vpcID},
+				noFix: []string{"create-internet-gateway", "create-route"}}},
+		{name: "deleting an IPv6 route uses the IPv6 flag",
+			check: lines("kind: route", "subnet: demo-private-a", "destination: \"::/0\"", "target: none"),
+			mutate: func(s *account.Snapshot) {
+				r := ec2types.Route{DestinationIpv6CidrBlock: sp("::/0"), EgressOnlyInternetGatewayId: sp("eigw-1"), State: ec2types.RouteStateActive}
+				rt := rtb(s, rtbPriv)
+				rt.Routes = append(rt.Routes, r)
+			},
+			want: want{status: checks.Fail, reason: "UNEXPECTED_ROUTE", msg: "CheckRouteUnexpected", fix: []string{"--destination-ipv6-cidr-block ::/0"}, noFix: []string{"--destination-cidr-block"}}},
+		{name: "a route to a detached gateway, with another attached, is pointed at the attached one",
+			check: lines("kind: route", "subnet: demo-public-a", "target: internet-gateway"),
+			mutate: func(s *account.Snapshot) {
+				s.InternetGateways = append(s.InternetGateways, ec2types.InternetGateway{InternetGatewayId: sp("igw-0old")})
+				setDefault(s, rtbPub, toGateway("0.0.0.0/0", "igw-0old"))
+			},
+			want: want{status: checks.Fail, reason: "BAD_STATE_ATTACHMENT", msg: "CheckRouteIGWDetached", fix: []string{"replace-route --route-table-id " + rtbPub, "--gateway-id " + igwID},
+				noFix: []string{"attach-internet-gateway"}}},
+		{name: "an Elastic IP left by a deleted NAT gateway is a leftover",
+			check: lines("kind: cleanup", "vpc: demo-vpc"),
+			mutate: func(s *account.Snapshot) {
+				natGW(s, natID).State = ec2types.NatGatewayStateDeleted
+				s.Tasks = nil
+				s.VPCEndpoints = nil
+				eipOf(s, allocID).Tags = nameTag("lab-eip") // not under the prefix: found through its NAT gateway
+			},
+			want: want{status: checks.Fail, reason: "BILLABLE_RESOURCES_LEFT", msg: "CheckCleanupLeft", res: []string{allocID}, notRes: []string{natID},
+				fix: []string{"aws ec2 release-address --allocation-id " + allocID}, noFix: []string{"after its NAT gateway is deleted"}}},
+	})
+}
