@@ -15,13 +15,13 @@ func TestFixRegressions(t *testing.T) {
 	detachIGW := func(s *account.Snapshot) { s.InternetGateways[0].Attachments = nil }
 	runKindCases(t, []kindCase{
 		{name: "a public subnet on the main table is fixed with its own table, not the main one",
-			check: lines("kind: subnet", "name: demo-private-b", "public: true"),
+			check:  lines("kind: subnet", "name: demo-private-b", "public: true"),
 			mutate: func(s *account.Snapshot) { setDefault(s, rtbMain, toNAT("0.0.0.0/0", natID)) },
 			want: want{status: checks.Fail, reason: "ROUTE_NOT_TO_IGW", msg: "CheckSubnetRouteElsewhere",
 				fix:   []string{"aws ec2 create-route-table --vpc-id " + vpcID, "--subnet-id " + subPrivB},
 				noFix: []string{"replace-route --route-table-id " + rtbMain}}},
 		{name: "a private subnet on a public main table gets its own table, the main one is left alone",
-			check: lines("kind: subnet", "name: demo-private-b", "public: false"),
+			check:  lines("kind: subnet", "name: demo-private-b", "public: false"),
 			mutate: func(s *account.Snapshot) { setDefault(s, rtbMain, toGateway("0.0.0.0/0", igwID)) },
 			want: want{status: checks.Fail, reason: "SUBNET_IS_PUBLIC", msg: "CheckSubnetIsPublic",
 				fix:   []string{"aws ec2 create-route-table --vpc-id " + vpcID, "--subnet-id " + subPrivB},
