@@ -79,6 +79,20 @@ func init() {
 		Resources: with(routing, account.SecurityGroups, account.NetworkACLs, account.PrefixLists, account.VPCEndpoints, account.NATGateways),
 		Eval:      evalSGEgress})
 
+	register(&Kind{Name: "security-group-ingress",
+		Params: []content.Field{ref("group", "Name tag or group name of the security group", true), ref("vpc", "Name tag of its VPC", false),
+			{Name: "port", Type: content.Int, Doc: "default 80"},
+			ref("from", "Name tag or group name of the only group that may connect", false),
+			{Name: "public", Type: content.Bool, Doc: "true: the port must be open to the internet (a load balancer's group); default false: it must not be"}},
+		Resources: []account.Resource{account.VPCs, account.SecurityGroups},
+		Eval:      evalSGIngress})
+
+	register(&Kind{Name: "load-balancer",
+		Params: []content.Field{name("name of the load balancer"),
+			{Name: "scheme", Type: content.String, Enum: []string{"internet-facing", "internal"}, Doc: "default internet-facing"}},
+		Resources: with(routing, account.LoadBalancers),
+		Eval:      evalLoadBalancer})
+
 	register(&Kind{Name: "network-acl",
 		Params: []content.Field{ref("subnet", "Name tag of the subnet", true), ref("vpc", "Name tag of its VPC", false),
 			{Name: "port", Type: content.Int, Doc: "outbound port, default 443"}},

@@ -8,21 +8,23 @@ import (
 // kindDocs say in a sentence what each kind asserts (English; the author
 // reference is for lab authors, who write in English first).
 var kindDocs = map[string]string{
-	"vpc":                   "A VPC with this Name tag exists, with the CIDR and DNS attributes given.",
-	"subnet":                "A subnet exists and is public (its effective route table sends 0.0.0.0/0 to an attached internet gateway) or private (it does not).",
-	"internet-gateway":      "An internet gateway is attached to the VPC.",
-	"elastic-ip":            "An Elastic IP with this Name tag is allocated, and associated (or not).",
-	"nat-gateway":           "A NAT gateway is available, with the expected connectivity and mode; a zonal public one sits in a public subnet and has an Elastic IP.",
-	"route":                 "The subnet's effective route table (explicit, else the VPC's main table) routes the destination to the expected kind of target, and that target exists.",
-	"security-group-egress": "The security group lets traffic out on the port to the destination.",
-	"network-acl":           "The subnet's network ACL lets the traffic out and its return traffic (ports 1024-65535) back in.",
-	"gateway-endpoint":      "A gateway endpoint (S3 or DynamoDB) is available on the route tables of the subnets given.",
-	"interface-endpoint":    "An interface endpoint for the service is available, with private DNS, in the subnets given, admitting HTTPS from the client security group.",
-	"ecs-cluster":           "The ECS cluster exists and is active.",
-	"ecs-service":           "The ECS service runs on Fargate with awsvpc networking in private subnets; a public IP there is a warning.",
-	"ecs-task":              "A task of the family runs in a private subnet without a public IP; a stopped task's reason is shown.",
-	"egress-path":           "Traffic from the subnet (or an ECS service's subnets and security groups) reaches the destination, hop by hop, through the expected exit; or, with reachable: false, does not.",
-	"cleanup":               "Nothing billable from the lab is left: NAT gateways, Elastic IPs and other public IPv4 addresses, interface endpoints, running tasks.",
+	"vpc":                    "A VPC with this Name tag exists, with the CIDR and DNS attributes given.",
+	"subnet":                 "A subnet exists and is public (its effective route table sends 0.0.0.0/0 to an attached internet gateway) or private (it does not).",
+	"internet-gateway":       "An internet gateway is attached to the VPC.",
+	"elastic-ip":             "An Elastic IP with this Name tag is allocated, and associated (or not).",
+	"nat-gateway":            "A NAT gateway is available, with the expected connectivity and mode; a zonal public one sits in a public subnet and has an Elastic IP.",
+	"route":                  "The subnet's effective route table (explicit, else the VPC's main table) routes the destination to the expected kind of target, and that target exists.",
+	"security-group-egress":  "The security group lets traffic out on the port to the destination.",
+	"security-group-ingress": "The security group admits the port only from the named group and never from the whole internet; or, with public: true, from the internet (a load balancer's group).",
+	"load-balancer":          "The load balancer is active with the expected scheme; an internet-facing one sits only in public subnets.",
+	"network-acl":            "The subnet's network ACL lets the traffic out and its return traffic (ports 1024-65535) back in.",
+	"gateway-endpoint":       "A gateway endpoint (S3 or DynamoDB) is available on the route tables of the subnets given.",
+	"interface-endpoint":     "An interface endpoint for the service is available, with private DNS, in the subnets given, admitting HTTPS from the client security group.",
+	"ecs-cluster":            "The ECS cluster exists and is active.",
+	"ecs-service":            "The ECS service runs on Fargate with awsvpc networking in private subnets; a public IP there is a warning.",
+	"ecs-task":               "A task of the family runs in a private subnet without a public IP; a stopped task's reason is shown.",
+	"egress-path":            "Traffic from the subnet (or an ECS service's subnets and security groups) reaches the destination, hop by hop, through the expected exit; or, with reachable: false, does not.",
+	"cleanup":                "Nothing billable from the lab is left: NAT gateways, Elastic IPs and other public IPv4 addresses, interface endpoints, running tasks.",
 }
 
 // Reference renders checks/README.md: every kind, its parameters and the

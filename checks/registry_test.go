@@ -173,7 +173,7 @@ func TestKindSchemas(t *testing.T) {
 	}
 }
 
-var readAction = regexp.MustCompile(`^(ec2|ecs):(Describe|List)[A-Z][A-Za-z]+$`)
+var readAction = regexp.MustCompile(`^(ec2|ecs|elasticloadbalancing):(Describe|List)[A-Z][A-Za-z]+$`)
 
 func TestActions(t *testing.T) {
 	// With no blocks, a run still names the account (and may look for the

@@ -13,6 +13,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -68,6 +70,7 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 	l := &loader{
 		ec2:  ec2.NewFromConfig(cfg),
 		ecs:  ecs.NewFromConfig(cfg),
+		elb:  elbv2.NewFromConfig(cfg),
 		need: need,
 		snap: &Snapshot{
 			Account: aws.ToString(id.Account),
@@ -95,6 +98,7 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 		ECSClusters:        l.clusters,
 		ECSServices:        l.services,
 		ECSTasks:           l.tasks,
+		LoadBalancers:      l.loadBalancers,
 	}
 	phase1 := map[Resource]bool{}
 	for r := range first {
@@ -132,6 +136,7 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 type loader struct {
 	ec2  *ec2.Client
 	ecs  *ecs.Client
+	elb  *elbv2.Client
 	need Need
 	snap *Snapshot // each loader function writes only its own field
 
@@ -204,6 +209,13 @@ func (l *loader) egressOnlyGateways(ctx context.Context) (err error) {
 		func(o *ec2.DescribeEgressOnlyInternetGatewaysOutput) []ec2types.EgressOnlyInternetGateway {
 			return o.EgressOnlyInternetGateways
 		})
+	return err
+}
+
+func (l *loader) loadBalancers(ctx context.Context) (err error) {
+	l.snap.LoadBalancers, err = collect(ctx, elbv2.NewDescribeLoadBalancersPaginator(l.elb,
+		&elbv2.DescribeLoadBalancersInput{PageSize: aws.Int32(400)}),
+		func(o *elbv2.DescribeLoadBalancersOutput) []elbtypes.LoadBalancer { return o.LoadBalancers })
 	return err
 }
 

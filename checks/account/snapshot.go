@@ -12,6 +12,7 @@ import (
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
 
 // Resource is a kind of AWS resource a snapshot can hold.
@@ -34,6 +35,7 @@ const (
 	ECSClusters        Resource = "ecs-clusters"
 	ECSServices        Resource = "ecs-services"
 	ECSTasks           Resource = "ecs-tasks"
+	LoadBalancers      Resource = "load-balancers"
 )
 
 // Actions are the IAM actions that load each resource; vpclab policy is
@@ -55,6 +57,7 @@ var Actions = map[Resource][]string{
 	ECSClusters:        {"ecs:DescribeClusters"},
 	ECSServices:        {"ecs:DescribeServices"},
 	ECSTasks:           {"ecs:ListTasks", "ecs:DescribeTasks"},
+	LoadBalancers:      {"elasticloadbalancing:DescribeLoadBalancers"},
 }
 
 // Identity is always read: it names the account in results and progress.
@@ -129,6 +132,7 @@ type Snapshot struct {
 	Clusters           []ecstypes.Cluster
 	Services           []ecstypes.Service
 	Tasks              []ecstypes.Task
+	LoadBalancers      []elbtypes.LoadBalancer
 }
 
 // Name is the value of the Name tag.
@@ -464,4 +468,14 @@ func (s *Snapshot) PrefixListByName(name string) (ec2types.ManagedPrefixList, bo
 		}
 	}
 	return ec2types.ManagedPrefixList{}, false
+}
+
+// LoadBalancer finds an Elastic Load Balancing v2 load balancer by name.
+func (s *Snapshot) LoadBalancer(name string) (elbtypes.LoadBalancer, bool) {
+	for _, lb := range s.LoadBalancers {
+		if deref(lb.LoadBalancerName) == name {
+			return lb, true
+		}
+	}
+	return elbtypes.LoadBalancer{}, false
 }

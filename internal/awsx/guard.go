@@ -62,15 +62,16 @@ func AllowedActions() []string {
 // service/* package) to IAM action prefixes where they differ from the
 // lowercased ID.
 var iamPrefixes = map[string]string{
-	"EC2":             "ec2",
-	"ECS":             "ecs",
-	"STS":             "sts",
-	"CloudWatch Logs": "logs",
-	"ECR":             "ecr",
-	"SSO":             "sso",
-	"SSO OIDC":        "sso-oauth",
-	"Signin":          "signin",
-	"ec2imds":         "ec2imds", // not an IAM service; the instance metadata client
+	"EC2":                       "ec2",
+	"ECS":                       "ecs",
+	"STS":                       "sts",
+	"CloudWatch Logs":           "logs",
+	"ECR":                       "ecr",
+	"Elastic Load Balancing v2": "elasticloadbalancing",
+	"SSO":                       "sso",
+	"SSO OIDC":                  "sso-oauth",
+	"Signin":                    "signin",
+	"ec2imds":                   "ec2imds", // not an IAM service; the instance metadata client
 }
 
 // IAMAction names the IAM action of an SDK operation: ("EC2",

@@ -52,7 +52,7 @@ func TestIAMAction(t *testing.T) {
 		{"CloudWatch Logs", "DescribeLogGroups", "logs:DescribeLogGroups"},
 		{"ECR", "DescribeRepositories", "ecr:DescribeRepositories"},
 		{"SSO OIDC", "CreateToken", "sso-oauth:CreateToken"},
-		{"Elastic Load Balancing v2", "DescribeLoadBalancers", "elasticloadbalancingv2:DescribeLoadBalancers"},
+		{"Elastic Load Balancing v2", "DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers"},
 		{"", "X", "unknown:X"},
 	} {
 		if got := awsx.IAMAction(c.svc, c.op); got != c.want {
