@@ -1,6 +1,7 @@
 # make        build bin/vpclab
 # make test   everything CI runs: vet, lint of the labs, all tests (the
-#             sandbox tests start their own moto server)
+#             sandbox tests start their own moto server), and vpclab test:
+#             every lab's checks fail before each step and pass after
 # make fuzz   fuzz the lab parser for a minute
 # make bench  benchmarks, with the figures the README quotes
 
@@ -14,6 +15,7 @@ test:
 	$(GO) vet ./...
 	$(GO) run ./cmd/vpclab lint
 	$(GO) test -count=1 ./...
+	$(GO) run ./cmd/vpclab test
 
 fuzz:
 	$(GO) test ./content -run '^$$' -fuzz FuzzParsePage -fuzztime 60s

@@ -223,6 +223,13 @@ func (s *Server) Reset(ctx context.Context) error {
 	return s.pin(ctx)
 }
 
+// ResetAt resets a moto server that vpclab did not start (vpclab test
+// --endpoint), the same way Reset does.
+func ResetAt(ctx context.Context, url string) error {
+	s := &Server{url: strings.TrimRight(url, "/"), client: &http.Client{Timeout: 30 * time.Second}}
+	return s.Reset(ctx)
+}
+
 func (s *Server) pin(ctx context.Context) error {
 	return s.post(ctx, "/moto-api/state-manager/set-transition", taskPin)
 }

@@ -1,0 +1,279 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/awsx"
+	"github.com/vpclab/vpclab/internal/doctest"
+	"github.com/vpclab/vpclab/internal/sandbox"
+)
+
+func init() { register(&command{name: "test", run: runTest}) }
+
+func runTest(env *Env, fs *flag.FlagSet, args []string) int {
+	endpoint := fs.String("endpoint", "", env.Loc.T("FlagTestEndpoint"))
+	format := fs.String("format", "text", env.Loc.T("FlagTestFormat"))
+	dir := contentFlag(env, fs)
+	if ok, code := parse(env, fs, interleave(args), "test"); !ok {
+		return code
+	}
+	if *format != "text" && *format != "json" && *format != "junit" {
+		return usageError(env, "test", "CLIBadFormat", i18n.M{"Format": *format, "Allowed": "text, json, junit"})
+	}
+	labs, err := openLabs(env, *dir)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	chosen := labs
+	if fs.NArg() > 0 {
+		chosen = nil
+		for _, id := range fs.Args() {
+			l, err := findLab(env, labs, id)
+			if err != nil {
+				return usageError(env, "test", "CLIPlain", i18n.M{"Text": err.Error()})
+			}
+			chosen = append(chosen, l)
+		}
+	}
+
+	url := *endpoint
+	var reset func(context.Context) error
+	if url == "" {
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStarting"))
+		srv, err := sandbox.Start(env.Ctx, sandbox.Options{})
+		if errors.Is(err, sandbox.ErrNotInstalled) {
+			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxNotInstalled"))
+			return ExitFail
+		}
+		if err != nil {
+			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStartFailed", i18n.M{"Err": err.Error()}))
+			return ExitFail
+		}
+		defer srv.Stop()
+		url, reset = srv.URL(), srv.Reset
+	} else {
+		reset = func(ctx context.Context) error { return sandbox.ResetAt(ctx, url) }
+	}
+
+	opts := doctest.Options{
+		Reset: reset,
+		Env: func(region string) []string {
+			return append(testEnviron(), append(sandbox.Env(url, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")...)
+		},
+		Config: func(region string) aws.Config {
+			cfg := aws.Config{Region: region, BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
+				Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyCredential, sandbox.DummyCredential, "")}
+			awsx.Protect(&cfg, nil)
+			return cfg
+		},
+	}
+	if *format == "text" {
+		opts.Step = func(lab string, r doctest.StepResult) { writeStep(env, env.Stdout, r) }
+	}
+	var results []doctest.LabResult
+	failed := 0
+	for _, lab := range chosen {
+		if *format == "text" {
+			fmt.Fprintf(env.Stdout, "%s\n", env.Loc.T("TestLabHeader", i18n.M{"Lab": lab.ID, "Steps": len(lab.Page(i18n.EN).Steps)}))
+		}
+		r := doctest.RunLab(env.Ctx, lab, opts)
+		results = append(results, r)
+		if !r.OK() {
+			failed++
+		}
+		if *format == "text" {
+			writeLabSummary(env, env.Stdout, r)
+		}
+		if env.Ctx.Err() != nil {
+			break
+		}
+	}
+	switch *format {
+	case "json":
+		writeTestJSON(env, env.Stdout, results)
+	case "junit":
+		writeTestJUnit(env, env.Stdout, results)
+	}
+	fmt.Fprintln(env.Stderr, env.Loc.T("TestSummary", i18n.M{"Labs": len(results), "Failed": failed}))
+	if failed > 0 {
+		return ExitFail
+	}
+	return ExitOK
+}
+
+// testEnviron is the process environment without AWS settings, so the
+// lab's commands can only ever reach the sandbox.
+func testEnviron() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+func writeStep(env *Env, w io.Writer, r doctest.StepResult) {
+	loc := env.Loc
+	mark := map[doctest.Status]string{doctest.Passed: "✓", doctest.Failed: "✗", doctest.Skipped: "-"}[r.Status]
+	var what string
+	switch {
+	case r.Status == doctest.Skipped:
+		what = loc.T("TestStepSkipped", i18n.M{"Reason": r.Reason})
+	case r.Checks == 0 && r.Blocks == 0:
+		what = loc.T("TestStepNothing")
+	case r.Status == doctest.Failed:
+		what = loc.T("TestStepFailed", i18n.M{"Checks": r.Checks, "Blocks": r.Blocks})
+	case r.Checks == 0:
+		what = loc.T("TestStepRan", i18n.M{"Blocks": r.Blocks})
+	default:
+		what = loc.T("TestStepProved", i18n.M{"Checks": r.Checks, "Blocks": r.Blocks})
+	}
+	fmt.Fprintf(w, "  %s %-24s %s (%s)\n", mark, r.Step, what, r.Elapsed.Round(10*time.Millisecond))
+	for _, p := range r.Problems {
+		fmt.Fprintf(w, "      %s: %s\n", p.Pos, problemText(loc, p))
+		if p.Detail != "" && p.Kind != "passed-before" && p.Kind != "failed-after" {
+			for _, line := range strings.Split(p.Detail, "\n") {
+				fmt.Fprintf(w, "        %s\n", line)
+			}
+		}
+	}
+}
+
+func problemText(loc *i18n.Localizer, p doctest.Problem) string {
+	msg := ""
+	if p.Message.ID != "" {
+		msg = loc.T(p.Message.ID, p.Message.Data)
+	}
+	switch p.Kind {
+	case "passed-before":
+		return loc.T("TestPassedBefore", i18n.M{"Check": p.Check, "Message": msg})
+	case "failed-after":
+		return loc.T("TestFailedAfter", i18n.M{"Check": p.Check, "Message": msg})
+	case "command-failed":
+		return loc.T("TestCommandFailed")
+	case "timeout":
+		return loc.T("TestTimeout")
+	}
+	return loc.T("TestError", i18n.M{"Detail": p.Detail})
+}
+
+func writeLabSummary(env *Env, w io.Writer, r doctest.LabResult) {
+	if r.Err != nil {
+		fmt.Fprintf(w, "  %s\n", env.Loc.T("TestError", i18n.M{"Detail": r.Err.Error()}))
+	}
+	var passed, failed, skipped int
+	for _, s := range r.Steps {
+		switch s.Status {
+		case doctest.Passed:
+			passed++
+		case doctest.Failed:
+			failed++
+		default:
+			skipped++
+		}
+	}
+	fmt.Fprintf(w, "%s\n\n", env.Loc.T("TestLabSummary", i18n.M{"Lab": r.Lab, "Passed": passed, "Failed": failed, "Skipped": skipped,
+		"Elapsed": r.Elapsed.Round(100 * time.Millisecond)}))
+}
+
+type testJSONProblem struct {
+	Kind    string `json:"kind"`
+	Check   string `json:"check,omitempty"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Message string `json:"message"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+type testJSONStep struct {
+	Step      string            `json:"step"`
+	Status    string            `json:"status"`
+	Reason    string            `json:"reason,omitempty"`
+	Checks    int               `json:"checks"`
+	Blocks    int               `json:"blocks"`
+	Problems  []testJSONProblem `json:"problems"`
+	ElapsedMS int64             `json:"elapsed_ms"`
+}
+
+type testJSONLab struct {
+	Lab       string         `json:"lab"`
+	OK        bool           `json:"ok"`
+	Error     string         `json:"error,omitempty"`
+	Steps     []testJSONStep `json:"steps"`
+	ElapsedMS int64          `json:"elapsed_ms"`
+}
+
+func writeTestJSON(env *Env, w io.Writer, results []doctest.LabResult) {
+	out := []testJSONLab{}
+	for _, r := range results {
+		l := testJSONLab{Lab: r.Lab, OK: r.OK(), Steps: []testJSONStep{}, ElapsedMS: r.Elapsed.Milliseconds()}
+		if r.Err != nil {
+			l.Error = r.Err.Error()
+		}
+		for _, s := range r.Steps {
+			js := testJSONStep{Step: s.Step, Status: string(s.Status), Reason: s.Reason, Checks: s.Checks, Blocks: s.Blocks,
+				Problems: []testJSONProblem{}, ElapsedMS: s.Elapsed.Milliseconds()}
+			for _, p := range s.Problems {
+				js.Problems = append(js.Problems, testJSONProblem{Kind: p.Kind, Check: p.Check, File: p.Pos.File, Line: p.Pos.Line, Col: p.Pos.Col,
+					Message: problemText(env.Loc, p), Detail: p.Detail})
+			}
+			l.Steps = append(l.Steps, js)
+		}
+		out = append(out, l)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
+}
+
+func writeTestJUnit(env *Env, w io.Writer, results []doctest.LabResult) {
+	var suites junitSuites
+	for _, r := range results {
+		s := junitSuite{Name: r.Lab, Time: fmt.Sprintf("%.3f", r.Elapsed.Seconds())}
+		for _, st := range r.Steps {
+			c := junitCase{Class: r.Lab, Name: st.Step}
+			switch st.Status {
+			case doctest.Failed:
+				var lines []string
+				for _, p := range st.Problems {
+					lines = append(lines, fmt.Sprintf("%s: %s\n%s", p.Pos, problemText(env.Loc, p), p.Detail))
+				}
+				c.Failure = &junitMessage{Message: problemText(env.Loc, st.Problems[0]), Type: st.Problems[0].Kind, Body: strings.Join(lines, "\n")}
+				s.Failures++
+			case doctest.Skipped:
+				c.Skipped = &junitMessage{Message: st.Reason}
+				s.Skipped++
+			}
+			s.Tests++
+			s.Cases = append(s.Cases, c)
+		}
+		if r.Err != nil {
+			s.Errors++
+			s.Tests++
+			s.Cases = append(s.Cases, junitCase{Class: r.Lab, Name: "setup", Error: &junitMessage{Message: r.Err.Error()}})
+		}
+		suites.Suites = append(suites.Suites, s)
+	}
+	fmt.Fprint(w, xml.Header)
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	_ = enc.Encode(suites)
+	fmt.Fprintln(w)
+}
+

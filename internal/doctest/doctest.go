@@ -1,0 +1,202 @@
+// Package doctest proves that a lab still works, the way docs CI needs:
+// for each step, its checks must fail before the step's commands run and
+// pass after, in a fresh account, with the commands run from the page in
+// one shell session. A check that already passes before its step is a
+// defect (it would tell a learner "done" for work never done).
+package doctest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/checkrun"
+)
+
+// Options configure a run.
+type Options struct {
+	// Config returns an AWS config for the sandbox in region; its calls go
+	// through the read-only guard like a learner's.
+	Config func(region string) aws.Config
+	// Env returns the shell environment for the lab's commands in region.
+	Env func(region string) []string
+	// Reset gives the lab a fresh account; nil keeps the state.
+	Reset func(ctx context.Context) error
+	// BlockTimeout bounds one code block (default 3 minutes).
+	BlockTimeout time.Duration
+	// Step is told about each finished step, for live output.
+	Step func(lab string, r StepResult)
+}
+
+// Status of a step.
+type Status string
+
+const (
+	Passed  Status = "passed"
+	Failed  Status = "failed"
+	Skipped Status = "skipped"
+)
+
+// Problem is one deviation from "fails before, passes after".
+type Problem struct {
+	Kind    string      // passed-before, failed-after, command-failed, timeout, error
+	Check   string      // the check id, for check problems
+	Pos     content.Pos // the check block or the failing command's line
+	Message i18n.Msg    // the check's own message, for check problems
+	Detail  string      // command output or reason code
+}
+
+// StepResult is what happened in one step.
+type StepResult struct {
+	Step     string
+	Title    string
+	Status   Status
+	Reason   string // why a step was skipped (its sandbox attribute)
+	Checks   int
+	Blocks   int
+	Problems []Problem
+	Elapsed  time.Duration
+}
+
+// LabResult is a whole lab's run.
+type LabResult struct {
+	Lab     string
+	Steps   []StepResult
+	Elapsed time.Duration
+	Err     error // the run could not happen (bash missing, sandbox reset failed)
+}
+
+// OK reports whether the lab passed.
+func (r LabResult) OK() bool {
+	if r.Err != nil {
+		return false
+	}
+	for _, s := range r.Steps {
+		if s.Status == Failed {
+			return false
+		}
+	}
+	return true
+}
+
+// RunLab tests one lab.
+func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
+	start := time.Now()
+	res := LabResult{Lab: lab.ID}
+	page := lab.Page(i18n.EN) // the commands are the same in both languages (lint)
+	region := page.Meta.Region
+	if o.Reset != nil {
+		if err := o.Reset(ctx); err != nil {
+			res.Err = fmt.Errorf("reset the sandbox: %w", err)
+			return res
+		}
+	}
+	sh, err := startShell(ctx, o.Env(region))
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	defer sh.close()
+	cfg := o.Config(region)
+	load := func(ctx context.Context, need account.Need) (*account.Snapshot, error) { return account.Load(ctx, cfg, need) }
+	timeout := o.BlockTimeout
+	if timeout == 0 {
+		timeout = 3 * time.Minute
+	}
+	for _, step := range page.Steps {
+		sr := runStep(ctx, lab, step, sh, load, timeout)
+		res.Steps = append(res.Steps, sr)
+		if o.Step != nil {
+			o.Step(lab.ID, sr)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return res
+}
+
+func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shell, load checkrun.Loader, timeout time.Duration) (sr StepResult) {
+	start := time.Now()
+	sr = StepResult{Step: step.ID, Title: step.Title, Checks: len(step.Checks), Status: Passed}
+	defer func() { sr.Elapsed = time.Since(start) }()
+	if reason, ok := step.Attrs["sandbox"]; ok {
+		sr.Status, sr.Reason = Skipped, reason
+		return sr
+	}
+	judge := func() ([]checks.Result, error) {
+		if len(step.Checks) == 0 {
+			return nil, nil
+		}
+		rep, err := checkrun.Run(ctx, checkrun.Options{Lab: lab, Step: step.ID, Load: load})
+		return rep.Results, err
+	}
+
+	before, err := judge()
+	if err != nil {
+		sr.Status = Failed
+		sr.Problems = append(sr.Problems, Problem{Kind: "error", Pos: step.Pos, Detail: err.Error()})
+		return sr
+	}
+	for _, r := range before {
+		// Skipped means a check it needs is not passing: not passing either.
+		if r.Status != checks.Fail && r.Status != checks.Skipped {
+			sr.Problems = append(sr.Problems, Problem{Kind: "passed-before", Check: r.Check, Pos: r.Block.Pos, Message: r.Message, Detail: string(r.Status)})
+		}
+	}
+
+	for _, b := range append(append([]*content.CodeBlock{}, step.Solution...), step.Cleanup...) {
+		if _, skip := b.Attrs["sandbox"]; skip {
+			continue
+		}
+		sr.Blocks++
+		out := sh.run(ctx, b.Code, timeout)
+		switch {
+		case out.timedOut:
+			sr.Problems = append(sr.Problems, Problem{Kind: "timeout", Pos: b.Pos, Detail: tail(out.output)})
+		case out.died:
+			sr.Problems = append(sr.Problems, Problem{Kind: "error", Pos: b.Pos, Detail: "the shell exited: " + tail(out.output)})
+		case out.failLine > 0:
+			pos := b.Pos
+			if out.failLine <= len(b.Lines) {
+				pos = b.Lines[out.failLine-1]
+			}
+			sr.Problems = append(sr.Problems, Problem{Kind: "command-failed", Pos: pos,
+				Detail: fmt.Sprintf("exit %d: %s", out.status, tail(out.output))})
+		}
+		if len(sr.Problems) > 0 && sr.Problems[len(sr.Problems)-1].Kind != "passed-before" {
+			sr.Status = Failed
+			return sr // later blocks depend on this one
+		}
+	}
+
+	after, err := judge()
+	if err != nil {
+		sr.Problems = append(sr.Problems, Problem{Kind: "error", Pos: step.Pos, Detail: err.Error()})
+	}
+	for _, r := range after {
+		if !r.OK() {
+			sr.Problems = append(sr.Problems, Problem{Kind: "failed-after", Check: r.Check, Pos: r.Block.Pos, Message: r.Message, Detail: r.Reason})
+		}
+	}
+	if len(sr.Problems) > 0 {
+		sr.Status = Failed
+	}
+	return sr
+}
+
+// tail is the end of a command's output: where the error is.
+func tail(lines []string) string {
+	if len(lines) > 8 {
+		lines = lines[len(lines)-8:]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}

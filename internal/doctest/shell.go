@@ -1,0 +1,159 @@
+//go:build unix
+
+package doctest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// shell is one bash session per lab, so that variables a step sets (ids
+// captured from the AWS CLI) are there in later steps, as for a learner
+// pasting the commands into one terminal.
+type shell struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	lines chan string
+	dir   string
+	n     int
+}
+
+// Markers bash prints; they cannot occur in AWS CLI output.
+const (
+	doneMark = "__VPCLAB_DONE__"
+	errMark  = "__VPCLAB_ERR__"
+)
+
+// prelude makes a failing command visible without ending the session: the
+// ERR trap reports the exit status and the line of the block it failed on,
+// and returns from the block (later commands would only cascade).
+const prelude = `set -o pipefail
+set -E
+exec 2>&1
+trap 'vpclab_rc=$?; echo "` + errMark + ` $vpclab_rc $LINENO"; return $vpclab_rc 2>/dev/null' ERR
+`
+
+func startShell(ctx context.Context, env []string) (*shell, error) {
+	dir, err := os.MkdirTemp("", "vpclab-test-")
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("bash", "--noprofile", "--norc", "-s")
+	cmd.Env = env
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		r.Close()
+		w.Close()
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start bash: %w", err)
+	}
+	w.Close()
+	s := &shell{cmd: cmd, stdin: stdin, lines: make(chan string, 256), dir: dir}
+	go func() {
+		defer close(s.lines)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+		for sc.Scan() {
+			s.lines <- sc.Text()
+		}
+		r.Close()
+	}()
+	if _, err := io.WriteString(stdin, prelude); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// runResult is what one block did.
+type runResult struct {
+	output   []string
+	failLine int // line of the block that failed (1-based), 0 if none
+	status   int
+	timedOut bool
+	died     bool
+}
+
+// run sources code in the session and waits for it to finish.
+func (s *shell) run(ctx context.Context, code string, timeout time.Duration) runResult {
+	s.n++
+	file := filepath.Join(s.dir, "block-"+strconv.Itoa(s.n)+".sh")
+	if err := os.WriteFile(file, []byte(code), 0o600); err != nil {
+		return runResult{output: []string{err.Error()}, died: true}
+	}
+	// Sourcing keeps variables; the echo after it marks the end even when
+	// the block's last command failed.
+	fmt.Fprintf(s.stdin, "source %q </dev/null; echo %s\n", file, doneMark)
+	var res runResult
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		select {
+		case line, ok := <-s.lines:
+			if !ok {
+				res.died = true
+				return res
+			}
+			if line == doneMark {
+				return res
+			}
+			if rest, found := strings.CutPrefix(line, errMark+" "); found {
+				if res.failLine == 0 {
+					f := strings.Fields(rest)
+					if len(f) == 2 {
+						res.status, _ = strconv.Atoi(f[0])
+						res.failLine, _ = strconv.Atoi(f[1])
+					}
+				}
+				continue
+			}
+			res.output = append(res.output, line)
+		case <-timer.C:
+			res.timedOut = true
+			s.kill()
+			return res
+		case <-ctx.Done():
+			res.timedOut = true
+			s.kill()
+			return res
+		}
+	}
+}
+
+func (s *shell) kill() {
+	if s.cmd.Process != nil {
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+func (s *shell) close() {
+	s.stdin.Close()
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		s.kill()
+		<-done
+	}
+	os.RemoveAll(s.dir)
+}

@@ -1,0 +1,26 @@
+//go:build !unix
+
+package doctest
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+type shell struct{}
+
+type runResult struct {
+	output   []string
+	failLine int
+	status   int
+	timedOut bool
+	died     bool
+}
+
+func startShell(context.Context, []string) (*shell, error) {
+	return nil, errors.New("vpclab test needs bash on a Unix system")
+}
+
+func (*shell) run(context.Context, string, time.Duration) runResult { return runResult{died: true} }
+func (*shell) close()                                                {}
