@@ -276,4 +276,3 @@ func writeTestJUnit(env *Env, w io.Writer, results []doctest.LabResult) {
 	_ = enc.Encode(suites)
 	fmt.Fprintln(w)
 }
-

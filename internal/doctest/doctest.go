@@ -105,7 +105,9 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 	}
 	defer sh.close()
 	cfg := o.Config(region)
-	load := func(ctx context.Context, need account.Need) (*account.Snapshot, error) { return account.Load(ctx, cfg, need) }
+	load := func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+		return account.Load(ctx, cfg, need)
+	}
 	timeout := o.BlockTimeout
 	if timeout == 0 {
 		timeout = 3 * time.Minute
