@@ -42,7 +42,7 @@ const natLab = "---\nid: nat-demo\ntitle: NAT demo\nsummary: test\nlevel: beginn
 	"```check\nid: cluster\nkind: ecs-cluster\nname: demo\n```\n\n" +
 	"```check\nid: task\nkind: ecs-task\ncluster: demo\nfamily: demo-app\n```\n"
 
-func parseLab(t *testing.T) *content.Lab {
+func parseLab(t testing.TB) *content.Lab {
 	t.Helper()
 	p, ds := content.ParsePage("nat-demo/index.en.md", i18n.EN, []byte(natLab))
 	if len(ds) > 0 {
@@ -70,7 +70,7 @@ func must[T any](v T, err error) T {
 }
 
 // buildLab does every step of the lab correctly with the SDK.
-func buildLab(t *testing.T, cfg aws.Config) built {
+func buildLab(t testing.TB, cfg aws.Config) built {
 	t.Helper()
 	ctx := context.Background()
 	c := ec2.NewFromConfig(cfg)
