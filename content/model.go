@@ -54,6 +54,8 @@ type Page struct {
 	// Blocks outside any step (before the first ## heading) that ought to
 	// be inside one; kept so the linter can point at them.
 	Stray []Pos
+
+	lines *lineIndex
 }
 
 // StepByID returns the step with id.

@@ -20,7 +20,11 @@ import (
 func Labs(fsys fs.FS, labs []*content.Lab, parsed content.Diags) content.Diags {
 	ds := append(content.Diags{}, parsed...)
 	for _, lab := range labs {
-		ds = append(ds, labRules(fsys, lab)...)
+		terms, err := content.Glossary(fsys, path.Dir(lab.Dir))
+		if err != nil {
+			ds = append(ds, diag(content.Pos{File: path.Join(path.Dir(path.Dir(lab.Dir)), "glossary.yaml")}, "LintGlossaryInvalid", i18n.M{"Err": err.Error()}))
+		}
+		ds = append(ds, labRules(fsys, lab, terms)...)
 	}
 	ds = dedupe(ds)
 	ds.Sort()
@@ -31,7 +35,7 @@ func diag(p content.Pos, id string, args i18n.M) content.Diag {
 	return content.Diag{Pos: p, ID: id, Args: args}
 }
 
-func labRules(fsys fs.FS, lab *content.Lab) content.Diags {
+func labRules(fsys fs.FS, lab *content.Lab, terms []content.Term) content.Diags {
 	var ds content.Diags
 	for _, l := range i18n.Langs {
 		p := lab.Pages[l]
@@ -39,6 +43,7 @@ func labRules(fsys fs.FS, lab *content.Lab) content.Diags {
 			continue
 		}
 		ds = append(ds, pageRules(fsys, lab, p)...)
+		ds = append(ds, glossaryRules(p, terms)...)
 	}
 	en, ja := lab.Pages[i18n.EN], lab.Pages[i18n.JA]
 	if en != nil && ja != nil {

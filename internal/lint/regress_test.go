@@ -23,6 +23,11 @@ func TestLabsRegressions(t *testing.T) {
 		{"a Japanese page saved with CRLF is not a translation drift", func(l *labFiles) {
 			l.ja = crlf(l.ja)
 		}, func(*labFiles) []finding { return nil }},
+		{"Japanese prose uses the console's terms; code and longer words are left alone", func(l *labFiles) {
+			l.editJA("## 後片付け {#cleanup}", "## 後片付け {#cleanup}\n\nNATゲートウェイとクラスターを削除します。`NATゲートウェイ` はコードです。")
+		}, func(l *labFiles) []finding {
+			return []finding{f("LintGlossary", l.inJA("|NATゲートウェイとクラスター"), "Got", "NATゲートウェイ", "Want", "NAT ゲートウェイ")}
+		}},
 		{"a misspelt shared key gets a suggestion", func(l *labFiles) {
 			l.editBoth("kind: vpc\n", "kind: vpc\ntimout: 5m\n")
 		}, func(l *labFiles) []finding {
