@@ -101,8 +101,8 @@ func TestCleanup(t *testing.T) {
 					ec2types.NatGateway{NatGatewayId: sp("nat-0foreign"), VpcId: sp("vpc-0other"), State: ec2types.NatGatewayStateAvailable, Tags: nameTag("prod-nat")})
 			},
 			want: want{status: checks.Fail, reason: "BILLABLE_RESOURCES_LEFT", msg: "CheckCleanupLeft",
-				// no cluster given: the task is not the lab's to judge
-				res: []string{natID, "nat-0other", allocID, ecrEP}, notRes: []string{"nat-0foreign", taskARN}, data: i18n.M{"Count": 4}}},
+				// the task's cluster demo-cluster is named with the prefix: the lab's
+				res: []string{natID, "nat-0other", allocID, ecrEP, taskARN}, notRes: []string{"nat-0foreign"}, data: i18n.M{"Count": 5}}},
 		{name: "the default prefix is vpclab-", check: "kind: cleanup",
 			want: want{status: checks.Pass, msg: "CheckCleanupPass", notRes: []string{natID}}},
 		{name: "stopped and other clusters' tasks are not counted", check: lines("kind: cleanup", "cluster: demo-cluster"),

@@ -155,7 +155,9 @@ func init() {
 		Params: []content.Field{ref("vpc", "Name tag of the lab's VPC", false),
 			ref("prefix", "Name tag prefix of the lab's resources (default vpclab-)", false),
 			ref("cluster", "the lab's ECS cluster", false)},
-		Resources: []account.Resource{account.VPCs, account.NATGateways, account.Addresses, account.VPCEndpoints, account.ECSTasks, account.NetworkInterfaces},
+		// Every cluster is listed: a lab's tasks count wherever they run
+		// when their cluster carries the lab's prefix.
+		Resources: []account.Resource{account.VPCs, account.NATGateways, account.Addresses, account.VPCEndpoints, account.ECSClusterList, account.ECSTasks, account.NetworkInterfaces},
 		Need: func(p Params, n *account.Need) {
 			if c := p.Str("cluster", ""); c != "" {
 				n.AddCluster(c)

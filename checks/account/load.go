@@ -389,7 +389,23 @@ func (l *loader) services(ctx context.Context) error {
 // (ECS keeps stopped tasks for about an hour: why a task stopped is often
 // the lesson), and describes them.
 func (l *loader) tasks(ctx context.Context) error {
-	for _, cluster := range l.need.Clusters {
+	clusters := l.need.Clusters
+	if l.need.Resources[ECSClusterList] {
+		arns, err := collect(ctx, ecs.NewListClustersPaginator(l.ecs, &ecs.ListClustersInput{MaxResults: aws.Int32(100)}),
+			func(o *ecs.ListClustersOutput) []string { return o.ClusterArns })
+		if err != nil {
+			return err
+		}
+		for _, arn := range arns {
+			if name := arn[strings.LastIndexByte(arn, '/')+1:]; !slices.Contains(clusters, name) {
+				clusters = append(clusters, name)
+			}
+		}
+		l.mu.Lock()
+		l.snap.Loaded[ECSClusterList] = true
+		l.mu.Unlock()
+	}
+	for _, cluster := range clusters {
 		var arns []string
 		missing := false
 		for _, status := range []ecstypes.DesiredStatus{ecstypes.DesiredStatusRunning, ecstypes.DesiredStatusStopped} {

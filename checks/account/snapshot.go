@@ -36,6 +36,9 @@ const (
 	ECSServices        Resource = "ecs-services"
 	ECSTasks           Resource = "ecs-tasks"
 	LoadBalancers      Resource = "load-balancers"
+	// ECSClusterList finds every cluster, for ECSTasks across the account
+	// (vpclab cost) rather than in named clusters.
+	ECSClusterList Resource = "ecs-cluster-list"
 )
 
 // Actions are the IAM actions that load each resource; vpclab policy is
@@ -58,6 +61,7 @@ var Actions = map[Resource][]string{
 	ECSServices:        {"ecs:DescribeServices"},
 	ECSTasks:           {"ecs:ListTasks", "ecs:DescribeTasks"},
 	LoadBalancers:      {"elasticloadbalancing:DescribeLoadBalancers"},
+	ECSClusterList:     {"ecs:ListClusters"},
 }
 
 // Identity is always read: it names the account in results and progress.

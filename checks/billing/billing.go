@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,20 +95,37 @@ type Item struct {
 
 // Scope limits what counts as a lab's resource.
 type Scope struct {
-	VPCID   string // resources in this VPC (NAT gateways, endpoints)
-	Prefix  string // Name tag prefix (Elastic IPs, and anything outside the VPC)
-	Cluster string // ECS cluster name for tasks
-	All     bool   // everything billable in the region (vpclab cost --all)
+	VPCID   string   // resources in this VPC (NAT gateways, endpoints)
+	VPCIDs  []string // more such VPCs
+	Prefix  string   // Name tag prefix (Elastic IPs, and anything outside the VPC); also ECS cluster names
+	Cluster string   // ECS cluster name for tasks
+	All     bool     // everything billable in the region (vpclab cost --all)
 }
 
 func (sc Scope) matches(vpcID, name string) bool {
 	if sc.All {
 		return true
 	}
-	if sc.VPCID != "" && vpcID == sc.VPCID {
+	if vpcID != "" && (vpcID == sc.VPCID || slices.Contains(sc.VPCIDs, vpcID)) {
 		return true
 	}
 	return sc.Prefix != "" && strings.HasPrefix(name, sc.Prefix)
+}
+
+func (sc Scope) matchesCluster(name string) bool {
+	return sc.All || (sc.Cluster != "" && name == sc.Cluster) || (sc.Prefix != "" && strings.HasPrefix(name, sc.Prefix))
+}
+
+// LabScope is every lab's resources: Name tags starting with prefix, and
+// anything inside a VPC whose name does.
+func LabScope(s *account.Snapshot, prefix string) Scope {
+	sc := Scope{Prefix: prefix}
+	for _, v := range s.VPCs {
+		if strings.HasPrefix(account.Name(v.Tags), prefix) {
+			sc.VPCIDs = append(sc.VPCIDs, str(v.VpcId))
+		}
+	}
+	return sc
 }
 
 // Billable lists what in s matches scope and still costs money, cheapest
@@ -182,7 +200,7 @@ func Billable(s *account.Snapshot, sc Scope) []Item {
 			continue
 		}
 		cluster := clusterName(str(t.ClusterArn))
-		if !sc.All && (sc.Cluster == "" || cluster != sc.Cluster) {
+		if !sc.matchesCluster(cluster) {
 			continue
 		}
 		vcpu := atof(str(t.Cpu)) / 1024
