@@ -25,7 +25,9 @@ func BenchmarkCheckLab(b *testing.B) {
 		guarded := cfg.Copy()
 		awsx.Protect(&guarded, meter)
 		rep, err := checkrun.Run(context.Background(), checkrun.Options{Lab: lab,
-			Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) { return account.Load(ctx, guarded, need) }})
+			Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+				return account.Load(ctx, guarded, need)
+			}})
 		if err != nil {
 			b.Fatal(err)
 		}
