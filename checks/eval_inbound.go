@@ -13,15 +13,9 @@ import (
 // evalSGIngress judges who may open connections to a group: the one-way
 // egress lab's point is that private tasks admit only the load balancer.
 func evalSGIngress(e *Env, p Params) Result {
-	vpc, r := findVPC(e, p.Str("vpc", ""))
+	sg, r := findGroup(e, p)
 	if r != nil {
 		return *r
-	}
-	name := p.Str("group", "")
-	sg, ok := e.Snap.SecurityGroupByName(name, str(vpc.VpcId))
-	if !ok {
-		return notFound(e, "ResSG", name, fmt.Sprintf("aws ec2 create-security-group --group-name %s --description %q --vpc-id %s",
-			name, "vpclab", orPlaceholder(str(vpc.VpcId), "<VPC_ID>")))
 	}
 	id := str(sg.GroupId)
 	port := int32(p.Int("port", 80))

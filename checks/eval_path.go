@@ -135,15 +135,9 @@ func aclFix(acl ec2types.NetworkAcl, b *egress.Block) string {
 }
 
 func evalSGEgress(e *Env, p Params) Result {
-	vpc, r := findVPC(e, p.Str("vpc", ""))
+	sg, r := findGroup(e, p)
 	if r != nil {
 		return *r
-	}
-	name := p.Str("group", "")
-	sg, ok := e.Snap.SecurityGroupByName(name, str(vpc.VpcId))
-	if !ok {
-		return notFound(e, "ResSG", name, fmt.Sprintf("aws ec2 create-security-group --group-name %s --description %q --vpc-id %s",
-			name, "vpclab", orPlaceholder(str(vpc.VpcId), "<VPC_ID>")))
 	}
 	id := str(sg.GroupId)
 	port := p.Int("port", 443)

@@ -61,6 +61,23 @@ func findVPC(e *Env, name string) (ec2types.Vpc, *Result) {
 	return v, nil
 }
 
+// findGroup resolves the group parameter (a Name tag or group name) in
+// the vpc parameter's VPC.
+func findGroup(e *Env, p Params) (ec2types.SecurityGroup, *Result) {
+	vpc, r := findVPC(e, p.Str("vpc", ""))
+	if r != nil {
+		return ec2types.SecurityGroup{}, r
+	}
+	name := p.Str("group", "")
+	sg, ok := e.Snap.SecurityGroupByName(name, str(vpc.VpcId))
+	if !ok {
+		r := notFound(e, "ResSG", name, fmt.Sprintf("aws ec2 create-security-group --group-name %s --description %q --vpc-id %s",
+			name, "vpclab", orPlaceholder(str(vpc.VpcId), "<VPC_ID>")))
+		return sg, &r
+	}
+	return sg, nil
+}
+
 func findSubnet(e *Env, name, vpcName string) (ec2types.Subnet, *Result) {
 	vpc, r := findVPC(e, vpcName)
 	if r != nil {

@@ -1,11 +1,9 @@
 package checkrun_test
 
 import (
-	"context"
 	"sort"
 	"testing"
 
-	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/checkrun"
 	"github.com/vpclab/vpclab/internal/sandboxtest"
@@ -21,16 +19,8 @@ func BenchmarkCheckLab(b *testing.B) {
 	var meter *awsx.Meter
 	b.ResetTimer()
 	for b.Loop() {
-		meter = &awsx.Meter{}
-		guarded := cfg.Copy()
-		awsx.Protect(&guarded, meter)
-		rep, err := checkrun.Run(context.Background(), checkrun.Options{Lab: lab,
-			Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
-				return account.Load(ctx, guarded, need)
-			}})
-		if err != nil {
-			b.Fatal(err)
-		}
+		var rep checkrun.Report
+		rep, meter = guardedRun(b, cfg, lab)
 		if s := checkrun.Summarize(rep.Results); s.Pass != len(lab.Checks()) {
 			b.Fatalf("a complete lab must pass every check: %+v", s)
 		}

@@ -110,8 +110,9 @@ func buildLab(t testing.TB, cfg aws.Config) built {
 	return b
 }
 
-// judge checks the lab through the read-only guard, as vpclab check does.
-func judge(t *testing.T, cfg aws.Config, lab *content.Lab) (map[string]checks.Result, *awsx.Meter) {
+// guardedRun checks the lab through the read-only guard and a meter, as
+// vpclab check does.
+func guardedRun(t testing.TB, cfg aws.Config, lab *content.Lab) (checkrun.Report, *awsx.Meter) {
 	t.Helper()
 	meter := &awsx.Meter{}
 	guarded := cfg.Copy()
@@ -123,6 +124,13 @@ func judge(t *testing.T, cfg aws.Config, lab *content.Lab) (map[string]checks.Re
 	if err != nil {
 		t.Fatalf("run: %v", err)
 	}
+	return rep, meter
+}
+
+// judge checks the lab and indexes the results by check id.
+func judge(t testing.TB, cfg aws.Config, lab *content.Lab) (map[string]checks.Result, *awsx.Meter) {
+	t.Helper()
+	rep, meter := guardedRun(t, cfg, lab)
 	out := map[string]checks.Result{}
 	for _, r := range rep.Results {
 		out[r.Check] = r

@@ -51,6 +51,23 @@ func openLabs(env *Env, dir string) ([]*content.Lab, error) {
 	return labs, nil
 }
 
+// chooseLabs picks the labs named in ids (all when none is named); a wrong
+// name is a usage error of command name.
+func chooseLabs(env *Env, labs []*content.Lab, ids []string, name string) ([]*content.Lab, int) {
+	if len(ids) == 0 {
+		return labs, ExitOK
+	}
+	var chosen []*content.Lab
+	for _, id := range ids {
+		l, err := findLab(env, labs, id)
+		if err != nil {
+			return nil, usageError(env, name, "CLIPlain", i18n.M{"Text": err.Error()})
+		}
+		chosen = append(chosen, l)
+	}
+	return chosen, ExitOK
+}
+
 // findLab returns the lab called id, or a usage error listing the labs.
 func findLab(env *Env, labs []*content.Lab, id string) (*content.Lab, error) {
 	if l := content.Find(labs, id); l != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/content"
-	"github.com/vpclab/vpclab/i18n"
 )
 
 func init() { register(&command{name: "policy", run: runPolicy}) }
@@ -49,16 +48,9 @@ func runPolicy(env *Env, fs *flag.FlagSet, args []string) int {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
-	chosen := labs
-	if fs.NArg() > 0 {
-		chosen = nil
-		for _, id := range fs.Args() {
-			l, err := findLab(env, labs, id)
-			if err != nil {
-				return usageError(env, "policy", "CLIPlain", i18n.M{"Text": err.Error()})
-			}
-			chosen = append(chosen, l)
-		}
+	chosen, code := chooseLabs(env, labs, fs.Args(), "policy")
+	if chosen == nil {
+		return code
 	}
 	out, _ := json.MarshalIndent(LeastPrivilege(chosen), "", "  ")
 	fmt.Fprintln(env.Stdout, string(out))

@@ -51,12 +51,7 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopped"))
 		return ExitOK
 	}
-	if errors.Is(err, sandbox.ErrNotInstalled) {
-		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxNotInstalled"))
-		return ExitFail
-	}
-	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStartFailed", i18n.M{"Err": err.Error()}))
+	if !sandboxStarted(env, err) {
 		return ExitFail
 	}
 	defer srv.Stop()
@@ -91,4 +86,28 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxDied"))
 		return ExitFail
 	}
+}
+
+// startSandbox starts moto for a command that needs one (vpclab test),
+// saying so; nil means it could not, and why was printed.
+func startSandbox(env *Env, ctx context.Context, opts sandbox.Options) *sandbox.Server {
+	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStarting"))
+	srv, err := sandbox.Start(ctx, opts)
+	if !sandboxStarted(env, err) {
+		return nil
+	}
+	return srv
+}
+
+// sandboxStarted explains a start failure in the user's language.
+func sandboxStarted(env *Env, err error) bool {
+	switch {
+	case errors.Is(err, sandbox.ErrNotInstalled):
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxNotInstalled"))
+	case err != nil:
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStartFailed", i18n.M{"Err": err.Error()}))
+	default:
+		return true
+	}
+	return false
 }

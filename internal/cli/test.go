@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,29 +37,16 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
-	chosen := labs
-	if fs.NArg() > 0 {
-		chosen = nil
-		for _, id := range fs.Args() {
-			l, err := findLab(env, labs, id)
-			if err != nil {
-				return usageError(env, "test", "CLIPlain", i18n.M{"Text": err.Error()})
-			}
-			chosen = append(chosen, l)
-		}
+	chosen, code := chooseLabs(env, labs, fs.Args(), "test")
+	if chosen == nil {
+		return code
 	}
 
 	url := *endpoint
 	var reset func(context.Context) error
 	if url == "" {
-		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStarting"))
-		srv, err := sandbox.Start(env.Ctx, sandbox.Options{})
-		if errors.Is(err, sandbox.ErrNotInstalled) {
-			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxNotInstalled"))
-			return ExitFail
-		}
-		if err != nil {
-			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStartFailed", i18n.M{"Err": err.Error()}))
+		srv := startSandbox(env, env.Ctx, sandbox.Options{})
+		if srv == nil {
 			return ExitFail
 		}
 		defer srv.Stop()
