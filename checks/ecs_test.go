@@ -18,12 +18,12 @@ func TestECSCluster(t *testing.T) {
 		{name: "pass", check: lines("kind: ecs-cluster", "name: demo-cluster"),
 			want: want{status: checks.Pass, msg: "CheckClusterPass", res: []string{clusterARN}, data: i18n.M{"Name": "demo-cluster", "Running": 1}}},
 		{name: "missing", check: lines("kind: ecs-cluster", "name: lab-cluster"),
-			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
+			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFoundNamed",
 				data: i18n.M{"Type": i18n.Msg{ID: "ResCluster"}, "Name": "lab-cluster", "Region": region},
 				fix:  []string{"aws ecs create-cluster --cluster-name lab-cluster"}}},
 		{name: "inactive (deleted) is missing", check: lines("kind: ecs-cluster", "name: demo-cluster"),
 			mutate: func(s *account.Snapshot) { s.Clusters[0].Status = sp("INACTIVE") },
-			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", data: i18n.M{"Name": "demo-cluster"}}},
+			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFoundNamed", data: i18n.M{"Name": "demo-cluster"}}},
 	})
 }
 
@@ -74,13 +74,13 @@ func TestECSService(t *testing.T) {
 			mutate: func(s *account.Snapshot) { s.Services[0].NetworkConfiguration = nil },
 			want:   want{status: checks.Fail, reason: "NO_AWSVPC", msg: "CheckServiceNoNetwork", res: []string{serviceARN}}},
 		{name: "missing", check: lines("kind: ecs-service", "cluster: demo-cluster", "name: lab-web"),
-			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
+			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFoundNamed",
 				data: i18n.M{"Type": i18n.Msg{ID: "ResService"}, "Name": "lab-web"}}},
 		{name: "in another cluster", check: lines("kind: ecs-service", "cluster: lab-cluster", "name: demo-web"),
-			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", data: i18n.M{"Name": "demo-web"}}},
+			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFoundNamed", data: i18n.M{"Name": "demo-web"}}},
 		{name: "inactive (deleted) is missing", check: svc,
 			mutate: func(s *account.Snapshot) { s.Services[0].Status = sp("INACTIVE") },
-			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound"}},
+			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFoundNamed"}},
 	})
 }
 

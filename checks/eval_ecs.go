@@ -13,7 +13,7 @@ func evalCluster(e *Env, p Params) Result {
 	name := p.Str("name", "")
 	c, ok := e.Snap.Cluster(name)
 	if !ok {
-		return notFound(e, "ResCluster", name, "aws ecs create-cluster --cluster-name "+name)
+		return notFoundNamed(e, "ResCluster", name, "aws ecs create-cluster --cluster-name "+name)
 	}
 	return pass("CheckClusterPass", i18n.M{"Name": name, "Running": c.RunningTasksCount}, str(c.ClusterArn))
 }
@@ -22,7 +22,7 @@ func evalService(e *Env, p Params) Result {
 	cluster, name := p.Str("cluster", ""), p.Str("name", "")
 	svc, ok := e.Snap.Service(cluster, name)
 	if !ok {
-		return notFound(e, "ResService", name, fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", cluster, name))
+		return notFoundNamed(e, "ResService", name, fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", cluster, name))
 	}
 	arn := str(svc.ServiceArn)
 	if !isFargate(svc) {

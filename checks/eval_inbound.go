@@ -71,7 +71,7 @@ func evalLoadBalancer(e *Env, p Params) Result {
 	name := p.Str("name", "")
 	lb, ok := e.Snap.LoadBalancer(name)
 	if !ok {
-		return notFound(e, "ResLB", name, fmt.Sprintf(
+		return notFoundNamed(e, "ResLB", name, fmt.Sprintf(
 			"aws elbv2 create-load-balancer --name %s --type application --scheme internet-facing --subnets <PUBLIC_SUBNET_IDS> --security-groups <ALB_SG_ID>", name))
 	}
 	arn := str(lb.LoadBalancerArn)

@@ -61,6 +61,17 @@ func evalSubnet(e *Env, p Params) Result {
 	}
 	d := routeOf(e, sn, publicIPv4)
 	rt := str(d.table.RouteTableId)
+	if want := p.Str("route_table", ""); want != "" && (!d.explicit || account.Name(d.table.Tags) != want) {
+		got := "-"
+		if d.explicit {
+			got = rt
+		}
+		return fail("WRONG_ROUTE_TABLE", "CheckSubnetRouteTable", i18n.M{"ID": id, "Want": want, "Got": got},
+			fmt.Sprintf("aws ec2 associate-route-table --subnet-id %s --route-table-id $(aws ec2 describe-route-tables --filters Name=tag:Name,Values=%s --query 'RouteTables[0].RouteTableId' --output text)", id, want), id)
+	}
+	if !p.Has("public") {
+		return pass("CheckSubnetPass", i18n.M{"ID": id, "CIDR": str(sn.CidrBlock), "AZ": str(sn.AvailabilityZone)}, id)
+	}
 	public := d.has && toAttachedIGW(e, d.route, vpcID)
 	wantPublic := p.Bool("public", false)
 	switch {

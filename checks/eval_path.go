@@ -179,7 +179,7 @@ func evalEgressPath(e *Env, p Params) Result {
 		cluster, name := p.Str("cluster", ""), p.Str("service", "")
 		svc, ok := e.Snap.Service(cluster, name)
 		if !ok {
-			return notFound(e, "ResService", name, fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", cluster, name))
+			return notFoundNamed(e, "ResService", name, fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", cluster, name))
 		}
 		nc := svc.NetworkConfiguration
 		if nc == nil || nc.AwsvpcConfiguration == nil {
@@ -201,7 +201,15 @@ func evalEgressPath(e *Env, p Params) Result {
 		if r != nil {
 			return *r
 		}
-		sources = append(sources, pathSource{egress.Source{SubnetID: str(sn.SubnetId)}, str(sn.SubnetId)})
+		src := egress.Source{SubnetID: str(sn.SubnetId)}
+		if p.Has("group") {
+			sg, r := findGroup(e, p)
+			if r != nil {
+				return *r
+			}
+			src.SecurityGroupIDs = []string{str(sg.GroupId)}
+		}
+		sources = append(sources, pathSource{src, str(sn.SubnetId)})
 	default:
 		return Result{Status: Error, Reason: "BAD_PARAMETER", Message: i18n.Msg{ID: "CheckPathNoSource"}}
 	}

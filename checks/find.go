@@ -28,6 +28,12 @@ func notFound(e *Env, typ, name, fix string) Result {
 	return fail("NOT_FOUND", "CheckNotFound", i18n.M{"Type": res(typ), "Name": name, "Region": e.Region()}, fix)
 }
 
+// notFoundNamed is notFound for resources found by their own name (ECS
+// clusters and services, load balancers), not by a Name tag.
+func notFoundNamed(e *Env, typ, name, fix string) Result {
+	return fail("NOT_FOUND", "CheckNotFoundNamed", i18n.M{"Type": res(typ), "Name": name, "Region": e.Region()}, fix)
+}
+
 // idOf is a shell expression that looks up a resource id by Name tag, for
 // fix commands that must refer to something vpclab could not find by id.
 func idOf(kind, name string) string {

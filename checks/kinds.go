@@ -40,7 +40,8 @@ func init() {
 		Params: []content.Field{name("Name tag of the subnet"), ref("vpc", "Name tag of its VPC", false),
 			{Name: "cidr", Type: content.String},
 			{Name: "az", Type: content.String, Doc: "availability zone, e.g. ap-northeast-1a"},
-			{Name: "public", Type: content.Bool, Required: true, Doc: "true: its route table sends 0.0.0.0/0 to an attached internet gateway; false: it does not"}},
+			{Name: "public", Type: content.Bool, Doc: "true: its route table sends 0.0.0.0/0 to an attached internet gateway; false: it does not; unset: not judged"},
+			ref("route_table", "Name tag of the route table it must be explicitly associated with", false)},
 		Resources: routing,
 		Eval:      evalSubnet})
 
@@ -137,6 +138,7 @@ func init() {
 
 	register(&Kind{Name: "egress-path",
 		Params: []content.Field{ref("from", "Name tag of the source subnet", false), ref("vpc", "Name tag of its VPC", false),
+			ref("group", "with from: the source's security group (Name tag or group name); without it security groups are not judged", false),
 			ref("cluster", "with service: the ECS cluster", false), ref("service", "the ECS service whose subnets and security groups are the source", false),
 			{Name: "to", Type: content.String, Required: true, Enum: destinations, Doc: "destination class"},
 			{Name: "via", Type: content.String, Enum: hops, Doc: "the hop the path must leave through"},

@@ -203,8 +203,10 @@ func Billable(s *account.Snapshot, sc Scope) []Item {
 		if !sc.matchesCluster(cluster) {
 			continue
 		}
-		vcpu := atof(str(t.Cpu)) / 1024
-		gb := atof(str(t.Memory)) / 1024
+		// A task that does not report its size (moto's) is priced as the
+		// smallest Fargate task, so a leftover never shows as free.
+		vcpu := max(atof(str(t.Cpu))/1024, 0.25)
+		gb := max(atof(str(t.Memory))/1024, 0.5)
 		cmd := fmt.Sprintf("aws ecs stop-task --cluster %s --task %s", cluster, str(t.TaskArn))
 		if g := str(t.Group); strings.HasPrefix(g, "service:") {
 			cmd = fmt.Sprintf("aws ecs update-service --cluster %s --service %s --desired-count 0", cluster, strings.TrimPrefix(g, "service:"))
