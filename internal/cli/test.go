@@ -130,6 +130,9 @@ func writeStep(env *Env, w io.Writer, r doctest.StepResult) {
 		what = loc.T("TestStepProved", i18n.M{"Checks": r.Checks, "Blocks": r.Blocks})
 	}
 	fmt.Fprintf(w, "  %s %-24s %s (%s)\n", mark, r.Step, what, r.Elapsed.Round(10*time.Millisecond))
+	for _, reason := range r.NotRun {
+		fmt.Fprintf(w, "      %s\n", loc.T("TestBlockNotRun", i18n.M{"Reason": reason}))
+	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "      %s: %s\n", p.Pos, problemText(loc, p))
 		if p.Detail != "" && p.Kind != "passed-before" && p.Kind != "failed-after" {
@@ -193,6 +196,7 @@ type testJSONStep struct {
 	Reason    string            `json:"reason,omitempty"`
 	Checks    int               `json:"checks"`
 	Blocks    int               `json:"blocks"`
+	NotRun    []string          `json:"not_run,omitempty"`
 	Problems  []testJSONProblem `json:"problems"`
 	ElapsedMS int64             `json:"elapsed_ms"`
 }
@@ -213,7 +217,7 @@ func writeTestJSON(env *Env, w io.Writer, results []doctest.LabResult) {
 			l.Error = r.Err.Error()
 		}
 		for _, s := range r.Steps {
-			js := testJSONStep{Step: s.Step, Status: string(s.Status), Reason: s.Reason, Checks: s.Checks, Blocks: s.Blocks,
+			js := testJSONStep{Step: s.Step, Status: string(s.Status), Reason: s.Reason, Checks: s.Checks, Blocks: s.Blocks, NotRun: s.NotRun,
 				Problems: []testJSONProblem{}, ElapsedMS: s.Elapsed.Milliseconds()}
 			for _, p := range s.Problems {
 				js.Problems = append(js.Problems, testJSONProblem{Kind: p.Kind, Check: p.Check, File: p.Pos.File, Line: p.Pos.Line, Col: p.Pos.Col,

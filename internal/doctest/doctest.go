@@ -61,6 +61,9 @@ type StepResult struct {
 	Reason   string // why a step was skipped (its sandbox attribute)
 	Checks   int
 	Blocks   int
+	// NotRun are the blocks marked sandbox="reason": shown to learners,
+	// not run here; their reasons, so the report says what was left out.
+	NotRun []string
 	Problems []Problem
 	Elapsed  time.Duration
 }
@@ -156,7 +159,8 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 	}
 
 	for _, b := range append(append([]*content.CodeBlock{}, step.Solution...), step.Cleanup...) {
-		if _, skip := b.Attrs["sandbox"]; skip {
+		if reason, skip := b.Attrs["sandbox"]; skip {
+			sr.NotRun = append(sr.NotRun, reason)
 			continue
 		}
 		sr.Blocks++
