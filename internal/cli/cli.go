@@ -182,6 +182,9 @@ func commandHelp(env *Env, w io.Writer, fs *flag.FlagSet, name string) {
 	fs.VisitAll(func(f *flag.Flag) {
 		arg, text := flag.UnquoteUsage(f)
 		head := "  --" + f.Name
+		if len(f.Name) == 1 {
+			head = "  -" + f.Name // -o, as users type it
+		}
 		if arg != "" {
 			head += " " + arg
 		}

@@ -55,15 +55,15 @@ type Problem struct {
 
 // StepResult is what happened in one step.
 type StepResult struct {
-	Step     string
-	Title    string
-	Status   Status
-	Reason   string // why a step was skipped (its sandbox attribute)
-	Checks   int
-	Blocks   int
+	Step   string
+	Title  string
+	Status Status
+	Reason string // why a step was skipped (its sandbox attribute)
+	Checks int
+	Blocks int
 	// NotRun are the blocks marked sandbox="reason": shown to learners,
 	// not run here; their reasons, so the report says what was left out.
-	NotRun []string
+	NotRun   []string
 	Problems []Problem
 	Elapsed  time.Duration
 }

@@ -481,10 +481,10 @@ func TestLabs(t *testing.T) {
 				f("ContentFieldMissing", l.inJA("'''check\nid: subnet-private"), "Field", "name"),
 			}
 		}},
-		{"missing parameter", func(l *labFiles) { l.editBoth("public: false\n", "") }, func(l *labFiles) []finding {
+		{"missing parameter", func(l *labFiles) { l.editBoth("name: demo-a\n", "") }, func(l *labFiles) []finding {
 			return []finding{
-				f("ContentFieldMissing", l.inEN("'''check\nid: subnet-private"), "Field", "public", "Where", kindMsg("subnet")),
-				f("ContentFieldMissing", l.inJA("'''check\nid: subnet-private"), "Field", "public"),
+				f("ContentFieldMissing", l.inEN("'''check\nid: subnet-private"), "Field", "name", "Where", kindMsg("subnet")),
+				f("ContentFieldMissing", l.inJA("'''check\nid: subnet-private"), "Field", "name"),
 			}
 		}},
 		{"parameter of the wrong type", func(l *labFiles) {

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/progress"
+	"github.com/vpclab/vpclab/site"
+)
+
+func init() { register(&command{name: "build", run: runBuild}) }
+
+func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
+	out := fs.String("o", "public", env.Loc.T("FlagBuildOut"))
+	dir := contentFlag(env, fs)
+	if ok, code := parse(env, fs, interleave(args), "build"); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(env, "build", "CLIUnexpectedArgs", i18n.M{"Args": fmt.Sprint(fs.Args())})
+	}
+	labs, err := openLabs(env, *dir)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	prog := loadProgress(env)
+	target := *out
+	if !filepath.IsAbs(target) && env.Dir != "" {
+		target = filepath.Join(env.Dir, target)
+	}
+	start := time.Now()
+	st, err := site.Build(target, labs, prog, site.Options{LabFiles: labFiles(env, *dir)})
+	var notSite *site.NotSiteError
+	switch {
+	case errors.As(err, &notSite):
+		fmt.Fprintln(env.Stderr, env.Loc.T("BuildNotSite", i18n.M{"Dir": notSite.Dir}))
+		return ExitFail
+	case err != nil:
+		fmt.Fprintln(env.Stderr, env.Loc.T("BuildFailed", i18n.M{"Err": err.Error()}))
+		return ExitFail
+	}
+	fmt.Fprintln(env.Stdout, env.Loc.T("BuildDone", i18n.M{"Pages": st.Pages, "Badges": st.Badges, "Assets": st.Assets,
+		"Dir": *out, "Elapsed": time.Since(start).Round(time.Millisecond)}))
+	fmt.Fprintln(env.Stdout, env.Loc.T("BuildOpen", i18n.M{"Index": filepath.Join(st.Dir, "index.html")}))
+	return ExitOK
+}
+
+// loadProgress reads the learner's recorded progress for the badges. No
+// progress is not an error: the badges then say "not started".
+func loadProgress(env *Env) *progress.Progress {
+	path, err := progress.DefaultPath()
+	if err != nil {
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err.Error()}))
+		return nil
+	}
+	prog, warnings, err := progress.Open(path).Load()
+	for _, w := range warnings {
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressCorrupt", i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}))
+	}
+	if err != nil {
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err.Error()}))
+		return nil
+	}
+	return prog
+}
+
+// labFiles is the file system in which the labs that openLabs(env, dir)
+// returns have their Dir, so that the site can copy the labs' images. It
+// follows openLabs's choice of source.
+func labFiles(env *Env, dir string) fs.FS {
+	cwd := env.Dir
+	if cwd == "" {
+		cwd, _ = os.Getwd()
+	}
+	switch {
+	case dir != "":
+		abs := dir
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(cwd, dir)
+		}
+		if content.IsLab(os.DirFS(abs), ".") {
+			return os.DirFS(filepath.Dir(abs))
+		}
+		return os.DirFS(abs)
+	case hasDir(cwd, "content/labs"):
+		return os.DirFS(cwd)
+	}
+	return content.Embedded()
+}

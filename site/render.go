@@ -1,0 +1,387 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/progress"
+)
+
+var (
+	tmplOnce sync.Once
+	tmpl     *template.Template
+)
+
+func templates() *template.Template {
+	tmplOnce.Do(func() {
+		tmpl = template.Must(template.New("site").ParseFS(embedded, "templates/*.html"))
+	})
+	return tmpl
+}
+
+// pageCtx is what rendering one page needs.
+type pageCtx struct {
+	site *Site
+	lab  *content.Lab
+	page *content.Page
+	lang i18n.Lang
+	loc  *i18n.Localizer
+	prog LabProgress
+}
+
+// head is the data every page's <head> and top bar use.
+type head struct {
+	Lang, OtherLang string
+	Root            string // relative path to the site root: "", "../" or "../../"
+	Title           string
+	Description     string
+	OtherURL        string // the same page in the other language
+	OtherName       string // that language's name, in that language
+	OtherLabel      string
+	HomeURL         string // the lab list in this language
+	Live            bool
+	Token           string
+	Mermaid         bool
+	Strings         map[string]string // UI strings for the script
+	T               func(id string) string
+}
+
+func (s *Site) head(loc *i18n.Localizer, root string) head {
+	lang := loc.Lang()
+	h := head{Lang: string(lang), OtherLang: string(lang.Other()), Root: root, Live: s.opts.Live,
+		OtherName: loc.T("SiteOtherLangName"), OtherLabel: loc.T("SiteOtherLangLabel"),
+		HomeURL: root + string(lang) + "/index.html", T: func(id string) string { return loc.T(id) }}
+	if s.opts.Live {
+		h.Token = s.opts.Token
+	}
+	h.Strings = map[string]string{
+		"copy": loc.T("SiteCopy"), "copied": loc.T("SiteCopied"), "copyFailed": loc.T("SiteCopyFailed"),
+		"checking": loc.T("SiteChecking"), "failedRequest": loc.T("SiteCheckFailedRequest"),
+		"noResult": loc.T("SiteCheckNoResult"), "fix": loc.T("SiteFix"), "reason": loc.T("SiteReason"),
+		"copyLabel": loc.T("SiteCopyLabel"),
+	}
+	for _, st := range []progress.Status{progress.StatusPass, progress.StatusWarn, progress.StatusFail, progress.StatusError, progress.StatusSkipped} {
+		h.Strings["status-"+string(st)] = loc.T(statusMsg(st))
+	}
+	return h
+}
+
+func statusMsg(s progress.Status) string {
+	return map[progress.Status]string{progress.StatusPass: "StatusPass", progress.StatusWarn: "StatusWarn",
+		progress.StatusFail: "StatusFail", progress.StatusError: "StatusError", progress.StatusSkipped: "StatusSkipped"}[s]
+}
+
+// RenderRoot writes the site's root index.html: a language chooser that
+// follows the browser's language, with plain links for when scripts are off.
+func (s *Site) RenderRoot(w io.Writer) error {
+	type choice struct{ Lang, Name, Label, Tagline string }
+	var data struct {
+		Choices []choice
+		Title   string
+	}
+	for _, l := range i18n.Langs {
+		loc := i18n.New(l)
+		name := map[i18n.Lang]string{i18n.EN: "English", i18n.JA: "日本語"}[l]
+		data.Choices = append(data.Choices, choice{Lang: string(l), Name: name, Label: loc.T("SiteChooseLanguage"), Tagline: loc.T("SiteTagline")})
+	}
+	data.Title = i18n.New(i18n.EN).T("SiteName")
+	return execute(w, "root.html", data)
+}
+
+// labItem is a lab in the lab list.
+type labItem struct {
+	ID, Title, Summary, Level, LevelName, Duration, Cost string
+	URL, Badge, BadgeAlt                                 string
+	N                                                    int
+	State                                                State
+}
+
+// RenderIndex writes the lab list in lang.
+func (s *Site) RenderIndex(w io.Writer, lang i18n.Lang, prog *progress.Progress) error {
+	loc := i18n.New(lang)
+	h := s.head(loc, "../")
+	h.Title = loc.T("SiteName")
+	h.Description = loc.T("SiteTagline")
+	h.OtherURL = "../" + string(lang.Other()) + "/index.html"
+	var items []labItem
+	for i, l := range s.labs {
+		p := l.Page(lang)
+		lp := ProgressOf(l, prog)
+		items = append(items, labItem{ID: l.ID, N: i + 1, Title: p.Meta.Title, Summary: p.Meta.Summary,
+			Level: p.Meta.Level, LevelName: levelName(loc, p.Meta.Level), Duration: loc.T("SiteDuration", i18n.M{"Minutes": p.Meta.Duration}),
+			Cost: costText(loc, p.Meta.Cost), URL: l.ID + "/index.html", Badge: "../" + badgePath(badgeID(l.ID), lang),
+			BadgeAlt: progressAlt(loc, lp), State: lp.State})
+	}
+	o := OverallOf(s.labs, prog)
+	data := struct {
+		head
+		Labs       []labItem
+		Overall    string
+		OverallAlt string
+	}{h, items, "../" + badgePath("overall", lang), loc.T("SiteOverallAlt", i18n.M{"Done": o.Done, "Total": o.Total})}
+	return execute(w, "index.html", data)
+}
+
+func badgeID(id string) string { return id } // a lab called "overall" shows the overall badge
+
+func levelName(loc *i18n.Localizer, level string) string {
+	switch level {
+	case "beginner":
+		return loc.T("SiteLevelBeginner")
+	case "intermediate":
+		return loc.T("SiteLevelIntermediate")
+	case "advanced":
+		return loc.T("SiteLevelAdvanced")
+	}
+	return level
+}
+
+func costText(loc *i18n.Localizer, c content.Cost) string {
+	if c.USDPerHour == 0 {
+		return loc.T("SiteCostFree")
+	}
+	return loc.T("SiteCost", i18n.M{"USD": strconv.FormatFloat(c.USDPerHour, 'f', -1, 64), "Region": c.Region})
+}
+
+func progressAlt(loc *i18n.Localizer, lp LabProgress) string {
+	data := i18n.M{"Done": lp.Done, "Total": lp.Total, "Failed": lp.Failed}
+	switch lp.State {
+	case NotStarted:
+		return loc.T("SiteProgressNotStartedAlt")
+	case Failing:
+		return loc.T("SiteProgressFailingAlt", data)
+	}
+	return loc.T("SiteProgressAlt", data)
+}
+
+// tocItem is a step in the lab page's table of contents.
+type tocItem struct {
+	ID, Title   string
+	N           int
+	Status      string // "", pass, partial, fail
+	StatusLabel string
+	Checks      int
+}
+
+type prereq struct{ ID, Title, URL string }
+
+// RenderLab writes the page of the lab with id in lang.
+func (s *Site) RenderLab(w io.Writer, id string, lang i18n.Lang, prog *progress.Progress) error {
+	l := s.lab(id)
+	if l == nil {
+		return fmt.Errorf("site: no lab %q: %w", id, ErrNotFound)
+	}
+	page := l.Page(lang)
+	if page == nil {
+		return fmt.Errorf("site: lab %q has no pages: %w", id, ErrNotFound)
+	}
+	loc := i18n.New(lang)
+	pc := &pageCtx{site: s, lab: l, page: page, lang: lang, loc: loc, prog: ProgressOf(l, prog)}
+	bodyHTML, mermaid, err := renderBody(pc)
+	if err != nil {
+		return err
+	}
+	h := s.head(loc, "../../")
+	h.Title = page.Meta.Title + " · " + loc.T("SiteName")
+	h.Description = page.Meta.Summary
+	h.OtherURL = "../../" + string(lang.Other()) + "/" + l.ID + "/index.html"
+	h.Mermaid = mermaid
+	h.HomeURL = "../index.html"
+
+	var toc []tocItem
+	for i, st := range page.Steps {
+		status := pc.prog.StepState(st)
+		label := ""
+		switch status {
+		case "pass":
+			label = loc.T("SiteStepStatusPass")
+		case "partial":
+			label = loc.T("SiteStepStatusPartial")
+		case "fail":
+			label = loc.T("SiteStepStatusFail")
+		}
+		toc = append(toc, tocItem{ID: st.ID, Title: st.Title, N: i + 1, Status: status, StatusLabel: label, Checks: len(st.Checks)})
+	}
+	var pres []prereq
+	for _, pid := range page.Meta.Prerequisites {
+		pr := prereq{ID: pid}
+		if pl := s.lab(pid); pl != nil {
+			pr.Title, pr.URL = pl.Page(lang).Meta.Title, "../"+pid+"/index.html"
+		}
+		pres = append(pres, pr)
+	}
+	where := ""
+	if pc.prog.Account != "" {
+		where = loc.T("SiteProgressWhere", i18n.M{"Account": pc.prog.Account, "Region": pc.prog.Region})
+	}
+	data := struct {
+		head
+		ID, Summary, Level, LevelName, Duration, Cost string
+		Services                                      []string
+		Prerequisites                                 []prereq
+		Badge, BadgeAlt, ProgressWhere                string
+		State                                         State
+		Steps                                         []tocItem
+		HasChecks                                     bool
+		LabCommand                                    string
+		Body                                          template.HTML
+		PageTitle                                     string
+	}{
+		head: h, ID: l.ID, Summary: page.Meta.Summary, Level: page.Meta.Level, LevelName: levelName(loc, page.Meta.Level),
+		Duration: loc.T("SiteDuration", i18n.M{"Minutes": page.Meta.Duration}), Cost: costText(loc, page.Meta.Cost),
+		Services: page.Meta.Services, Prerequisites: pres,
+		Badge: "../../" + badgePath(badgeID(l.ID), lang), BadgeAlt: progressAlt(loc, pc.prog), ProgressWhere: where,
+		State: pc.prog.State, Steps: toc, HasChecks: pc.prog.Total > 0, LabCommand: "vpclab check " + l.ID,
+		// The body is goldmark's output: raw HTML in the Markdown is
+		// never passed through, and every value the site adds is escaped.
+		Body:      template.HTML(bodyHTML),
+		PageTitle: page.Meta.Title,
+	}
+	return execute(w, "lab.html", data)
+}
+
+// cardData is one verification card, or the frame of a group of them.
+type cardData struct {
+	Lab, Step, Check, Kind string
+	Label                  string // the group's heading
+	Description            template.HTML
+	Command                string
+	Raw                    template.HTML // highlighted YAML of the block
+	Status                 string        // recorded status, "" when none
+	StatusLabel            string
+	Recorded               string // "Last recorded …: message"
+	Live                   bool
+	T                      func(id string) string
+}
+
+func (p *pageCtx) cardBase(c *content.CheckBlock) cardData {
+	step := ""
+	if c.Step != nil {
+		step = c.Step.ID
+	}
+	return cardData{Lab: p.lab.ID, Step: step, Check: c.ID, Kind: c.Kind, Live: p.site.opts.Live,
+		Command: "vpclab check " + p.lab.ID + " --step " + step, T: func(id string) string { return p.loc.T(id) }}
+}
+
+// groupOpen starts a group of verification cards: the check blocks that
+// follow one another in the page share one command and one button.
+func (p *pageCtx) groupOpen(w util.BufWriter, c *content.CheckBlock, count int) error {
+	d := p.cardBase(c)
+	d.Label = p.loc.T("SiteCardLabel")
+	if count > 1 {
+		d.Label = p.loc.N("SiteCardLabelCount", count)
+	}
+	return templates().ExecuteTemplate(w, "vgroup-open", d)
+}
+
+func (p *pageCtx) groupClose(w util.BufWriter, c *content.CheckBlock) error {
+	return templates().ExecuteTemplate(w, "vgroup-close", p.cardBase(c))
+}
+
+// card writes a check block as a verification card: what it verifies in
+// the reader's language, its last recorded result and the block itself.
+func (p *pageCtx) card(w util.BufWriter, c *content.CheckBlock) error {
+	d := p.cardBase(c)
+	d.Description = describeHTML(Describe(p.loc, c), c)
+	d.Raw = template.HTML(highlightYAML(c.Raw))
+	if r, ok := p.prog.Records[c.ID]; ok {
+		d.Status, d.StatusLabel = string(r.Status), p.loc.T(statusMsg(r.Status))
+		if r.Message != "" {
+			d.Recorded = p.loc.T("SiteCardRecorded", i18n.M{"When": r.At.UTC().Format("2006-01-02 15:04 UTC"), "Message": r.Message})
+		}
+	} else {
+		d.StatusLabel = p.loc.T("SiteCardNotChecked")
+	}
+	return templates().ExecuteTemplate(w, "card", d)
+}
+
+func execute(w io.Writer, name string, data any) error {
+	var buf bytes.Buffer
+	if err := templates().ExecuteTemplate(&buf, name, data); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// highlightYAML renders a check block: keys, comments and quoted strings
+// get chroma's classes (so the theme colours them like any code). A check
+// block is one flat mapping, and chroma's YAML lexer would cost more than
+// the rest of its card.
+func highlightYAML(code string) string {
+	var b strings.Builder
+	b.WriteString(`<pre class="chroma"><code>`)
+	for _, line := range strings.SplitAfter(code, "\n") {
+		if line == "" {
+			continue
+		}
+		body, nl := strings.CutSuffix(line, "\n")
+		trimmed := strings.TrimLeft(body, " ")
+		indent := body[:len(body)-len(trimmed)]
+		b.WriteString(indent)
+		switch {
+		case strings.HasPrefix(trimmed, "#"):
+			b.WriteString(`<span class="c">` + esc(trimmed) + `</span>`)
+		default:
+			key, rest, ok := strings.Cut(trimmed, ":")
+			if !ok || strings.ContainsAny(key, ` "'[{`) {
+				b.WriteString(esc(trimmed))
+				break
+			}
+			b.WriteString(`<span class="nt">` + esc(key) + `</span><span class="p">:</span>`)
+			value := strings.TrimLeft(rest, " ")
+			b.WriteString(rest[:len(rest)-len(value)])
+			switch {
+			case strings.HasPrefix(value, `"`) || strings.HasPrefix(value, "'"):
+				b.WriteString(`<span class="s">` + esc(value) + `</span>`)
+			case value == "true" || value == "false":
+				b.WriteString(`<span class="kc">` + value + `</span>`)
+			default:
+				b.WriteString(esc(value))
+			}
+		}
+		if nl {
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("</code></pre>")
+	return b.String()
+}
+
+const (
+	chromaCSSPath = "assets/chroma.css"
+	lightStyle    = "github"
+	darkStyle     = "github-dark"
+)
+
+var (
+	chromaOnce sync.Once
+	chromaText string
+)
+
+// chromaCSS is the highlighting theme: GitHub's light colours, and its dark
+// ones when the reader's system is in dark mode.
+func chromaCSS() string {
+	chromaOnce.Do(func() {
+		f := chromahtml.New(chromaOptions...)
+		var b strings.Builder
+		b.WriteString("/* Syntax highlighting (chroma): " + lightStyle + ", and " + darkStyle + " in dark mode. Generated by vpclab. */\n")
+		_ = f.WriteCSS(&b, styles.Get(lightStyle))
+		b.WriteString("@media (prefers-color-scheme: dark) {\n")
+		_ = f.WriteCSS(&b, styles.Get(darkStyle))
+		b.WriteString("}\n")
+		chromaText = b.String()
+	})
+	return chromaText
+}
