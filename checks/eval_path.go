@@ -64,6 +64,9 @@ func why(b *egress.Block) i18n.Msg {
 		}
 	}
 	id := whyMsg[b.Code]
+	if b.Code == egress.NoRouteToDestination && b.Detail["reason"] == "no IPv6 CIDR" {
+		id = "PathWhyNoIPv6"
+	}
 	if id == "" {
 		id = "PathWhyOther"
 		data["Code"] = string(b.Code)

@@ -159,7 +159,7 @@ func init() {
 			ref("cluster", "the lab's ECS cluster", false)},
 		// Every cluster is listed: a lab's tasks count wherever they run
 		// when their cluster carries the lab's prefix.
-		Resources: []account.Resource{account.VPCs, account.NATGateways, account.Addresses, account.VPCEndpoints, account.ECSClusterList, account.ECSTasks, account.NetworkInterfaces},
+		Resources: []account.Resource{account.VPCs, account.NATGateways, account.Addresses, account.VPCEndpoints, account.ECSClusterList, account.ECSTasks, account.NetworkInterfaces, account.LoadBalancers},
 		Need: func(p Params, n *account.Need) {
 			if c := p.Str("cluster", ""); c != "" {
 				n.AddCluster(c)

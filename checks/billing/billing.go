@@ -30,6 +30,7 @@ type Prices struct {
 	InterfaceEndpointAZHour float64 `json:"interface_endpoint_az_hour"`
 	FargateVCPUHour         float64 `json:"fargate_vcpu_hour"`
 	FargateGBHour           float64 `json:"fargate_gb_hour"`
+	LoadBalancerHour        float64 `json:"load_balancer_hour"`
 }
 
 // Table is the embedded price table with where it came from.
@@ -69,6 +70,7 @@ func For(region string) (p Prices, known bool) {
 		p.InterfaceEndpointAZHour = max(p.InterfaceEndpointAZHour, q.InterfaceEndpointAZHour)
 		p.FargateVCPUHour = max(p.FargateVCPUHour, q.FargateVCPUHour)
 		p.FargateGBHour = max(p.FargateGBHour, q.FargateGBHour)
+		p.LoadBalancerHour = max(p.LoadBalancerHour, q.LoadBalancerHour)
 	}
 	return p, false
 }
@@ -81,6 +83,7 @@ const (
 	PublicIPv4        Type = "public-ipv4"
 	InterfaceEndpoint Type = "interface-endpoint"
 	FargateTask       Type = "fargate-task"
+	LoadBalancer      Type = "load-balancer"
 )
 
 // Item is one billable resource.
@@ -193,6 +196,22 @@ func Billable(s *account.Snapshot, sc Scope) []Item {
 			Detail:    fmt.Sprintf("%s × %d AZ", account.ServiceShortName(str(e.ServiceName)), azs),
 			USDPerHr:  p.InterfaceEndpointAZHour * float64(azs),
 			DeleteCmd: "aws ec2 delete-vpc-endpoints --vpc-endpoint-ids " + str(e.VpcEndpointId)})
+	}
+	for _, lb := range s.LoadBalancers {
+		name := str(lb.LoadBalancerName)
+		if !sc.matches(str(lb.VpcId), name) {
+			continue
+		}
+		// Hours only (LCUs depend on traffic); an internet-facing one also
+		// holds a public IPv4 address in each of its zones.
+		hourly := p.LoadBalancerHour
+		if lb.Scheme == "internet-facing" {
+			hourly += p.PublicIPv4Hour * float64(len(lb.AvailabilityZones))
+		}
+		items = append(items, Item{Type: LoadBalancer, ID: str(lb.LoadBalancerArn), Name: name,
+			Detail:    fmt.Sprintf("%s, %d AZ", lb.Scheme, len(lb.AvailabilityZones)),
+			USDPerHr:  hourly,
+			DeleteCmd: "aws elbv2 delete-load-balancer --load-balancer-arn " + str(lb.LoadBalancerArn)})
 	}
 	stopped := map[string]bool{}
 	for _, t := range s.Tasks {

@@ -259,7 +259,9 @@ func hasIPv6(s ec2types.Subnet) bool {
 			continue
 		}
 		st := as.Ipv6CidrBlockState
-		if st == nil || st.State == "" || st.State == ec2types.SubnetCidrBlockStateCodeAssociated {
+		// moto 5.2.1 reports the state as the string "{'State': 'associated'}".
+		if st == nil || st.State == "" || st.State == ec2types.SubnetCidrBlockStateCodeAssociated ||
+			strings.Contains(string(st.State), "'associated'") {
 			return true
 		}
 	}

@@ -19,7 +19,7 @@ func init() { register(&command{name: "cost", run: runCost}) }
 var costNeed = func() account.Need {
 	var n account.Need
 	n.Add(account.VPCs, account.NATGateways, account.Addresses, account.VPCEndpoints,
-		account.ECSClusterList, account.ECSTasks, account.NetworkInterfaces)
+		account.ECSClusterList, account.ECSTasks, account.NetworkInterfaces, account.LoadBalancers)
 	return n
 }
 
@@ -135,6 +135,7 @@ func writeCost(env *Env, w io.Writer, snap *account.Snapshot, items []billing.It
 
 var costTypeMsg = map[billing.Type]string{
 	billing.NATGateway: "ResNAT", billing.PublicIPv4: "CostTypePublicIPv4", billing.InterfaceEndpoint: "ResInterfaceEndpoint", billing.FargateTask: "CostTypeTask",
+	billing.LoadBalancer: "ResLB",
 }
 
 func orDash(s string) string {
