@@ -1,0 +1,351 @@
+package classroom
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"html"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/checks/billing"
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/progress"
+	"github.com/vpclab/vpclab/internal/roster"
+)
+
+// outcome is a learner whose checks have the given statuses (by check id;
+// the rest pass), as if judged.
+func outcome(lab *content.Lab, name, account string, fails map[string]checks.Result) Outcome {
+	o := Outcome{Learner: roster.Learner{Name: name}, Account: account, Region: "us-east-1", Cost: &Cost{}}
+	lr := LabResult{Lab: lab}
+	for _, b := range lab.Checks() {
+		r, ok := fails[b.ID]
+		if !ok {
+			r = checks.Result{Status: checks.Pass, Message: i18n.Msg{ID: "CheckCleanupPass"}}
+		}
+		r.Check, r.Step, r.Kind, r.Block = b.ID, b.Step.ID, b.Kind, b
+		lr.Results = append(lr.Results, r)
+	}
+	o.Labs = []LabResult{lr}
+	return o
+}
+
+var (
+	notFound = checks.Result{Status: checks.Fail, Reason: "NOT_FOUND", Message: i18n.Msg{ID: "CheckNotFound",
+		Data: i18n.M{"Type": i18n.Msg{ID: "ResVPC"}, "Name": "vpclab-demo-vpc", "Region": "us-east-1"}}}
+	skipped  = checks.Result{Status: checks.Skipped, Message: i18n.Msg{ID: "CheckSkippedNeeds", Data: i18n.M{"Need": "nat"}}}
+	noRouteR = checks.Result{Status: checks.Fail, Reason: "NO_ROUTE_TO_DESTINATION", Message: i18n.Msg{ID: "CheckRouteNoTable", Data: i18n.M{"ID": "subnet-1"}}}
+	billingR = checks.Result{Status: checks.Fail, Reason: "BILLABLE_RESOURCES_LEFT", Message: i18n.Msg{ID: "CheckCleanupPass"}}
+	errorR   = checks.Result{Status: checks.Error, Reason: "INTERNAL", Message: i18n.Msg{ID: "CheckInternalError", Data: i18n.M{"Err": "boom"}}}
+)
+
+func states(r Row) []State {
+	var out []State
+	for _, c := range r.Cells {
+		out = append(out, c.State)
+	}
+	return out
+}
+
+func TestBuild(t *testing.T) {
+	lab := demoLab(t)
+	nothing := map[string]checks.Result{"vpc": notFound, "igw": skipped, "public-subnet": skipped, "private-subnet": skipped,
+		"nat": notFound, "private-route": skipped}
+	outcomes := []Outcome{
+		outcome(lab, "done", "111111111111", map[string]checks.Result{"nothing-billable-left": billingR}),
+		outcome(lab, "no route", "222222222222", map[string]checks.Result{"private-route": noRouteR, "nothing-billable-left": billingR}),
+		outcome(lab, "no route 2", "333333333333", map[string]checks.Result{"private-route": noRouteR}),
+		outcome(lab, "network only", "444444444444", map[string]checks.Result{"nat": notFound, "private-route": skipped}),
+		outcome(lab, "not started", "555555555555", nothing),
+		outcome(lab, "half a step", "666666666666", map[string]checks.Result{"igw": notFound, "nat": notFound, "private-route": skipped}),
+		outcome(lab, "kind error", "777777777777", map[string]checks.Result{"nat": errorR, "private-route": skipped}),
+		{Learner: roster.Learner{Name: "broken"}, Region: "us-east-1", Problem: &Problem{Code: ProblemTimeout, Msg: i18n.Msg{ID: "ClassProblemTimeout", Data: i18n.M{"Timeout": "1m0s"}}}},
+	}
+	outcomes[0].Cost = &Cost{USDPerHour: 0.05, Items: []billing.Item{{Type: billing.NATGateway, ID: "nat-1", USDPerHr: 0.045, DeleteCmd: "aws ec2 delete-nat-gateway --nat-gateway-id nat-1"}, {Type: billing.PublicIPv4, ID: "eipalloc-1", USDPerHr: 0.005}}}
+	outcomes[1].Cost = &Cost{USDPerHour: 0.045, Items: []billing.Item{{Type: billing.NATGateway, ID: "nat-2", USDPerHr: 0.045}}}
+	outcomes[2].Cost = nil // the role could not read the cost
+
+	rep := Build([]*content.Lab{lab}, outcomes, BuildOptions{Now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)})
+
+	var keys []string
+	for _, s := range rep.Steps {
+		keys = append(keys, s.Key())
+	}
+	if want := []string{"class-demo/network", "class-demo/create-nat", "class-demo/route-private", "class-demo/cleanup"}; !reflect.DeepEqual(keys, want) {
+		t.Fatalf("steps = %v, want %v", keys, want)
+	}
+	if !rep.Steps[3].Cleanup || rep.Steps[0].Cleanup || rep.Steps[1].Title[i18n.JA] != "NAT ゲートウェイを作る" {
+		t.Errorf("steps = %+v", rep.Steps)
+	}
+	P, F, N, E := Passed, Failing, NotStarted, Errored
+	want := map[string]struct {
+		states     []State
+		done       int
+		next       string
+		problem    bool
+		costKnown  bool
+		failReason string // of the first failing cell, if any
+	}{
+		"done":         {[]State{P, P, P, F}, 3, "class-demo/cleanup", false, true, "BILLABLE_RESOURCES_LEFT"},
+		"no route":     {[]State{P, P, F, F}, 2, "class-demo/route-private", false, true, "NO_ROUTE_TO_DESTINATION"},
+		"no route 2":   {[]State{P, P, F, P}, 3, "class-demo/route-private", false, false, "NO_ROUTE_TO_DESTINATION"},
+		"network only": {[]State{P, N, N, P}, 2, "class-demo/create-nat", false, true, ""},
+		// Nothing built: the cleanup check passes, but that is no step done.
+		"not started": {[]State{N, N, N, N}, 0, "class-demo/network", false, true, ""},
+		// Some of a step's checks pass and the others find nothing: failing.
+		"half a step": {[]State{F, N, N, P}, 1, "class-demo/network", false, true, "NOT_FOUND"},
+		"kind error":  {[]State{P, E, N, P}, 2, "class-demo/create-nat", false, true, ""},
+		"broken":      {[]State{E, E, E, E}, 0, "", true, false, ""},
+	}
+	if len(rep.Learners) != len(outcomes) {
+		t.Fatalf("%d rows for %d learners", len(rep.Learners), len(outcomes))
+	}
+	for i, row := range rep.Learners {
+		if row.Name != outcomes[i].Learner.Name {
+			t.Errorf("row %d is %q, want roster order", i, row.Name)
+		}
+		w := want[row.Name]
+		if got := states(row); !reflect.DeepEqual(got, w.states) {
+			t.Errorf("%s: states %v, want %v", row.Name, got, w.states)
+		}
+		if row.Done != w.done || row.Total != 4 || row.Next != w.next || (row.Problem != nil) != w.problem || (row.Cost != nil) != w.costKnown {
+			t.Errorf("%s: done %d/%d next %q problem %v cost %v; want %d/4 %q %v %v", row.Name, row.Done, row.Total, row.Next,
+				row.Problem, row.Cost, w.done, w.next, w.problem, w.costKnown)
+		}
+		if row.Percent != row.Done*100/4 {
+			t.Errorf("%s: percent %d", row.Name, row.Percent)
+		}
+		firstFailing := true
+		for _, c := range row.Cells {
+			if c.State == Failing && firstFailing && c.Reason != w.failReason {
+				t.Errorf("%s: first failing cell's reason %q, want %q", row.Name, c.Reason, w.failReason)
+			}
+			firstFailing = firstFailing && c.State != Failing
+			if c.State == Failing && (c.Message[i18n.EN] == "" || c.Message[i18n.JA] == "") {
+				t.Errorf("%s: failing cell without a message in both languages: %+v", row.Name, c)
+			}
+		}
+	}
+	if p := rep.Learners[7].Problem; p.Code != ProblemTimeout || p.Message[i18n.EN] == "" || p.Message[i18n.JA] == "" {
+		t.Errorf("problem row: %+v", p)
+	}
+
+	// The route is what to explain again; the cleanup check failing while
+	// the lab runs is not a mistake, and a half-built step is one learner.
+	if len(rep.Failures) != 2 {
+		t.Fatalf("failures = %+v", rep.Failures)
+	}
+	f := rep.Failures[0]
+	if f.Check != "private-route" || f.Reason != "NO_ROUTE_TO_DESTINATION" || f.Count != 2 || !reflect.DeepEqual(f.Learners, []string{"no route", "no route 2"}) ||
+		f.Step != "route-private" || f.StepTitle[i18n.JA] != "プライベートサブネットのルート" || f.Example[i18n.EN] == "" {
+		t.Errorf("most frequent failure = %+v", f)
+	}
+	if f := rep.Failures[1]; f.Check != "igw" || f.Count != 1 {
+		t.Errorf("second failure = %+v", f)
+	}
+
+	wantSum := Summary{Learners: 8, Checked: 7, Errors: 1, Complete: 0, NotStarted: 1}
+	if rep.Summary != wantSum {
+		t.Errorf("summary = %+v, want %+v", rep.Summary, wantSum)
+	}
+	c := rep.Cost
+	if c.Billing != 2 || c.Unknown != 1 || !near(c.USDPerHour, 0.095) || !near(c.USDPer30Days, 0.095*720) || c.PriceChecked == "" {
+		t.Errorf("class cost = %+v", c)
+	}
+	if it := rep.Learners[0].Cost.Items[0]; it.Type != "nat-gateway" || it.Delete == "" || !near(rep.Learners[0].Cost.USDPer30Days, 36) {
+		t.Errorf("cost items = %+v", rep.Learners[0].Cost)
+	}
+}
+
+// near compares money: sums of float prices drift in the last digits.
+func near(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
+
+func TestJudgeStepEarlierPass(t *testing.T) {
+	lab := demoLab(t)
+	// A learner who finished and cleaned up: the NAT gateway is gone, so
+	// its checks fail now, but they passed before.
+	gone := checks.Result{Status: checks.Fail, Reason: "BAD_STATE", Message: i18n.Msg{ID: "CheckCleanupPass"}}
+	o := outcome(lab, "cleaned up", "111111111111", map[string]checks.Result{"nat": gone, "private-route": skipped})
+	o.Region = "us-east-1"
+
+	dir := t.TempDir()
+	store := progress.Open(filepath.Join(dir, "progress.json"))
+	if _, err := store.Record(progress.Record{Account: "111111111111", Region: "us-east-1", Lab: "class-demo", Step: "create-nat", Check: "nat", Status: progress.StatusPass},
+		progress.Record{Account: "111111111111", Region: "us-east-1", Lab: "class-demo", Step: "route-private", Check: "private-route", Status: progress.StatusPass},
+		progress.Record{Account: "999999999999", Region: "us-east-1", Lab: "class-demo", Step: "network", Check: "vpc", Status: progress.StatusPass}); err != nil {
+		t.Fatal(err)
+	}
+	hist, _, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := Build([]*content.Lab{lab}, []Outcome{o}, BuildOptions{})
+	with := Build([]*content.Lab{lab}, []Outcome{o}, BuildOptions{History: hist})
+	if got := states(without.Learners[0]); !reflect.DeepEqual(got, []State{Passed, Failing, NotStarted, Passed}) {
+		t.Errorf("without history: %v", got)
+	}
+	row := with.Learners[0]
+	if got := states(row); !reflect.DeepEqual(got, []State{Passed, Passed, Passed, Passed}) || row.Done != 4 || with.Summary.Complete != 1 {
+		t.Errorf("with history: %v, %d done", got, row.Done)
+	}
+	if c := row.Cells[1]; !c.Earlier || c.Check != "nat" || c.Message[i18n.EN] == "" || row.Cells[0].Earlier {
+		t.Errorf("cells: %+v", row.Cells)
+	}
+	if len(with.Failures) != 0 {
+		t.Errorf("a step passed earlier is no failure: %+v", with.Failures)
+	}
+}
+
+var (
+	tagRE     = regexp.MustCompile(`<[!/]?[a-zA-Z][^>]*>`)
+	tagNameRE = regexp.MustCompile(`^<[!/]?([a-zA-Z]+)`)
+	eventRE   = regexp.MustCompile(`\son[a-z]+\s*=`)
+	titleRE   = regexp.MustCompile(`\stitle="([^"]*)"`)
+	quotedRE  = regexp.MustCompile(`"[^"]*"`)
+)
+
+// A learner's name is theirs to choose: it must render as text, in every
+// output, never as markup.
+func TestReportEscapes(t *testing.T) {
+	lab := demoLab(t)
+	evil := `<script>alert(1)</script>`
+	attr := `x" onmouseover="alert(2)`
+	o1 := outcome(lab, evil, "111111111111", map[string]checks.Result{"private-route": {Status: checks.Fail, Reason: "NO_ROUTE_TO_DESTINATION",
+		Message: i18n.Msg{ID: "CheckRouteNoTable", Data: i18n.M{"ID": `subnet-"><img src=x onerror=alert(3)>`}}}})
+	o2 := outcome(lab, attr, "222222222222", nil)
+	rep := Build([]*content.Lab{lab}, []Outcome{o1, o2}, BuildOptions{})
+	for _, lang := range i18n.Langs {
+		var buf bytes.Buffer
+		if err := RenderHTML(&buf, rep, lang); err != nil {
+			t.Fatal(err)
+		}
+		page := buf.String()
+		for _, bad := range []string{"<script", "<img", `" onmouseover="`} {
+			if strings.Contains(page, bad) {
+				t.Errorf("%s page contains %q unescaped", lang, bad)
+			}
+		}
+		// html/template escapes every < in text and attributes, so each
+		// literal < starts a tag vpclab wrote.
+		var texts, titles []string
+		for _, tag := range tagRE.FindAllString(page, -1) {
+			if name := strings.ToLower(tagNameRE.FindStringSubmatch(tag)[1]); name == "script" || name == "img" {
+				t.Errorf("%s page has a %s element: %s", lang, name, tag)
+			}
+			if m := eventRE.FindString(quotedRE.ReplaceAllString(tag, `""`)); m != "" {
+				t.Errorf("%s page has an event handler attribute %s in %s", lang, m, tag)
+			}
+			for _, m := range titleRE.FindAllStringSubmatch(tag, -1) {
+				titles = append(titles, html.UnescapeString(m[1]))
+			}
+		}
+		for _, txt := range tagRE.Split(page, -1) {
+			texts = append(texts, html.UnescapeString(txt))
+		}
+		all := strings.Join(texts, "\n")
+		if !strings.Contains(all, evil) || !strings.Contains(all, attr) {
+			t.Errorf("%s page does not show the names as text", lang)
+		}
+		if !strings.Contains(strings.Join(titles, "\n"), `<img src=x onerror=alert(3)>`) {
+			t.Errorf("%s page: the failing cell's title does not carry the message as text: %q", lang, titles)
+		}
+		for _, net := range []string{"http://", "https://", "<link", "@import", "src="} {
+			if strings.Contains(strings.ReplaceAll(page, "src=x", ""), net) {
+				t.Errorf("%s page refers to the network (%s)", lang, net)
+			}
+		}
+	}
+
+	var csvBuf bytes.Buffer
+	if err := WriteCSV(&csvBuf, rep, i18n.EN); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&csvBuf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs[1][0] != evil || recs[2][0] != attr {
+		t.Errorf("CSV names = %q, %q", recs[1][0], recs[2][0])
+	}
+	var jsonBuf bytes.Buffer
+	if err := WriteJSON(&jsonBuf, rep); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(jsonBuf.String(), "<script") {
+		t.Errorf("JSON has a raw <script (it should be \\u003c)")
+	}
+	var back Report
+	if err := json.Unmarshal(jsonBuf.Bytes(), &back); err != nil || back.Learners[0].Name != evil {
+		t.Errorf("JSON does not round-trip the name: %v", err)
+	}
+}
+
+func TestCSVAndDir(t *testing.T) {
+	lab := demoLab(t)
+	o := outcome(lab, "=HYPERLINK(\"x\")", "111111111111", map[string]checks.Result{"private-route": noRouteR})
+	o.Cost = &Cost{USDPerHour: 0.05, Items: []billing.Item{{Type: billing.NATGateway, ID: "nat-1", USDPerHr: 0.05}}}
+	broken := Outcome{Learner: roster.Learner{Name: "Ben"}, Region: "us-east-1", Problem: &Problem{Code: ProblemRoleNotAssumable,
+		Msg: i18n.Msg{ID: "ClassProblemRoleNotAssumable", Data: i18n.M{"Role": "arn:aws:iam::222222222222:role/x", "Detail": "AccessDenied"}}}}
+	rep := Build([]*content.Lab{lab}, []Outcome{o, broken}, BuildOptions{})
+
+	dir := filepath.Join(t.TempDir(), "report")
+	if err := WriteDir(dir, rep, i18n.JA); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Files {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	index, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+	for _, want := range []string{`href="en/index.html"`, `href="ja/index.html"`, "English", "日本語"} {
+		if !bytes.Contains(index, []byte(want)) {
+			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	ja, _ := os.ReadFile(filepath.Join(dir, "ja", "index.html"))
+	if !bytes.Contains(ja, []byte(`<html lang="ja">`)) || !bytes.Contains(ja, []byte(`href="../en/index.html"`)) || !bytes.Contains(ja, []byte("プライベートサブネットのルート")) {
+		t.Errorf("ja/index.html is not the Japanese page")
+	}
+
+	data, _ := os.ReadFile(filepath.Join(dir, "report.csv"))
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.Join(recs[0], ",")
+	if !strings.HasPrefix(head, "learner,account,region,problem,message,steps_done,steps_total,percent,next_step,usd_per_hour,class-demo/network,class-demo/network reason") {
+		t.Errorf("CSV header = %s", head)
+	}
+	if got := recs[1]; got[0] != `'=HYPERLINK("x")` || got[5] != "3" || got[8] != "class-demo/route-private" || got[9] != "0.050" ||
+		got[14] != "failing" || got[15] != "NO_ROUTE_TO_DESTINATION" {
+		t.Errorf("CSV row = %q", got)
+	}
+	if got := recs[2]; got[3] != ProblemRoleNotAssumable || got[4] == "" || got[9] != "" || got[10] != "error" {
+		t.Errorf("CSV problem row = %q", got)
+	}
+
+	var back Report
+	data, _ = os.ReadFile(filepath.Join(dir, "report.json"))
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Learners) != 2 || back.Learners[1].Problem.Code != ProblemRoleNotAssumable || back.Learners[0].Cells[2].Reason != "NO_ROUTE_TO_DESTINATION" {
+		t.Errorf("JSON = %+v", back)
+	}
+	var raw map[string]any
+	_ = json.Unmarshal(data, &raw)
+	for _, k := range []string{"generated", "labs", "steps", "learners", "failures", "summary", "cost"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+}
