@@ -219,7 +219,7 @@ func (p *Page) walk(li *lineIndex) Diags {
 }
 
 func (p *Page) newStep(h *ast.Heading, li *lineIndex) *Step {
-	s := &Step{Pos: li.pos(snap(p.Source, h.Pos(), "#")), Heading: h, Title: strings.TrimSpace(plainText(h, p.Source))}
+	s := &Step{Pos: li.pos(snap(p.Source, h.Pos(), "#")), Heading: h, Title: strings.TrimSpace(PlainText(h, p.Source))}
 	for _, a := range h.Attributes() {
 		val := attrString(a.Value)
 		if string(a.Name) == "id" {
@@ -245,8 +245,9 @@ func attrString(v any) string {
 	return ""
 }
 
-// plainText is a heading's text without markup.
-func plainText(n ast.Node, src []byte) string {
+// PlainText is a node's text without markup (a heading's title, an
+// image's alt text).
+func PlainText(n ast.Node, src []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {

@@ -367,7 +367,7 @@ func (b *body) image(w util.BufWriter, src []byte, node ast.Node, entering bool)
 	dest, _ := b.p.rewrite(string(n.Destination))
 	_, _ = w.WriteString(`<img src="`)
 	_, _ = w.Write(safeURL(dest))
-	fmt.Fprintf(w, `" alt="%s" loading="lazy"`, esc(plainText(n, src)))
+	fmt.Fprintf(w, `" alt="%s" loading="lazy"`, esc(content.PlainText(n, src)))
 	if n.Title != nil {
 		fmt.Fprintf(w, ` title="%s"`, esc(string(n.Title)))
 	}
@@ -381,23 +381,6 @@ func safeURL(dest string) []byte {
 		return nil
 	}
 	return util.EscapeHTML(d)
-}
-
-func plainText(n ast.Node, src []byte) string {
-	var sb strings.Builder
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch t := c.(type) {
-		case *ast.Text:
-			sb.Write(t.Value(src))
-		case *ast.String:
-			sb.Write(t.Value)
-		}
-		return ast.WalkContinue, nil
-	})
-	return sb.String()
 }
 
 // rewrite turns a link in a lab page into a link that works in the site:
