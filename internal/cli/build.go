@@ -5,11 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/progress"
 	"github.com/vpclab/vpclab/site"
@@ -73,25 +71,8 @@ func loadProgress(env *Env) *progress.Progress {
 }
 
 // labFiles is the file system in which the labs that openLabs(env, dir)
-// returns have their Dir, so that the site can copy the labs' images. It
-// follows openLabs's choice of source.
+// returns have their Dir, so that the site can copy the labs' images.
 func labFiles(env *Env, dir string) fs.FS {
-	cwd := env.Dir
-	if cwd == "" {
-		cwd, _ = os.Getwd()
-	}
-	switch {
-	case dir != "":
-		abs := dir
-		if !filepath.IsAbs(abs) {
-			abs = filepath.Join(cwd, dir)
-		}
-		if content.IsLab(os.DirFS(abs), ".") {
-			return os.DirFS(filepath.Dir(abs))
-		}
-		return os.DirFS(abs)
-	case hasDir(cwd, "content/labs"):
-		return os.DirFS(cwd)
-	}
-	return content.Embedded()
+	fsys, _ := labSource(env, dir)
+	return fsys
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,6 +23,20 @@ func contentFlag(env *Env, fs *flag.FlagSet) *string {
 // checkout (so authors see their edits), or the built-in labs. Content
 // with errors is refused: lint says what to fix.
 func openLabs(env *Env, dir string) ([]*content.Lab, error) {
+	fsys, root := labSource(env, dir)
+	labs, ds, err := content.Load(fsys, root)
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) > 0 {
+		return nil, fmt.Errorf("%s", env.Loc.T("CLIContentInvalid", i18n.M{"First": ds[0].Pos.String() + ": " + ds[0].Message(env.Loc), "Count": len(ds)}))
+	}
+	return labs, nil
+}
+
+// labSource is where openLabs reads: the file system the labs' Dir is in
+// (the site copies lab images from it) and the folder to load.
+func labSource(env *Env, dir string) (fs.FS, string) {
 	fsys, root := content.Embedded(), "labs"
 	cwd := env.Dir
 	if cwd == "" {
@@ -41,14 +56,7 @@ func openLabs(env *Env, dir string) ([]*content.Lab, error) {
 	case hasDir(cwd, "content/labs"):
 		fsys, root = os.DirFS(cwd), "content"
 	}
-	labs, ds, err := content.Load(fsys, root)
-	if err != nil {
-		return nil, err
-	}
-	if len(ds) > 0 {
-		return nil, fmt.Errorf("%s", env.Loc.T("CLIContentInvalid", i18n.M{"First": ds[0].Pos.String() + ": " + ds[0].Message(env.Loc), "Count": len(ds)}))
-	}
-	return labs, nil
+	return fsys, root
 }
 
 // chooseLabs picks the labs named in ids (all when none is named); a wrong
