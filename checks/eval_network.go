@@ -48,6 +48,13 @@ func evalSubnet(e *Env, p Params) Result {
 	name := p.Str("name", "")
 	sn, r := findSubnet(e, name, p.Str("vpc", ""))
 	if r != nil {
+		// The check knows the subnet's CIDR and AZ: put them in the fix.
+		if cidr := p.Str("cidr", ""); cidr != "" {
+			r.Fix = strings.Replace(r.Fix, "<CIDR>", cidr, 1)
+		}
+		if az := p.Str("az", ""); az != "" && strings.Contains(r.Fix, "create-subnet") {
+			r.Fix = strings.Replace(r.Fix, " --tag-specifications", " --availability-zone "+az+" --tag-specifications", 1)
+		}
 		return *r
 	}
 	id, vpcID := str(sn.SubnetId), str(sn.VpcId)
