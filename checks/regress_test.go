@@ -47,6 +47,10 @@ func TestFixRegressions(t *testing.T) {
 			},
 			want: want{status: checks.Fail, reason: "BAD_STATE_ATTACHMENT", msg: "CheckRouteIGWDetached", fix: []string{"replace-route --route-table-id " + rtbPub, "--gateway-id " + igwID},
 				noFix: []string{"attach-internet-gateway"}}},
+		{name: "a missing subnet's fix carries the CIDR and AZ the check names",
+			check: lines("kind: subnet", "name: nope", "vpc: demo-vpc", "cidr: 10.0.99.0/24", "az: us-east-1c", "public: false"),
+			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
+				fix: []string{"--vpc-id " + vpcID, "--cidr-block 10.0.99.0/24 --availability-zone us-east-1c"}, noFix: []string{"<CIDR>"}}},
 		{name: "an Elastic IP left by a deleted NAT gateway is a leftover",
 			check: lines("kind: cleanup", "vpc: demo-vpc"),
 			mutate: func(s *account.Snapshot) {
