@@ -32,7 +32,10 @@
 //	X-Vpclab-Token: <the token from the meta tag>
 //	Content-Type: application/json
 //
-//	{"lab": "nat-private-egress", "step": "create-nat"}   // no "step": the whole lab
+//	{"lab": "nat-private-egress", "step": "create-nat", "lang": "ja"}   // no "step": the whole lab
+//
+// lang is the page's language, for the messages: with Referrer-Policy
+// no-referrer the server cannot see the page otherwise.
 //
 // It expects the JSON that `vpclab check --format json` prints (only these
 // fields are read):

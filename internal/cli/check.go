@@ -174,12 +174,18 @@ func reportExit(rep checkrun.Report) int {
 // awsProblem explains, in the learner's language, why vpclab could not read
 // the account, and what to run about it.
 func awsProblem(env *Env, err error, lab *content.Lab, profile string) int {
+	fmt.Fprintln(env.Stderr, awsProblemText(env, err, lab, profile))
+	return ExitAWS
+}
+
+// awsProblemText is awsProblem's explanation (vpclab serve sends it to the
+// page).
+func awsProblemText(env *Env, err error, lab *content.Lab, profile string) string {
 	if profile == "" {
 		profile = env.Getenv("AWS_PROFILE")
 	}
 	if errors.Is(err, errNoRegion) {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ProblemNoRegion", i18n.M{"Region": lab.Page(env.Loc.Lang()).Meta.Region}))
-		return ExitAWS
+		return env.Loc.T("ProblemNoRegion", i18n.M{"Region": lab.Page(env.Loc.Lang()).Meta.Region})
 	}
 	p := awsx.Classify(err)
 	data := i18n.M{"Action": p.Action, "Profile": profile, "Lab": lab.ID, "Detail": p.Message}
@@ -200,8 +206,7 @@ func awsProblem(env *Env, err error, lab *content.Lab, profile string) int {
 	if id == "ProblemNoRegion" {
 		data["Region"] = lab.Page(env.Loc.Lang()).Meta.Region
 	}
-	fmt.Fprintln(env.Stderr, env.Loc.T(id, data))
-	return ExitAWS
+	return env.Loc.T(id, data)
 }
 
 // regionHint looks, when the lab's VPC is missing, for the same VPC in the

@@ -3,7 +3,8 @@
  * "Check this step" and "Check the whole lab" buttons.
  *
  * Check protocol (see site/doc.go): POST <site root>api/check with JSON
- * {"lab": "...", "step": "..."} (no step: the whole lab) and the header
+ * {"lab": "...", "step": "...", "lang": "en"} (no step: the whole lab; lang:
+ * the page's language, for the answer's messages) and the header
  * X-Vpclab-Token from <meta name="vpclab-token">. The answer is the JSON of
  * `vpclab check --format json`: {results: [{check, step, status, message,
  * reason, fix}], hint}; an error is a non-2xx answer with {error: "..."}.
@@ -249,7 +250,8 @@
     var headers = { "Content-Type": "application/json", "Accept": "application/json" };
     var tok = token();
     if (tok) headers["X-Vpclab-Token"] = tok;
-    var body = { lab: lab };
+    // The page's language, so that the server answers in it.
+    var body = { lab: lab, lang: doc.documentElement.lang };
     if (step) body.step = step;
     fetch(new URL(root + "api/check", location.href).href, {
       method: "POST", headers: headers, body: JSON.stringify(body), credentials: "same-origin"
