@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,6 +66,10 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			env.Setenv("SANDBOX_PORT", strconv.Itoa(port))
+			if port, err = freePort(); err != nil {
+				return err
+			}
+			env.Setenv("SERVE_PORT", strconv.Itoa(port))
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -76,6 +82,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode":   cmdExitCode,
 			"waitfile":   cmdWaitFile,
+			"httpwait":   cmdHTTPWait,
 			"portclosed": cmdPortClosed,
 			"sigterm":    cmdSigterm,
 			"noproc":     cmdNoProc,
@@ -136,6 +143,31 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Fatalf("%s did not appear within a minute", args[0])
+}
+
+// httpwait URL TEXT waits up to two minutes for a 200 answer at URL whose
+// body contains TEXT (a background server's page, once it is ready).
+func cmdHTTPWait(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: httpwait URL TEXT")
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	last := ""
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		resp, err := client.Get(args[0])
+		if err != nil {
+			last = err.Error()
+			continue
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK && strings.Contains(string(body), args[1]) {
+			fmt.Fprint(ts.Stdout(), string(body))
+			return
+		}
+		last = resp.Status + ": " + string(body)
+	}
+	ts.Fatalf("%s never answered with %q; last: %.300s", args[0], args[1], last)
 }
 
 // portclosed PORT requires that nothing listens on 127.0.0.1:PORT.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/vpclab/vpclab/internal/classroom"
+	"github.com/vpclab/vpclab/internal/roster"
 	"io/fs"
 	"net/http"
 	"os"
@@ -43,12 +45,29 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	fs.StringVar(&o.region, "region", "", env.Loc.T("FlagRegion"))
 	fs.BoolVar(&o.watch, "watch", false, env.Loc.T("ServeFlagWatch"))
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, env.Loc.T("ServeFlagAllowRemote"))
+	class := &classRun{parallel: classroom.DefaultParallel, timeout: classroom.DefaultTimeout, prefix: "vpclab-", record: true, findRegion: true}
+	fs.StringVar(&class.roster, "roster", "", env.Loc.T("ServeFlagRoster"))
+	refresh := fs.Duration("refresh", time.Minute, env.Loc.T("ServeFlagRefresh"))
 	dir := contentFlag(env, fs)
-	if ok, code := parse(env, fs, args, "serve"); !ok {
+	if ok, code := parse(env, fs, interleave(args), "serve"); !ok {
 		return code
 	}
 	o.content = *dir
-	if fs.NArg() > 0 {
+	var dash *classDashboard
+	var learners *roster.Roster
+	var classLabs []*content.Lab
+	switch {
+	case class.roster != "":
+		if *refresh < 10*time.Second {
+			return usageError(env, "serve", "ServeBadRefresh", i18n.M{"Value": *refresh})
+		}
+		class.profile, class.dir = o.profile, o.content
+		var code int
+		if learners, classLabs, code = class.prepare(env, fs, "serve"); learners == nil {
+			return code
+		}
+		dash = &classDashboard{refresh: *refresh}
+	case fs.NArg() > 0:
 		return usageError(env, "serve", "CLIUnexpectedArgs", i18n.M{"Args": fmt.Sprint(fs.Args())})
 	}
 	labs, err := openLabs(env, o.content)
@@ -75,6 +94,7 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 		Progress: func() *progress.Progress { return loadProgress(env) },
 		Check:    serveChecker(env, o),
 		Log:      env.Stderr,
+		Class:    classHandler(dash),
 	})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
@@ -100,6 +120,14 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	// The address alone on standard output, for scripts and tests.
 	fmt.Fprintln(env.Stdout, srv.URL())
 	fmt.Fprintln(env.Stderr, env.Loc.T("ServeReadOnly"))
+	if dash != nil {
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeClassURL", i18n.M{"URL": srv.URL() + "class/", "Every": *refresh}))
+		cctx, stopClass := context.WithCancel(env.Ctx)
+		var checking sync.WaitGroup
+		checking.Go(func() { dash.watch(cctx, env, class, learners, classLabs) })
+		defer checking.Wait()
+		defer stopClass()
+	}
 	if o.watch {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeWatching", i18n.M{"Dir": src.display}))
 		wctx, stopWatch := context.WithCancel(env.Ctx)
@@ -260,4 +288,13 @@ func displayPath(dir, rel string) string {
 		return rel
 	}
 	return filepath.ToSlash(filepath.Join(dir, rel))
+}
+
+// classHandler is nil unless there is a dashboard, so the server does not
+// route /class/ at all for a learner.
+func classHandler(d *classDashboard) http.Handler {
+	if d == nil {
+		return nil
+	}
+	return d
 }

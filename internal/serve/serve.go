@@ -134,6 +134,9 @@ type Options struct {
 	// Log receives problems the pages cannot show (a page that failed to
 	// render); nil discards them.
 	Log io.Writer
+	// Class, when set, serves the live class dashboard under /class/
+	// (vpclab serve --roster), behind the same Host and Origin checks.
+	Class http.Handler
 }
 
 // Server serves one site. Create it with New, then Listen and Serve.
@@ -380,6 +383,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
 		s.api(w, r, loc)
+		return
+	}
+	if s.opts.Class != nil && (r.URL.Path == "/class" || strings.HasPrefix(r.URL.Path, "/class/")) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			plain(w, http.StatusMethodNotAllowed, loc.T("ServeBadMethod", i18n.M{"Method": r.Method}))
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.opts.Class.ServeHTTP(w, r)
 		return
 	}
 	s.file(w, r, loc)
