@@ -19,7 +19,10 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed active.en.toml active.ja.toml
+// The catalogs are split by area (active, repair, progress, …) so that work
+// on one part of vpclab does not contend for one file: <area>.<lang>.toml.
+//
+//go:embed *.toml
 var catalogs embed.FS
 
 // Lang is a language vpclab speaks.
@@ -99,10 +102,12 @@ func load() (*goi18n.Bundle, error) {
 	bundleOnce.Do(func() {
 		b := goi18n.NewBundle(language.English)
 		b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-		for _, l := range Langs {
-			if _, err := b.LoadMessageFileFS(catalogs, CatalogFile(l)); err != nil {
-				bundleErr = err
-				return
+		for _, area := range Areas() {
+			for _, l := range Langs {
+				if _, err := b.LoadMessageFileFS(catalogs, AreaFile(area, l)); err != nil {
+					bundleErr = err
+					return
+				}
 			}
 		}
 		bundle = b
@@ -110,11 +115,42 @@ func load() (*goi18n.Bundle, error) {
 	return bundle, bundleErr
 }
 
-// CatalogFile is the file name of l's message catalog.
-func CatalogFile(l Lang) string { return "active." + string(l) + ".toml" }
+// CatalogFile is the file name of l's main message catalog; its presence
+// marks a folder as vpclab's i18n folder.
+func CatalogFile(l Lang) string { return AreaFile("active", l) }
 
-// CatalogSource returns the embedded catalog of l, for the catalog lint.
-func CatalogSource(l Lang) ([]byte, error) { return catalogs.ReadFile(CatalogFile(l)) }
+// AreaFile is the file name of one area's catalog in l.
+func AreaFile(area string, l Lang) string { return area + "." + string(l) + ".toml" }
+
+// Areas lists the catalog areas, from the English files, sorted.
+func Areas() []string {
+	ents, _ := catalogs.ReadDir(".")
+	var out []string
+	for _, e := range ents {
+		if a, ok := strings.CutSuffix(e.Name(), ".en.toml"); ok {
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// AreaSource returns the embedded catalog of one area in l.
+func AreaSource(area string, l Lang) ([]byte, error) { return catalogs.ReadFile(AreaFile(area, l)) }
+
+// CatalogSource returns every message of l, all areas joined (each area
+// file is a set of top-level tables, so the join is one valid catalog).
+func CatalogSource(l Lang) ([]byte, error) {
+	var out []byte
+	for _, a := range Areas() {
+		src, err := AreaSource(a, l)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(out, src...), '\n')
+	}
+	return out, nil
+}
 
 // Localizer renders messages in one language.
 type Localizer struct {

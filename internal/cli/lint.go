@@ -90,23 +90,37 @@ func (t lintTarget) displayDiag(d content.Diag) content.Diag {
 	return d
 }
 
+// lintCatalogs checks each area's catalogs (active.en.toml with
+// active.ja.toml, repair.en.toml with repair.ja.toml, …) against each other.
 func (t lintTarget) lintCatalogs() content.Diags {
-	var cats []lint.Catalog
-	for _, l := range i18n.Langs {
-		name := path.Join(t.dir, i18n.CatalogFile(l))
-		var src []byte
-		var err error
-		if t.fsys == nil {
-			src, err = i18n.CatalogSource(l)
-		} else {
-			src, err = fs.ReadFile(t.fsys, name)
+	areas := i18n.Areas()
+	if t.fsys != nil {
+		areas = nil
+		matches, _ := fs.Glob(t.fsys, path.Join(t.dir, "*.en.toml"))
+		for _, m := range matches {
+			areas = append(areas, strings.TrimSuffix(path.Base(m), ".en.toml"))
 		}
-		if err != nil {
-			src = nil
-		}
-		cats = append(cats, lint.Catalog{Lang: l, Path: t.display(name), Src: src})
 	}
-	return lint.Catalogs(cats)
+	var ds content.Diags
+	for _, area := range areas {
+		var cats []lint.Catalog
+		for _, l := range i18n.Langs {
+			name := path.Join(t.dir, i18n.AreaFile(area, l))
+			var src []byte
+			var err error
+			if t.fsys == nil {
+				src, err = i18n.AreaSource(area, l)
+			} else {
+				src, err = fs.ReadFile(t.fsys, name)
+			}
+			if err != nil {
+				src = nil
+			}
+			cats = append(cats, lint.Catalog{Lang: l, Path: t.display(name), Src: src})
+		}
+		ds = append(ds, lint.Catalogs(cats)...)
+	}
+	return ds
 }
 
 // lintTargets resolves the command-line paths. With none, it lints the
