@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/lint"
 )
 
 // contentFlag adds --content, the folder of labs to use instead of the
@@ -21,17 +23,52 @@ func contentFlag(env *Env, fs *flag.FlagSet) *string {
 
 // openLabs loads the labs from dir, or from ./content when run in a vpclab
 // checkout (so authors see their edits), or the built-in labs. Content
-// with errors is refused: lint says what to fix.
+// that vpclab lint rejects is refused, with lint's own findings: one
+// validation path, so that a check block lint calls wrong can never run
+// (and never record a pass).
 func openLabs(env *Env, dir string) ([]*content.Lab, error) {
 	fsys, root := labSource(env, dir)
-	labs, ds, err := content.Load(fsys, root)
+	labs, parsed, err := content.Load(fsys, root)
 	if err != nil {
 		return nil, err
 	}
-	if len(ds) > 0 {
-		return nil, fmt.Errorf("%s", env.Loc.T("CLIContentInvalid", i18n.M{"First": ds[0].Pos.String() + ": " + ds[0].Message(env.Loc), "Count": len(ds)}))
+	if ds := lint.Labs(fsys, labs, parsed); len(ds) > 0 {
+		return nil, contentError(env, labSourcePrefix(env, dir), ds, len(labs))
 	}
 	return labs, nil
+}
+
+// contentError words lint's findings as vpclab lint prints them (text
+// format), then one line saying the content was refused.
+func contentError(env *Env, prefix string, ds content.Diags, labs int) error {
+	t := lintTarget{prefix: prefix}
+	for i := range ds {
+		ds[i] = t.displayDiag(ds[i])
+	}
+	var b strings.Builder
+	writeDiags(env, &b, "text", ds, labs)
+	b.WriteString(env.Loc.T("HardenContentRefused", i18n.M{"Count": len(ds)}))
+	return errors.New(b.String())
+}
+
+// labSourcePrefix is put before the file names of diagnostics so that
+// they read as the user's own path to --content, as lint shows them.
+func labSourcePrefix(env *Env, dir string) string {
+	if dir == "" {
+		return ""
+	}
+	d := filepath.Clean(dir)
+	abs := d
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(env.Dir, d)
+	}
+	if content.IsLab(os.DirFS(abs), ".") {
+		d = filepath.Dir(d) // a lab folder is read from its parent (labSource)
+	}
+	if d == "." {
+		return ""
+	}
+	return filepath.ToSlash(d) + "/"
 }
 
 // labSource is where openLabs reads: the file system the labs' Dir is in
