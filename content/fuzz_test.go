@@ -3,6 +3,7 @@ package content_test
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/vpclab/vpclab/content"
@@ -54,51 +55,99 @@ func FuzzParsePage(f *testing.F) {
 		f.Add([]byte(md(s)))
 	}
 
-	const path = "labs/fuzz/index.en.md"
-	f.Fuzz(func(t *testing.T, src []byte) {
-		p, ds := content.ParsePage(path, i18n.EN, src)
-		if p == nil {
-			t.Fatal("ParsePage returned no page")
+	f.Fuzz(func(t *testing.T, src []byte) { checkParsed(t, src) })
+}
+
+// FuzzCheckBlock fuzzes what authors write most: the YAML of a check
+// block, inside a valid page. Besides ParsePage's promise, no block over
+// the size limit gets to the YAML parser.
+//
+//	go test ./content -run '^$' -fuzz FuzzCheckBlock -fuzztime 60s
+func FuzzCheckBlock(f *testing.F) {
+	for _, s := range []string{
+		"id: a\nkind: vpc\nname: demo\ncidr: 10.0.0.0/16\n",
+		"id: a\nkind: vpc\nname: [does-not-exist]\n",
+		"id: a\nkind: vpc\n",
+		"name: " + strings.Repeat("[", 200) + strings.Repeat("]", 200),
+		"name: " + strings.Repeat("{a: ", 100) + "x" + strings.Repeat("}", 100),
+		"name:\n" + strings.Repeat("- ", 100) + "x",
+		"a: &a [x, x]\nb: [*a, *a]\nname: *b\n",
+		"id: a\nkind: vpc\nname: demo\n" + strings.Repeat("# c\n", 5000),
+		"id: a\n\tkind: vpc\n",
+		"? [a, b]\n: c\n",
+		"name: \"ネットワーク\"\ncidr: '10.0.0.0/16'\n",
+		"name: |\n  line\n  line\n",
+		"---\nname: a\n---\nname: b\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, block []byte) {
+		if bytes.Contains(block, []byte("```")) || bytes.Contains(block, []byte("~~~")) {
+			return // would close the fence: that is FuzzParsePage's ground
 		}
-		maxLine := bytes.Count(src, []byte("\n")) + 1 + 1 // lines in the input, plus one
-		check := func(what string, pos content.Pos) {
-			t.Helper()
-			if pos.File != path || pos.Line < 1 || pos.Col < 1 || pos.Line > maxLine {
-				t.Fatalf("%s: invalid position %#v (input has %d lines)\ninput: %q", what, pos, maxLine-1, src)
-			}
-		}
-		for _, d := range ds {
-			check("diagnostic "+d.ID, d.Pos)
-			if d.ID == "" {
-				t.Fatalf("diagnostic without an ID at %v", d.Pos)
-			}
-		}
-		if p.MetaYAML != nil {
-			check("front matter", p.MetaPos)
-		}
-		for _, s := range p.Steps {
-			check("step "+s.ID, s.Pos)
-			for _, c := range s.Checks {
-				check("check "+c.ID, c.Pos)
-				for _, l := range c.Lines {
-					check("check line", l)
+		src := []byte(withFM("## S {#s}\n\n'''check\n") + string(block) + "\n```\n")
+		p := checkParsed(t, src)
+		if len(block) > content.MaxYAMLBytes+1 {
+			for _, s := range p.Steps {
+				for _, c := range s.Checks {
+					if len(c.Body.Entries) > 0 {
+						t.Fatalf("a %d-byte check block was parsed, over the %d-byte limit", len(block), content.MaxYAMLBytes)
+					}
 				}
-				if c.Step != s || c.Body == nil {
-					t.Fatalf("check %q at %v: Step or Body not set", c.ID, c.Pos)
-				}
 			}
-			for _, b := range append(append([]*content.CodeBlock{}, s.Solution...), s.Cleanup...) {
-				check("code block", b.Pos)
-				for _, l := range b.Lines {
-					check("code line", l)
-				}
-			}
-		}
-		for _, l := range p.Links {
-			check("link "+l.Dest, l.Pos)
-		}
-		for _, pos := range p.Stray {
-			check("stray block", pos)
 		}
 	})
+}
+
+// checkParsed parses src as a page and checks ParsePage's promise: it
+// never panics, and every position it hands out names the file and a place
+// that exists in it.
+func checkParsed(t *testing.T, src []byte) *content.Page {
+	t.Helper()
+	const path = "labs/fuzz/index.en.md"
+	p, ds := content.ParsePage(path, i18n.EN, src)
+	if p == nil {
+		t.Fatal("ParsePage returned no page")
+	}
+	maxLine := bytes.Count(src, []byte("\n")) + 1 + 1 // lines in the input, plus one
+	check := func(what string, pos content.Pos) {
+		t.Helper()
+		if pos.File != path || pos.Line < 1 || pos.Col < 1 || pos.Line > maxLine {
+			t.Fatalf("%s: invalid position %#v (input has %d lines)\ninput: %q", what, pos, maxLine-1, src)
+		}
+	}
+	for _, d := range ds {
+		check("diagnostic "+d.ID, d.Pos)
+		if d.ID == "" {
+			t.Fatalf("diagnostic without an ID at %v", d.Pos)
+		}
+	}
+	if p.MetaYAML != nil {
+		check("front matter", p.MetaPos)
+	}
+	for _, s := range p.Steps {
+		check("step "+s.ID, s.Pos)
+		for _, c := range s.Checks {
+			check("check "+c.ID, c.Pos)
+			for _, l := range c.Lines {
+				check("check line", l)
+			}
+			if c.Step != s || c.Body == nil {
+				t.Fatalf("check %q at %v: Step or Body not set", c.ID, c.Pos)
+			}
+		}
+		for _, b := range append(append([]*content.CodeBlock{}, s.Solution...), s.Cleanup...) {
+			check("code block", b.Pos)
+			for _, l := range b.Lines {
+				check("code line", l)
+			}
+		}
+	}
+	for _, l := range p.Links {
+		check("link "+l.Dest, l.Pos)
+	}
+	for _, pos := range p.Stray {
+		check("stray block", pos)
+	}
+	return p
 }

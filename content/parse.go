@@ -57,6 +57,9 @@ func ValidID(s string) bool { return idPattern.MatchString(s) }
 // problems come back as diagnostics with exact positions, and the page is
 // returned as far as it could be read so that later rules still run.
 func ParsePage(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
+	if ds := pageTooLarge(path, src); ds != nil { // before goldmark: limits.go
+		return &Page{Path: path, Lang: lang}, ds
+	}
 	li := newLineIndex(path, src)
 	p := &Page{Path: path, Lang: lang}
 	var ds Diags
