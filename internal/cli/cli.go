@@ -10,9 +10,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -80,9 +82,13 @@ func Run(args []string, env *Env) int {
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				return c.run(env, newFlags(env, c.name), []string{"--help"})
+			c, ok := commands[args[1]]
+			if !ok {
+				fmt.Fprintln(env.Stderr, env.Loc.T("CLIUnknownCommand", i18n.M{"Command": args[1]}))
+				usage(env, env.Stderr)
+				return ExitUsage
 			}
+			return c.run(env, newFlags(env, c.name), []string{"--help"})
 		}
 		usage(env, env.Stdout)
 		return ExitOK
@@ -151,11 +157,82 @@ func parse(env *Env, fs *flag.FlagSet, args []string, name string) (bool, int) {
 		return false, ExitOK
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("CLIBadFlags", i18n.M{"Command": name, "Err": err.Error()}))
+		msg, hint := err.Error(), ""
+		if unit := durationHint(env, fs, err); unit != "" {
+			msg = unit // instead of the flag package's "parse error"
+		} else {
+			hint = flagHint(env, fs, err)
+		}
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIBadFlags", i18n.M{"Command": name, "Err": msg}))
+		if hint != "" {
+			fmt.Fprintln(env.Stderr, hint)
+		}
 		fmt.Fprintln(env.Stderr, env.Loc.T("CLISeeHelp", i18n.M{"Command": name}))
 		return false, ExitUsage
 	}
 	return true, ExitOK
+}
+
+var (
+	badValue   = regexp.MustCompile(`^invalid value "([^"]*)" for flag -([\w-]+)`)
+	undefined  = regexp.MustCompile(`^flag provided but not defined: -+([\w-]+)`)
+	bareNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+)
+
+// durationHint words a duration written without a unit ("--wait 5") as
+// what to type instead (5m or 5s), or "".
+func durationHint(env *Env, fs *flag.FlagSet, err error) string {
+	m := badValue.FindStringSubmatch(err.Error())
+	if m == nil || !bareNumber.MatchString(m[1]) {
+		return ""
+	}
+	f := fs.Lookup(m[2])
+	if f == nil {
+		return ""
+	}
+	if g, ok := f.Value.(flag.Getter); !ok {
+		return ""
+	} else if _, isDur := g.Get().(time.Duration); !isDur {
+		return ""
+	}
+	return env.Loc.T("HardenFlagDurationUnit", i18n.M{"Flag": m[2], "Value": m[1]})
+}
+
+// flagHint names the closest flag to a misspelt one, or "".
+func flagHint(env *Env, fs *flag.FlagSet, err error) string {
+	if m := undefined.FindStringSubmatch(err.Error()); m != nil {
+		best, bestD := "", 3 // more than two edits is not a typo
+		fs.VisitAll(func(f *flag.Flag) {
+			if d := editDistance(m[1], f.Name); d < bestD {
+				best, bestD = f.Name, d
+			}
+		})
+		if best != "" {
+			return env.Loc.T("HardenFlagDidYouMean", i18n.M{"Flag": best})
+		}
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func usageError(env *Env, name, msgID string, data i18n.M) int {
