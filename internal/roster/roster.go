@@ -15,7 +15,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -153,15 +155,36 @@ func (p *parser) at(i int, l Learner, field string) int {
 }
 
 func (p *parser) fail(line int, id string, data i18n.M) {
+	for k, v := range data {
+		if s, ok := v.(string); ok {
+			data[k] = printable(s)
+		}
+	}
 	p.errs = append(p.errs, &Error{Path: p.path, Line: line, Msg: i18n.Msg{ID: id, Data: data}})
+}
+
+// printable escapes the control and other unprintable characters of a
+// value taken from the roster (as Go would write them: \n, \x1b), so that
+// an error quoting it stays on one line and cannot forge output.
+func printable(s string) string {
+	for _, r := range s {
+		if !unicode.IsPrint(r) && r != ' ' {
+			q := strconv.Quote(s)
+			return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
+		}
+	}
+	return s
 }
 
 // Fields are the keys of a learner (YAML) and the columns of a roster (CSV).
 var Fields = []string{"name", "role_arn", "external_id", "profile", "region"}
 
 var (
-	// roleARN: an IAM role in any partition; the account id is group 1.
-	roleARN = regexp.MustCompile(`^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$`)
+	// roleARN: an IAM role in one of AWS's partitions (commercial, China,
+	// GovCloud, the isolated regions, the European Sovereign Cloud), never
+	// an invented one; the account id is group 1. \w is ASCII only, so no
+	// control character gets through.
+	roleARN = regexp.MustCompile(`^arn:(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[bef]|aws-eusc):iam::(\d{12}):role/[\w+=,.@/-]{1,512}$`)
 	// region: e.g. ap-northeast-1, us-gov-west-1, cn-north-1.
 	region = regexp.MustCompile(`^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$`)
 	// externalID: what sts:AssumeRole accepts (2–1224 of these; Go's
@@ -212,6 +235,10 @@ func (p *parser) check(i int, l Learner) {
 	at := func(field string) int { return p.at(i, l, field) }
 	if l.Name == "" {
 		p.fail(l.Line, "RosterNoName", nil)
+	} else if printable(l.Name) != l.Name {
+		// Names are printed in terminals and reports: no line breaks or
+		// escape sequences.
+		p.fail(at("name"), "HardenRosterNameControl", i18n.M{"Name": l.Name})
 	}
 	switch {
 	case l.RoleARN != "" && l.Profile != "":
