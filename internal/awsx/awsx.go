@@ -62,13 +62,28 @@ func Load(ctx context.Context, profile, region string, m *Meter) (aws.Config, er
 // Protect never changes the APIOptions of configs that cfg was copied from
 // (aws.Config.Copy shares the slice). Protecting a config twice keeps one
 // guard, and a Meter installed twice counts each call once.
-func Protect(cfg *aws.Config, m *Meter) {
+//
+// The guard is installed twice: as middleware (refusing before anything
+// else runs) and around cfg.HTTPClient, where a per-call option that drops
+// the middleware (o.APIOptions = nil) cannot remove it.
+func Protect(cfg *aws.Config, m *Meter) { protect(cfg, m, false) }
+
+// ProtectClass is Protect for the classroom mode: the guard also lets
+// sts:AssumeRole through, the instructor's way into learners' accounts.
+// Configs cfg was copied from are not changed.
+func ProtectClass(cfg *aws.Config, m *Meter) { protect(cfg, m, true) }
+
+func protect(cfg *aws.Config, m *Meter, class bool) {
 	opts := cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)] // force a copy on append
 	opts = append(opts, addGuard)
+	if class {
+		opts = append(opts, addClassMode)
+	}
 	if m != nil {
 		opts = append(opts, m.middleware())
 	}
 	cfg.APIOptions = opts
+	cfg.HTTPClient = guardHTTP(cfg.HTTPClient, class)
 }
 
 // meterSeq gives each Meter its own middleware ID: a stack refuses two

@@ -22,9 +22,14 @@ func (e *NotReadOnlyError) Error() string {
 	return "vpclab refused to call " + e.Action + ": it only reads your account"
 }
 
+// RetryableError tells the SDK's retryer not to try a refused call again
+// (refused at the transport, it would otherwise look like a failed send).
+func (e *NotReadOnlyError) RetryableError() bool { return false }
+
 // extraActions are allowed besides account.Actions and the identity call.
 // AssumeRole is the classroom mode's way into each learner's account; it
-// changes nothing in any account.
+// changes nothing in any account, and the guard lets it through only for
+// configs protected with ProtectClass.
 var extraActions = []string{
 	"ec2:DescribeRegions",
 	"sts:AssumeRole",
@@ -44,8 +49,19 @@ var allowed = func() map[string]bool {
 }()
 
 // Allowed reports whether the guard lets action (e.g. "ec2:DescribeVpcs")
-// through.
+// through in some mode (sts:AssumeRole only in class mode).
 func Allowed(action string) bool { return allowed[action] }
+
+const assumeRole = "sts:AssumeRole"
+
+// permitted is the guard's rule: the allowlist, with sts:AssumeRole only
+// in class mode.
+func permitted(action string, class bool) bool {
+	if action == assumeRole {
+		return class
+	}
+	return allowed[action]
+}
 
 // AllowedActions lists every allowed IAM action, sorted. It is the whole
 // IAM policy vpclab needs.
@@ -96,11 +112,18 @@ func operationAction(ctx context.Context) string {
 	return IAMAction(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
 }
 
-const guardID = "vpclab.ReadOnlyGuard"
+const (
+	guardID     = "vpclab.ReadOnlyGuard"
+	classModeID = "vpclab.ClassMode"
+)
+
+type classModeKey struct{}
 
 // addGuard puts the guard first in the Initialize step, so nothing else in
 // the stack (input validation, idempotency tokens, credential look-up)
-// runs for a refused call, and nothing is sent.
+// runs for a refused call, and nothing is sent. It is the first of two
+// guards: per-call options can remove middleware, so the transport guard
+// (transport.go) checks every request again.
 func addGuard(stack *middleware.Stack) error {
 	if _, ok := stack.Initialize.Get(guardID); ok {
 		return nil
@@ -108,9 +131,23 @@ func addGuard(stack *middleware.Stack) error {
 	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(guardID, func(
 		ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler,
 	) (middleware.InitializeOutput, middleware.Metadata, error) {
-		if action := operationAction(ctx); !Allowed(action) {
+		class, _ := ctx.Value(classModeKey{}).(bool)
+		if action := operationAction(ctx); !permitted(action, class) {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, &NotReadOnlyError{Action: action}
 		}
 		return next.HandleInitialize(ctx, in)
+	}), middleware.Before)
+}
+
+// addClassMode marks calls as class mode for the middleware guard; it runs
+// before the guard (both are added "Before", this one last).
+func addClassMode(stack *middleware.Stack) error {
+	if _, ok := stack.Initialize.Get(classModeID); ok {
+		return nil
+	}
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(classModeID, func(
+		ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler,
+	) (middleware.InitializeOutput, middleware.Metadata, error) {
+		return next.HandleInitialize(context.WithValue(ctx, classModeKey{}, true), in)
 	}), middleware.Before)
 }

@@ -46,7 +46,7 @@ func (c *Connector) Connect(ctx context.Context, l roster.Learner) (aws.Config, 
 	}
 	cfg := c.Base.Copy()
 	cfg.Region = l.Region
-	awsx.Protect(&cfg, c.Meter)
+	awsx.ProtectClass(&cfg, c.Meter) // the one place vpclab assumes a role
 	in := &sts.AssumeRoleInput{
 		RoleArn:         aws.String(l.RoleARN),
 		RoleSessionName: aws.String(SessionName),
