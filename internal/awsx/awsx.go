@@ -33,7 +33,14 @@ const appID = "vpclab"
 // configured. The config is Protect-ed: it can only make the calls in
 // AllowedActions, and m, when not nil, counts them.
 func Load(ctx context.Context, profile, region string, m *Meter) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{config.WithAppID(appID)}
+	opts := []func(*config.LoadOptions) error{
+		config.WithAppID(appID),
+		config.WithRetryer(newRetryer),
+		config.WithHTTPClient(httpClient()),
+		// The SDK logs warnings (such as "falling back to IMDSv1") to
+		// stderr, where they look like vpclab's own; only --debug shows them.
+		config.WithLogger(sdkLogger()),
+	}
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
 	}

@@ -3,6 +3,7 @@ package awsx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -82,6 +83,10 @@ type Problem struct {
 	Message string
 	// Err is the classified error.
 	Err error
+	// Status is the HTTP status of the response, 0 when there was none.
+	Status int
+	// TimedOut: the call ended at its deadline (--timeout) with no answer.
+	TimedOut bool
 }
 
 // Error codes by kind. Codes are matched exactly, as AWS returns them.
@@ -152,6 +157,14 @@ func Classify(err error) Problem {
 		}
 		p.Action = apiAction(err)
 	}
+	p.Status = httpStatus(err)
+	if p.Status >= 400 && (!hasAPI || p.Code == "UnknownError" || p.Code == "") {
+		p.Code = ""
+		p.Message = notFromAWS(p.Action, p.Status)
+	} else if p.Status >= 500 && hasAPI {
+		p.Message = fmt.Sprintf("%s: HTTP %d %s: %s", p.Action, p.Status, p.Code, p.Message)
+	}
+	p.TimedOut = errors.Is(err, context.DeadlineExceeded)
 	p.Kind = kindOf(err, apiErr)
 	if p.Kind == Refused {
 		var nro *NotReadOnlyError
