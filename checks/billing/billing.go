@@ -94,6 +94,28 @@ type Item struct {
 	Detail    string  // e.g. the public IP, the endpoint service, the task's family
 	USDPerHr  float64 // what it costs each hour it runs
 	DeleteCmd string  // the AWS CLI command that stops the charge
+	Region    string  // where it runs
+}
+
+// InRegion adds --region to each AWS CLI command in cmd (one per line,
+// before a trailing "# …" remark), for a resource outside the shell's
+// configured Region: without it the command would look in the wrong one.
+func InRegion(cmd, region string) string {
+	if cmd == "" || region == "" {
+		return cmd
+	}
+	lines := strings.Split(cmd, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, "aws ") {
+			continue
+		}
+		code, remark, hasRemark := strings.Cut(l, "   #")
+		lines[i] = code + " --region " + region
+		if hasRemark {
+			lines[i] += "   #" + remark
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Scope limits what counts as a lab's resource.
@@ -243,6 +265,9 @@ func Billable(s *account.Snapshot, sc Scope) []Item {
 			items = append(items, Item{Type: PublicIPv4, ID: ip, Name: account.TaskFamily(str(t.TaskDefinitionArn)), Detail: ip,
 				USDPerHr: p.PublicIPv4Hour, DeleteCmd: ""})
 		}
+	}
+	for i := range items {
+		items[i].Region = s.Region
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].USDPerHr > items[j].USDPerHr })
 	return items

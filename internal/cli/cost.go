@@ -1,11 +1,20 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
 	"text/tabwriter"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/billing"
@@ -28,6 +37,7 @@ type costItemJSON struct {
 	ID            string  `json:"id"`
 	Name          string  `json:"name,omitempty"`
 	Detail        string  `json:"detail,omitempty"`
+	Region        string  `json:"region"`
 	USDPerHour    float64 `json:"usd_per_hour"`
 	USDPer30Days  float64 `json:"usd_per_30_days"`
 	DeleteCommand string  `json:"delete,omitempty"`
@@ -36,6 +46,7 @@ type costItemJSON struct {
 type costJSON struct {
 	Account       string         `json:"account"`
 	Region        string         `json:"region"`
+	Regions       []string       `json:"regions"`
 	Scope         string         `json:"scope"`
 	Items         []costItemJSON `json:"items"`
 	TotalPerHour  float64        `json:"total_usd_per_hour"`
@@ -45,12 +56,21 @@ type costJSON struct {
 	PriceEstimate bool           `json:"price_estimate"`
 }
 
+// costRegion is what cost found in one Region.
+type costRegion struct {
+	region string
+	snap   *account.Snapshot
+	items  []billing.Item
+}
+
 func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 	profile := fs.String("profile", "", env.Loc.T("FlagProfile"))
 	region := fs.String("region", "", env.Loc.T("FlagRegion"))
-	all := fs.Bool("all", false, env.Loc.T("FlagCostAll"))
+	all := fs.Bool("all", false, env.Loc.T("HardenFlagCostAll"))
 	prefix := fs.String("prefix", "vpclab-", env.Loc.T("FlagCostPrefix"))
 	format := fs.String("format", "text", env.Loc.T("FlagCostFormat"))
+	timeout := timeoutFlag(env, fs, DefaultCheckTimeout)
+	dir := contentFlag(env, fs)
 	if ok, code := parse(env, fs, args, "cost"); !ok {
 		return code
 	}
@@ -60,40 +80,64 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 	if *format != "text" && *format != "json" {
 		return usageError(env, "cost", "CLIBadFormat", i18n.M{"Format": *format, "Allowed": "text, json"})
 	}
-	cfg, err := awsx.Load(env.Ctx, *profile, *region, nil)
+	ctx, cancel := withTimeout(env, *timeout, 0)
+	defer cancel()
+	cfg, err := awsx.Load(ctx, *profile, *region, nil)
 	if err == nil && cfg.Region == "" {
 		err = errNoRegion
 	}
 	if err != nil {
 		return costProblem(env, err, *profile)
 	}
-	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": cfg.Region}))
-	snap, err := account.Load(env.Ctx, cfg, costNeed())
+	var regions []string
+	if *all {
+		regions, err = enabledRegions(ctx, cfg)
+		if err != nil {
+			return costProblem(env, err, *profile)
+		}
+	} else {
+		regions = labRegions(env, *dir, cfg.Region)
+	}
+	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": strings.Join(regions, ", ")}))
+	found, err := costInRegions(ctx, cfg, regions, *prefix, *all)
 	spin.stop()
 	if err != nil {
 		return costProblem(env, err, *profile)
 	}
-	sc := billing.LabScope(snap, *prefix)
-	sc.All = *all
-	items := billing.Billable(snap, sc)
-	_, known := billing.For(snap.Region)
+	var items []billing.Item
+	for _, f := range found {
+		for _, it := range f.items {
+			if it.Region != cfg.Region {
+				it.DeleteCmd = billing.InRegion(it.DeleteCmd, it.Region)
+			}
+			items = append(items, it)
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].USDPerHr > items[j].USDPerHr })
+	var unknown []string // Regions priced by estimate
+	for _, r := range regions {
+		if _, known := billing.For(r); !known {
+			unknown = append(unknown, r)
+		}
+	}
 	table := billing.PriceTable()
+	acct := found[0].snap.Account
 	if *format == "json" {
-		out := costJSON{Account: snap.Account, Region: snap.Region, Scope: *prefix + "*", Items: []costItemJSON{},
+		out := costJSON{Account: acct, Region: cfg.Region, Regions: regions, Scope: *prefix + "*", Items: []costItemJSON{},
 			TotalPerHour: billing.Total(items), TotalPer30Day: billing.Total(items) * billing.HoursPerMonth,
-			PriceSource: table.Source, PriceChecked: table.Checked, PriceEstimate: !known}
+			PriceSource: table.Source, PriceChecked: table.Checked, PriceEstimate: len(unknown) > 0}
 		if *all {
 			out.Scope = "all"
 		}
 		for _, it := range items {
-			out.Items = append(out.Items, costItemJSON{Type: string(it.Type), ID: it.ID, Name: it.Name, Detail: it.Detail,
+			out.Items = append(out.Items, costItemJSON{Type: string(it.Type), ID: it.ID, Name: it.Name, Detail: it.Detail, Region: it.Region,
 				USDPerHour: it.USDPerHr, USDPer30Days: it.USDPerHr * billing.HoursPerMonth, DeleteCommand: it.DeleteCmd})
 		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(out)
 	} else {
-		writeCost(env, env.Stdout, snap, items, *all, *prefix, known, table)
+		writeCost(env, env.Stdout, acct, regions, items, *all, *prefix, unknown, table)
 	}
 	if len(items) > 0 {
 		return ExitFail
@@ -101,28 +145,104 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 	return ExitOK
 }
 
-func writeCost(env *Env, w io.Writer, snap *account.Snapshot, items []billing.Item, all bool, prefix string, known bool, table billing.Table) {
+// labRegions are the Regions where the labs put resources (each lab's
+// region: and any region a check block names) and the configured one,
+// sorted. Labs that cannot be read only leave their Regions out.
+func labRegions(env *Env, dir, configured string) []string {
+	set := map[string]bool{configured: true}
+	labs, err := openLabs(env, dir)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, env.Loc.T("HardenCostLabsUnread", i18n.M{"Region": configured}))
+	}
+	for _, l := range labs {
+		for _, p := range l.Pages {
+			if p.Meta.Region != "" {
+				set[p.Meta.Region] = true
+			}
+		}
+		for _, b := range l.Checks() {
+			if v, ok := b.Params.Get("region"); ok && v.Str() != "" {
+				set[v.Str()] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// enabledRegions are the account's enabled Regions (what --all covers).
+func enabledRegions(ctx context.Context, cfg aws.Config) ([]string, error) {
+	out, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{cfg.Region: true}
+	for _, r := range out.Regions {
+		set[aws.ToString(r.RegionName)] = true
+	}
+	return slices.Sorted(maps.Keys(set)), nil
+}
+
+// costInRegions reads every Region (four at a time) and lists what bills
+// there. One Region that cannot be read fails the whole: "nothing
+// billable" must never be said about a Region vpclab did not see.
+func costInRegions(ctx context.Context, cfg aws.Config, regions []string, prefix string, all bool) ([]costRegion, error) {
+	out := make([]costRegion, len(regions))
+	errs := make([]error, len(regions))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, r := range regions {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			c := cfg.Copy()
+			c.Region = r
+			snap, err := account.Load(ctx, c, costNeed())
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", r, err)
+				return
+			}
+			sc := billing.LabScope(snap, prefix)
+			sc.All = all
+			out[i] = costRegion{region: r, snap: snap, items: billing.Billable(snap, sc)}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func writeCost(env *Env, w io.Writer, acct string, regions []string, items []billing.Item, all bool, prefix string, unknown []string, table billing.Table) {
 	loc := env.Loc
 	scope := loc.T("CostScopePrefix", i18n.M{"Prefix": prefix})
 	if all {
 		scope = loc.T("CostScopeAll")
 	}
-	fmt.Fprintln(w, loc.T("CostHeader", i18n.M{"Account": snap.Account, "Region": snap.Region, "Scope": scope}))
+	where := strings.Join(regions, ", ")
+	if len(regions) > 3 {
+		where = loc.T("HardenRegionCount", i18n.M{"Count": len(regions)})
+	}
+	looked := loc.T("HardenCostLookedIn", i18n.M{"Count": len(regions), "Regions": strings.Join(regions, ", ")})
+	fmt.Fprintln(w, loc.T("CostHeader", i18n.M{"Account": acct, "Region": where, "Scope": scope}))
 	if len(items) == 0 {
 		fmt.Fprintln(w, loc.T("CostNothing"))
+		fmt.Fprintln(w, looked)
 		return
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", loc.T("CostColType"), loc.T("CostColID"), loc.T("CostColName"), loc.T("CostColDetail"), loc.T("CostColHour"), loc.T("CostColMonth"))
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", loc.T("CostColType"), loc.T("CostColID"), loc.T("CostColName"), loc.T("CostColDetail"), loc.T("CostColHour"), loc.T("CostColMonth"), loc.T("HardenCostColRegion"))
 	for _, it := range items {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t$%.3f\t$%.2f\n", loc.T(costTypeMsg[it.Type]), shortARN(it.ID), orDash(it.Name), orDash(it.Detail), it.USDPerHr, it.USDPerHr*billing.HoursPerMonth)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t$%.3f\t$%.2f\t%s\n", loc.T(costTypeMsg[it.Type]), shortARN(it.ID), orDash(it.Name), orDash(it.Detail), it.USDPerHr, it.USDPerHr*billing.HoursPerMonth, it.Region)
 	}
 	tw.Flush()
 	total := billing.Total(items)
 	fmt.Fprintf(w, "\n%s\n", loc.T("CostTotal", i18n.M{"Count": len(items), "Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth)}))
-	if !known {
-		fmt.Fprintln(w, loc.T("CostEstimate", i18n.M{"Region": snap.Region}))
+	for _, r := range unknown {
+		fmt.Fprintln(w, loc.T("CostEstimate", i18n.M{"Region": r}))
 	}
 	fmt.Fprintf(w, "\n%s\n", loc.T("CostDeleteHint"))
 	for _, it := range items {
@@ -131,6 +251,7 @@ func writeCost(env *Env, w io.Writer, snap *account.Snapshot, items []billing.It
 		}
 	}
 	fmt.Fprintf(w, "\n%s\n", loc.T("CostPriceSource", i18n.M{"Checked": table.Checked}))
+	fmt.Fprintln(w, looked)
 }
 
 var costTypeMsg = map[billing.Type]string{

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// Default time limits of the commands that talk to AWS: long enough for a
+// slow network and the SDK's retries, short enough that nothing hangs.
+const (
+	DefaultCheckTimeout = 2 * time.Minute // check, cost, test: one account
+	DefaultClassTimeout = 10 * time.Minute
+)
+
+// timeoutFlag adds --timeout, the time limit of the whole command's AWS
+// work, to fs. 0 means no limit. A check's --wait is added to it by
+// withTimeout, so waiting is never cut short by the default.
+//
+// Wiring for a command: t := timeoutFlag(env, fs, DefaultCheckTimeout)
+// before parse, then ctx, cancel := withTimeout(env, *t, wait); defer
+// cancel(), and pass ctx where env.Ctx was passed.
+func timeoutFlag(env *Env, fs *flag.FlagSet, def time.Duration) *time.Duration {
+	return fs.Duration("timeout", def, env.Loc.T("HardenFlagTimeout"))
+}
+
+// withTimeout bounds env.Ctx by d plus extra (what --wait may spend on top
+// of the AWS calls themselves). d <= 0 means no limit.
+func withTimeout(env *Env, d, extra time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(env.Ctx)
+	}
+	return context.WithTimeout(env.Ctx, d+max(extra, 0))
+}
+
+// requireLoopback refuses an --endpoint that is not an http(s) URL on
+// this machine (localhost, 127.0.0.0/8, ::1): vpclab test creates and
+// deletes resources, so it must never be pointed at a real AWS endpoint.
+// It returns the usage error's exit code, or ExitOK.
+//
+// Wiring in runTest: if code := requireLoopback(env, "test", *endpoint); code != ExitOK { return code }
+func requireLoopback(env *Env, name, endpoint string) int {
+	if endpoint == "" || isLoopbackURL(endpoint) {
+		return ExitOK
+	}
+	return usageError(env, name, "HardenEndpointNotLoopback", i18n.M{"Endpoint": endpoint})
+}
+
+func isLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
