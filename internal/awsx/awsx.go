@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -115,4 +116,25 @@ func (m *Meter) middleware() func(*middleware.Stack) error {
 			return next.HandleFinalize(ctx, in)
 		}), middleware.After)
 	}
+}
+
+// CredentialsMissing reports whether the credential chain finds nothing at
+// all for profile ("" = the default chain): no keys, no profile, no SSO,
+// no container or instance role. It is for the first-minute message that
+// names everything missing at once, so it gives up quickly.
+func CredentialsMissing(ctx context.Context, profile string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	opts := []func(*config.LoadOptions) error{config.WithRegion("us-east-1"), config.WithLogger(sdkLogger())}
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err == nil {
+		if cfg.Credentials == nil {
+			return true
+		}
+		_, err = cfg.Credentials.Retrieve(ctx)
+	}
+	return err != nil && Classify(err).Kind == NoCredentials
 }

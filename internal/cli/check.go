@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -181,30 +182,71 @@ func awsProblem(env *Env, err error, lab *content.Lab, profile string) int {
 // awsProblemText is awsProblem's explanation (vpclab serve sends it to the
 // page).
 func awsProblemText(env *Env, err error, lab *content.Lab, profile string) string {
-	if profile == "" {
-		profile = env.Getenv("AWS_PROFILE")
+	id, region := "", ""
+	if lab != nil {
+		id = lab.ID
+		if p := lab.Page(env.Loc.Lang()); p != nil {
+			region = p.Meta.Region
+		}
 	}
-	if errors.Is(err, errNoRegion) {
-		return env.Loc.T("ProblemNoRegion", i18n.M{"Region": lab.Page(env.Loc.Lang()).Meta.Region})
+	return explainAWS(env, err, profile, id, region, false)
+}
+
+// explainAWS words an AWS failure for check, serve and cost (cost has no
+// lab: labRegion is "" and its access-denied message names no lab). The
+// first minute gets special care: everything missing is said at once,
+// with the free way to practise (vpclab sandbox), and a profile that does
+// not exist is named with where it came from.
+func explainAWS(env *Env, err error, profile, labID, labRegion string, cost bool) string {
+	source := "--profile"
+	if profile == "" {
+		profile, source = env.Getenv("AWS_PROFILE"), "AWS_PROFILE"
+	}
+	var noProfile config.SharedConfigProfileNotExistError
+	if errors.As(err, &noProfile) {
+		return env.Loc.T("HardenProfileMissing", i18n.M{"Profile": noProfile.Profile, "Source": source})
 	}
 	p := awsx.Classify(err)
-	data := i18n.M{"Action": p.Action, "Profile": profile, "Lab": lab.ID, "Detail": p.Message}
+	if errors.Is(err, errNoRegion) || p.Kind == awsx.NoRegion {
+		switch {
+		case awsx.CredentialsMissing(env.Ctx, profile) && labRegion != "":
+			return env.Loc.T("HardenNoSetup", i18n.M{"Region": labRegion})
+		case awsx.CredentialsMissing(env.Ctx, profile):
+			return env.Loc.T("HardenNoSetupNoLab", nil)
+		case cost || labRegion == "":
+			return env.Loc.T("CostNoRegion", nil)
+		}
+		return env.Loc.T("ProblemNoRegion", i18n.M{"Region": labRegion})
+	}
+	data := i18n.M{"Action": p.Action, "Profile": profile, "Lab": labID, "Detail": p.Message}
+	switch p.Kind {
+	case awsx.NoCredentials:
+		return env.Loc.T("HardenNoCredentials", data)
+	case awsx.Unreachable:
+		endpoint := env.Getenv("AWS_ENDPOINT_URL")
+		switch {
+		case p.TimedOut:
+			return env.Loc.T("HardenTimedOut", data)
+		case endpoint != "" && isLoopbackURL(endpoint):
+			data["Endpoint"] = endpoint
+			return env.Loc.T("HardenUnreachableSandbox", data)
+		}
+		return env.Loc.T("HardenUnreachable", data)
+	case awsx.AccessDenied:
+		if cost {
+			return env.Loc.T("CostAccessDenied", data)
+		}
+	}
 	id := map[awsx.Kind]string{
-		awsx.NoCredentials:      "ProblemNoCredentials",
 		awsx.InvalidCredentials: "ProblemInvalidCredentials",
 		awsx.ExpiredSSO:         "ProblemExpiredSSO",
 		awsx.ExpiredToken:       "ProblemExpiredToken",
 		awsx.AccessDenied:       "ProblemAccessDenied",
 		awsx.Throttled:          "ProblemThrottled",
-		awsx.Unreachable:        "ProblemUnreachable",
-		awsx.NoRegion:           "ProblemNoRegion",
 		awsx.Refused:            "ProblemRefused",
 	}[p.Kind]
 	if id == "" {
 		id = "ProblemOther"
-	}
-	if id == "ProblemNoRegion" {
-		data["Region"] = lab.Page(env.Loc.Lang()).Meta.Region
 	}
 	return env.Loc.T(id, data)
 }

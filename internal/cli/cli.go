@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/awsx"
 )
 
 // Exit codes that scripts can rely on.
@@ -75,6 +76,11 @@ func Run(args []string, env *Env) int {
 		return ExitUsage
 	}
 	args = dropLang(args)
+	args, debug := dropDebug(args)
+	awsx.SetDebug(nil)
+	if debug {
+		awsx.SetDebug(env.Stderr) // the SDK's own log lines, for bug reports
+	}
 	if len(args) == 0 {
 		usage(env, env.Stderr)
 		return ExitUsage
@@ -137,6 +143,25 @@ func dropLang(args []string) []string {
 		}
 	}
 	return args
+}
+
+// dropDebug removes --debug wherever it is (before a "--"), so that every
+// command takes it.
+func dropDebug(args []string) ([]string, bool) {
+	out := make([]string, 0, len(args))
+	debug := false
+	for i, a := range args {
+		if a == "--" {
+			out = append(out, args[i:]...)
+			break
+		}
+		if a == "--debug" || a == "-debug" {
+			debug = true
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, debug
 }
 
 // newFlags returns a flag set whose help is the command's localized

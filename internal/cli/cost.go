@@ -277,23 +277,6 @@ func shortARN(s string) string {
 
 // costProblem explains an AWS failure; cost has no lab to name.
 func costProblem(env *Env, err error, profile string) int {
-	if profile == "" {
-		profile = env.Getenv("AWS_PROFILE")
-	}
-	if err == errNoRegion {
-		fmt.Fprintln(env.Stderr, env.Loc.T("CostNoRegion"))
-		return ExitAWS
-	}
-	p := awsx.Classify(err)
-	data := i18n.M{"Action": p.Action, "Profile": profile, "Lab": "", "Detail": p.Message}
-	id := map[awsx.Kind]string{
-		awsx.NoCredentials: "ProblemNoCredentials", awsx.InvalidCredentials: "ProblemInvalidCredentials", awsx.ExpiredSSO: "ProblemExpiredSSO",
-		awsx.ExpiredToken: "ProblemExpiredToken", awsx.AccessDenied: "CostAccessDenied", awsx.Throttled: "ProblemThrottled",
-		awsx.Unreachable: "ProblemUnreachable", awsx.NoRegion: "CostNoRegion", awsx.Refused: "ProblemRefused",
-	}[p.Kind]
-	if id == "" {
-		id = "ProblemOther"
-	}
-	fmt.Fprintln(env.Stderr, env.Loc.T(id, data))
+	fmt.Fprintln(env.Stderr, explainAWS(env, err, profile, "", "", true))
 	return ExitAWS
 }

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// TestRequireLoopback: vpclab test creates and deletes resources, so its
+// --endpoint must be this machine; anything else is a usage error (exit 2)
+// that names the endpoint.
+func TestRequireLoopback(t *testing.T) {
+	for _, tc := range []struct {
+		endpoint string
+		want     int
+	}{
+		{"", ExitOK},
+		{"http://127.0.0.1:5000", ExitOK},
+		{"http://localhost:5000", ExitOK},
+		{"http://[::1]:5000", ExitOK},
+		{"http://127.1.2.3:80", ExitOK},
+		{"https://example.com", ExitUsage},
+		{"https://ec2.us-east-1.amazonaws.com", ExitUsage},
+		{"http://127.0.0.1.nip.io:5000", ExitUsage},
+		{"http://user@127.0.0.1:5000", ExitUsage},
+		{"ftp://127.0.0.1", ExitUsage},
+		{"127.0.0.1:5000", ExitUsage},
+	} {
+		var errb bytes.Buffer
+		env := &Env{Stderr: &errb, Loc: i18n.New(i18n.EN)}
+		if got := requireLoopback(env, "test", tc.endpoint); got != tc.want {
+			t.Errorf("requireLoopback(%q) = %d, want %d", tc.endpoint, got, tc.want)
+		}
+		if tc.want == ExitUsage && !strings.Contains(errb.String(), tc.endpoint) {
+			t.Errorf("requireLoopback(%q): message does not name it: %q", tc.endpoint, errb.String())
+		}
+	}
+}
