@@ -124,6 +124,12 @@ func start(ctx context.Context, python string, port int, out io.Writer) (*Server
 		tail:   &tailBuffer{},
 		done:   make(chan struct{}),
 	}
+	// A port someone else holds must fail here: another program that
+	// answers HTTP there would otherwise pass waitReady for moto, and the
+	// learner would get exports pointing at it.
+	if err := portFree(port); err != nil {
+		return nil, fmt.Errorf("sandbox: %s is already in use by another program (%w); choose another --port or stop that program", s.url, err)
+	}
 	cmd := exec.Command(python, "-c", launcher, "-H", host, "-p", strconv.Itoa(port))
 	// MOTO_PORT would otherwise be inherited and used in URLs moto generates.
 	cmd.Env = append(motoEnviron(), "MOTO_PORT="+strconv.Itoa(port), "PYTHONUNBUFFERED=1")
@@ -304,6 +310,15 @@ func Env(url, region string) []string {
 		"AWS_REGION=" + region,
 		"AWS_DEFAULT_REGION=" + region, // AWS CLI v1 reads only this one
 	}
+}
+
+// portFree checks that nothing listens on port, by binding it for a moment.
+func portFree(port int) error {
+	l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("%w: %v", errPortInUse, err)
+	}
+	return l.Close()
 }
 
 func freePort() (int, error) {
