@@ -246,9 +246,10 @@ func (s *Server) post(ctx context.Context, path, body string) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	start := time.Now()
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("sandbox: POST %s: %w (is moto still running?)", path, err)
+		return fmt.Errorf("sandbox: POST %s: %w", path, s.why(ctx, err, time.Since(start)))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
@@ -256,6 +257,28 @@ func (s *Server) post(ctx context.Context, path, body string) error {
 		return fmt.Errorf("sandbox: POST %s: %s: %s", path, resp.Status, strings.TrimSpace(string(msg)))
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
+	return err
+}
+
+// why says what really happened to a request that got no answer: moto
+// exited (with its last output), nothing listens at the URL, or moto is
+// alive but did not answer in time, which on a busy machine is not a
+// crash.
+func (s *Server) why(ctx context.Context, err error, waited time.Duration) error {
+	if s.done != nil {
+		select {
+		case <-s.done:
+			return fmt.Errorf("moto exited (%v): %w%s", s.waitErr, err, s.tail.suffix())
+		default:
+		}
+	}
+	var op *net.OpError
+	switch {
+	case errors.As(err, &op) && op.Op == "dial" && !errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("nothing is listening at %s: %w", s.url, err)
+	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
+		return fmt.Errorf("moto did not answer within %s; it is running but slow (a busy machine?): %w", waited.Round(time.Millisecond), err)
+	}
 	return err
 }
 

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,7 +71,9 @@ func run(m *testing.M) int {
 	if os.Getenv("VPCLAB_SANDBOX_LOG") != "" {
 		opts.Log = os.Stderr
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	// moto starts in half a second on an idle machine; a loaded CI runner
+	// can take far longer, and a slow start is not a failure.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	s, err := sandbox.Start(ctx, opts)
 	cancel()
 	endpoint := unreachable
@@ -93,7 +96,53 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "sandboxtest:", err)
 		return 1
 	}
-	return m.Run()
+	code := m.Run()
+	reportSkips()
+	return code
+}
+
+// skipped are the tests Skip skipped, with why.
+var skipped struct {
+	sync.Mutex
+	list []string
+}
+
+// Skip skips t for reason and remembers it, so that Main reports every
+// skip loudly when the package's tests end. Use it instead of t.Skip for
+// anything a developer's machine may lack (moto, Chromium).
+func Skip(t testing.TB, reason string) {
+	t.Helper()
+	skipped.Lock()
+	skipped.list = append(skipped.list, t.Name()+": "+reason)
+	skipped.Unlock()
+	t.Skip(reason)
+}
+
+// reportSkips says which tests were skipped and why, on stderr and on the
+// terminal: go test ./... shows nothing but "ok" for a passing package,
+// which would pass a run without moto off as a full one.
+func reportSkips() {
+	skipped.Lock()
+	list := skipped.list
+	skipped.Unlock()
+	if len(list) == 0 {
+		return
+	}
+	pkg := strings.TrimSuffix(filepath.Base(os.Args[0]), ".test")
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n*** %s: %d test(s) SKIPPED, so this \"ok\" is not a full run:\n", pkg, len(list))
+	for _, s := range list {
+		fmt.Fprintf(&b, "***   %s\n", s)
+	}
+	b.WriteString("*** (CI=true turns these skips into failures)\n")
+	fmt.Fprint(os.Stderr, b.String())
+	if os.Getenv("VPCLAB_NO_TTY") != "" {
+		return
+	}
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		fmt.Fprint(tty, b.String())
+		tty.Close()
+	}
 }
 
 // isolateProcessEnv drops every AWS_* variable (profiles, tokens, per-service
@@ -129,7 +178,7 @@ func env(endpoint string) []string {
 func server(t testing.TB) *sandbox.Server {
 	t.Helper()
 	if skipReason != "" {
-		t.Skip(skipReason)
+		Skip(t, skipReason)
 	}
 	if srv == nil {
 		t.Fatal("sandboxtest: no sandbox; call sandboxtest.Main(m) from TestMain")
@@ -171,14 +220,28 @@ func URL(t testing.TB) string {
 	return server(t).URL()
 }
 
-// Reset wipes the sandbox back to moto's initial state.
+// Reset wipes the sandbox back to moto's initial state. It waits as long
+// as the test may run: a reset takes half a second on an idle machine and
+// much longer on a busy one, which is slow, not broken.
 func Reset(t testing.TB) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitBudget(t))
 	defer cancel()
 	if err := server(t).Reset(ctx); err != nil {
 		t.Fatalf("sandboxtest: reset: %v", err)
 	}
+}
+
+// waitBudget is how long a test may wait for the sandbox: what is left
+// of the test's deadline (less a margin to report), or 5 minutes without
+// one.
+func waitBudget(t testing.TB) time.Duration {
+	if tt, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if d, ok := tt.Deadline(); ok {
+			return max(time.Until(d)*9/10, time.Second)
+		}
+	}
+	return 5 * time.Minute
 }
 
 // Env is the environment for subprocesses such as the AWS CLI; append it to
