@@ -47,7 +47,7 @@ func needChromium(t *testing.T) string {
 	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
 		t.Fatalf("CI=true and Chromium is not installed at %s; the browser tests may not skip (%s)", chromiumPath, chromiumInstall)
 	}
-	t.Skipf("Chromium is not installed; to run the browser tests: %s", chromiumInstall)
+	sandboxtest.Skip(t, "Chromium is not installed; to run the browser tests: "+chromiumInstall) // reported loudly at the end
 	return ""
 }
 
