@@ -11,7 +11,11 @@ import (
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/internal/awsx"
 )
+
+// transientPause is the wait after a transient error before trying again.
+const transientPause = 5 * time.Second
 
 // Loader fetches what need asks for from one account.
 type Loader func(ctx context.Context, need account.Need) (*account.Snapshot, error)
@@ -68,6 +72,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	for {
 		snap, err := o.Load(ctx, need)
 		if err != nil {
+			// --wait rides out what may go away by itself (throttling, a
+			// dropped or stalled connection, a 5xx) until its deadline.
+			if left := time.Until(deadline); left > 0 && awsx.Transient(err) && sleep(ctx, min(transientPause, left)) == nil {
+				continue
+			}
 			rep.Elapsed = time.Since(start)
 			return rep, err
 		}
