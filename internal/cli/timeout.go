@@ -14,8 +14,8 @@ import (
 // Default time limits of the commands that talk to AWS: long enough for a
 // slow network and the SDK's retries, short enough that nothing hangs.
 const (
-	DefaultCheckTimeout = 2 * time.Minute // check, cost, test: one account
-	DefaultClassTimeout = 10 * time.Minute
+	DefaultCheckTimeout = 2 * time.Minute  // check and cost: one account, one read
+	DefaultTestTimeout  = 30 * time.Minute // test: every lab's commands on a sandbox
 )
 
 // timeoutFlag adds --timeout, the time limit of the whole command's AWS
@@ -27,6 +27,20 @@ const (
 // cancel(), and pass ctx where env.Ctx was passed.
 func timeoutFlag(env *Env, fs *flag.FlagSet, def time.Duration) *time.Duration {
 	return fs.Duration("timeout", def, env.Loc.T("HardenFlagTimeout"))
+}
+
+// bounded returns a copy of env whose Ctx ends after d plus extra (d <= 0:
+// no limit), so that every AWS call a command makes below it is bounded.
+//
+// Wiring in runCheck, after the usage checks and before awsx.Load:
+//
+//	env, cancel := bounded(env, *timeout, o.wait)
+//	defer cancel()
+func bounded(env *Env, d, extra time.Duration) (*Env, context.CancelFunc) {
+	ctx, cancel := withTimeout(env, d, extra)
+	cp := *env
+	cp.Ctx = ctx
+	return &cp, cancel
 }
 
 // withTimeout bounds env.Ctx by d plus extra (what --wait may spend on top

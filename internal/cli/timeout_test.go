@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -36,5 +38,25 @@ func TestRequireLoopback(t *testing.T) {
 		if tc.want == ExitUsage && !strings.Contains(errb.String(), tc.endpoint) {
 			t.Errorf("requireLoopback(%q): message does not name it: %q", tc.endpoint, errb.String())
 		}
+	}
+}
+
+// TestBounded: the copy's context ends at the limit plus the extra (what
+// --wait adds); the original's does not; 0 means no limit.
+func TestBounded(t *testing.T) {
+	env := &Env{Ctx: context.Background()}
+	b, cancel := bounded(env, time.Minute, 4*time.Minute)
+	defer cancel()
+	dl, ok := b.Ctx.Deadline()
+	if !ok || time.Until(dl) < 4*time.Minute || time.Until(dl) > 5*time.Minute {
+		t.Errorf("deadline in %s, want about 5m", time.Until(dl))
+	}
+	if _, ok := env.Ctx.Deadline(); ok {
+		t.Error("bounded changed the original Env")
+	}
+	u, cancel2 := bounded(env, 0, time.Minute)
+	defer cancel2()
+	if _, ok := u.Ctx.Deadline(); ok {
+		t.Error("--timeout 0 set a deadline")
 	}
 }
