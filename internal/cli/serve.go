@@ -20,6 +20,7 @@ import (
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/checkrun"
+	"github.com/vpclab/vpclab/internal/lint"
 	"github.com/vpclab/vpclab/internal/progress"
 	"github.com/vpclab/vpclab/internal/serve"
 	"github.com/vpclab/vpclab/site"
@@ -264,6 +265,7 @@ func reloadContent(env *Env, srv *serve.Server, dir, tok string, cs []serve.Chan
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeReloadFailed", i18n.M{"Err": err.Error()}))
 		return
 	}
+	ds = lint.Labs(src.fsys, labs, ds) // one validation path: what lint rejects is never served
 	if len(ds) > 0 {
 		t := lintTarget{prefix: src.prefix}
 		for i := range ds {
