@@ -198,6 +198,10 @@ func serveChecker(env *Env, o serveOpts) serve.CheckFunc {
 // language (req, the request's Env), sent as a 502 (AWS, not the page, is
 // what failed), and printed in the terminal's language too.
 func serveProblem(env, req *Env, err error, lab *content.Lab, profile string) error {
+	if errors.Is(req.Ctx.Err(), context.DeadlineExceeded) {
+		// The check's time limit, not the page: AWS did not answer in time.
+		return &serve.Error{Status: http.StatusGatewayTimeout, Message: req.Loc.T("HardenServeTimedOut"), Code: "timeout"}
+	}
 	if req.Ctx.Err() != nil {
 		// The page went away, or the server is stopping.
 		return &serve.Error{Status: http.StatusServiceUnavailable, Message: req.Loc.T("ServeCheckCancelled"), Code: "cancelled"}
