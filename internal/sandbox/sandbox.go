@@ -164,12 +164,16 @@ func start(ctx context.Context, python string, port int, out io.Writer) (*Server
 func (s *Server) waitReady(ctx context.Context) error {
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
+	start := time.Now()
 	for {
 		select {
 		case <-s.done:
 			return s.exitError()
 		case <-ctx.Done():
-			return fmt.Errorf("sandbox: moto did not answer on %s: %w%s", s.url, ctx.Err(), s.tail.suffix())
+			// moto is running (it has not exited) but not answering yet:
+			// on a busy machine its start-up (importing moto) is slow.
+			return fmt.Errorf("sandbox: moto is running (pid %d) but did not answer on %s within %s (a busy machine? allow longer): %w%s",
+				s.cmd.Process.Pid, s.url, time.Since(start).Round(time.Millisecond), ctx.Err(), s.tail.suffix())
 		case <-tick.C:
 			if s.answers(ctx) {
 				return nil
