@@ -49,3 +49,19 @@ func TestResetSaysWhatHappened(t *testing.T) {
 		}
 	})
 }
+
+// TestSlowStartSaysSo: a start that runs out of time while moto is alive
+// says moto is running but slow, not that it failed.
+func TestSlowStartSaysSo(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond) // moto imports for longer than this
+	defer cancel()
+	s, err := Start(ctx, Options{})
+	requireInstalled(t, err)
+	if err == nil {
+		s.Stop()
+		t.Skip("moto answered within 50 ms: nothing slow to report on this machine")
+	}
+	if !strings.Contains(err.Error(), "is running") || !strings.Contains(err.Error(), "did not answer") {
+		t.Errorf("Start: %v; want it to say moto is running but did not answer", err)
+	}
+}
