@@ -208,10 +208,11 @@ func explainAWS(env *Env, err error, profile, labID, labRegion string, cost bool
 	}
 	p := awsx.Classify(err)
 	if errors.Is(err, errNoRegion) || p.Kind == awsx.NoRegion {
+		noCreds := awsx.CredentialsMissing(env.Ctx, profile)
 		switch {
-		case awsx.CredentialsMissing(env.Ctx, profile) && labRegion != "":
+		case noCreds && labRegion != "":
 			return env.Loc.T("HardenNoSetup", i18n.M{"Region": labRegion})
-		case awsx.CredentialsMissing(env.Ctx, profile):
+		case noCreds:
 			return env.Loc.T("HardenNoSetupNoLab", nil)
 		case cost || labRegion == "":
 			return env.Loc.T("CostNoRegion", nil)
