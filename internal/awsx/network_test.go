@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
+	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/sandboxtest"
 )
@@ -185,5 +186,47 @@ func TestTransient(t *testing.T) {
 		if got := awsx.Transient(tc.err); got != tc.want {
 			t.Errorf("Transient(%v) = %v, want %v", tc.err, got, tc.want)
 		}
+	}
+}
+
+// TestWholeReadThroughFaults: a whole account read (every resource type a
+// lab checks) through a proxy that cuts short or 503s one request in three,
+// the probe's fault rate, completes: every fault is retried.
+func TestWholeReadThroughFaults(t *testing.T) {
+	cut := truncate(t, sandboxtest.URL(t))
+	// Only first attempts are hit (the SDK numbers them in the
+	// amz-sdk-request header), so that the test cannot flake on a request
+	// unlucky five times in a row.
+	var first atomic.Int64
+	proxyURL, n := faultProxy(t, func(_ int64, w http.ResponseWriter, r *http.Request) bool {
+		if !strings.Contains(r.Header.Get("Amz-Sdk-Request"), "attempt=1;") {
+			return false
+		}
+		switch first.Add(1) % 6 {
+		case 1:
+			cut(w, r)
+			return true
+		case 4:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "upstream connect error")
+			return true
+		}
+		return false
+	})
+	t.Setenv("AWS_ENDPOINT_URL", proxyURL)
+	cfg, err := awsx.Load(context.Background(), "", sandboxtest.Region, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var need account.Need
+	for r := range account.Actions {
+		need.Add(r)
+	}
+	snap, err := account.Load(context.Background(), cfg, need)
+	if err != nil {
+		t.Fatalf("account.Load through a 1-in-3 fault rate: %v", err)
+	}
+	if snap.Account == "" || first.Load() < 6 || n.Load() <= first.Load() {
+		t.Errorf("account %q after %d requests (%d first attempts): want some faults retried", snap.Account, n.Load(), first.Load())
 	}
 }
