@@ -41,7 +41,9 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 	if *verbose {
 		opts.Log = env.Stderr
 	}
-	startCtx, cancel := context.WithTimeout(env.Ctx, 60*time.Second)
+	// moto answers in about a second; a busy machine (a loaded CI runner)
+	// can take much longer, and a crash is seen at once, not at this limit.
+	startCtx, cancel := context.WithTimeout(env.Ctx, sandboxStartWait)
 	srv, err := sandbox.Start(startCtx, opts)
 	cancel()
 	if env.Ctx.Err() != nil { // Ctrl-C while starting is a normal stop
@@ -87,6 +89,9 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 		return ExitFail
 	}
 }
+
+// sandboxStartWait bounds vpclab sandbox's wait for moto to answer.
+const sandboxStartWait = 3 * time.Minute
 
 // startSandbox starts moto for a command that needs one (vpclab test),
 // saying so; nil means it could not, and why was printed.
