@@ -29,10 +29,12 @@ type classDashboard struct {
 func (d *classDashboard) watch(ctx context.Context, env *Env, c *classRun, r *roster.Roster, labs []*content.Lab) {
 	for {
 		if rep, _, ok := c.run(env, io.Discard, r, labs); ok && ctx.Err() == nil {
+			// Said before it is served: whoever sees the new page (the
+			// serve_class script, on a busy machine too) finds the line.
+			fmt.Fprintln(env.Stderr, env.Loc.T("ServeClassUpdated", i18n.M{"Learners": len(r.Learners)}))
 			d.mu.Lock()
 			d.rep = rep
 			d.mu.Unlock()
-			fmt.Fprintln(env.Stderr, env.Loc.T("ServeClassUpdated", i18n.M{"Learners": len(r.Learners)}))
 		}
 		select {
 		case <-ctx.Done():
