@@ -36,8 +36,9 @@ const (
 type Binding struct {
 	Type     account.Resource
 	Name     string
-	Step     string // the first step that names it
-	ID       string // "" when nothing fits
+	Step     string              // the first step that names it
+	Block    *content.CheckBlock // the first check block that names it
+	ID       string              // "" when nothing fits
 	Evidence Evidence
 	Why      i18n.Msg // the structure or IaC fact that identified it; empty for names
 	Tag      string   // the resource's actual Name tag
@@ -94,14 +95,21 @@ func Bind(snap *account.Snapshot, blocks []*content.CheckBlock, o Options) Repor
 	r := &resolver{snap: snap, ws: ws, o: o, bound: map[account.Resource]map[string]string{}}
 	rep := Report{Region: snap.Region}
 	for _, typ := range order {
+		// Names the account has exactly come first: a resource that
+		// carries one lab name is never taken for another by structure.
+		var later []*want
 		for _, w := range ws.list(typ) {
-			b := r.resolve(w)
+			if b := r.resolve(w, true); b.ID != "" {
+				r.take(snap, b)
+				rep.Bindings = append(rep.Bindings, b)
+			} else {
+				later = append(later, w)
+			}
+		}
+		for _, w := range later {
+			b := r.resolve(w, false)
 			if b.ID != "" {
-				if r.bound[typ] == nil {
-					r.bound[typ] = map[string]string{}
-				}
-				r.bound[typ][w.name] = b.ID
-				snap.Bind(typ, w.name, b.ID)
+				r.take(snap, b)
 			}
 			rep.Bindings = append(rep.Bindings, b)
 		}
@@ -113,4 +121,12 @@ func Bind(snap *account.Snapshot, blocks []*content.CheckBlock, o Options) Repor
 	rep.raw.Bindings = nil
 	snap.ApplyBindings()
 	return rep
+}
+
+func (r *resolver) take(snap *account.Snapshot, b Binding) {
+	if r.bound[b.Type] == nil {
+		r.bound[b.Type] = map[string]string{}
+	}
+	r.bound[b.Type][b.Name] = b.ID
+	snap.Bind(b.Type, b.Name, b.ID)
 }

@@ -91,9 +91,17 @@ func Findings(rep Report, snap *account.Snapshot, blocks []*content.CheckBlock, 
 	return out
 }
 
+// result is a finding as a check result. Its Block is a synthetic block
+// of kind "binding" at the position of the first check block that names
+// the resource, so that writers that point at a block point there.
 func result(b Binding, status checks.Status, reason, msg string, data i18n.M, fix string, res ...string) checks.Result {
-	return checks.Result{Step: b.Step, Check: "binding:" + string(b.Type) + ":" + b.Name, Kind: Kind, Status: status, Reason: reason,
-		Message: i18n.Msg{ID: msg, Data: data}, Fix: fix, Resources: res}
+	id := "binding:" + string(b.Type) + ":" + b.Name
+	blk := &content.CheckBlock{ID: id, Kind: Kind}
+	if b.Block != nil {
+		blk.Step, blk.Pos = b.Block.Step, b.Block.Pos
+	}
+	return checks.Result{Step: b.Step, Check: id, Kind: Kind, Status: status, Reason: reason,
+		Message: i18n.Msg{ID: msg, Data: data}, Fix: fix, Resources: res, Block: blk}
 }
 
 func elsewhereResult(rep Report, lab string) checks.Result {

@@ -48,9 +48,21 @@ func filter(its []item, keep func(item) bool) []item {
 // then the learner's infrastructure as code, then the lab's structure.
 // Infrastructure as code comes before structure because the learner said
 // so: it rules out leftovers that merely look like the lab.
-func (r *resolver) resolve(w *want) Binding {
-	b := Binding{Type: w.typ, Name: w.name, Step: w.step, Evidence: Unbound}
+//
+// With exactOnly, only the Name tag counts (the first pass). Otherwise
+// resources already bound to another of the lab's names are left out.
+func (r *resolver) resolve(w *want, exactOnly bool) Binding {
+	b := Binding{Type: w.typ, Name: w.name, Step: w.step, Block: w.block, Evidence: Unbound}
 	all := r.scoped(w, items(r.snap, w.typ))
+	if exactOnly {
+		all = filter(all, func(it item) bool { return it.exact(w.name) })
+	} else {
+		taken := map[string]bool{}
+		for _, id := range r.bound[w.typ] {
+			taken[id] = true
+		}
+		all = filter(all, func(it item) bool { return !taken[it.id] })
+	}
 	var (
 		found []item
 		why   i18n.Msg

@@ -12,8 +12,9 @@ import (
 type want struct {
 	typ   account.Resource
 	name  string
-	step  string // the first step that names it
-	order int    // first mention, for a stable report in lab order
+	step  string              // the first step that names it
+	block *content.CheckBlock // the first check block that names it
+	order int                 // first mention, for a stable report in lab order
 
 	cidr, az string
 	vpc      string   // the lab's name of its VPC
@@ -28,7 +29,7 @@ type wants struct {
 	n     int
 }
 
-func (ws *wants) add(typ account.Resource, name, step string) *want {
+func (ws *wants) add(typ account.Resource, name string, b *content.CheckBlock) *want {
 	if name == "" {
 		return nil
 	}
@@ -40,7 +41,10 @@ func (ws *wants) add(typ account.Resource, name, step string) *want {
 	}
 	w := ws.byKey[typ][name]
 	if w == nil {
-		w = &want{typ: typ, name: name, step: step, order: ws.n}
+		w = &want{typ: typ, name: name, block: b, order: ws.n}
+		if b.Step != nil {
+			w.step = b.Step.ID
+		}
 		ws.n++
 		ws.byKey[typ][name] = w
 	}
@@ -92,10 +96,7 @@ func params(b *content.CheckBlock, k string) []string {
 func collect(blocks []*content.CheckBlock) *wants {
 	ws := &wants{}
 	for _, b := range blocks {
-		step := ""
-		if b.Step != nil {
-			step = b.Step.ID
-		}
+		step := b
 		vpcName := param(b, "vpc")
 		vpc := func() { ws.add(account.VPCs, vpcName, step) }
 		subnet := func(name string) *want {
@@ -145,11 +146,8 @@ func collect(blocks []*content.CheckBlock) *wants {
 		case "route":
 			vpc()
 			from := subnet(param(b, "subnet"))
-			typ := account.NATGateways
-			if param(b, "target") == "internet-gateway" {
-				typ = account.InternetGateways
-			}
-			if param(b, "target") != "none" {
+			typ := map[string]account.Resource{"nat-gateway": account.NATGateways, "internet-gateway": account.InternetGateways}[param(b, "target")]
+			if typ != "" {
 				if w := ws.add(typ, param(b, "target_name"), step); w != nil && from != nil {
 					setIf(&w.vpc, vpcName)
 					w.routedBy = append(w.routedBy, from.name)
