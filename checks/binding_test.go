@@ -110,8 +110,8 @@ func TestBindingDuplicateNAT(t *testing.T) {
 	}
 	f := finding(t, findings, "binding:nat-gateways:demo-nat")
 	checkResult(t, f, want{status: checks.Warn, reason: binding.Duplicate, msg: "BindDuplicate", res: []string{natID, "nat-0twin"},
-		text: []string{"nat-0twin [2026-11-20 08:00 UTC · 4h0m0s · $", natID},
-		fix:  []string{"aws ec2 delete-nat-gateway --nat-gateway-id nat-0twin", "aws ec2 wait nat-gateway-deleted --nat-gateway-ids nat-0twin", "aws ec2 release-address --allocation-id eipalloc-0twin"},
+		text:  []string{"nat-0twin [2026-11-20 08:00 UTC · 4h0m0s · $", natID},
+		fix:   []string{"aws ec2 delete-nat-gateway --nat-gateway-id nat-0twin", "aws ec2 wait nat-gateway-deleted --nat-gateway-ids nat-0twin", "aws ec2 release-address --allocation-id eipalloc-0twin"},
 		noFix: []string{natID, allocID}})
 	if f.Kind != binding.Kind || f.Step != "s" || f.Block == nil || f.Block.Pos.Line == 0 {
 		t.Errorf("finding not placed on the step of the block that names it: kind %q step %q block %+v", f.Kind, f.Step, f.Block)
