@@ -28,6 +28,9 @@ func (e *NotReadOnlyError) Error() string {
 var extraActions = []string{
 	"ec2:DescribeRegions",
 	"sts:AssumeRole",
+	// vpclab check --stack reads the learner's stack (checks/binding).
+	"cloudformation:DescribeStacks",
+	"cloudformation:ListStackResources",
 }
 
 var allowed = func() map[string]bool {
