@@ -190,7 +190,9 @@ func runBound(t testing.TB, cfg aws.Config, lab *content.Lab, o binding.Options,
 	guarded := cfg.Copy()
 	awsx.Protect(&guarded, &awsx.Meter{})
 	opts := checkrun.Options{Lab: lab, Bind: o,
-		Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) { return account.Load(ctx, guarded, need) }}
+		Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+			return account.Load(ctx, guarded, need)
+		}}
 	if elsewhere {
 		opts.Elsewhere = func(ctx context.Context, names []string) []binding.RegionHit {
 			hits, err := binding.Elsewhere(ctx, guarded, names)
