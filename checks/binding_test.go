@@ -121,6 +121,10 @@ func TestBindingDuplicateNAT(t *testing.T) {
 	if e.ID != allocID {
 		t.Errorf("demo-nat-eip bound to %s, want %s (the bound NAT gateway's)", e.ID, allocID)
 	}
+	// Both count as the lab's, for the clean-up and cost.
+	if ids := rep.IDs(account.NATGateways); !slices.Equal(ids, []string{natID, "nat-0twin"}) {
+		t.Errorf("lab NAT gateways %v", ids)
+	}
 	// The kinds judge the bound NAT gateway and no longer warn AMBIGUOUS.
 	for _, r := range base {
 		if r.Check == "nat" && (r.Status != checks.Pass || !slices.Contains(r.Resources, natID)) {

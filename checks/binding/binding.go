@@ -130,3 +130,21 @@ func (r *resolver) take(snap *account.Snapshot, b Binding) {
 	r.bound[b.Type][b.Name] = b.ID
 	snap.Bind(b.Type, b.Name, b.ID)
 }
+
+// IDs lists the resources of type typ that belong to the lab: each bound
+// resource and every twin. The clean-up check and vpclab cost should
+// count these, whatever their names (a twin or an untagged resource bills
+// like any other).
+func (r Report) IDs(typ account.Resource) []string {
+	var out []string
+	for _, b := range r.Bindings {
+		if b.Type != typ || b.ID == "" {
+			continue
+		}
+		out = append(out, b.ID)
+		for _, t := range b.Twins {
+			out = append(out, t.ID)
+		}
+	}
+	return out
+}
