@@ -121,7 +121,33 @@ func bind(ctx context.Context, o Options, snap *account.Snapshot, blocks []*cont
 		b.Elsewhere = **elsewhere
 	}
 	results := checks.Evaluate(snap, blocks)
-	return b, append(binding.Findings(b, snap, blocks, results, o.Lab.ID, o.Bind), results...)
+	return b, placeFindings(binding.Findings(b, snap, blocks, results, o.Lab.ID, o.Bind), results)
+}
+
+// placeFindings puts the lab found in another Region first, and each other
+// finding just before the first result of its step, so that writers that
+// group by step show it under the step that names the resource.
+func placeFindings(findings, results []checks.Result) []checks.Result {
+	out := make([]checks.Result, 0, len(findings)+len(results))
+	byStep := map[string][]checks.Result{}
+	for _, f := range findings {
+		if f.Reason == binding.OtherRegion {
+			out = append(out, f)
+		} else {
+			byStep[f.Step] = append(byStep[f.Step], f)
+		}
+	}
+	for _, r := range results {
+		out = append(out, byStep[r.Step]...)
+		delete(byStep, r.Step)
+		out = append(out, r)
+	}
+	for _, f := range findings { // a step with findings but no results of its own
+		if _, left := byStep[f.Step]; left {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // DefaultRetry is the pause between rounds when no failing check sets its

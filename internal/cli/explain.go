@@ -80,6 +80,7 @@ func (x *explainOpts) print(env *Env, format string, rep checkrun.Report) {
 	if format != "text" {
 		w = env.Stderr
 	}
+	fmt.Fprintln(w)
 	writeExplain(w, env.Loc, rep.Binding)
 }
 
