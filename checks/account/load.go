@@ -99,6 +99,7 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 		ECSServices:        l.services,
 		ECSTasks:           l.tasks,
 		LoadBalancers:      l.loadBalancers,
+		TargetGroups:       l.targetGroups,
 	}
 	phase1 := map[Resource]bool{}
 	for r := range first {
@@ -106,6 +107,7 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 	}
 	phase1[VPCs] = phase1[VPCs] || want(VPCAttributes)
 	phase1[NetworkInterfaces] = phase1[NetworkInterfaces] && !enisOfTasks
+	phase1[LoadBalancers] = phase1[LoadBalancers] || want(Listeners)
 
 	g := newGroup(ctx)
 	for r, ok := range phase1 {
@@ -123,6 +125,9 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 	}
 	if enisOfTasks {
 		l.run(g, NetworkInterfaces, l.taskNetworkInterfaces)
+	}
+	if want(Listeners) {
+		l.run(g, Listeners, l.listeners)
 	}
 	if err := g.wait(); err != nil {
 		return nil, err
@@ -217,6 +222,44 @@ func (l *loader) loadBalancers(ctx context.Context) (err error) {
 		&elbv2.DescribeLoadBalancersInput{PageSize: aws.Int32(400)}),
 		func(o *elbv2.DescribeLoadBalancersOutput) []elbtypes.LoadBalancer { return o.LoadBalancers })
 	return err
+}
+
+// listeners reads the listeners of every loaded load balancer, one
+// paginated call each (DescribeListeners takes one load balancer).
+func (l *loader) listeners(ctx context.Context) error {
+	var all []elbtypes.Listener
+	for _, lb := range l.snap.LoadBalancers {
+		got, err := collect(ctx, elbv2.NewDescribeListenersPaginator(l.elb,
+			&elbv2.DescribeListenersInput{LoadBalancerArn: lb.LoadBalancerArn, PageSize: aws.Int32(400)}),
+			func(o *elbv2.DescribeListenersOutput) []elbtypes.Listener { return o.Listeners })
+		if err != nil {
+			return err
+		}
+		all = append(all, got...)
+	}
+	l.snap.Listeners = all
+	return nil
+}
+
+// targetGroups reads every target group and, for each, its registered
+// targets (DescribeTargetHealth is the only call that lists them).
+func (l *loader) targetGroups(ctx context.Context) error {
+	tgs, err := collect(ctx, elbv2.NewDescribeTargetGroupsPaginator(l.elb,
+		&elbv2.DescribeTargetGroupsInput{PageSize: aws.Int32(400)}),
+		func(o *elbv2.DescribeTargetGroupsOutput) []elbtypes.TargetGroup { return o.TargetGroups })
+	if err != nil {
+		return err
+	}
+	targets := map[string][]elbtypes.TargetHealthDescription{}
+	for _, tg := range tgs {
+		out, err := l.elb.DescribeTargetHealth(ctx, &elbv2.DescribeTargetHealthInput{TargetGroupArn: tg.TargetGroupArn})
+		if err != nil {
+			return err
+		}
+		targets[aws.ToString(tg.TargetGroupArn)] = out.TargetHealthDescriptions
+	}
+	l.snap.TargetGroups, l.snap.Targets = tgs, targets
+	return nil
 }
 
 func (l *loader) natGateways(ctx context.Context) (err error) {

@@ -36,6 +36,11 @@ const (
 	ECSServices        Resource = "ecs-services"
 	ECSTasks           Resource = "ecs-tasks"
 	LoadBalancers      Resource = "load-balancers"
+	// Listeners and TargetGroups (with their targets' health, which lists
+	// the registered targets) are what the inbound analyzer follows from a
+	// load balancer to a task.
+	Listeners    Resource = "lb-listeners"
+	TargetGroups Resource = "lb-target-groups"
 	// ECSClusterList finds every cluster, for ECSTasks across the account
 	// (vpclab cost) rather than in named clusters.
 	ECSClusterList Resource = "ecs-cluster-list"
@@ -61,6 +66,8 @@ var Actions = map[Resource][]string{
 	ECSServices:        {"ecs:DescribeServices"},
 	ECSTasks:           {"ecs:ListTasks", "ecs:DescribeTasks"},
 	LoadBalancers:      {"elasticloadbalancing:DescribeLoadBalancers"},
+	Listeners:          {"elasticloadbalancing:DescribeListeners"},
+	TargetGroups:       {"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"},
 	ECSClusterList:     {"ecs:ListClusters"},
 }
 
@@ -137,6 +144,42 @@ type Snapshot struct {
 	Services           []ecstypes.Service
 	Tasks              []ecstypes.Task
 	LoadBalancers      []elbtypes.LoadBalancer
+	Listeners          []elbtypes.Listener
+	TargetGroups       []elbtypes.TargetGroup
+	Targets            map[string][]elbtypes.TargetHealthDescription // by target group ARN
+
+	// Bindings map the names a lab uses to the learner's resources (see
+	// checks/binding); the ByName lookups consult them first, so every
+	// kind judges the bound resource however it was named or made.
+	Bindings map[Resource]map[string]string
+}
+
+// Bind records that the lab's name for a resource of type r is id.
+func (s *Snapshot) Bind(r Resource, name, id string) {
+	if s.Bindings == nil {
+		s.Bindings = map[Resource]map[string]string{}
+	}
+	if s.Bindings[r] == nil {
+		s.Bindings[r] = map[string]string{}
+	}
+	s.Bindings[r][name] = id
+}
+
+// Bound returns the id bound to name, if any.
+func (s *Snapshot) Bound(r Resource, name string) (string, bool) {
+	id, ok := s.Bindings[r][name]
+	return id, ok && id != ""
+}
+
+// Named reports whether the resource id answers to the lab's name: it is
+// bound to it, or (nothing being bound to the name) it carries it as its
+// Name tag. Kinds that compare a resource's name should ask this rather
+// than read the Name tag.
+func (s *Snapshot) Named(r Resource, id, name string, tags any) bool {
+	if b, ok := s.Bound(r, name); ok {
+		return b == id
+	}
+	return Name(tags) == name
 }
 
 // Name is the value of the Name tag.
@@ -169,6 +212,11 @@ func deref(s *string) string {
 // When several match, the lowest id wins so results are stable; Count
 // says how many matched, for a warning.
 func (s *Snapshot) VPCByName(name string) (v ec2types.Vpc, count int) {
+	if id, ok := s.Bound(VPCs, name); ok {
+		if v, ok := s.VPC(id); ok {
+			return v, 1
+		}
+	}
 	var found []ec2types.Vpc
 	for _, x := range s.VPCs {
 		if Name(x.Tags) == name {
@@ -194,6 +242,11 @@ func (s *Snapshot) VPC(id string) (ec2types.Vpc, bool) {
 
 // SubnetByName finds a subnet by Name tag, in vpcID when it is not empty.
 func (s *Snapshot) SubnetByName(name, vpcID string) (ec2types.Subnet, int) {
+	if id, ok := s.Bound(Subnets, name); ok {
+		if x, ok := s.Subnet(id); ok && (vpcID == "" || deref(x.VpcId) == vpcID) {
+			return x, 1
+		}
+	}
 	var found []ec2types.Subnet
 	for _, x := range s.Subnets {
 		if Name(x.Tags) == name && (vpcID == "" || deref(x.VpcId) == vpcID) {
@@ -314,8 +367,12 @@ func (s *Snapshot) NATGateway(id string) (ec2types.NatGateway, bool) {
 // first: a learner who deleted and recreated one has a "deleted" twin.
 func (s *Snapshot) NATGatewaysByName(name string) []ec2types.NatGateway {
 	var out []ec2types.NatGateway
+	bound, isBound := s.Bound(NATGateways, name)
+	if n, ok := s.NATGateway(bound); isBound && ok {
+		out = append(out, n) // the bound one first, whatever its state
+	}
 	for _, n := range s.NATGateways {
-		if Name(n.Tags) == name {
+		if Name(n.Tags) == name && (!isBound || deref(n.NatGatewayId) != bound) {
 			out = append(out, n)
 		}
 	}
@@ -332,12 +389,21 @@ func (s *Snapshot) NATGatewaysByName(name string) []ec2types.NatGateway {
 		}
 		return 4
 	}
-	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].State) < rank(out[j].State) })
+	rest := out
+	if isBound && len(out) > 0 && deref(out[0].NatGatewayId) == bound {
+		rest = out[1:]
+	}
+	sort.SliceStable(rest, func(i, j int) bool { return rank(rest[i].State) < rank(rest[j].State) })
 	return out
 }
 
 // SecurityGroupByName finds a group by Name tag or by group name.
 func (s *Snapshot) SecurityGroupByName(name, vpcID string) (ec2types.SecurityGroup, bool) {
+	if id, ok := s.Bound(SecurityGroups, name); ok {
+		if g, ok := s.SecurityGroup(id); ok && (vpcID == "" || deref(g.VpcId) == vpcID) {
+			return g, true
+		}
+	}
 	for _, byTag := range []bool{true, false} {
 		for _, g := range s.SecurityGroups {
 			if vpcID != "" && deref(g.VpcId) != vpcID {
@@ -476,10 +542,162 @@ func (s *Snapshot) PrefixListByName(name string) (ec2types.ManagedPrefixList, bo
 
 // LoadBalancer finds an Elastic Load Balancing v2 load balancer by name.
 func (s *Snapshot) LoadBalancer(name string) (elbtypes.LoadBalancer, bool) {
+	if arn, ok := s.Bound(LoadBalancers, name); ok {
+		for _, lb := range s.LoadBalancers {
+			if deref(lb.LoadBalancerArn) == arn {
+				return lb, true
+			}
+		}
+	}
 	for _, lb := range s.LoadBalancers {
 		if deref(lb.LoadBalancerName) == name {
 			return lb, true
 		}
 	}
 	return elbtypes.LoadBalancer{}, false
+}
+
+// The lookups below replace loops in the kinds that compare Name tags
+// directly; they consult the bindings first like the others.
+
+// InternetGatewayByName finds an internet gateway by the lab's name.
+func (s *Snapshot) InternetGatewayByName(name string) (ec2types.InternetGateway, bool) {
+	if id, ok := s.Bound(InternetGateways, name); ok {
+		return s.InternetGateway(id)
+	}
+	for _, g := range s.InternetGateways {
+		if Name(g.Tags) == name {
+			return g, true
+		}
+	}
+	return ec2types.InternetGateway{}, false
+}
+
+// AddressesByName lists the Elastic IPs answering to the lab's name, the
+// bound one first.
+func (s *Snapshot) AddressesByName(name string) []ec2types.Address {
+	var out []ec2types.Address
+	bound, isBound := s.Bound(Addresses, name)
+	for _, a := range s.Addresses {
+		if isBound && deref(a.AllocationId) == bound {
+			out = append([]ec2types.Address{a}, out...)
+		} else if Name(a.Tags) == name && !isBound {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// RouteTable finds a route table by id.
+func (s *Snapshot) RouteTable(id string) (ec2types.RouteTable, bool) {
+	for _, t := range s.RouteTables {
+		if deref(t.RouteTableId) == id {
+			return t, true
+		}
+	}
+	return ec2types.RouteTable{}, false
+}
+
+// RouteTableByName finds a route table by the lab's name.
+func (s *Snapshot) RouteTableByName(name, vpcID string) (ec2types.RouteTable, bool) {
+	if id, ok := s.Bound(RouteTables, name); ok {
+		return s.RouteTable(id)
+	}
+	for _, t := range s.RouteTables {
+		if Name(t.Tags) == name && (vpcID == "" || deref(t.VpcId) == vpcID) {
+			return t, true
+		}
+	}
+	return ec2types.RouteTable{}, false
+}
+
+// ListenersOf lists a load balancer's listeners.
+func (s *Snapshot) ListenersOf(lbARN string) []elbtypes.Listener {
+	var out []elbtypes.Listener
+	for _, l := range s.Listeners {
+		if deref(l.LoadBalancerArn) == lbARN {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TargetGroup finds a target group by ARN.
+func (s *Snapshot) TargetGroup(arn string) (elbtypes.TargetGroup, bool) {
+	for _, g := range s.TargetGroups {
+		if deref(g.TargetGroupArn) == arn {
+			return g, true
+		}
+	}
+	return elbtypes.TargetGroup{}, false
+}
+
+// ApplyBindings makes the bindings visible to code that reads Name tags
+// directly rather than through the lookups above: each bound resource
+// carries the lab's name as its Name tag (on a copy of its tags), and
+// comes first in its list, ahead of an unbound twin of the same name.
+// The account is not changed; only this snapshot's view of it.
+func (s *Snapshot) ApplyBindings() {
+	for _, r := range sortedKeysR(s.Bindings) {
+		names := s.Bindings[r]
+		// reverse order: each promotion goes to the front, so the first
+		// name ends up first
+		keys := sortedKeys(names)
+		for i := len(keys) - 1; i >= 0; i-- {
+			name, id := keys[i], names[keys[i]]
+			switch r {
+			case VPCs:
+				s.VPCs = promote(s.VPCs, func(x *ec2types.Vpc) bool { return deref(x.VpcId) == id }, func(x *ec2types.Vpc) { x.Tags = withName(x.Tags, name) })
+			case Subnets:
+				s.Subnets = promote(s.Subnets, func(x *ec2types.Subnet) bool { return deref(x.SubnetId) == id }, func(x *ec2types.Subnet) { x.Tags = withName(x.Tags, name) })
+			case RouteTables:
+				s.RouteTables = promote(s.RouteTables, func(x *ec2types.RouteTable) bool { return deref(x.RouteTableId) == id }, func(x *ec2types.RouteTable) { x.Tags = withName(x.Tags, name) })
+			case InternetGateways:
+				s.InternetGateways = promote(s.InternetGateways, func(x *ec2types.InternetGateway) bool { return deref(x.InternetGatewayId) == id }, func(x *ec2types.InternetGateway) { x.Tags = withName(x.Tags, name) })
+			case NATGateways:
+				s.NATGateways = promote(s.NATGateways, func(x *ec2types.NatGateway) bool { return deref(x.NatGatewayId) == id }, func(x *ec2types.NatGateway) { x.Tags = withName(x.Tags, name) })
+			case Addresses:
+				s.Addresses = promote(s.Addresses, func(x *ec2types.Address) bool { return deref(x.AllocationId) == id }, func(x *ec2types.Address) { x.Tags = withName(x.Tags, name) })
+			case SecurityGroups:
+				s.SecurityGroups = promote(s.SecurityGroups, func(x *ec2types.SecurityGroup) bool { return deref(x.GroupId) == id }, func(x *ec2types.SecurityGroup) { x.Tags = withName(x.Tags, name) })
+			}
+		}
+	}
+}
+
+func sortedKeysR[V any](m map[Resource]V) []Resource {
+	keys := make([]Resource, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}
+
+// promote returns a copy of xs with the element matching is first and
+// changed by set.
+func promote[T any](xs []T, is func(*T) bool, set func(*T)) []T {
+	out := make([]T, 0, len(xs))
+	for i := range xs {
+		x := xs[i]
+		if is(&x) {
+			set(&x)
+			out = append([]T{x}, out...)
+		} else {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// withName returns a copy of tags whose Name is name.
+func withName(tags []ec2types.Tag, name string) []ec2types.Tag {
+	out := make([]ec2types.Tag, 0, len(tags)+1)
+	for _, t := range tags {
+		if deref(t.Key) != "Name" {
+			out = append(out, t)
+		}
+	}
+	n, k := name, "Name"
+	return append(out, ec2types.Tag{Key: &k, Value: &n})
 }

@@ -33,6 +33,9 @@ func (e *NotReadOnlyError) RetryableError() bool { return false }
 var extraActions = []string{
 	"ec2:DescribeRegions",
 	"sts:AssumeRole",
+	// vpclab check --stack reads the learner's stack (checks/binding).
+	"cloudformation:DescribeStacks",
+	"cloudformation:ListStackResources",
 }
 
 var allowed = func() map[string]bool {

@@ -21,7 +21,7 @@ import (
 )
 
 func TestAllowedActions(t *testing.T) {
-	want := []string{account.IdentityAction, "ec2:DescribeRegions", "sts:AssumeRole"}
+	want := []string{account.IdentityAction, "ec2:DescribeRegions", "sts:AssumeRole", "cloudformation:DescribeStacks", "cloudformation:ListStackResources"}
 	for _, as := range account.Actions {
 		want = append(want, as...)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/checks/binding"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/internal/awsx"
 )
@@ -34,6 +35,12 @@ type Options struct {
 	Attempt func(failing int, left time.Duration)
 	// Sleep waits between rounds; tests replace it. Nil means a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Bind is what the learner said about how the lab was built (a
+	// CloudFormation stack, a Terraform state) for binding names.
+	Bind binding.Options
+	// Elsewhere, if set, looks for the lab's missing VPCs in other Regions
+	// (once per run, and only when one is missing here).
+	Elsewhere func(ctx context.Context, names []string) []binding.RegionHit
 }
 
 // Report is a run's outcome.
@@ -42,6 +49,7 @@ type Report struct {
 	Account string
 	Region  string
 	Results []checks.Result
+	Binding binding.Report // how the last round bound the lab's names
 	Rounds  int
 	Elapsed time.Duration
 }
@@ -65,6 +73,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	need := checks.NeedOf(blocks)
 	rep := Report{Lab: o.Lab.ID}
 	deadline := start.Add(o.Wait)
+	var elsewhere *[]binding.RegionHit // looked up at most once
 	sleep := o.Sleep
 	if sleep == nil {
 		sleep = sleepCtx
@@ -81,7 +90,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return rep, err
 		}
 		rep.Account, rep.Region = snap.Account, snap.Region
-		rep.Results = checks.Evaluate(snap, blocks)
+		rep.Binding, rep.Results = bind(ctx, o, snap, blocks, &elsewhere)
 		rep.Rounds++
 		failing := 0
 		for _, r := range rep.Results {
@@ -106,6 +115,48 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil
+}
+
+// bind resolves the lab's names in snap before the kinds judge it, and
+// puts binding's findings (another Region first, then duplicates and
+// names to fix) ahead of the kinds' results.
+func bind(ctx context.Context, o Options, snap *account.Snapshot, blocks []*content.CheckBlock, elsewhere **[]binding.RegionHit) (binding.Report, []checks.Result) {
+	b := binding.Bind(snap, blocks, o.Bind)
+	if missing := b.Missing(); len(missing) > 0 && o.Elsewhere != nil {
+		if *elsewhere == nil {
+			hits := o.Elsewhere(ctx, missing)
+			*elsewhere = &hits
+		}
+		b.Elsewhere = **elsewhere
+	}
+	results := checks.Evaluate(snap, blocks)
+	return b, placeFindings(binding.Findings(b, snap, blocks, results, o.Lab.ID, o.Bind), results)
+}
+
+// placeFindings puts the lab found in another Region first, and each other
+// finding just before the first result of its step, so that writers that
+// group by step show it under the step that names the resource.
+func placeFindings(findings, results []checks.Result) []checks.Result {
+	out := make([]checks.Result, 0, len(findings)+len(results))
+	byStep := map[string][]checks.Result{}
+	for _, f := range findings {
+		if f.Reason == binding.OtherRegion {
+			out = append(out, f)
+		} else {
+			byStep[f.Step] = append(byStep[f.Step], f)
+		}
+	}
+	for _, r := range results {
+		out = append(out, byStep[r.Step]...)
+		delete(byStep, r.Step)
+		out = append(out, r)
+	}
+	for _, f := range findings { // a step with findings but no results of its own
+		if _, left := byStep[f.Step]; left {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // DefaultRetry is the pause between rounds when no failing check sets its

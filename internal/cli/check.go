@@ -38,6 +38,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	fs.DurationVar(&o.wait, "wait", 0, env.Loc.T("FlagCheckWait"))
 	fs.BoolVar(&o.record, "record", true, env.Loc.T("FlagCheckRecord"))
 	dir := contentFlag(env, fs)
+	x := explainFlags(env, fs) // binding: --explain, --stack, --tfstate (explain.go)
 	if ok, code := parse(env, fs, interleave(args), "check"); !ok {
 		return code
 	}
@@ -77,7 +78,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		return awsProblem(env, err, lab, o.profile)
 	}
 	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": cfg.Region}))
-	rep, err := checkrun.Run(env.Ctx, checkrun.Options{
+	runOpts, ok := x.options(env, cfg, checkrun.Options{
 		Lab: lab, Step: o.step, Wait: o.wait,
 		Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
 			return account.Load(ctx, cfg, need)
@@ -86,6 +87,11 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 			spin.set(env.Loc.T("CheckWaiting", i18n.M{"Failing": failing, "Left": left.Round(time.Second)}))
 		},
 	})
+	if !ok {
+		spin.stop()
+		return ExitUsage
+	}
+	rep, err := checkrun.Run(env.Ctx, runOpts)
 	spin.stop()
 	if err != nil {
 		// Nothing is recorded: without the account's answers there is no
@@ -97,6 +103,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		recordResults(env, rep)
 	}
 	writeReport(env, o.format, lab, rep, meter, hint)
+	x.print(env, o.format, rep)
 	return reportExit(rep)
 }
 
@@ -129,7 +136,7 @@ func interleave(args []string) []string {
 // flags do not.
 func takesValue(flagArg string) bool {
 	switch trimDashes(flagArg) {
-	case "record", "h", "help", "verbose", "watch", "all", "json":
+	case "record", "h", "help", "verbose", "watch", "all", "json", "explain":
 		return false
 	}
 	return true
