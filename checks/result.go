@@ -3,6 +3,7 @@ package checks
 import (
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/egress"
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -29,9 +30,38 @@ type Result struct {
 	Reason    string // a reason code, e.g. NO_ROUTE_TO_DESTINATION
 	Message   i18n.Msg
 	Resources []string
-	Fix       string // shell commands, one per line
+	// Fix is Plan rendered as AWS CLI commands, one per line, and only
+	// when the plan was proven on a copy of the account (see prove.go);
+	// empty otherwise, and then the message says what to change.
+	Fix   string
+	Plan  *repair.Plan
+	// RootCause is the id of the check whose failure this one follows
+	// from: that result carries the plan, this one points to it.
+	RootCause string
 	Path      *egress.Path
 	Block     *content.CheckBlock
+
+	// candidates are the plans a kind proposes, best first; the first
+	// that proves becomes Plan.
+	candidates []*repair.Plan
+	// hint explains what to change when no plan can be proven.
+	hint *i18n.Msg
+}
+
+// propose adds candidate plans (nil ones are ignored).
+func (r Result) propose(ps ...*repair.Plan) Result {
+	for _, p := range ps {
+		if !p.Empty() {
+			r.candidates = append(r.candidates, p)
+		}
+	}
+	return r
+}
+
+// explain sets what the learner should change when no plan is shown.
+func (r Result) explain(id string, data i18n.M) Result {
+	r.hint = &i18n.Msg{ID: id, Data: data}
+	return r
 }
 
 // OK reports whether the result counts as done (pass or warn).
@@ -52,6 +82,11 @@ func warn(reason, id string, data i18n.M, fix string, resources ...string) Resul
 // Env is what a kind judges: one account snapshot.
 type Env struct {
 	Snap *account.Snapshot
+	// Lab is every check block of the lab, for what the lab intends
+	// (the names it gives, the step that creates a resource); Block is
+	// the one being judged.
+	Lab   []*content.CheckBlock
+	Block *content.CheckBlock
 }
 
 // Region is the snapshot's region, for messages and fix commands.
