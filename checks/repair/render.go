@@ -301,7 +301,7 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 		if a.Egress {
 			dir = "outbound"
 		}
-		id, m = "RepairConsoleNACL", i18n.M{"ACL": name(a.ACL), "Rule": a.RuleNumber, "Dir": i18n.Msg{ID: "RepairDir" + dir},
+		id, m = "RepairConsoleNACL", i18n.M{"ACL": name(a.ACL), "Rule": a.RuleNumber, "Dir": i18n.Msg{ID: map[string]string{"inbound": "RepairDirInbound", "outbound": "RepairDirOutbound"}[dir]},
 			"Ports": fmt.Sprintf("%d-%d", a.PortFrom, a.PortTo), "CIDR": a.CIDR, "Action": a.RuleAction}
 	case CreateNATGateway:
 		sub := a.Subnet
