@@ -53,6 +53,30 @@ func evalCleanup(e *Env, p Params) Result {
 			later = append(later, repair.Action{Op: repair.ReleaseAddress, Alloc: it.ID})
 		case billing.InterfaceEndpoint:
 			later = append(later, repair.Action{Op: repair.DeleteVPCEndpoint, Endpoint: it.ID})
+		case billing.LoadBalancer:
+			later = append(later, repair.Action{Op: repair.DeleteLoadBalancer, ARN: it.ID})
+		case billing.FargateTask:
+			for _, t := range e.Snap.Tasks {
+				if str(t.TaskArn) == it.ID {
+					cluster := str(t.ClusterArn)
+					if i := strings.LastIndexByte(cluster, '/'); i >= 0 {
+						cluster = cluster[i+1:]
+					}
+					act := repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: it.ID}
+					// A service's task comes back when stopped: scale the
+					// service down instead.
+					if svc, ok := strings.CutPrefix(str(t.Group), "service:"); ok {
+						act = repair.Action{Op: repair.ScaleServiceToZero, Cluster: cluster, Service2: svc}
+					}
+					dup := false
+					for _, x := range later {
+						dup = dup || (x.Op == act.Op && x.Service2 == act.Service2 && x.Cluster == act.Cluster && act.Service2 != "")
+					}
+					if !dup {
+						later = append(later, act)
+					}
+				}
+			}
 		}
 	}
 	plan.Add(later...)

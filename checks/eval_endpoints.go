@@ -140,7 +140,7 @@ func evalInterfaceEndpoint(e *Env, p Params) Result {
 	if from := p.Str("from", ""); from != "" {
 		client, ok := e.Snap.SecurityGroupByName(from, vpcID)
 		if !ok {
-			return notFound(e, "ResSG", from, "")
+			return notFound(e, "ResSG", from, "").propose(repair.New(repair.Action{Op: repair.CreateSecurityGroup, VPC: vpcID, GroupName: from, Name: from, Var: "SG_ID"}))
 		}
 		if !endpointAdmits(e, *ep, client, vpc) {
 			r := fail("VPCE_SG_RULES_MISMATCH", "CheckEndpointSG", i18n.M{"ID": id, "Group": "-", "From": str(client.GroupId)}, "", id, str(client.GroupId))

@@ -217,6 +217,10 @@ func evalIGW(e *Env, p Params) Result {
 				fix = fmt.Sprintf("aws ec2 detach-internet-gateway --internet-gateway-id %s --vpc-id %s\n%s", id, str(g.Attachments[0].VpcId), fix)
 			}
 			plan := repair.New()
+			if len(g.Attachments) > 0 && str(g.Attachments[0].VpcId) == vpcID {
+				// Still attaching: AWS needs a moment, not a command.
+				return fail("BAD_STATE_ATTACHMENT", "CheckIGWDetached", i18n.M{"ID": id, "VPC": vpcID}, "", id, vpcID)
+			}
 			if len(g.Attachments) > 0 && str(g.Attachments[0].VpcId) != "" {
 				plan.Add(repair.Action{Op: repair.DetachInternetGateway, IGW: id, VPC: str(g.Attachments[0].VpcId)})
 			}
@@ -246,7 +250,20 @@ func evalEIP(e *Env, p Params) Result {
 	}
 	if len(found) == 0 {
 		r := notFound(e, "ResEIP", name, "")
-		return r.propose(repair.New(repair.Action{Op: repair.AllocateAddress, Name: name, Var: "EIP_ALLOC_ID"}))
+		plan := repair.New(repair.Action{Op: repair.AllocateAddress, Name: name, Var: "EIP_ALLOC_ID"})
+		if p.Bool("associated", true) {
+			eni, ok := e.eniForEIP(name)
+			if !ok {
+				// A NAT gateway's address is associated by creating the
+				// gateway: the lab's NAT step does both.
+				if step := e.stepOf("nat-gateway", "eip", name); step != "" {
+					return r.explain("RepairDoStep", i18n.M{"Step": step})
+				}
+				return r.explain("RepairEIPWhichENI", i18n.M{"Name": name})
+			}
+			plan.Add(repair.Action{Op: repair.AssociateAddress, Alloc: repair.Var("EIP_ALLOC_ID"), ENI: eni})
+		}
+		return r.propose(plan)
 	}
 	a := found[0]
 	for _, x := range found {
@@ -507,6 +524,11 @@ func (e *Env) natCreate(p Params, vpc ec2types.Vpc, old *ec2types.NatGateway) (*
 		default:
 			act.Alloc = str(addr.AllocationId)
 		}
+	}
+	if act.Alloc == "" && !act.Private && !act.Regional {
+		// A public zonal NAT gateway needs an Elastic IP.
+		plan.Add(repair.Action{Op: repair.AllocateAddress, Name: name + "-eip", Var: "EIP_ALLOC_ID"})
+		act.Alloc = repair.Var("EIP_ALLOC_ID")
 	}
 	plan.Add(act)
 	if oldID != "" {

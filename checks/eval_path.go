@@ -333,7 +333,9 @@ func hopIDs(p egress.Path) []string {
 
 // wantsRegional: the block's step also checks a regional NAT gateway, so
 // the step is about regional egress.
-func (e *Env) wantsRegional() bool { return e.regionalStep() != "" && e.Block != nil && e.Block.Step != nil && e.Block.Step.ID == e.regionalStep() }
+func (e *Env) wantsRegional() bool {
+	return e.regionalStep() != "" && e.Block != nil && e.Block.Step != nil && e.Block.Step.ID == e.regionalStep()
+}
 
 func (e *Env) regionalStep() string {
 	for _, b := range e.Lab {

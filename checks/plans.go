@@ -278,6 +278,17 @@ func (e *Env) igwPlan(vpcID string, routeIGW string) ([]repair.Action, string) {
 	if g, ok := e.Snap.InternetGateway(routeIGW); ok && free(g) {
 		return []repair.Action{{Op: repair.AttachInternetGateway, IGW: routeIGW, VPC: vpcID}}, routeIGW
 	}
+	// A detached gateway the VPC's routes still point at.
+	for _, t := range e.Snap.RouteTables {
+		if str(t.VpcId) != vpcID {
+			continue
+		}
+		for _, r := range t.Routes {
+			if g, ok := e.Snap.InternetGateway(str(r.GatewayId)); ok && free(g) {
+				return []repair.Action{{Op: repair.AttachInternetGateway, IGW: str(g.InternetGatewayId), VPC: vpcID}}, str(g.InternetGatewayId)
+			}
+		}
+	}
 	name := ""
 	if len(names) > 0 {
 		name = names[0]

@@ -33,8 +33,8 @@ type Result struct {
 	// Fix is Plan rendered as AWS CLI commands, one per line, and only
 	// when the plan was proven on a copy of the account (see prove.go);
 	// empty otherwise, and then the message says what to change.
-	Fix   string
-	Plan  *repair.Plan
+	Fix  string
+	Plan *repair.Plan
 	// RootCause is the id of the check whose failure this one follows
 	// from: that result carries the plan, this one points to it.
 	RootCause string

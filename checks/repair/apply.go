@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/vpclab/vpclab/checks/account"
 )
@@ -450,6 +452,48 @@ func (a *applier) apply(act Action) error {
 		s.VPCEndpoints = slices.Delete(s.VPCEndpoints, i, i+1)
 	case CreateTags:
 		return a.tag(act)
+	case UpdateServiceNetwork:
+		for i := range s.Services {
+			svc := &s.Services[i]
+			if aws.ToString(svc.ServiceName) != act.Service2 || !strings.HasSuffix(aws.ToString(svc.ClusterArn), "/"+act.Cluster) {
+				continue
+			}
+			svc.NetworkConfiguration = &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+				Subnets: slices.Clone(act.Subnets), SecurityGroups: slices.Clone(act.Groups), AssignPublicIp: ecstypes.AssignPublicIpDisabled}}
+			return nil
+		}
+		return &Err{act, "no service " + act.Service2}
+	case CreateCluster:
+		s.Clusters = append(s.Clusters, ecstypes.Cluster{ClusterName: aws.String(act.Cluster), Status: aws.String("ACTIVE"),
+			ClusterArn: aws.String("arn:aws:ecs:" + s.Region + ":" + s.Account + ":cluster/" + act.Cluster)})
+	case ScaleServiceToZero:
+		found := false
+		for i := range s.Services {
+			svc := &s.Services[i]
+			if aws.ToString(svc.ServiceName) == act.Service2 && strings.HasSuffix(aws.ToString(svc.ClusterArn), "/"+act.Cluster) {
+				svc.DesiredCount, svc.RunningCount, found = 0, 0, true
+			}
+		}
+		if !found {
+			return &Err{act, "no service " + act.Service2}
+		}
+		for i := range s.Tasks {
+			if aws.ToString(s.Tasks[i].Group) == "service:"+act.Service2 && strings.HasSuffix(aws.ToString(s.Tasks[i].ClusterArn), "/"+act.Cluster) {
+				s.Tasks[i].LastStatus, s.Tasks[i].DesiredStatus = aws.String("STOPPED"), aws.String("STOPPED")
+			}
+		}
+	case StopTask:
+		i := slices.IndexFunc(s.Tasks, func(t ecstypes.Task) bool { return aws.ToString(t.TaskArn) == act.ARN })
+		if i < 0 {
+			return &Err{act, "no task " + act.ARN}
+		}
+		s.Tasks[i].LastStatus, s.Tasks[i].DesiredStatus = aws.String("STOPPED"), aws.String("STOPPED")
+	case DeleteLoadBalancer:
+		i := slices.IndexFunc(s.LoadBalancers, func(lb elbtypes.LoadBalancer) bool { return aws.ToString(lb.LoadBalancerArn) == act.ARN })
+		if i < 0 {
+			return &Err{act, "no load balancer " + act.ARN}
+		}
+		s.LoadBalancers = slices.Delete(s.LoadBalancers, i, i+1)
 	default:
 		return &Err{act, "unknown action"}
 	}

@@ -199,6 +199,17 @@ func (a Action) command(region string) string {
 		return fmt.Sprintf("aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s%s%s", ref(a.Endpoint), args, reg)
 	case DeleteVPCEndpoint:
 		return fmt.Sprintf("aws ec2 delete-vpc-endpoints --vpc-endpoint-ids %s%s", ref(a.Endpoint), reg)
+	case UpdateServiceNetwork:
+		return fmt.Sprintf("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=DISABLED}'%s --query service.serviceName --output text",
+			shq(a.Cluster), shq(a.Service2), strings.Join(a.Subnets, ","), strings.Join(a.Groups, ","), reg)
+	case CreateCluster:
+		return fmt.Sprintf("aws ecs create-cluster --cluster-name %s%s --query cluster.status --output text", shq(a.Cluster), reg)
+	case ScaleServiceToZero:
+		return fmt.Sprintf("aws ecs update-service --cluster %s --service %s --desired-count 0%s --query service.desiredCount --output text", shq(a.Cluster), shq(a.Service2), reg)
+	case StopTask:
+		return fmt.Sprintf("aws ecs stop-task --cluster %s --task %s%s --query task.lastStatus --output text", shq(a.Cluster), shq(a.ARN), reg)
+	case DeleteLoadBalancer:
+		return fmt.Sprintf("aws elbv2 delete-load-balancer --load-balancer-arn %s%s", shq(a.ARN), reg)
 	case CreateTags:
 		return fmt.Sprintf("aws ec2 create-tags --resources %s --tags Key=Name,Value=%s%s", ref(a.Target), shq(a.Name), reg)
 	}

@@ -49,6 +49,11 @@ const (
 	DeleteVPCEndpoint            Op = "delete-vpc-endpoints"
 	ReleaseAddress               Op = "release-address"
 	CreateTags                   Op = "create-tags"
+	UpdateServiceNetwork         Op = "update-service"
+	StopTask                     Op = "stop-task"
+	CreateCluster                Op = "create-cluster"
+	ScaleServiceToZero           Op = "scale-service-to-zero"
+	DeleteLoadBalancer           Op = "delete-load-balancer"
 )
 
 // Target kinds of a route.
@@ -121,6 +126,11 @@ type Action struct {
 	Subnets      []string `json:"subnets,omitempty"`
 	Groups       []string `json:"groups,omitempty"`
 	PrivateDNS   bool     `json:"private_dns,omitempty"`
+
+	// ECS and Elastic Load Balancing.
+	Cluster  string `json:"cluster,omitempty"`
+	Service2 string `json:"ecs_service,omitempty"`
+	ARN      string `json:"arn,omitempty"`
 }
 
 // Plan is the actions that repair one check, in order.
