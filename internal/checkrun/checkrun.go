@@ -58,7 +58,10 @@ func Blocks(lab *content.Lab, step string) []*content.CheckBlock {
 func Run(ctx context.Context, o Options) (Report, error) {
 	start := time.Now()
 	blocks := Blocks(o.Lab, o.Step)
-	need := checks.NeedOf(blocks)
+	// The whole lab is loaded and judged with the step: a repair plan is
+	// only shown when no check of the lab that passes would fail after it.
+	all := o.Lab.Checks()
+	need := checks.NeedOf(all)
 	rep := Report{Lab: o.Lab.ID}
 	deadline := start.Add(o.Wait)
 	sleep := o.Sleep
@@ -72,7 +75,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return rep, err
 		}
 		rep.Account, rep.Region = snap.Account, snap.Region
-		rep.Results = checks.Evaluate(snap, blocks)
+		rep.Results = checks.EvaluateLab(snap, blocks, all)
 		rep.Rounds++
 		failing := 0
 		for _, r := range rep.Results {
