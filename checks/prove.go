@@ -194,6 +194,14 @@ func nameText(names map[string]string, s string) string {
 	})
 }
 
+// ResourceNames are the Name tags of the snapshot's resources, by id.
+func ResourceNames(snap *account.Snapshot) map[string]string {
+	if snap == nil {
+		return nil
+	}
+	return resourceNames(snap)
+}
+
 // label is "Name (id)" or the id.
 func label(snap *account.Snapshot, id string) string {
 	return nameText(resourceNames(snap), id)

@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"strings"
+
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/egress"
 	"github.com/vpclab/vpclab/checks/repair"
@@ -139,3 +141,17 @@ func (p Params) Strings(k string) []string {
 
 // Has reports whether the author set k.
 func (p Params) Has(k string) bool { _, ok := p.get(k); return ok }
+
+// Core is the kind's own message, without what vpclab wrapped around it
+// (a hint, an unproven plan, a pointer to the root cause).
+func (r Result) Core() i18n.Msg {
+	m := r.Message
+	for i := 0; i < 3; i++ {
+		inner, ok := m.Data["Msg"].(i18n.Msg)
+		if !ok || !strings.HasPrefix(m.ID, "Repair") {
+			break
+		}
+		m = inner
+	}
+	return m
+}

@@ -38,6 +38,9 @@ type Report struct {
 	Account string
 	Region  string
 	Results []checks.Result
+	// Names are the Name tags of the resources in the account, by id, for
+	// "Name (id)" in what the results print.
+	Names   map[string]string
 	Rounds  int
 	Elapsed time.Duration
 }
@@ -76,6 +79,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		}
 		rep.Account, rep.Region = snap.Account, snap.Region
 		rep.Results = checks.EvaluateLab(snap, blocks, all)
+		rep.Names = checks.ResourceNames(snap)
 		rep.Rounds++
 		failing := 0
 		for _, r := range rep.Results {
