@@ -77,6 +77,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			rep.Elapsed = time.Since(start)
 			return rep, err
 		}
+		if err := allENIs(ctx, o.Load, need, all, snap); err != nil {
+			rep.Elapsed = time.Since(start)
+			return rep, err
+		}
 		rep.Account, rep.Region = snap.Account, snap.Region
 		rep.Results = checks.EvaluateLab(snap, blocks, all)
 		rep.Names = checks.ResourceNames(snap)
@@ -104,6 +108,31 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil
+}
+
+// allENIs reads every network interface when the lab has an Elastic IP
+// check and also reads ECS tasks: the loader then reads only the tasks'
+// interfaces, and the interface an Elastic IP belongs on would be missing
+// from the repair plan.
+func allENIs(ctx context.Context, load Loader, need account.Need, blocks []*content.CheckBlock, snap *account.Snapshot) error {
+	if !need.Resources[account.NetworkInterfaces] || !need.Resources[account.ECSTasks] {
+		return nil
+	}
+	eip := false
+	for _, b := range blocks {
+		eip = eip || b.Kind == "elastic-ip"
+	}
+	if !eip {
+		return nil
+	}
+	var n account.Need
+	n.Add(account.NetworkInterfaces)
+	extra, err := load(ctx, n)
+	if err != nil {
+		return err
+	}
+	snap.NetworkInterfaces = extra.NetworkInterfaces
+	return nil
 }
 
 // DefaultRetry is the pause between rounds when no failing check sets its
