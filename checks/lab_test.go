@@ -349,6 +349,8 @@ func runKindCases(t *testing.T, cases []kindCase) {
 				t.Errorf("result not labelled with its step/check/kind: step=%q check=%q kind=%q", rs[0].Step, rs[0].Check, rs[0].Kind)
 			}
 			checkResult(t, rs[0], c.want)
+			// Every plan shown is proven from outside too.
+			assertProven(t, snap, rs)
 		})
 	}
 }
