@@ -56,7 +56,7 @@ func TestECSService(t *testing.T) {
 			want: want{status: checks.Pass, msg: "CheckServicePass", res: []string{serviceARN}}},
 		{name: "min_running not met", check: svc + "\nmin_running: 2",
 			want: want{status: checks.Fail, reason: "BAD_STATE", msg: "CheckServiceNotRunning", res: []string{serviceARN},
-				data: i18n.M{"Running": 1, "Want": 2},
+				data:       i18n.M{"Running": 1, "Want": 2},
 				noFixAtAll: true}}, // nothing to run: the service's events say why
 		{name: "no tasks running", check: svc + "\nmin_running: 1",
 			mutate: func(s *account.Snapshot) { s.Services[0].RunningCount = 0 },
@@ -139,7 +139,7 @@ func TestECSTask(t *testing.T) {
 		{name: "none", check: task,
 			mutate: func(s *account.Snapshot) { s.Tasks = nil },
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckTaskNone",
-				data: i18n.M{"Family": "demo-web", "Cluster": "demo-cluster"},
+				data:       i18n.M{"Family": "demo-web", "Cluster": "demo-cluster"},
 				noFixAtAll: true}},
 		{name: "another family", check: lines("kind: ecs-task", "cluster: demo-cluster", "family: lab-web"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckTaskNone", notRes: []string{taskARN}}},

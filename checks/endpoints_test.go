@@ -139,7 +139,7 @@ func TestInterfaceEndpoint(t *testing.T) {
 			want:   ok},
 		{name: "client group missing", check: lines("kind: interface-endpoint", "vpc: demo-vpc", "service: ecr.api", "from: lab-task-sg"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
-				data: i18n.M{"Type": i18n.Msg{ID: "ResSG"}, "Name": "lab-task-sg"},
+				data:       i18n.M{"Type": i18n.Msg{ID: "ResSG"}, "Name": "lab-task-sg"},
 				noFixAtAll: true}}, // a new group alone would not be admitted: nothing proven
 	})
 }

@@ -18,12 +18,12 @@ func TestVPC(t *testing.T) {
 				data: i18n.M{"ID": vpcID, "CIDR": vpcCIDR}, text: []string{vpcID}}},
 		{name: "missing names the region", check: lines("kind: vpc", "name: lab-vpc"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
-				data: i18n.M{"Region": region, "Name": "lab-vpc", "Type": i18n.Msg{ID: "ResVPC"}},
-				text: []string{"us-east-1", `"lab-vpc"`, "VPC"},
+				data:       i18n.M{"Region": region, "Name": "lab-vpc", "Type": i18n.Msg{ID: "ResVPC"}},
+				text:       []string{"us-east-1", `"lab-vpc"`, "VPC"},
 				noFixAtAll: true}}, // the check gives no CIDR: vpclab will not invent one
 		{name: "cidr mismatch", check: lines("kind: vpc", "name: demo-vpc", "cidr: 10.1.0.0/16"),
 			want: want{status: checks.Fail, reason: "CIDR_MISMATCH", msg: "CheckVPCCIDR", res: []string{vpcID},
-				data: i18n.M{"Got": vpcCIDR, "Want": "10.1.0.0/16", "ID": vpcID},
+				data:       i18n.M{"Got": vpcCIDR, "Want": "10.1.0.0/16", "ID": vpcID},
 				noFixAtAll: true}}, // recreating a VPC takes the lab with it
 		{name: "dns hostnames off", check: lines("kind: vpc", "name: demo-vpc", "dns_hostnames: true"),
 			mutate: func(s *account.Snapshot) { s.VPCAttrs[vpcID] = account.VPCAttrs{DNSSupport: true} },
@@ -116,15 +116,15 @@ func TestSubnet(t *testing.T) {
 				fix:  []string{"aws ec2 replace-route --route-table-id " + rtbPub + " --destination-cidr-block 0.0.0.0/0 --gateway-id " + igwID}}},
 		{name: "cidr mismatch", check: public + "\ncidr: 10.0.1.0/24",
 			want: want{status: checks.Fail, reason: "CIDR_MISMATCH", msg: "CheckSubnetCIDR", res: []string{subPubA},
-				data: i18n.M{"Got": "10.0.0.0/24", "Want": "10.0.1.0/24"},
+				data:       i18n.M{"Got": "10.0.0.0/24", "Want": "10.0.1.0/24"},
 				noFixAtAll: true}},
 		{name: "az mismatch", check: public + "\naz: us-east-1c",
 			want: want{status: checks.Fail, reason: "AZ_MISMATCH", msg: "CheckSubnetAZ", res: []string{subPubA},
-				data: i18n.M{"Got": "us-east-1a", "Want": "us-east-1c"},
+				data:       i18n.M{"Got": "us-east-1a", "Want": "us-east-1c"},
 				noFixAtAll: true}},
 		{name: "missing subnet, fix uses the real VPC id", check: lines("kind: subnet", "name: demo-public-c", "vpc: demo-vpc", "public: true"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
-				data: i18n.M{"Type": i18n.Msg{ID: "ResSubnet"}, "Region": region},
+				data:       i18n.M{"Type": i18n.Msg{ID: "ResSubnet"}, "Region": region},
 				noFixAtAll: true}}, // the check gives no CIDR
 		{name: "subnet in another VPC does not count", check: public,
 			mutate: func(s *account.Snapshot) { subnetOf(s, subPubA).VpcId = sp("vpc-0other") },
@@ -202,7 +202,7 @@ func TestElasticIP(t *testing.T) {
 			want: want{status: checks.Pass, msg: "CheckEIPPass", res: []string{allocID}, notRes: []string{"eipalloc-0000spare"}}},
 		{name: "missing", check: lines("kind: elastic-ip", "name: lab-eip"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
-				data: i18n.M{"Type": i18n.Msg{ID: "ResEIP"}, "Name": "lab-eip", "Region": region},
+				data:       i18n.M{"Type": i18n.Msg{ID: "ResEIP"}, "Name": "lab-eip", "Region": region},
 				noFixAtAll: true}}, // which interface it belongs to is not known
 	})
 }
@@ -265,7 +265,7 @@ func TestNATGateway(t *testing.T) {
 		{name: "public NAT in a private subnet", check: lines("kind: nat-gateway", "name: demo-nat", "vpc: demo-vpc"),
 			mutate: func(s *account.Snapshot) { natGW(s, natID).SubnetId = sp(subPrivA) },
 			want: want{status: checks.Fail, reason: "NGW_NOT_IN_PUBLIC_SUBNET", msg: "CheckNATPrivateSubnet", res: []string{natID, subPrivA},
-				data: i18n.M{"Subnet": subPrivA, "Table": rtbPriv},
+				data:       i18n.M{"Subnet": subPrivA, "Table": rtbPriv},
 				noFixAtAll: true}}, // the check names no subnet for it
 		{name: "public NAT whose subnet's IGW is detached", check: full,
 			mutate: func(s *account.Snapshot) { s.InternetGateways[0].Attachments = nil },
@@ -279,7 +279,7 @@ func TestNATGateway(t *testing.T) {
 				fix: []string{"aws ec2 delete-nat-gateway --nat-gateway-id " + natID, "--allocation-id"}}},
 		{name: "wrong subnet", check: lines("kind: nat-gateway", "name: demo-nat", "subnet: demo-public-b"),
 			want: want{status: checks.Fail, reason: "NGW_WRONG_SUBNET", msg: "CheckNATWrongSubnet", res: []string{natID, subPubA},
-				data: i18n.M{"Got": "demo-public-a", "Want": "demo-public-b", "Subnet": subPubA},
+				data:       i18n.M{"Got": "demo-public-a", "Want": "demo-public-b", "Subnet": subPubA},
 				noFixAtAll: true}}, // demo-public-b does not exist
 		{name: "wrong Elastic IP", check: lines("kind: nat-gateway", "name: demo-nat", "eip: demo-other-eip"),
 			mutate: func(s *account.Snapshot) {
