@@ -248,7 +248,7 @@ func evalEgressPath(e *Env, p Params) Result {
 			r = e.pathPlans(r, s.src, b, dst, wantVia, port)
 			r.Path = &path
 			return r
-		case wantVia == "nat-gateway" && e.wantsRegional() && !viaRegional(path):
+		case wantVia == "nat-gateway" && path.Via() == "nat-gateway" && e.wantsRegional() && !viaRegional(path):
 			// The step is about the regional NAT gateway: a zonal one that
 			// happens to carry the traffic does not pass it.
 			r := fail("NGW_MODE_MISMATCH", "RepairPathNotRegional", i18n.M{"From": s.label, "To": to, "Hops": hopList(path)}, "", hopIDs(path)...)
