@@ -1,8 +1,6 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/egress"
 	"github.com/vpclab/vpclab/checks/repair"
@@ -142,13 +140,16 @@ func (p Params) Strings(k string) []string {
 // Has reports whether the author set k.
 func (p Params) Has(k string) bool { _, ok := p.get(k); return ok }
 
+// wrappers are the messages vpclab puts around a kind's own.
+var wrappers = map[string]bool{"RepairUnproven": true, "RepairWithHint": true, "RepairFollowsAbove": true, "RepairFollowsBelow": true}
+
 // Core is the kind's own message, without what vpclab wrapped around it
 // (a hint, an unproven plan, a pointer to the root cause).
 func (r Result) Core() i18n.Msg {
 	m := r.Message
 	for i := 0; i < 3; i++ {
 		inner, ok := m.Data["Msg"].(i18n.Msg)
-		if !ok || !strings.HasPrefix(m.ID, "Repair") {
+		if !ok || !wrappers[m.ID] {
 			break
 		}
 		m = inner
