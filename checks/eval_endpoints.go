@@ -7,6 +7,7 @@ import (
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -211,7 +212,21 @@ func (e *Env) endpointGroup(vpcID string) (string, bool) {
 			found = str(g.GroupId)
 		}
 	}
-	return found, found != ""
+	if found != "" {
+		return found, true
+	}
+	// The first endpoint: the one group of the VPC named for endpoints.
+	var named []string
+	for _, g := range e.Snap.SecurityGroups {
+		n := strings.ToLower(account.Name(g.Tags) + " " + str(g.GroupName))
+		if str(g.VpcId) == vpcID && (strings.Contains(n, "vpce") || strings.Contains(n, "endpoint")) {
+			named = append(named, str(g.GroupId))
+		}
+	}
+	if len(named) == 1 {
+		return named[0], true
+	}
+	return "", false
 }
 
 // clientReaches reports whether the client group's egress rules let TCP

@@ -155,8 +155,7 @@ func evalLoadBalancer(e *Env, p Params) Result {
 	name := p.Str("name", "")
 	lb, ok := e.Snap.LoadBalancer(name)
 	if !ok {
-		return notFoundNamed(e, "ResLB", name, fmt.Sprintf(
-			"aws elbv2 create-load-balancer --name %s --type application --scheme internet-facing --subnets <PUBLIC_SUBNET_IDS> --security-groups <ALB_SG_ID>", name))
+		return notFoundNamed(e, "ResLB", name, "")
 	}
 	arn := str(lb.LoadBalancerArn)
 	if lb.State != nil && lb.State.Code != elbtypes.LoadBalancerStateEnumActive && lb.State.Code != "" {
@@ -173,8 +172,21 @@ func evalLoadBalancer(e *Env, p Params) Result {
 		}
 	}
 	if len(private) > 0 {
-		return fail("LB_IN_PRIVATE_SUBNET", "CheckLBPrivateSubnets", i18n.M{"Name": name, "Subnets": strings.Join(private, ", ")},
-			fmt.Sprintf("aws elbv2 set-subnets --load-balancer-arn %s --subnets <PUBLIC_SUBNET_IDS>", arn), append([]string{arn}, private...)...)
+		r := fail("LB_IN_PRIVATE_SUBNET", "CheckLBPrivateSubnets", i18n.M{"Name": name, "Subnets": strings.Join(private, ", ")}, "", append([]string{arn}, private...)...)
+		// The lab's public subnets (its subnet checks with public: true)
+		// in the load balancer's VPC, one per AZ.
+		var public []string
+		seen := map[string]bool{}
+		for _, sp := range e.labBlocks("subnet", func(p Params) bool { return p.Bool("public", false) }) {
+			if sn, n := e.Snap.SubnetByName(sp.Str("name", ""), str(lb.VpcId)); n > 0 && isPublic(e, sn) && !seen[str(sn.AvailabilityZone)] {
+				seen[str(sn.AvailabilityZone)] = true
+				public = append(public, str(sn.SubnetId))
+			}
+		}
+		if len(public) >= 2 {
+			r = r.propose(repair.New(repair.Action{Op: repair.SetLoadBalancerSubnets, ARN: arn, Subnets: public}))
+		}
+		return r
 	}
 	return pass("CheckLBPass", i18n.M{"Name": name, "Scheme": want, "DNS": str(lb.DNSName), "AZs": len(lb.AvailabilityZones)}, arn)
 }

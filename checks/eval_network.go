@@ -531,6 +531,9 @@ func (e *Env) natCreate(p Params, vpc ec2types.Vpc, old *ec2types.NatGateway) (*
 		act.Alloc = repair.Var("EIP_ALLOC_ID")
 	}
 	plan.Add(act)
+	// AWS creates it pending; the plan's wait line lasts until it is
+	// available (usually one to three minutes).
+	plan.After = &i18n.Msg{ID: "RepairNATPending", Data: i18n.M{"Name": orPlaceholder(name, "-")}}
 	if oldID != "" {
 		for _, t := range e.Snap.RouteTables {
 			for _, r := range t.Routes {

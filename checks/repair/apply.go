@@ -488,6 +488,20 @@ func (a *applier) apply(act Action) error {
 			return &Err{act, "no task " + act.ARN}
 		}
 		s.Tasks[i].LastStatus, s.Tasks[i].DesiredStatus = aws.String("STOPPED"), aws.String("STOPPED")
+	case SetLoadBalancerSubnets:
+		i := slices.IndexFunc(s.LoadBalancers, func(lb elbtypes.LoadBalancer) bool { return aws.ToString(lb.LoadBalancerArn) == act.ARN })
+		if i < 0 {
+			return &Err{act, "no load balancer " + act.ARN}
+		}
+		var azs []elbtypes.AvailabilityZone
+		for _, id := range act.Subnets {
+			sn, ok := s.Subnet(id)
+			if !ok {
+				return &Err{act, "no subnet " + id}
+			}
+			azs = append(azs, elbtypes.AvailabilityZone{SubnetId: aws.String(id), ZoneName: sn.AvailabilityZone})
+		}
+		s.LoadBalancers[i].AvailabilityZones = azs
 	case DeleteLoadBalancer:
 		i := slices.IndexFunc(s.LoadBalancers, func(lb elbtypes.LoadBalancer) bool { return aws.ToString(lb.LoadBalancerArn) == act.ARN })
 		if i < 0 {

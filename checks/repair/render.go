@@ -208,6 +208,8 @@ func (a Action) command(region string) string {
 		return fmt.Sprintf("aws ecs update-service --cluster %s --service %s --desired-count 0%s --query service.desiredCount --output text", shq(a.Cluster), shq(a.Service2), reg)
 	case StopTask:
 		return fmt.Sprintf("aws ecs stop-task --cluster %s --task %s%s --query task.lastStatus --output text", shq(a.Cluster), shq(a.ARN), reg)
+	case SetLoadBalancerSubnets:
+		return fmt.Sprintf("aws elbv2 set-subnets --load-balancer-arn %s --subnets %s%s --query 'AvailabilityZones[].SubnetId' --output text", shq(a.ARN), refs(a.Subnets), reg)
 	case DeleteLoadBalancer:
 		return fmt.Sprintf("aws elbv2 delete-load-balancer --load-balancer-arn %s%s", shq(a.ARN), reg)
 	case CreateTags:

@@ -53,6 +53,7 @@ const (
 	StopTask                     Op = "stop-task"
 	CreateCluster                Op = "create-cluster"
 	ScaleServiceToZero           Op = "scale-service-to-zero"
+	SetLoadBalancerSubnets       Op = "set-subnets"
 	DeleteLoadBalancer           Op = "delete-load-balancer"
 )
 
