@@ -45,10 +45,11 @@ func TestCleanup(t *testing.T) {
 					fmt.Sprintf("interface-endpoint %s ($%.3f/h)", ecrEP, 2*p.InterfaceEndpointAZHour),
 					fmt.Sprintf("fargate-task 0f1e2d3c4b5a ($%.3f/h)", task),
 				},
-				fix: []string{ // most expensive first: the NAT gateway, then what it holds
-					"aws ec2 delete-nat-gateway --nat-gateway-id " + natID + "\n",
-					"aws ec2 delete-vpc-endpoints --vpc-endpoint-ids " + ecrEP + "\n",
-					"aws ecs update-service --cluster demo-cluster --service demo-web --desired-count 0\n",
+				fix: []string{ // the NAT gateway first: deleting it frees its Elastic IP
+					"aws ec2 delete-nat-gateway --nat-gateway-id " + natID,
+					"aws ec2 wait nat-gateway-deleted --nat-gateway-ids " + natID,
+					"aws ec2 delete-vpc-endpoints --vpc-endpoint-ids " + ecrEP,
+					"aws ecs update-service --cluster demo-cluster --service demo-web --desired-count 0",
 					"aws ec2 release-address --allocation-id " + allocID,
 				}}},
 		{name: "a deleted NAT gateway is not counted", check: byVPC,

@@ -2,9 +2,12 @@ package checks
 
 import (
 	"fmt"
+
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"strings"
 
 	"github.com/vpclab/vpclab/checks/billing"
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/i18n"
 )
 
@@ -30,9 +33,70 @@ func evalCleanup(e *Env, p Params) Result {
 		}
 		list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, shortARN(it.ID), it.USDPerHr))
 	}
+	// The teardown as a plan: NAT gateways first (deleting one frees its
+	// Elastic IP), then the addresses, then the endpoints.
+	plan := repair.New()
+	var later []repair.Action
+	for _, it := range items {
+		switch it.Type {
+		case billing.NATGateway:
+			plan.Add(repair.Action{Op: repair.DeleteNATGateway, NAT: it.ID})
+		case billing.PublicIPv4:
+			if !strings.HasPrefix(it.ID, "eipalloc-") {
+				continue
+			}
+			for _, a := range e.Snap.Addresses {
+				if str(a.AllocationId) == it.ID && str(a.AssociationId) != "" && !heldByNAT(e, it.ID) {
+					later = append(later, repair.Action{Op: repair.DisassociateAddress, Association: str(a.AssociationId)})
+				}
+			}
+			later = append(later, repair.Action{Op: repair.ReleaseAddress, Alloc: it.ID})
+		case billing.InterfaceEndpoint:
+			later = append(later, repair.Action{Op: repair.DeleteVPCEndpoint, Endpoint: it.ID})
+		case billing.LoadBalancer:
+			later = append(later, repair.Action{Op: repair.DeleteLoadBalancer, ARN: it.ID})
+		case billing.FargateTask:
+			for _, t := range e.Snap.Tasks {
+				if str(t.TaskArn) == it.ID {
+					cluster := str(t.ClusterArn)
+					if i := strings.LastIndexByte(cluster, '/'); i >= 0 {
+						cluster = cluster[i+1:]
+					}
+					act := repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: it.ID}
+					// A service's task comes back when stopped: scale the
+					// service down instead.
+					if svc, ok := strings.CutPrefix(str(t.Group), "service:"); ok {
+						act = repair.Action{Op: repair.ScaleServiceToZero, Cluster: cluster, Service2: svc}
+					}
+					dup := false
+					for _, x := range later {
+						dup = dup || (x.Op == act.Op && x.Service2 == act.Service2 && x.Cluster == act.Cluster && act.Service2 != "")
+					}
+					if !dup {
+						later = append(later, act)
+					}
+				}
+			}
+		}
+	}
+	plan.Add(later...)
 	total := billing.Total(items)
 	return fail("BILLABLE_RESOURCES_LEFT", "CheckCleanupLeft", i18n.M{
 		"Count": len(items), "List": strings.Join(list, ", "),
 		"Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth),
-	}, strings.Join(cmds, "\n"), ids...)
+	}, strings.Join(cmds, "\n"), ids...).propose(plan)
+}
+
+func heldByNAT(e *Env, alloc string) bool {
+	for _, n := range e.Snap.NATGateways {
+		if n.State != ec2types.NatGatewayStateAvailable && n.State != ec2types.NatGatewayStatePending {
+			continue // a deleted gateway's address is freed (or must be)
+		}
+		for _, a := range n.NatGatewayAddresses {
+			if str(a.AllocationId) == alloc {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -2,10 +2,12 @@ package checks
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/i18n"
 )
 
@@ -13,7 +15,7 @@ func evalCluster(e *Env, p Params) Result {
 	name := p.Str("name", "")
 	c, ok := e.Snap.Cluster(name)
 	if !ok {
-		return notFoundNamed(e, "ResCluster", name, "aws ecs create-cluster --cluster-name "+name)
+		return notFoundNamed(e, "ResCluster", name, "").propose(repair.New(repair.Action{Op: repair.CreateCluster, Cluster: name}))
 	}
 	return pass("CheckClusterPass", i18n.M{"Name": name, "Running": c.RunningTasksCount}, str(c.ClusterArn))
 }
@@ -42,20 +44,48 @@ func evalService(e *Env, p Params) Result {
 	netFix := fmt.Sprintf("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_IDS>],securityGroups=[%s],assignPublicIp=DISABLED}'",
 		cluster, name, strings.Join(vpcCfg.SecurityGroups, ","))
 	publicIP := vpcCfg.AssignPublicIp == ecstypes.AssignPublicIpEnabled
+	// The private subnets the lab names (its subnet checks with public:
+	// false) in the service's VPC, as the service's new home.
+	var private []string
+	var vpcID string
+	if sn, ok := e.Snap.Subnet(vpcCfg.Subnets[0]); ok {
+		vpcID = str(sn.VpcId)
+	}
+	for _, sp := range e.labBlocks("subnet", func(p Params) bool { return p.Has("public") && !p.Bool("public", true) }) {
+		if sn, n := e.Snap.SubnetByName(sp.Str("name", ""), vpcID); n > 0 && !isPublic(e, sn) {
+			private = append(private, str(sn.SubnetId))
+		}
+	}
+	if len(private) == 0 {
+		// No subnet of the lab says it is private: the VPC's private ones.
+		for _, sn := range e.Snap.Subnets {
+			if str(sn.VpcId) == vpcID && !isPublic(e, sn) {
+				private = append(private, str(sn.SubnetId))
+			}
+		}
+		sort.Strings(private)
+	}
+	move := func(r Result) Result {
+		if len(private) == 0 || len(vpcCfg.SecurityGroups) == 0 {
+			return r
+		}
+		return r.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: private, Groups: vpcCfg.SecurityGroups}))
+	}
 	if len(public) > 0 {
 		if !publicIP {
 			// The classic trap: public subnet, no public IP, so the task
 			// cannot pull its image through the internet gateway.
-			return fail("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "CheckServicePublicNoIP", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, netFix, append([]string{arn}, public...)...)
+			return move(fail("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "CheckServicePublicNoIP", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, netFix, append([]string{arn}, public...)...))
 		}
-		return fail("SUBNET_IS_PUBLIC", "CheckServicePublicSubnets", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, netFix, append([]string{arn}, public...)...)
+		return move(fail("SUBNET_IS_PUBLIC", "CheckServicePublicSubnets", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, netFix, append([]string{arn}, public...)...))
 	}
 	if min := p.Int("min_running", 0); int(svc.RunningCount) < min {
 		return fail("BAD_STATE", "CheckServiceNotRunning", i18n.M{"Name": name, "Running": svc.RunningCount, "Want": min},
 			fmt.Sprintf("aws ecs describe-services --cluster %s --services %s --query 'services[0].events[:5]'", cluster, name), arn)
 	}
 	if publicIP {
-		return warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckServicePublicIPWasted", i18n.M{"Name": name}, netFix, arn)
+		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckServicePublicIPWasted", i18n.M{"Name": name}, netFix, arn)
+		return w.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: vpcCfg.Subnets, Groups: vpcCfg.SecurityGroups}))
 	}
 	return pass("CheckServicePass", i18n.M{"Name": name, "Subnets": len(vpcCfg.Subnets), "Running": svc.RunningCount}, arn)
 }

@@ -7,6 +7,8 @@ import (
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/i18n"
 )
 
@@ -31,9 +33,11 @@ func evalGatewayEndpoint(e *Env, p Params) Result {
 	}
 	tables := subnetTables(e, p.Strings("subnets"), vpcID)
 	if ep == nil {
-		return fail("NOT_FOUND", "CheckGatewayEndpointMissing", i18n.M{"Service": service, "VPC": vpcID},
-			fmt.Sprintf("aws ec2 create-vpc-endpoint --vpc-id %s --vpc-endpoint-type Gateway --service-name %s --route-table-ids %s",
-				vpcID, full, orPlaceholder(strings.Join(tables, " "), "<ROUTE_TABLE_IDS>")), vpcID)
+		r := fail("NOT_FOUND", "CheckGatewayEndpointMissing", i18n.M{"Service": service, "VPC": vpcID}, "", vpcID)
+		if len(tables) > 0 {
+			r = r.propose(repair.New(repair.Action{Op: repair.CreateVPCEndpoint, VPC: vpcID, EndpointType: "Gateway", Service: full, RouteTables: tables}))
+		}
+		return r
 	}
 	id := str(ep.VpcEndpointId)
 	if !available(ep.State) {
@@ -46,8 +50,8 @@ func evalGatewayEndpoint(e *Env, p Params) Result {
 		}
 	}
 	if len(missing) > 0 {
-		return fail("VPCE_GATEWAY_ROUTE_MISSING", "CheckGatewayEndpointTables", i18n.M{"ID": id, "Tables": strings.Join(missing, ", ")},
-			fmt.Sprintf("aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --add-route-table-ids %s", id, strings.Join(missing, " ")), id)
+		return fail("VPCE_GATEWAY_ROUTE_MISSING", "CheckGatewayEndpointTables", i18n.M{"ID": id, "Tables": strings.Join(missing, ", ")}, "", id).
+			propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: id, RouteTables: missing}))
 	}
 	return pass("CheckGatewayEndpointPass", i18n.M{"ID": id, "Service": service, "Tables": orPlaceholder(strings.Join(ep.RouteTableIds, ", "), "-")}, id)
 }
@@ -93,10 +97,14 @@ func evalInterfaceEndpoint(e *Env, p Params) Result {
 		}
 	}
 	if ep == nil {
-		sg := "<ENDPOINT_SG_ID>"
-		return fail("NOT_FOUND", "CheckInterfaceEndpointMissing", i18n.M{"Service": service, "VPC": vpcID},
-			fmt.Sprintf("aws ec2 create-vpc-endpoint --vpc-id %s --vpc-endpoint-type Interface --service-name %s --subnet-ids %s --security-group-ids %s --private-dns-enabled",
-				vpcID, full, orPlaceholder(strings.Join(subnetIDs, " "), "<SUBNET_IDS>"), sg), vpcID)
+		r := fail("NOT_FOUND", "CheckInterfaceEndpointMissing", i18n.M{"Service": service, "VPC": vpcID}, "", vpcID)
+		// The lab's endpoint security group: the one its other interface
+		// endpoints use.
+		if sg, ok := e.endpointGroup(vpcID); ok && len(subnetIDs) > 0 {
+			r = r.propose(repair.New(repair.Action{Op: repair.CreateVPCEndpoint, VPC: vpcID, EndpointType: "Interface", Service: full,
+				Subnets: subnetIDs, Groups: []string{sg}, PrivateDNS: p.Bool("private_dns", true)}))
+		}
+		return r
 	}
 	id := str(ep.VpcEndpointId)
 	if !available(ep.State) {
@@ -104,16 +112,17 @@ func evalInterfaceEndpoint(e *Env, p Params) Result {
 	}
 	wantDNS := p.Bool("private_dns", true)
 	if dns := ep.PrivateDnsEnabled != nil && *ep.PrivateDnsEnabled; wantDNS && !dns {
-		return fail("VPCE_PRIVATE_DNS_DISABLED", "CheckEndpointPrivateDNS", i18n.M{"ID": id, "Service": service},
-			fmt.Sprintf("aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --private-dns-enabled", id), id)
+		return fail("VPCE_PRIVATE_DNS_DISABLED", "CheckEndpointPrivateDNS", i18n.M{"ID": id, "Service": service}, "", id).
+			propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: id, PrivateDNS: true}))
 	}
 	if attrs, ok := e.Snap.VPCAttrs[vpcID]; ok && wantDNS && (!attrs.DNSSupport || !attrs.DNSHostnames) {
 		flag, attr := "--enable-dns-hostnames", "enableDnsHostnames"
 		if !attrs.DNSSupport {
 			flag, attr = "--enable-dns-support", "enableDnsSupport"
 		}
-		return fail("VPC_DNS_ATTRIBUTE_DISABLED", "CheckEndpointVPCDNS", i18n.M{"ID": id, "VPC": vpcID, "Attr": attr},
-			fmt.Sprintf(`aws ec2 modify-vpc-attribute --vpc-id %s %s '{"Value":true}'`, vpcID, flag), id, vpcID)
+		_ = flag
+		return fail("VPC_DNS_ATTRIBUTE_DISABLED", "CheckEndpointVPCDNS", i18n.M{"ID": id, "VPC": vpcID, "Attr": attr}, "", id, vpcID).
+			propose(repair.New(repair.Action{Op: repair.ModifyVPCAttribute, VPC: vpcID, Attr: attr, Value: true}))
 	}
 	var missing []string
 	for i, sn := range wantSubnets {
@@ -126,23 +135,34 @@ func evalInterfaceEndpoint(e *Env, p Params) Result {
 		for _, m := range missing {
 			ids = append(ids, strings.Fields(m)[0])
 		}
-		return fail("VPCE_SERVICE_NOT_INSTALLED_IN_AZ", "CheckEndpointSubnets", i18n.M{"ID": id, "Subnets": strings.Join(missing, ", ")},
-			fmt.Sprintf("aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --add-subnet-ids %s", id, strings.Join(ids, " ")), id)
+		return fail("VPCE_SERVICE_NOT_INSTALLED_IN_AZ", "CheckEndpointSubnets", i18n.M{"ID": id, "Subnets": strings.Join(missing, ", ")}, "", id).
+			propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: id, Subnets: ids}))
 	}
 	if from := p.Str("from", ""); from != "" {
 		client, ok := e.Snap.SecurityGroupByName(from, vpcID)
 		if !ok {
-			return notFound(e, "ResSG", from, fmt.Sprintf(
-				"aws ec2 create-security-group --vpc-id %s --group-name %s --description %q", vpcID, from, "vpclab tasks"))
+			return notFound(e, "ResSG", from, "").propose(repair.New(repair.Action{Op: repair.CreateSecurityGroup, VPC: vpcID, GroupName: from, Name: from, Var: "SG_ID"}))
 		}
 		if !endpointAdmits(e, *ep, client, vpc) {
-			sg := "<ENDPOINT_SG_ID>"
+			r := fail("VPCE_SG_RULES_MISMATCH", "CheckEndpointSG", i18n.M{"ID": id, "Group": "-", "From": str(client.GroupId)}, "", id, str(client.GroupId))
 			if len(ep.Groups) > 0 {
-				sg = str(ep.Groups[0].GroupId)
+				sg := str(ep.Groups[0].GroupId)
+				r.Message.Data["Group"] = sg
+				r.Resources = append(r.Resources, sg)
+				r = r.propose(repair.New(repair.Action{Op: repair.AuthorizeIngress, Group: sg, Rule: &repair.Rule{Protocol: "tcp", From: 443, To: 443, Group: str(client.GroupId)}}))
 			}
-			return fail("VPCE_SG_RULES_MISMATCH", "CheckEndpointSG", i18n.M{"ID": id, "Group": sg, "From": str(client.GroupId)},
-				fmt.Sprintf("aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port 443 --source-group %s", sg, str(client.GroupId)),
-				id, sg, str(client.GroupId))
+			return r
+		}
+		// The client's own egress must let 443 out to the endpoint: to one
+		// of its groups, or an address range holding its interfaces.
+		if !clientReaches(e, client, *ep) {
+			r := fail("ENI_SG_RULES_MISMATCH", "RepairEndpointClientEgress", i18n.M{"ID": id, "From": str(client.GroupId)}, "", id, str(client.GroupId))
+			var plans []*repair.Plan
+			if len(ep.Groups) > 0 {
+				plans = append(plans, repair.New(repair.Action{Op: repair.AuthorizeEgress, Group: str(client.GroupId), Rule: egressRule(443, "", "", str(ep.Groups[0].GroupId))}))
+			}
+			plans = append(plans, repair.New(repair.Action{Op: repair.AuthorizeEgress, Group: str(client.GroupId), Rule: egressRule(443, str(vpc.CidrBlock), "", "")}))
+			return r.propose(plans...)
 		}
 	}
 	return pass("CheckInterfaceEndpointPass", i18n.M{"ID": id, "Service": service, "Subnets": len(ep.SubnetIds)}, id)
@@ -171,6 +191,79 @@ func endpointAdmits(e *Env, ep ec2types.VpcEndpoint, client ec2types.SecurityGro
 				if c, err := netip.ParsePrefix(str(rng.CidrIp)); err == nil && vpcCIDR.IsValid() && c.Bits() <= vpcCIDR.Bits() && c.Contains(vpcCIDR.Addr()) {
 					return true
 				}
+			}
+		}
+	}
+	return false
+}
+
+// endpointGroup is the security group the lab's interface endpoints in
+// the VPC share, when they agree on one.
+func (e *Env) endpointGroup(vpcID string) (string, bool) {
+	found := ""
+	for _, ep := range e.Snap.VPCEndpoints {
+		if str(ep.VpcId) != vpcID || ep.VpcEndpointType != ec2types.VpcEndpointTypeInterface {
+			continue
+		}
+		for _, g := range ep.Groups {
+			if found != "" && found != str(g.GroupId) {
+				return "", false
+			}
+			found = str(g.GroupId)
+		}
+	}
+	if found != "" {
+		return found, true
+	}
+	// The first endpoint: the one group of the VPC named for endpoints.
+	var named []string
+	for _, g := range e.Snap.SecurityGroups {
+		n := strings.ToLower(account.Name(g.Tags) + " " + str(g.GroupName))
+		if str(g.VpcId) == vpcID && (strings.Contains(n, "vpce") || strings.Contains(n, "endpoint")) {
+			named = append(named, str(g.GroupId))
+		}
+	}
+	if len(named) == 1 {
+		return named[0], true
+	}
+	return "", false
+}
+
+// clientReaches reports whether the client group's egress rules let TCP
+// 443 out to the endpoint: to one of its security groups, to a range
+// covering every subnet it sits in, or to a prefix list (which only an
+// AWS-managed list could match: taken as allowed).
+func clientReaches(e *Env, client ec2types.SecurityGroup, ep ec2types.VpcEndpoint) bool {
+	var cidrs []netip.Prefix
+	for _, id := range ep.SubnetIds {
+		if sn, ok := e.Snap.Subnet(id); ok {
+			if c, err := netip.ParsePrefix(str(sn.CidrBlock)); err == nil {
+				cidrs = append(cidrs, c)
+			}
+		}
+	}
+	for _, perm := range client.IpPermissionsEgress {
+		if !permCovers(perm, 443) {
+			continue
+		}
+		for _, pair := range perm.UserIdGroupPairs {
+			for _, g := range ep.Groups {
+				if str(pair.GroupId) == str(g.GroupId) {
+					return true
+				}
+			}
+		}
+		for _, rng := range perm.IpRanges {
+			c, err := netip.ParsePrefix(str(rng.CidrIp))
+			if err != nil {
+				continue
+			}
+			all := len(cidrs) > 0
+			for _, x := range cidrs {
+				all = all && c.Bits() <= x.Bits() && c.Contains(x.Addr())
+			}
+			if all {
+				return true
 			}
 		}
 	}

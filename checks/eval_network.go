@@ -8,6 +8,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/i18n"
 )
 
@@ -15,10 +16,22 @@ func evalVPC(e *Env, p Params) Result {
 	name := p.Str("name", "")
 	vpc, r := findVPC(e, name)
 	if r != nil {
-		return *r
+		// The lab's own CIDR and attributes, never a made-up one.
+		if cidr := p.Str("cidr", ""); cidr != "" {
+			plan := repair.New(repair.Action{Op: repair.CreateVPC, CIDR: cidr, Name: name, Var: "VPC_ID"})
+			for _, a := range [][2]string{{"dns_support", "enableDnsSupport"}, {"dns_hostnames", "enableDnsHostnames"}} {
+				if p.Has(a[0]) {
+					plan.Add(repair.Action{Op: repair.ModifyVPCAttribute, VPC: repair.Var("VPC_ID"), Attr: a[1], Value: p.Bool(a[0], true)})
+				}
+			}
+			return r.propose(plan)
+		}
+		return r.explain("RepairVPCNeedsCIDR", i18n.M{"Name": name})
 	}
 	id := str(vpc.VpcId)
 	if want := p.Str("cidr", ""); want != "" && str(vpc.CidrBlock) != want {
+		// A VPC's primary CIDR cannot change: recreating it takes the lab
+		// with it, so vpclab says so rather than print a command.
 		return fail("CIDR_MISMATCH", "CheckVPCCIDR", i18n.M{"ID": id, "Name": name, "Want": want, "Got": str(vpc.CidrBlock)},
 			fmt.Sprintf("aws ec2 delete-vpc --vpc-id %s   # then create it again with --cidr-block %s", id, want), id)
 	}
@@ -34,8 +47,8 @@ func evalVPC(e *Env, p Params) Result {
 			continue
 		}
 		if want := p.Bool(a.param, true); a.got != want {
-			return fail("VPC_DNS_ATTRIBUTE_DISABLED", "CheckVPCDNS", i18n.M{"ID": id, "Attr": a.attr, "Want": want},
-				fmt.Sprintf(`aws ec2 modify-vpc-attribute --vpc-id %s %s '{"Value":%t}'`, id, a.flag, want), id)
+			return fail("VPC_DNS_ATTRIBUTE_DISABLED", "CheckVPCDNS", i18n.M{"ID": id, "Attr": a.attr, "Want": want}, "", id).
+				propose(repair.New(repair.Action{Op: repair.ModifyVPCAttribute, VPC: id, Attr: a.attr, Value: want}))
 		}
 	}
 	if _, n := e.Snap.VPCByName(name); n > 1 {
@@ -55,6 +68,28 @@ func evalSubnet(e *Env, p Params) Result {
 		if az := p.Str("az", ""); az != "" && strings.Contains(r.Fix, "create-subnet") {
 			r.Fix = strings.Replace(r.Fix, " --tag-specifications", " --availability-zone "+az+" --tag-specifications", 1)
 		}
+		if vpc, n := e.Snap.VPCByName(p.Str("vpc", "")); n > 0 && r.Reason == "NOT_FOUND" {
+			if cidr := p.Str("cidr", ""); cidr != "" {
+				create := repair.Action{Op: repair.CreateSubnet, VPC: str(vpc.VpcId), CIDR: cidr, AZ: p.Str("az", ""), Name: name, Var: "SUBNET_ID"}
+				plans := []*repair.Plan{repair.New(create)}
+				// A public subnet joins the lab's public route table.
+				if rtName := p.Str("route_table", ""); rtName != "" {
+					if t, ok := e.tableByName(rtName, str(vpc.VpcId)); ok {
+						plans = []*repair.Plan{repair.New(create, repair.Action{Op: repair.AssociateRouteTable, RouteTable: str(t.RouteTableId), Subnet: repair.Var("SUBNET_ID")})}
+					}
+				} else if p.Bool("public", false) {
+					for _, t := range e.Snap.RouteTables {
+						if str(t.VpcId) != str(vpc.VpcId) || isMainTable(t) {
+							continue
+						}
+						if rr, ok := account.LongestMatch(t, publicIPv4); ok && toAttachedIGW(e, rr, str(vpc.VpcId)) {
+							plans = append(plans, repair.New(create, repair.Action{Op: repair.AssociateRouteTable, RouteTable: str(t.RouteTableId), Subnet: repair.Var("SUBNET_ID")}))
+						}
+					}
+				}
+				return r.propose(plans...)
+			}
+		}
 		return *r
 	}
 	id, vpcID := str(sn.SubnetId), str(sn.VpcId)
@@ -73,8 +108,11 @@ func evalSubnet(e *Env, p Params) Result {
 		if d.explicit {
 			got = rt
 		}
-		return fail("WRONG_ROUTE_TABLE", "CheckSubnetRouteTable", i18n.M{"ID": id, "Want": want, "Got": got},
-			fmt.Sprintf("aws ec2 associate-route-table --subnet-id %s --route-table-id $(aws ec2 describe-route-tables --filters Name=tag:Name,Values=%s --query 'RouteTables[0].RouteTableId' --output text)", id, want), id)
+		r := fail("WRONG_ROUTE_TABLE", "CheckSubnetRouteTable", i18n.M{"ID": id, "Want": want, "Got": got}, "", id)
+		if t, ok := e.tableByName(want, vpcID); ok {
+			return r.propose(repair.New(e.moveTo(id, str(t.RouteTableId))))
+		}
+		return r
 	}
 	if !p.Has("public") {
 		return pass("CheckSubnetPass", i18n.M{"ID": id, "CIDR": str(sn.CidrBlock), "AZ": str(sn.AvailabilityZone)}, id)
@@ -94,7 +132,8 @@ func evalSubnet(e *Env, p Params) Result {
 			fix = fmt.Sprintf("RTB_ID=$(aws ec2 create-route-table --vpc-id %s --query RouteTable.RouteTableId --output text)\n"+
 				"aws ec2 associate-route-table --route-table-id \"$RTB_ID\" --subnet-id %s", vpcID, id)
 		}
-		return fail("SUBNET_IS_PUBLIC", "CheckSubnetIsPublic", i18n.M{"ID": id, "Table": rt, "IGW": str(d.route.GatewayId)}, fix, id, rt)
+		return fail("SUBNET_IS_PUBLIC", "CheckSubnetIsPublic", i18n.M{"ID": id, "Table": rt, "IGW": str(d.route.GatewayId)}, fix, id, rt).
+			propose(e.unroutePlans(sn, routeCIDR(d.route))...)
 	}
 	// Wanted public, is not: say why, most specific cause first.
 	igw, hasIGW := e.Snap.AttachedInternetGateway(vpcID)
@@ -108,25 +147,28 @@ func evalSubnet(e *Env, p Params) Result {
 	if d.explicit && d.has {
 		setRoute = fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s --gateway-id %s", rt, routeCIDR(d.route), igwRef)
 	}
+	routeIGW := ""
+	if d.has {
+		routeIGW = str(d.route.GatewayId)
+	}
+	pre, igwTarget := e.igwPlan(vpcID, routeIGW)
+	var plans []*repair.Plan
+	if !hasIGW && d.has && routeIGW == igwTarget && d.explicit {
+		plans = append(plans, repair.New(pre...)) // reattaching the gateway is enough
+	}
+	plans = append(plans, e.routePlans(sn, "0.0.0.0/0", repair.ToIGW, igwTarget, pre...)...)
+	var res Result
 	switch {
 	case !hasIGW:
-		// Reattach the gateway the route already names, if it still exists.
-		attach := fmt.Sprintf("IGW_ID=$(aws ec2 create-internet-gateway --query InternetGateway.InternetGatewayId --output text)\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s", vpcID)
-		if g, ok := e.Snap.InternetGateway(str(d.route.GatewayId)); ok && len(g.Attachments) == 0 {
-			attach = fmt.Sprintf("IGW_ID=%s\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s", str(g.InternetGatewayId), vpcID)
-		}
-		fix := attach
-		if !(d.has && strings.HasPrefix(str(d.route.GatewayId), "igw-") && strings.Contains(attach, str(d.route.GatewayId))) {
-			fix += "\n" + strings.ReplaceAll(setRoute, "<IGW_ID>", `"$IGW_ID"`)
-		}
-		return fail("BAD_STATE_ATTACHMENT", "CheckSubnetNoIGW", i18n.M{"ID": id, "VPC": vpcID}, fix, id, vpcID)
+		res = fail("BAD_STATE_ATTACHMENT", "CheckSubnetNoIGW", i18n.M{"ID": id, "VPC": vpcID}, "", id, vpcID)
 	case !d.has:
-		return fail("NO_ROUTE_TO_DESTINATION", "CheckSubnetNoDefaultRoute", i18n.M{"ID": id, "Table": tableLabel(d)}, setRoute, id, rt)
+		res = fail("NO_ROUTE_TO_DESTINATION", "CheckSubnetNoDefaultRoute", i18n.M{"ID": id, "Table": tableLabel(d)}, setRoute, id, rt)
 	case d.route.State == ec2types.RouteStateBlackhole || strings.HasPrefix(str(d.route.GatewayId), "igw-"):
-		return fail("BAD_STATE_ROUTE", "CheckSubnetRouteBroken", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, setRoute, id, rt)
+		res = fail("BAD_STATE_ROUTE", "CheckSubnetRouteBroken", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, setRoute, id, rt)
 	default:
-		return fail("ROUTE_NOT_TO_IGW", "CheckSubnetRouteElsewhere", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, setRoute, id, rt)
+		res = fail("ROUTE_NOT_TO_IGW", "CheckSubnetRouteElsewhere", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, setRoute, id, rt)
 	}
+	return res.propose(plans...)
 }
 
 func routeCIDR(r ec2types.Route) string {
@@ -174,15 +216,28 @@ func evalIGW(e *Env, p Params) Result {
 			if len(g.Attachments) > 0 {
 				fix = fmt.Sprintf("aws ec2 detach-internet-gateway --internet-gateway-id %s --vpc-id %s\n%s", id, str(g.Attachments[0].VpcId), fix)
 			}
-			return fail("BAD_STATE_ATTACHMENT", "CheckIGWDetached", i18n.M{"ID": id, "VPC": vpcID}, fix, id, vpcID)
+			plan := repair.New()
+			if len(g.Attachments) > 0 && str(g.Attachments[0].VpcId) == vpcID {
+				// Still attaching: AWS needs a moment, not a command.
+				return fail("BAD_STATE_ATTACHMENT", "CheckIGWDetached", i18n.M{"ID": id, "VPC": vpcID}, "", id, vpcID)
+			}
+			if len(g.Attachments) > 0 && str(g.Attachments[0].VpcId) != "" {
+				plan.Add(repair.Action{Op: repair.DetachInternetGateway, IGW: id, VPC: str(g.Attachments[0].VpcId)})
+			}
+			plan.Add(repair.Action{Op: repair.AttachInternetGateway, IGW: id, VPC: vpcID})
+			return fail("BAD_STATE_ATTACHMENT", "CheckIGWDetached", i18n.M{"ID": id, "VPC": vpcID}, fix, id, vpcID).propose(plan)
 		}
 	}
 	tags := ""
 	if name := p.Str("name", ""); name != "" {
 		tags = fmt.Sprintf(" --tag-specifications 'ResourceType=internet-gateway,Tags=[{Key=Name,Value=%s}]'", name)
 	}
+	pre, _ := e.igwPlan(vpcID, "")
+	if name := p.Str("name", ""); name != "" && len(pre) == 2 {
+		pre[0].Name = name
+	}
 	return fail("NOT_FOUND", "CheckIGWMissing", i18n.M{"VPC": vpcID},
-		fmt.Sprintf("IGW_ID=$(aws ec2 create-internet-gateway%s --query InternetGateway.InternetGatewayId --output text)\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s", tags, vpcID), vpcID)
+		fmt.Sprintf("IGW_ID=$(aws ec2 create-internet-gateway%s --query InternetGateway.InternetGatewayId --output text)\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s", tags, vpcID), vpcID).propose(repair.New(pre...))
 }
 
 func evalEIP(e *Env, p Params) Result {
@@ -194,8 +249,21 @@ func evalEIP(e *Env, p Params) Result {
 		}
 	}
 	if len(found) == 0 {
-		return notFound(e, "ResEIP", name, fmt.Sprintf(
-			"aws ec2 allocate-address --domain vpc --tag-specifications 'ResourceType=elastic-ip,Tags=[{Key=Name,Value=%s}]'", name))
+		r := notFound(e, "ResEIP", name, "")
+		plan := repair.New(repair.Action{Op: repair.AllocateAddress, Name: name, Var: "EIP_ALLOC_ID"})
+		if p.Bool("associated", true) {
+			eni, ok := e.eniForEIP(name)
+			if !ok {
+				// A NAT gateway's address is associated by creating the
+				// gateway: the lab's NAT step does both.
+				if step := e.stepOf("nat-gateway", "eip", name); step != "" {
+					return r.explain("RepairDoStep", i18n.M{"Step": step})
+				}
+				return r.explain("RepairEIPWhichENI", i18n.M{"Name": name})
+			}
+			plan.Add(repair.Action{Op: repair.AssociateAddress, Alloc: repair.Var("EIP_ALLOC_ID"), ENI: eni})
+		}
+		return r.propose(plan)
 	}
 	a := found[0]
 	for _, x := range found {
@@ -208,15 +276,66 @@ func evalEIP(e *Env, p Params) Result {
 	want := p.Bool("associated", true)
 	switch assoc := eipAssociated(a); {
 	case want && !assoc:
-		return fail("EIP_NOT_ASSOCIATED", "CheckEIPUnassociated", i18n.M{"ID": id, "IP": ip},
-			fmt.Sprintf("aws ec2 associate-address --allocation-id %s --network-interface-id <ENI_ID>", id), id)
+		r := fail("EIP_NOT_ASSOCIATED", "CheckEIPUnassociated", i18n.M{"ID": id, "IP": ip}, "", id)
+		if eni, ok := e.eniForEIP(name); ok {
+			return r.propose(repair.New(repair.Action{Op: repair.AssociateAddress, Alloc: id, ENI: eni}))
+		}
+		return r.explain("RepairEIPWhichENI", i18n.M{"Name": name})
 	case !want && assoc:
-		return fail("EIP_ASSOCIATED", "CheckEIPAssociated", i18n.M{"ID": id, "IP": ip, "Target": eipTarget(a)},
-			fmt.Sprintf("aws ec2 disassociate-address --association-id %s", str(a.AssociationId)), id)
+		return fail("EIP_ASSOCIATED", "CheckEIPAssociated", i18n.M{"ID": id, "IP": ip, "Target": eipTarget(a)}, "", id).
+			propose(repair.New(repair.Action{Op: repair.DisassociateAddress, Association: str(a.AssociationId)}))
 	case assoc:
+		// An address is only worth its price when what holds it can reach
+		// an internet gateway of its VPC.
+		if ok, sub := e.eipUseful(a); !ok {
+			return fail("EIP_UNREACHABLE", "RepairEIPUseless", i18n.M{"ID": id, "IP": ip, "Target": eipTarget(a), "Subnet": sub}, "", id, eipTarget(a))
+		}
 		return pass("CheckEIPPass", i18n.M{"ID": id, "IP": ip, "Target": eipTarget(a)}, id)
 	}
 	return pass("CheckEIPFreePass", i18n.M{"ID": id, "IP": ip}, id)
+}
+
+// eniForEIP is the network interface the lab means an Elastic IP for: the
+// only interface named with the lab's prefix (the address's Name up to
+// its last "-") that is a plain interface in a public subnet without a
+// public address of its own.
+func (e *Env) eniForEIP(eipName string) (string, bool) {
+	prefix := eipName
+	if i := strings.LastIndexByte(eipName, '-'); i > 0 {
+		prefix = eipName[:i+1]
+	}
+	var found []string
+	for _, n := range e.Snap.NetworkInterfaces {
+		nm := account.Name(n.TagSet)
+		if nm == "" || !strings.HasPrefix(nm, prefix) || n.InterfaceType == ec2types.NetworkInterfaceTypeNatGateway {
+			continue
+		}
+		if n.Association != nil && str(n.Association.PublicIp) != "" {
+			continue
+		}
+		if sn, ok := e.Snap.Subnet(str(n.SubnetId)); ok && isPublic(e, sn) {
+			found = append(found, str(n.NetworkInterfaceId))
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return "", false
+}
+
+// eipUseful reports whether the interface an address is associated with
+// sits in a subnet routed to an attached internet gateway; an interface
+// vpclab cannot see is given the benefit of the doubt.
+func (e *Env) eipUseful(a ec2types.Address) (bool, string) {
+	n, ok := e.Snap.NetworkInterface(str(a.NetworkInterfaceId))
+	if !ok || !e.Snap.Loaded[account.NetworkInterfaces] {
+		return true, ""
+	}
+	sn, ok := e.Snap.Subnet(str(n.SubnetId))
+	if !ok {
+		return true, ""
+	}
+	return isPublic(e, sn), str(sn.SubnetId)
 }
 
 func eipAssociated(a ec2types.Address) bool {
@@ -243,28 +362,30 @@ func evalNAT(e *Env, p Params) Result {
 		}
 	}
 	if len(nats) == 0 {
-		subnet := "<PUBLIC_SUBNET_ID>"
-		if s := p.Str("subnet", ""); s != "" {
-			subnet = idOf("subnet", s)
+		r := notFound(e, "ResNAT", name, "")
+		if plan, ok := e.natCreate(p, vpc, nil); ok {
+			return r.propose(plan)
 		}
-		alloc := ""
-		if eip := p.Str("eip", ""); eip != "" {
-			alloc = " --allocation-id " + idOf("eip", eip)
-		}
-		return notFound(e, "ResNAT", name, fmt.Sprintf(
-			"aws ec2 create-nat-gateway --subnet-id %s%s --tag-specifications 'ResourceType=natgateway,Tags=[{Key=Name,Value=%s}]'", subnet, alloc, name))
+		return r.explain("RepairNATWhere", i18n.M{"Name": name})
 	}
 	n := nats[0]
 	id := str(n.NatGatewayId)
 	switch n.State {
 	case ec2types.NatGatewayStateAvailable:
 	case ec2types.NatGatewayStatePending:
-		return fail("BAD_STATE", "CheckNATPending", i18n.M{"ID": id}, "", id)
+		return fail("BAD_STATE", "CheckNATPending", i18n.M{"ID": id}, "", id).explain("RepairNATWait", i18n.M{"ID": id})
 	case ec2types.NatGatewayStateFailed:
-		return fail("BAD_STATE", "CheckNATFailed", i18n.M{"ID": id, "Code": str(n.FailureCode), "Why": str(n.FailureMessage)},
-			fmt.Sprintf("aws ec2 describe-nat-gateways --nat-gateway-ids %s --query 'NatGateways[0].FailureMessage'", id), id)
+		r := fail("BAD_STATE", "CheckNATFailed", i18n.M{"ID": id, "Code": str(n.FailureCode), "Why": str(n.FailureMessage)}, "", id)
+		if plan, ok := e.natCreate(p, vpc, &n); ok {
+			return r.propose(plan)
+		}
+		return r
 	default:
-		return fail("BAD_STATE", "CheckNATDeleted", i18n.M{"ID": id, "State": string(n.State)}, "", id)
+		r := fail("BAD_STATE", "CheckNATDeleted", i18n.M{"ID": id, "State": string(n.State)}, "", id)
+		if plan, ok := e.natCreate(p, vpc, &n); ok {
+			return r.propose(plan)
+		}
+		return r
 	}
 	wantConn := p.Str("connectivity", "public")
 	conn := string(n.ConnectivityType)
@@ -272,20 +393,27 @@ func evalNAT(e *Env, p Params) Result {
 		conn = "public" // the API's default; moto leaves the field out
 	}
 	if conn != wantConn {
-		return fail("NGW_PRIVATE_CONNECTIVITY", "CheckNATConnectivity", i18n.M{"ID": id, "Want": wantConn, "Got": conn},
-			fmt.Sprintf("aws ec2 delete-nat-gateway --nat-gateway-id %s   # then create it again with --connectivity-type %s", id, wantConn), id)
+		r := fail("NGW_PRIVATE_CONNECTIVITY", "CheckNATConnectivity", i18n.M{"ID": id, "Want": wantConn, "Got": conn}, "", id)
+		if plan, ok := e.natCreate(p, vpc, &n); ok {
+			return r.propose(plan)
+		}
+		return r
 	}
 	mode := string(n.AvailabilityMode)
 	if mode == "" {
 		mode = "zonal"
 	}
 	if want := p.Str("mode", ""); want != "" && want != mode {
-		return fail("NGW_MODE_MISMATCH", "CheckNATMode", i18n.M{"ID": id, "Want": want, "Got": mode}, "", id)
+		r := fail("NGW_MODE_MISMATCH", "CheckNATMode", i18n.M{"ID": id, "Want": want, "Got": mode}, "", id)
+		if plan, ok := e.natCreate(p, vpc, &n); ok {
+			return r.propose(plan)
+		}
+		return r
 	}
 	if mode == "regional" {
 		if _, ok := e.Snap.AttachedInternetGateway(str(n.VpcId)); !ok {
-			return fail("BAD_STATE_ATTACHMENT", "CheckNATRegionalNoIGW", i18n.M{"ID": id, "VPC": str(n.VpcId)},
-				fmt.Sprintf("IGW_ID=$(aws ec2 create-internet-gateway --query InternetGateway.InternetGatewayId --output text)\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s", str(n.VpcId)), id)
+			pre, _ := e.igwPlan(str(n.VpcId), "")
+			return fail("BAD_STATE_ATTACHMENT", "CheckNATRegionalNoIGW", i18n.M{"ID": id, "VPC": str(n.VpcId)}, "", id).propose(repair.New(pre...))
 		}
 		return pass("CheckNATRegionalPass", i18n.M{"ID": id, "AZs": natAZs(n)}, id)
 	}
@@ -294,27 +422,128 @@ func evalNAT(e *Env, p Params) Result {
 		return fail("NOT_FOUND", "CheckNATSubnetGone", i18n.M{"ID": id, "Subnet": str(n.SubnetId)}, "", id)
 	}
 	if want := p.Str("subnet", ""); want != "" && account.Name(sn.Tags) != want {
-		return fail("NGW_WRONG_SUBNET", "CheckNATWrongSubnet", i18n.M{"ID": id, "Subnet": str(sn.SubnetId), "Got": account.Name(sn.Tags), "Want": want},
-			fmt.Sprintf("aws ec2 delete-nat-gateway --nat-gateway-id %s   # then create it in %s", id, want), id, str(sn.SubnetId))
+		r := fail("NGW_WRONG_SUBNET", "CheckNATWrongSubnet", i18n.M{"ID": id, "Subnet": str(sn.SubnetId), "Got": account.Name(sn.Tags), "Want": want}, "", id, str(sn.SubnetId))
+		if plan, ok := e.natCreate(p, vpc, &n); ok {
+			return r.propose(plan)
+		}
+		return r
 	}
 	if conn == "public" {
 		if !isPublic(e, sn) {
 			d := routeOf(e, sn, publicIPv4)
-			return fail("NGW_NOT_IN_PUBLIC_SUBNET", "CheckNATPrivateSubnet", i18n.M{"ID": id, "Subnet": str(sn.SubnetId), "Table": tableLabel(d)},
-				fmt.Sprintf("aws ec2 delete-nat-gateway --nat-gateway-id %s   # then create it again in a public subnet (one whose route table sends 0.0.0.0/0 to the internet gateway)", id),
+			r := fail("NGW_NOT_IN_PUBLIC_SUBNET", "CheckNATPrivateSubnet", i18n.M{"ID": id, "Subnet": str(sn.SubnetId), "Table": tableLabel(d)}, "",
 				id, str(sn.SubnetId))
+			// Its subnet is the lab's public one: make that subnet public
+			// again (the subnet check's plan); else move the gateway.
+			if pre, igw := e.igwPlan(str(sn.VpcId), ""); p.Str("subnet", "") == account.Name(sn.Tags) {
+				r = r.propose(e.routePlans(sn, "0.0.0.0/0", repair.ToIGW, igw, pre...)...)
+			}
+			if plan, ok := e.natCreate(p, vpc, &n); ok {
+				r = r.propose(plan)
+			}
+			return r
 		}
 		ip, alloc := natPublicIP(n)
 		if ip == "" {
-			return fail("NGW_NO_PUBLIC_IP", "CheckNATNoEIP", i18n.M{"ID": id},
-				fmt.Sprintf("aws ec2 delete-nat-gateway --nat-gateway-id %s   # then create it again with --allocation-id <EIP allocation>", id), id)
+			r := fail("NGW_NO_PUBLIC_IP", "CheckNATNoEIP", i18n.M{"ID": id}, "", id)
+			if plan, ok := e.natCreate(p, vpc, &n); ok {
+				return r.propose(plan)
+			}
+			return r
 		}
 		if want := p.Str("eip", ""); want != "" && !eipNamed(e, alloc, want) {
-			return fail("NGW_WRONG_EIP", "CheckNATWrongEIP", i18n.M{"ID": id, "IP": ip, "Want": want}, "", id, alloc)
+			r := fail("NGW_WRONG_EIP", "CheckNATWrongEIP", i18n.M{"ID": id, "IP": ip, "Want": want}, "", id, alloc)
+			if plan, ok := e.natCreate(p, vpc, &n); ok {
+				return r.propose(plan)
+			}
+			return r
 		}
 		return pass("CheckNATPass", i18n.M{"ID": id, "Subnet": str(sn.SubnetId), "IP": ip}, id, str(sn.SubnetId), alloc)
 	}
 	return pass("CheckNATPrivatePass", i18n.M{"ID": id, "Subnet": str(sn.SubnetId)}, id, str(sn.SubnetId))
+}
+
+// natCreate is the plan that makes the NAT gateway the check describes:
+// in the subnet it names (zonal) or the VPC (regional), with the Elastic
+// IP it names (allocated when missing). old, when set, is a gateway of
+// that name that is wrong: it is deleted first (releasing its address),
+// and the routes that used it are moved to the new one.
+func (e *Env) natCreate(p Params, vpc ec2types.Vpc, old *ec2types.NatGateway) (*repair.Plan, bool) {
+	name := p.Str("name", "")
+	regional := p.Str("mode", "") == "regional"
+	act := repair.Action{Op: repair.CreateNATGateway, Name: name, Var: "NAT_ID", Private: p.Str("connectivity", "public") == "private"}
+	if regional {
+		if vpc.VpcId == nil {
+			return nil, false
+		}
+		act.Regional, act.VPC = true, str(vpc.VpcId)
+	} else {
+		sub := p.Str("subnet", "")
+		if sub == "" {
+			return nil, false
+		}
+		sn, n := e.Snap.SubnetByName(sub, str(vpc.VpcId))
+		if n == 0 {
+			return nil, false
+		}
+		act.Subnet = str(sn.SubnetId)
+	}
+	plan := repair.New()
+	oldID := ""
+	if old != nil {
+		oldID = str(old.NatGatewayId)
+		if old.State == ec2types.NatGatewayStateAvailable || old.State == ec2types.NatGatewayStatePending || old.State == ec2types.NatGatewayStateFailed {
+			plan.Add(repair.Action{Op: repair.DeleteNATGateway, NAT: oldID})
+		}
+	}
+	if eip := p.Str("eip", ""); eip != "" && !act.Private {
+		var addr *ec2types.Address
+		for i, a := range e.Snap.Addresses {
+			if account.Name(a.Tags) == eip {
+				addr = &e.Snap.Addresses[i]
+				break
+			}
+		}
+		switch {
+		case addr == nil:
+			plan.Add(repair.Action{Op: repair.AllocateAddress, Name: eip, Var: "EIP_ALLOC_ID"})
+			act.Alloc = repair.Var("EIP_ALLOC_ID")
+		case eipAssociated(*addr):
+			// Only the gateway being replaced may hold it.
+			held := false
+			if old != nil {
+				for _, na := range old.NatGatewayAddresses {
+					held = held || str(na.AllocationId) == str(addr.AllocationId)
+				}
+			}
+			if !held {
+				return nil, false
+			}
+			plan.Add(repair.Action{Op: repair.DisassociateAddress, Association: str(addr.AssociationId)})
+			act.Alloc = str(addr.AllocationId)
+		default:
+			act.Alloc = str(addr.AllocationId)
+		}
+	}
+	if act.Alloc == "" && !act.Private && !act.Regional {
+		// A public zonal NAT gateway needs an Elastic IP.
+		plan.Add(repair.Action{Op: repair.AllocateAddress, Name: name + "-eip", Var: "EIP_ALLOC_ID"})
+		act.Alloc = repair.Var("EIP_ALLOC_ID")
+	}
+	plan.Add(act)
+	// AWS creates it pending; the plan's wait line lasts until it is
+	// available (usually one to three minutes).
+	plan.After = &i18n.Msg{ID: "RepairNATPending", Data: i18n.M{"Name": orPlaceholder(name, "-")}}
+	if oldID != "" {
+		for _, t := range e.Snap.RouteTables {
+			for _, r := range t.Routes {
+				if str(r.NatGatewayId) == oldID {
+					plan.Add(repair.Action{Op: repair.ReplaceRoute, RouteTable: str(t.RouteTableId), Dest: routeCIDR(r), TargetKind: repair.ToNAT, Target: repair.Var("NAT_ID")})
+				}
+			}
+		}
+	}
+	return plan, true
 }
 
 func natPublicIP(n ec2types.NatGateway) (ip, alloc string) {
@@ -379,44 +608,74 @@ func evalRoute(e *Env, p Params) Result {
 	if want == "none" {
 		if d.has {
 			return fail("UNEXPECTED_ROUTE", "CheckRouteUnexpected", i18n.M{"Table": rtID, "Dest": dest, "Target": target(d.route)},
-				fmt.Sprintf("aws ec2 delete-route --route-table-id %s %s", rtID, destFlag(dest)), rtID)
+				fmt.Sprintf("aws ec2 delete-route --route-table-id %s %s", rtID, destFlag(dest)), rtID).propose(e.unroutePlans(sn, dest)...)
 		}
 		return pass("CheckRouteNonePass", i18n.M{"Table": rtID, "Dest": dest}, rtID)
 	}
 	targetArg, targetID := routeTargetArg(e, want, wantName, vpcID)
+	_ = targetID
+	// The plans that point the route at the right target; without a
+	// target to offer, the result explains which step makes one.
+	kind := map[string]string{"nat-gateway": repair.ToNAT, "internet-gateway": repair.ToIGW, "egress-only-internet-gateway": repair.ToEIGW}[want]
+	plans := func(r Result) Result {
+		switch want {
+		case "nat-gateway":
+			nat, ok := e.natFor(sn, wantName)
+			if !ok {
+				return e.noNAT(r, wantName)
+			}
+			return r.propose(e.routePlans(sn, dest, kind, nat)...)
+		case "internet-gateway":
+			var routeIGW string
+			if d.has {
+				routeIGW = str(d.route.GatewayId)
+			}
+			pre, igw := e.igwPlan(vpcID, routeIGW)
+			return r.propose(e.routePlans(sn, dest, kind, igw, pre...)...)
+		case "egress-only-internet-gateway":
+			if strings.HasPrefix(targetID, "eigw-") {
+				return r.propose(e.routePlans(sn, dest, kind, targetID)...)
+			}
+		}
+		return r
+	}
 	if !d.has {
 		fix := routeFix(d, sn, targetArg)
 		if dest != "0.0.0.0/0" {
 			fix = strings.ReplaceAll(fix, "--destination-cidr-block 0.0.0.0/0", destFlag(dest))
 		}
-		return fail("NO_ROUTE_TO_DESTINATION", "CheckRouteMissing", i18n.M{"ID": id, "Table": tableLabel(d), "Dest": dest, "Want": res(targetMsg(want))}, fix, id, rtID)
+		return plans(fail("NO_ROUTE_TO_DESTINATION", "CheckRouteMissing", i18n.M{"ID": id, "Table": tableLabel(d), "Dest": dest, "Want": res(targetMsg(want))}, fix, id, rtID))
 	}
 	got := target(d.route)
 	replace := fmt.Sprintf("aws ec2 replace-route --route-table-id %s %s %s", rtID, destFlag(dest), targetArg)
 	// A route with no target at all only comes from a target that vanished
 	// (moto stores a route to an unknown NAT id that way): a blackhole.
 	if d.route.State == ec2types.RouteStateBlackhole || got == "-" {
-		return fail("BAD_STATE_ROUTE", "CheckRouteBlackhole", i18n.M{"Table": rtID, "Dest": dest, "Target": got}, replace, rtID, got)
+		return plans(fail("BAD_STATE_ROUTE", "CheckRouteBlackhole", i18n.M{"Table": rtID, "Dest": dest, "Target": got}, replace, rtID, got))
 	}
 	switch want {
 	case "nat-gateway":
 		natID := str(d.route.NatGatewayId)
 		if natID == "" {
-			return fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID)
+			return plans(fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID))
 		}
 		n, ok := e.Snap.NATGateway(natID)
 		if !ok || n.State == ec2types.NatGatewayStateDeleted || n.State == ec2types.NatGatewayStateDeleting || n.State == ec2types.NatGatewayStateFailed {
-			return fail("BAD_STATE_ROUTE", "CheckRouteNATGone", i18n.M{"Table": rtID, "Target": natID}, replace, rtID, natID)
+			return plans(fail("BAD_STATE_ROUTE", "CheckRouteNATGone", i18n.M{"Table": rtID, "Target": natID}, replace, rtID, natID))
 		}
 		if wantName != "" && account.Name(n.Tags) != wantName {
-			return fail("WRONG_TARGET", "CheckRouteWrongNAT", i18n.M{"Table": rtID, "Target": natID, "Want": wantName}, replace, rtID, natID)
+			return plans(fail("WRONG_TARGET", "CheckRouteWrongNAT", i18n.M{"Table": rtID, "Target": natID, "Want": wantName}, replace, rtID, natID))
 		}
 		if r := natAZWarning(e, sn, n, rtID); r != nil {
+			// A NAT gateway of the subnet's own AZ, when the lab has one.
+			if same, ok := e.natFor(sn, wantName); ok && same != natID {
+				return r.propose(e.routePlans(sn, dest, kind, same)...)
+			}
 			return *r
 		}
 	case "internet-gateway":
 		if !strings.HasPrefix(str(d.route.GatewayId), "igw-") {
-			return fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID)
+			return plans(fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID))
 		}
 		if !toAttachedIGW(e, d.route, vpcID) {
 			// A VPC takes one internet gateway: route to the attached one if
@@ -425,14 +684,23 @@ func evalRoute(e *Env, p Params) Result {
 			if g, ok := e.Snap.AttachedInternetGateway(vpcID); ok {
 				fix = fmt.Sprintf("aws ec2 replace-route --route-table-id %s %s --gateway-id %s", rtID, destFlag(dest), str(g.InternetGatewayId))
 			}
-			return fail("BAD_STATE_ATTACHMENT", "CheckRouteIGWDetached", i18n.M{"Table": rtID, "Target": got, "VPC": vpcID}, fix, rtID, got)
+			r := fail("BAD_STATE_ATTACHMENT", "CheckRouteIGWDetached", i18n.M{"Table": rtID, "Target": got, "VPC": vpcID}, fix, rtID, got)
+			pre, igw := e.igwPlan(vpcID, got)
+			if igw == got {
+				return r.propose(repair.New(pre...))
+			}
+			return plans(r)
+		}
+		if wantName != "" {
+			if g, ok := e.Snap.InternetGateway(got); ok && account.Name(g.Tags) != wantName {
+				return fail("WRONG_TARGET", "CheckRouteWrongIGW", i18n.M{"Table": rtID, "Target": got, "Want": wantName}, "", rtID, got)
+			}
 		}
 	case "egress-only-internet-gateway":
 		eigw := str(d.route.EgressOnlyInternetGatewayId)
 		if eigw == "" {
-			return fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID)
+			return plans(fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID))
 		}
-		_ = targetID
 	}
 	return pass("CheckRoutePass", i18n.M{"ID": id, "Table": rtID, "Dest": dest, "Target": got}, id, rtID, got)
 }

@@ -8,7 +8,9 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/egress"
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/i18n"
 )
 
@@ -88,7 +90,7 @@ func evalNACL(e *Env, p Params) Result {
 	// further on is another check's.
 	for _, l := range path.Legs {
 		if b := l.Block; b != nil && b.Code == egress.SubnetACLRestriction && b.Component == aclID {
-			res := fail(string(b.Code), "CheckNACLBlocked", i18n.M{"ID": id, "ACL": aclID, "Why": why(b)}, aclFix(acl, b), id, aclID)
+			res := fail(string(b.Code), "CheckNACLBlocked", i18n.M{"ID": id, "ACL": aclID, "Why": why(b)}, "", id, aclID).propose(aclPlans(acl, b.Detail)...)
 			res.Path = &path
 			return res
 		}
@@ -160,8 +162,16 @@ func evalSGEgress(e *Env, p Params) Result {
 	path := egress.Analyze(e.Snap, egress.Source{SubnetID: subnetID, SecurityGroupIDs: []string{id}}, dst, port)
 	for _, l := range path.Legs {
 		if b := l.Block; b != nil && (b.Code == egress.ENISGRulesMismatch || b.Code == egress.SGHasNoRules) {
-			return fail(string(b.Code), "CheckSGBlocked", i18n.M{"ID": id, "Why": why(b)},
-				fmt.Sprintf("aws ec2 authorize-security-group-egress --group-id %s --protocol tcp --port %d --cidr 0.0.0.0/0", id, port), id)
+			r := fail(string(b.Code), "CheckSGBlocked", i18n.M{"ID": id, "Why": why(b)}, "", id)
+			rule := egressRule(port, "0.0.0.0/0", "", "")
+			var plans []*repair.Plan
+			if dst == egress.S3 {
+				if pl := b.Detail["prefix_list"]; pl != "" {
+					plans = append(plans, repair.New(repair.Action{Op: repair.AuthorizeEgress, Group: id, Rule: egressRule(port, "", strings.Split(pl, ",")[0], "")}))
+				}
+			}
+			plans = append(plans, repair.New(repair.Action{Op: repair.AuthorizeEgress, Group: id, Rule: rule}))
+			return r.propose(plans...)
 		}
 	}
 	return pass("CheckSGPass", i18n.M{"ID": id, "Port": port, "To": i18n.Msg{ID: destMsg[dst]}}, id)
@@ -234,7 +244,21 @@ func evalEgressPath(e *Env, p Params) Result {
 			continue
 		case b != nil:
 			r := fail(string(b.Code), "CheckPathBlocked", i18n.M{"From": s.label, "To": to, "Component": b.Component, "Why": why(b)},
-				pathFix(e, b, wantVia), append([]string{s.label}, b.Component)...)
+				"", append([]string{s.label}, b.Component)...)
+			r = e.pathPlans(r, s.src, b, dst, wantVia, port)
+			r.Path = &path
+			return r
+		case wantVia == "nat-gateway" && path.Via() == "nat-gateway" && e.wantsRegional() && !viaRegional(path):
+			// The step is about the regional NAT gateway: a zonal one that
+			// happens to carry the traffic does not pass it.
+			r := fail("NGW_MODE_MISMATCH", "RepairPathNotRegional", i18n.M{"From": s.label, "To": to, "Hops": hopList(path)}, "", hopIDs(path)...)
+			if sn, ok := e.Snap.Subnet(s.src.SubnetID); ok {
+				if nat, ok := e.regionalNAT(str(sn.VpcId)); ok {
+					r = r.propose(e.routePlans(sn, "0.0.0.0/0", repair.ToNAT, nat)...)
+				} else {
+					r = r.explain("RepairDoStep", i18n.M{"Step": orPlaceholder(e.regionalStep(), "-")})
+				}
+			}
 			r.Path = &path
 			return r
 		case wantVia != "" && path.Via() != wantVia:
@@ -307,37 +331,139 @@ func hopIDs(p egress.Path) []string {
 	return out
 }
 
-// pathFix is the command for the commonest blocks; others are explained by
-// the message and the checks of the step that builds that hop.
-func pathFix(e *Env, b *egress.Block, via string) string {
-	switch b.Code {
-	case egress.NoRouteToDestination:
-		if !strings.HasPrefix(b.Component, "rtb-") {
-			return ""
+// wantsRegional: the block's step also checks a regional NAT gateway, so
+// the step is about regional egress.
+func (e *Env) wantsRegional() bool {
+	return e.regionalStep() != "" && e.Block != nil && e.Block.Step != nil && e.Block.Step.ID == e.regionalStep()
+}
+
+func (e *Env) regionalStep() string {
+	for _, b := range e.Lab {
+		if b.Kind == "nat-gateway" && b.Params != nil && NewParams(b.Params).Str("mode", "") == "regional" && b.Step != nil {
+			return b.Step.ID
 		}
-		arg := "--nat-gateway-id <NAT_ID>"
-		if via == "internet-gateway" {
-			arg = "--gateway-id <IGW_ID>"
-		}
-		for _, n := range e.Snap.NATGateways {
-			if n.State == ec2types.NatGatewayStateAvailable && via != "internet-gateway" {
-				arg = "--nat-gateway-id " + str(n.NatGatewayId)
-				break
-			}
-		}
-		return fmt.Sprintf("aws ec2 create-route --route-table-id %s --destination-cidr-block %s %s", b.Component, orPlaceholder(b.Detail["cidr"], "0.0.0.0/0"), arg)
-	case egress.BadStateRoute:
-		return fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s --nat-gateway-id <AVAILABLE_NAT_ID>", b.Component, orPlaceholder(b.Detail["cidr"], "0.0.0.0/0"))
-	case egress.SubnetACLRestriction:
-		for _, a := range e.Snap.NetworkACLs {
-			if str(a.NetworkAclId) == b.Component {
-				return aclFix(a, b)
-			}
-		}
-	case egress.VPCEGatewayRouteMissing:
-		return fmt.Sprintf("aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --add-route-table-ids %s", b.Component, b.Detail["route_table"])
-	case egress.VPCEPrivateDNSDisabled:
-		return fmt.Sprintf("aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --private-dns-enabled", b.Component)
 	}
 	return ""
 }
+
+// regionalNAT is the lab's available regional NAT gateway in the VPC.
+func (e *Env) regionalNAT(vpcID string) (string, bool) {
+	for _, b := range e.Lab {
+		if b.Kind != "nat-gateway" || b.Params == nil || NewParams(b.Params).Str("mode", "") != "regional" {
+			continue
+		}
+		for _, n := range e.Snap.NATGatewaysByName(NewParams(b.Params).Str("name", "")) {
+			if str(n.VpcId) == vpcID && n.State == ec2types.NatGatewayStateAvailable && n.AvailabilityMode == ec2types.AvailabilityModeRegional {
+				return str(n.NatGatewayId), true
+			}
+		}
+	}
+	return "", false
+}
+
+func viaRegional(p egress.Path) bool {
+	for _, l := range p.Legs {
+		for _, h := range l.Hops {
+			if h.Kind == "nat-gateway" && h.Note == "regional" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pathPlans proposes the plans that clear the component blocking a path.
+func (e *Env) pathPlans(r Result, src egress.Source, b *egress.Block, dst egress.Dest, via string, port int) Result {
+	sn, ok := e.Snap.Subnet(src.SubnetID)
+	if !ok {
+		return r
+	}
+	vpcID := str(sn.VpcId)
+	exit := func() Result {
+		// Back to the exit the check asks for: an internet gateway for a
+		// public path, else the subnet's NAT gateway.
+		if via == "internet-gateway" {
+			routeIGW := b.Detail["target"]
+			pre, igw := e.igwPlan(vpcID, routeIGW)
+			return r.propose(e.routePlans(sn, "0.0.0.0/0", repair.ToIGW, igw, pre...)...)
+		}
+		if via != "" && via != "nat-gateway" || dst == egress.IPv6Internet {
+			return r
+		}
+		nat, ok := e.natFor(sn, "")
+		if !ok {
+			return e.noNAT(r, "")
+		}
+		return r.propose(e.routePlans(sn, "0.0.0.0/0", repair.ToNAT, nat)...)
+	}
+	switch b.Code {
+	case egress.NoRouteToDestination, egress.BadStateRoute, egress.CannotRoute:
+		if b.Detail["reason"] == "no IPv6 CIDR" {
+			return r
+		}
+		return exit()
+	case egress.BadStateAttachment:
+		if strings.HasPrefix(b.Component, "igw-") || strings.HasPrefix(b.Component, "vpc-") {
+			pre, _ := e.igwPlan(vpcID, b.Component)
+			return r.propose(repair.New(pre...))
+		}
+	case egress.BadState:
+		if n, ok := e.Snap.NATGateway(b.Component); ok && n.State == ec2types.NatGatewayStatePending {
+			return r.explain("RepairNATWait", i18n.M{"ID": b.Component})
+		}
+		if strings.HasPrefix(b.Component, "nat-") {
+			return exit()
+		}
+	case egress.SubnetACLRestriction:
+		for _, a := range e.Snap.NetworkACLs {
+			if str(a.NetworkAclId) == b.Component {
+				return r.propose(aclPlans(a, b.Detail)...)
+			}
+		}
+	case egress.ENISGRulesMismatch, egress.SGHasNoRules:
+		if len(src.SecurityGroupIDs) == 0 || b.Detail["missing"] != "" {
+			return r
+		}
+		g := src.SecurityGroupIDs[0]
+		var plans []*repair.Plan
+		if pl := b.Detail["prefix_list"]; pl != "" {
+			plans = append(plans, repair.New(repair.Action{Op: repair.AuthorizeEgress, Group: g, Rule: egressRule(port, "", strings.Split(pl, ",")[0], "")}))
+		}
+		cidr := b.Detail["cidr"]
+		if cidr == "" || cidr == "-" {
+			cidr = "0.0.0.0/0"
+		}
+		plans = append(plans, repair.New(repair.Action{Op: repair.AuthorizeEgress, Group: g, Rule: egressRule(port, cidr, "", "")}))
+		return r.propose(plans...)
+	case egress.VPCESGRulesMismatch:
+		for _, ep := range e.Snap.VPCEndpoints {
+			if str(ep.VpcEndpointId) != b.Component || len(ep.Groups) == 0 {
+				continue
+			}
+			g := str(ep.Groups[0].GroupId)
+			rule := &repair.Rule{Protocol: "tcp", From: port, To: port, CIDR: str(sn.CidrBlock)}
+			if len(src.SecurityGroupIDs) > 0 {
+				rule = &repair.Rule{Protocol: "tcp", From: port, To: port, Group: src.SecurityGroupIDs[0]}
+			}
+			return r.propose(repair.New(repair.Action{Op: repair.AuthorizeIngress, Group: g, Rule: rule}))
+		}
+	case egress.VPCEGatewayRouteMissing:
+		if t := b.Detail["route_table"]; t != "" {
+			return r.propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: b.Component, RouteTables: []string{t}}))
+		}
+	case egress.VPCEPrivateDNSDisabled:
+		return r.propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: b.Component, PrivateDNS: true}))
+	case egress.VPCDNSAttributeDisabled:
+		return r.propose(repair.New(repair.Action{Op: repair.ModifyVPCAttribute, VPC: b.Component, Attr: b.Detail["attribute"], Value: true}))
+	case egress.NGWInPrivateSubnet:
+		// The NAT gateway's subnet lost its way out: route it back to the
+		// internet gateway.
+		if ns, ok := e.Snap.Subnet(b.Detail["subnet"]); ok {
+			pre, igw := e.igwPlan(vpcID, b.Detail["target"])
+			return r.propose(e.routePlans(ns, "0.0.0.0/0", repair.ToIGW, igw, pre...)...)
+		}
+	}
+	return r
+}
+
+var _ = account.Name

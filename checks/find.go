@@ -60,8 +60,11 @@ func findVPC(e *Env, name string) (ec2types.Vpc, *Result) {
 	}
 	v, n := e.Snap.VPCByName(name)
 	if n == 0 {
-		r := notFound(e, "ResVPC", name, fmt.Sprintf(
-			"aws ec2 create-vpc --cidr-block 10.0.0.0/16 --tag-specifications 'ResourceType=vpc,Tags=[{Key=Name,Value=%s}]'", name))
+		// Only the vpc check knows the lab's CIDR: the others point to it.
+		r := notFound(e, "ResVPC", name, "")
+		if step := e.stepOf("vpc", "name", name); step != "" && (e.Block == nil || e.Block.Kind != "vpc") {
+			r = r.explain("RepairDoStep", i18n.M{"Step": step})
+		}
 		return v, &r
 	}
 	return v, nil

@@ -53,7 +53,7 @@ func init() {
 	register(&Kind{Name: "elastic-ip",
 		Params: []content.Field{name("Name tag of the Elastic IP"),
 			{Name: "associated", Type: content.Bool, Doc: "expected association (default true)"}},
-		Resources: []account.Resource{account.Addresses},
+		Resources: with(routing, account.Addresses, account.NetworkInterfaces),
 		Eval:      evalEIP})
 
 	register(&Kind{Name: "nat-gateway",

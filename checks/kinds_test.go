@@ -18,13 +18,13 @@ func TestVPC(t *testing.T) {
 				data: i18n.M{"ID": vpcID, "CIDR": vpcCIDR}, text: []string{vpcID}}},
 		{name: "missing names the region", check: lines("kind: vpc", "name: lab-vpc"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
-				data: i18n.M{"Region": region, "Name": "lab-vpc", "Type": i18n.Msg{ID: "ResVPC"}},
-				text: []string{"us-east-1", `"lab-vpc"`, "VPC"},
-				fix:  []string{"aws ec2 create-vpc", "Value=lab-vpc"}}},
+				data:       i18n.M{"Region": region, "Name": "lab-vpc", "Type": i18n.Msg{ID: "ResVPC"}},
+				text:       []string{"us-east-1", `"lab-vpc"`, "VPC"},
+				noFixAtAll: true}}, // the check gives no CIDR: vpclab will not invent one
 		{name: "cidr mismatch", check: lines("kind: vpc", "name: demo-vpc", "cidr: 10.1.0.0/16"),
 			want: want{status: checks.Fail, reason: "CIDR_MISMATCH", msg: "CheckVPCCIDR", res: []string{vpcID},
-				data: i18n.M{"Got": vpcCIDR, "Want": "10.1.0.0/16", "ID": vpcID},
-				fix:  []string{"aws ec2 delete-vpc --vpc-id " + vpcID, "--cidr-block 10.1.0.0/16"}}},
+				data:       i18n.M{"Got": vpcCIDR, "Want": "10.1.0.0/16", "ID": vpcID},
+				noFixAtAll: true}}, // recreating a VPC takes the lab with it
 		{name: "dns hostnames off", check: lines("kind: vpc", "name: demo-vpc", "dns_hostnames: true"),
 			mutate: func(s *account.Snapshot) { s.VPCAttrs[vpcID] = account.VPCAttrs{DNSSupport: true} },
 			want: want{status: checks.Fail, reason: "VPC_DNS_ATTRIBUTE_DISABLED", msg: "CheckVPCDNS", res: []string{vpcID},
@@ -116,22 +116,22 @@ func TestSubnet(t *testing.T) {
 				fix:  []string{"aws ec2 replace-route --route-table-id " + rtbPub + " --destination-cidr-block 0.0.0.0/0 --gateway-id " + igwID}}},
 		{name: "cidr mismatch", check: public + "\ncidr: 10.0.1.0/24",
 			want: want{status: checks.Fail, reason: "CIDR_MISMATCH", msg: "CheckSubnetCIDR", res: []string{subPubA},
-				data: i18n.M{"Got": "10.0.0.0/24", "Want": "10.0.1.0/24"},
-				fix:  []string{"aws ec2 delete-subnet --subnet-id " + subPubA, "--cidr-block 10.0.1.0/24"}}},
+				data:       i18n.M{"Got": "10.0.0.0/24", "Want": "10.0.1.0/24"},
+				noFixAtAll: true}},
 		{name: "az mismatch", check: public + "\naz: us-east-1c",
 			want: want{status: checks.Fail, reason: "AZ_MISMATCH", msg: "CheckSubnetAZ", res: []string{subPubA},
-				data: i18n.M{"Got": "us-east-1a", "Want": "us-east-1c"},
-				fix:  []string{"aws ec2 delete-subnet --subnet-id " + subPubA, "--availability-zone us-east-1c"}}},
+				data:       i18n.M{"Got": "us-east-1a", "Want": "us-east-1c"},
+				noFixAtAll: true}},
 		{name: "missing subnet, fix uses the real VPC id", check: lines("kind: subnet", "name: demo-public-c", "vpc: demo-vpc", "public: true"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
-				data: i18n.M{"Type": i18n.Msg{ID: "ResSubnet"}, "Region": region},
-				fix:  []string{"aws ec2 create-subnet --vpc-id " + vpcID, "Value=demo-public-c"}}},
+				data:       i18n.M{"Type": i18n.Msg{ID: "ResSubnet"}, "Region": region},
+				noFixAtAll: true}}, // the check gives no CIDR
 		{name: "subnet in another VPC does not count", check: public,
 			mutate: func(s *account.Snapshot) { subnetOf(s, subPubA).VpcId = sp("vpc-0other") },
 			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", data: i18n.M{"Name": "demo-public-a"}}},
 		{name: "missing VPC", check: lines("kind: subnet", "name: demo-public-a", "vpc: lab-vpc", "public: true"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
-				data: i18n.M{"Type": i18n.Msg{ID: "ResVPC"}, "Name": "lab-vpc"}, fix: []string{"create-vpc"}}},
+				data: i18n.M{"Type": i18n.Msg{ID: "ResVPC"}, "Name": "lab-vpc"}, noFixAtAll: true}},
 	})
 }
 
@@ -153,7 +153,7 @@ func TestInternetGateway(t *testing.T) {
 		{name: "named gateway attached to another VPC is detached first", check: named,
 			mutate: func(s *account.Snapshot) { s.InternetGateways[0].Attachments[0].VpcId = sp("vpc-0other") },
 			want: want{status: checks.Fail, reason: "BAD_STATE_ATTACHMENT", msg: "CheckIGWDetached", res: []string{igwID, vpcID},
-				fix: []string{"aws ec2 detach-internet-gateway --internet-gateway-id " + igwID + " --vpc-id vpc-0other\n",
+				fix: []string{"aws ec2 detach-internet-gateway --internet-gateway-id " + igwID + " --vpc-id vpc-0other",
 					"aws ec2 attach-internet-gateway --internet-gateway-id " + igwID + " --vpc-id " + vpcID}}},
 		{name: "none", check: named,
 			mutate: func(s *account.Snapshot) { s.InternetGateways = nil },
@@ -163,7 +163,8 @@ func TestInternetGateway(t *testing.T) {
 		{name: "detached and unnamed in the check", check: lines("kind: internet-gateway", "vpc: demo-vpc"),
 			mutate: func(s *account.Snapshot) { s.InternetGateways[0].Attachments = nil },
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckIGWMissing", res: []string{vpcID},
-				fix: []string{"create-internet-gateway --query", "--vpc-id " + vpcID}, noFix: []string{"Tags="}}},
+				// the gateway the public route table still names is reattached
+				fix: []string{"aws ec2 attach-internet-gateway --internet-gateway-id " + igwID + " --vpc-id " + vpcID}, noFix: []string{"create-internet-gateway"}}},
 		{name: "missing VPC", check: lines("kind: internet-gateway", "vpc: lab-vpc"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", data: i18n.M{"Name": "lab-vpc", "Region": region}}},
 	})
@@ -180,7 +181,7 @@ func TestElasticIP(t *testing.T) {
 				data: i18n.M{"ID": allocID, "IP": natIP, "Target": natENI}}},
 		{name: "unassociated", check: lines("kind: elastic-ip", "name: demo-nat-eip"), mutate: unassociate,
 			want: want{status: checks.Fail, reason: "EIP_NOT_ASSOCIATED", msg: "CheckEIPUnassociated", res: []string{allocID},
-				data: i18n.M{"IP": natIP}, fix: []string{"aws ec2 associate-address --allocation-id " + allocID}}},
+				data: i18n.M{"IP": natIP}, noFixAtAll: true}}, // no interface of the lab to offer
 		{name: "associated: false and free", check: lines("kind: elastic-ip", "name: demo-nat-eip", "associated: false"), mutate: unassociate,
 			want: want{status: checks.Pass, msg: "CheckEIPFreePass", res: []string{allocID}, data: i18n.M{"ID": allocID, "IP": natIP}}},
 		{name: "associated: false but associated", check: lines("kind: elastic-ip", "name: demo-nat-eip", "associated: false"),
@@ -201,8 +202,8 @@ func TestElasticIP(t *testing.T) {
 			want: want{status: checks.Pass, msg: "CheckEIPPass", res: []string{allocID}, notRes: []string{"eipalloc-0000spare"}}},
 		{name: "missing", check: lines("kind: elastic-ip", "name: lab-eip"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
-				data: i18n.M{"Type": i18n.Msg{ID: "ResEIP"}, "Name": "lab-eip", "Region": region},
-				fix:  []string{"aws ec2 allocate-address --domain vpc", "Value=lab-eip"}}},
+				data:       i18n.M{"Type": i18n.Msg{ID: "ResEIP"}, "Name": "lab-eip", "Region": region},
+				noFixAtAll: true}}, // which interface it belongs to is not known
 	})
 }
 
@@ -235,7 +236,7 @@ func TestNATGateway(t *testing.T) {
 			want: want{status: checks.Fail, reason: "BAD_STATE", msg: "CheckNATFailed", res: []string{natID},
 				data: i18n.M{"Code": "Gateway.NotAttached", "Why": "Network " + vpcID + " has no Internet gateway attached"},
 				text: []string{"Gateway.NotAttached", "has no Internet gateway attached"},
-				fix:  []string{"aws ec2 describe-nat-gateways --nat-gateway-ids " + natID}}},
+				fix:  []string{"aws ec2 delete-nat-gateway --nat-gateway-id " + natID, "create-nat-gateway --subnet-id " + subPubA}}},
 		{name: "deleted", check: full,
 			mutate: func(s *account.Snapshot) { natGW(s, natID).State = ec2types.NatGatewayStateDeleted },
 			want: want{status: checks.Fail, reason: "BAD_STATE", msg: "CheckNATDeleted", res: []string{natID},
@@ -264,8 +265,8 @@ func TestNATGateway(t *testing.T) {
 		{name: "public NAT in a private subnet", check: lines("kind: nat-gateway", "name: demo-nat", "vpc: demo-vpc"),
 			mutate: func(s *account.Snapshot) { natGW(s, natID).SubnetId = sp(subPrivA) },
 			want: want{status: checks.Fail, reason: "NGW_NOT_IN_PUBLIC_SUBNET", msg: "CheckNATPrivateSubnet", res: []string{natID, subPrivA},
-				data: i18n.M{"Subnet": subPrivA, "Table": rtbPriv},
-				fix:  []string{"aws ec2 delete-nat-gateway --nat-gateway-id " + natID}}},
+				data:       i18n.M{"Subnet": subPrivA, "Table": rtbPriv},
+				noFixAtAll: true}}, // the check names no subnet for it
 		{name: "public NAT whose subnet's IGW is detached", check: full,
 			mutate: func(s *account.Snapshot) { s.InternetGateways[0].Attachments = nil },
 			want: want{status: checks.Fail, reason: "NGW_NOT_IN_PUBLIC_SUBNET", msg: "CheckNATPrivateSubnet", res: []string{natID, subPubA},
@@ -278,8 +279,8 @@ func TestNATGateway(t *testing.T) {
 				fix: []string{"aws ec2 delete-nat-gateway --nat-gateway-id " + natID, "--allocation-id"}}},
 		{name: "wrong subnet", check: lines("kind: nat-gateway", "name: demo-nat", "subnet: demo-public-b"),
 			want: want{status: checks.Fail, reason: "NGW_WRONG_SUBNET", msg: "CheckNATWrongSubnet", res: []string{natID, subPubA},
-				data: i18n.M{"Got": "demo-public-a", "Want": "demo-public-b", "Subnet": subPubA},
-				fix:  []string{"aws ec2 delete-nat-gateway --nat-gateway-id " + natID, "demo-public-b"}}},
+				data:       i18n.M{"Got": "demo-public-a", "Want": "demo-public-b", "Subnet": subPubA},
+				noFixAtAll: true}}, // demo-public-b does not exist
 		{name: "wrong Elastic IP", check: lines("kind: nat-gateway", "name: demo-nat", "eip: demo-other-eip"),
 			mutate: func(s *account.Snapshot) {
 				s.Addresses = append(s.Addresses, ec2types.Address{AllocationId: sp("eipalloc-0other"), PublicIp: sp("198.51.100.7"),
@@ -316,11 +317,15 @@ func TestNATGateway(t *testing.T) {
 			},
 			want: want{status: checks.Fail, reason: "BAD_STATE", msg: "CheckNATDeleted", res: []string{"nat-0000old"}}},
 		{name: "missing", check: full,
-			mutate: func(s *account.Snapshot) { s.NATGateways = nil },
+			mutate: func(s *account.Snapshot) {
+				s.NATGateways = nil // and its address is free again
+				s.Addresses[0].AssociationId, s.Addresses[0].NetworkInterfaceId = nil, nil
+			},
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
 				data: i18n.M{"Type": i18n.Msg{ID: "ResNAT"}, "Name": "demo-nat", "Region": region},
-				fix: []string{"aws ec2 create-nat-gateway --subnet-id $(aws ec2 describe-subnets --filters Name=tag:Name,Values=demo-public-a",
-					"--allocation-id $(aws ec2 describe-addresses --filters Name=tag:Name,Values=demo-nat-eip", "Value=demo-nat"}}},
+				// the real subnet and the Elastic IP the check names, by id
+				fix: []string{"aws ec2 create-nat-gateway --subnet-id " + subPubA, "--allocation-id " + allocID,
+					"Value=demo-nat", "aws ec2 wait nat-gateway-available"}, noFix: []string{"<", "describe-"}}},
 		{name: "a NAT in another VPC does not count", check: full,
 			mutate: func(s *account.Snapshot) { natGW(s, natID).VpcId = sp("vpc-0other") },
 			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", data: i18n.M{"Name": "demo-nat"}}},
@@ -373,12 +378,11 @@ func TestRoute(t *testing.T) {
 				natGW(s, natID).State = ec2types.NatGatewayStatePending
 			},
 			want: want{status: checks.Fail, reason: "NO_ROUTE_TO_DESTINATION", msg: "CheckRouteMissing",
-				fix:   []string{"--nat-gateway-id $(aws ec2 describe-nat-gateways --filter Name=state,Values=available", "Value=='demo-nat'"},
-				noFix: []string{"--nat-gateway-id " + natID}}},
-		{name: "missing route without target_name gets a placeholder", check: lines("kind: route", "subnet: demo-private-a", "target: nat-gateway"),
+				noFixAtAll: true}}, // wait for it: a route to a pending gateway is not proven
+		{name: "missing route without target_name uses the NAT gateway of its AZ", check: lines("kind: route", "subnet: demo-private-a", "target: nat-gateway"),
 			mutate: func(s *account.Snapshot) { dropDefault(s, rtbPriv) },
 			want: want{status: checks.Fail, reason: "NO_ROUTE_TO_DESTINATION", msg: "CheckRouteMissing",
-				fix: []string{"--nat-gateway-id <NAT_ID>"}}},
+				fix: []string{"--nat-gateway-id " + natID}, noFix: []string{"<"}}}, // the one available NAT gateway of its AZ
 		{name: "missing route on the main table gets a table of its own",
 			check: lines("kind: route", "subnet: demo-private-b", "target: nat-gateway", "target_name: demo-nat"),
 			want: want{status: checks.Fail, reason: "NO_ROUTE_TO_DESTINATION", msg: "CheckRouteMissing", res: []string{subPrivB, rtbMain},
@@ -468,6 +472,6 @@ func TestRoute(t *testing.T) {
 			want:   want{status: checks.Fail, reason: "NO_ROUTE_TO_DESTINATION", msg: "CheckRouteNoTable", res: []string{subPrivB}}},
 		{name: "missing subnet", check: lines("kind: route", "subnet: demo-private-c", "vpc: demo-vpc", "target: nat-gateway"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", data: i18n.M{"Name": "demo-private-c"},
-				fix: []string{"create-subnet --vpc-id " + vpcID}}},
+				noFixAtAll: true}},
 	})
 }

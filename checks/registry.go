@@ -129,14 +129,22 @@ func Actions(blocks []*content.CheckBlock) []string {
 	return sorted(set)
 }
 
-// Evaluate judges blocks, in order, against one snapshot. A check whose
-// needs did not all pass is skipped, so a learner sees the first cause
-// rather than a cascade of failures it explains.
+// Evaluate judges blocks, in order, against one snapshot, and proves
+// their repair plans against the same blocks. vpclab check passes the
+// lab's full block list to EvaluateLab instead, so that a plan is proven
+// against every check of the lab.
 func Evaluate(snap *account.Snapshot, blocks []*content.CheckBlock) []Result {
-	env := &Env{Snap: snap}
+	return EvaluateLab(snap, blocks, blocks)
+}
+
+// judge evaluates blocks without proving plans. A check whose needs did
+// not all pass is skipped, so a learner sees the first cause rather than
+// a cascade of failures it explains.
+func judge(snap *account.Snapshot, blocks, lab []*content.CheckBlock) []Result {
 	done := map[string]Result{}
 	out := make([]Result, 0, len(blocks))
 	for _, b := range blocks {
+		env := &Env{Snap: snap, Lab: lab, Block: b}
 		r := evalOne(env, b, done)
 		r.Block, r.Check, r.Kind = b, b.ID, b.Kind
 		if b.Step != nil {
@@ -157,6 +165,19 @@ func evalOne(env *Env, b *content.CheckBlock, done map[string]Result) (r Result)
 	k, ok := Lookup(b.Kind)
 	if !ok {
 		return Result{Status: Error, Reason: "UNKNOWN_KIND", Message: i18n.Msg{ID: "LintKindUnknown", Data: i18n.M{"Kind": b.Kind, "Known": fmt.Sprint(Names())}}}
+	}
+	// A block whose parameters do not fit its kind (a missing name, a
+	// list where a string belongs) would judge something else than its
+	// author meant: it never passes, and says where it is wrong.
+	if b.Params != nil {
+		if ds := k.Validate(b.Params); len(ds) > 0 {
+			where := ds[0].Pos
+			if !where.IsValid() {
+				where = b.Pos
+			}
+			return Result{Status: Error, Reason: "BAD_PARAMETER", Message: i18n.Msg{ID: "RepairBadBlock",
+				Data: i18n.M{"Where": where.String(), "Problem": i18n.Msg{ID: ds[0].ID, Data: ds[0].Args}}}}
+		}
 	}
 	// A kind that trips over an account state nobody foresaw must not take
 	// the whole run down: it becomes an error for that check alone.

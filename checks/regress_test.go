@@ -29,7 +29,7 @@ func TestFixRegressions(t *testing.T) {
 		{name: "a detached gateway the route names is reattached, not duplicated, and the route is kept",
 			check: lines("kind: subnet", "name: demo-public-a", "public: true"), mutate: detachIGW,
 			want: want{status: checks.Fail, reason: "BAD_STATE_ATTACHMENT", msg: "CheckSubnetNoIGW",
-				fix:   []string{"attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id " + vpcID},
+				fix:   []string{"attach-internet-gateway --internet-gateway-id " + igwID + " --vpc-id " + vpcID},
 				noFix: []string{"create-internet-gateway", "create-route"}}},
 		{name: "deleting an IPv6 route uses the IPv6 flag",
 			check: lines("kind: route", "subnet: demo-private-a", "destination: \"::/0\"", "target: none"),

@@ -3,6 +3,7 @@ package checks
 import (
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/egress"
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -29,9 +30,38 @@ type Result struct {
 	Reason    string // a reason code, e.g. NO_ROUTE_TO_DESTINATION
 	Message   i18n.Msg
 	Resources []string
-	Fix       string // shell commands, one per line
+	// Fix is Plan rendered as AWS CLI commands, one per line, and only
+	// when the plan was proven on a copy of the account (see prove.go);
+	// empty otherwise, and then the message says what to change.
+	Fix  string
+	Plan *repair.Plan
+	// RootCause is the id of the check whose failure this one follows
+	// from: that result carries the plan, this one points to it.
+	RootCause string
 	Path      *egress.Path
 	Block     *content.CheckBlock
+
+	// candidates are the plans a kind proposes, best first; the first
+	// that proves becomes Plan.
+	candidates []*repair.Plan
+	// hint explains what to change when no plan can be proven.
+	hint *i18n.Msg
+}
+
+// propose adds candidate plans (nil ones are ignored).
+func (r Result) propose(ps ...*repair.Plan) Result {
+	for _, p := range ps {
+		if !p.Empty() {
+			r.candidates = append(r.candidates, p)
+		}
+	}
+	return r
+}
+
+// explain sets what the learner should change when no plan is shown.
+func (r Result) explain(id string, data i18n.M) Result {
+	r.hint = &i18n.Msg{ID: id, Data: data}
+	return r
 }
 
 // OK reports whether the result counts as done (pass or warn).
@@ -52,6 +82,11 @@ func warn(reason, id string, data i18n.M, fix string, resources ...string) Resul
 // Env is what a kind judges: one account snapshot.
 type Env struct {
 	Snap *account.Snapshot
+	// Lab is every check block of the lab, for what the lab intends
+	// (the names it gives, the step that creates a resource); Block is
+	// the one being judged.
+	Lab   []*content.CheckBlock
+	Block *content.CheckBlock
 }
 
 // Region is the snapshot's region, for messages and fix commands.
@@ -104,3 +139,20 @@ func (p Params) Strings(k string) []string {
 
 // Has reports whether the author set k.
 func (p Params) Has(k string) bool { _, ok := p.get(k); return ok }
+
+// wrappers are the messages vpclab puts around a kind's own.
+var wrappers = map[string]bool{"RepairUnproven": true, "RepairWithHint": true, "RepairFollowsAbove": true, "RepairFollowsBelow": true}
+
+// Core is the kind's own message, without what vpclab wrapped around it
+// (a hint, an unproven plan, a pointer to the root cause).
+func (r Result) Core() i18n.Msg {
+	m := r.Message
+	for i := 0; i < 3; i++ {
+		inner, ok := m.Data["Msg"].(i18n.Msg)
+		if !ok || !wrappers[m.ID] {
+			break
+		}
+		m = inner
+	}
+	return m
+}

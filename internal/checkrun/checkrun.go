@@ -50,6 +50,9 @@ type Report struct {
 	Region  string
 	Results []checks.Result
 	Binding binding.Report // how the last round bound the lab's names
+	// Names are the Name tags of the resources in the account, by id, for
+	// "Name (id)" in what the results print.
+	Names   map[string]string
 	Rounds  int
 	Elapsed time.Duration
 }
@@ -70,7 +73,10 @@ func Blocks(lab *content.Lab, step string) []*content.CheckBlock {
 func Run(ctx context.Context, o Options) (Report, error) {
 	start := time.Now()
 	blocks := Blocks(o.Lab, o.Step)
-	need := checks.NeedOf(blocks)
+	// The whole lab is loaded and judged with the step: a repair plan is
+	// only shown when no check of the lab that passes would fail after it.
+	all := o.Lab.Checks()
+	need := checks.NeedOf(all)
 	rep := Report{Lab: o.Lab.ID}
 	deadline := start.Add(o.Wait)
 	var elsewhere *[]binding.RegionHit // looked up at most once
@@ -89,8 +95,13 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			rep.Elapsed = time.Since(start)
 			return rep, err
 		}
+		if err := allENIs(ctx, o.Load, need, all, snap); err != nil {
+			rep.Elapsed = time.Since(start)
+			return rep, err
+		}
 		rep.Account, rep.Region = snap.Account, snap.Region
-		rep.Binding, rep.Results = bind(ctx, o, snap, blocks, &elsewhere)
+		rep.Binding, rep.Results = bind(ctx, o, snap, blocks, all, &elsewhere)
+		rep.Names = checks.ResourceNames(snap)
 		rep.Rounds++
 		failing := 0
 		for _, r := range rep.Results {
@@ -120,8 +131,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 // bind resolves the lab's names in snap before the kinds judge it, and
 // puts binding's findings (another Region first, then duplicates and
 // names to fix) ahead of the kinds' results.
-func bind(ctx context.Context, o Options, snap *account.Snapshot, blocks []*content.CheckBlock, elsewhere **[]binding.RegionHit) (binding.Report, []checks.Result) {
-	b := binding.Bind(snap, blocks, o.Bind)
+func bind(ctx context.Context, o Options, snap *account.Snapshot, blocks, all []*content.CheckBlock, elsewhere **[]binding.RegionHit) (binding.Report, []checks.Result) {
+	// Bind every name of the lab, not only this step's: plans are proven
+	// against the whole lab, which must see the same resources.
+	b := binding.Bind(snap, all, o.Bind)
 	if missing := b.Missing(); len(missing) > 0 && o.Elsewhere != nil {
 		if *elsewhere == nil {
 			hits := o.Elsewhere(ctx, missing)
@@ -129,7 +142,7 @@ func bind(ctx context.Context, o Options, snap *account.Snapshot, blocks []*cont
 		}
 		b.Elsewhere = **elsewhere
 	}
-	results := checks.Evaluate(snap, blocks)
+	results := checks.EvaluateLab(snap, blocks, all)
 	return b, placeFindings(binding.Findings(b, snap, blocks, results, o.Lab.ID, o.Bind), results)
 }
 
@@ -157,6 +170,31 @@ func placeFindings(findings, results []checks.Result) []checks.Result {
 		}
 	}
 	return out
+}
+
+// allENIs reads every network interface when the lab has an Elastic IP
+// check and also reads ECS tasks: the loader then reads only the tasks'
+// interfaces, and the interface an Elastic IP belongs on would be missing
+// from the repair plan.
+func allENIs(ctx context.Context, load Loader, need account.Need, blocks []*content.CheckBlock, snap *account.Snapshot) error {
+	if !need.Resources[account.NetworkInterfaces] || !need.Resources[account.ECSTasks] {
+		return nil
+	}
+	eip := false
+	for _, b := range blocks {
+		eip = eip || b.Kind == "elastic-ip"
+	}
+	if !eip {
+		return nil
+	}
+	var n account.Need
+	n.Add(account.NetworkInterfaces)
+	extra, err := load(ctx, n)
+	if err != nil {
+		return err
+	}
+	snap.NetworkInterfaces = extra.NetworkInterfaces
+	return nil
 }
 
 // DefaultRetry is the pause between rounds when no failing check sets its

@@ -264,9 +264,9 @@ func explainAWS(env *Env, err error, profile, labID, labRegion string, cost bool
 func regionHint(env *Env, cfg aws.Config, rep checkrun.Report) string {
 	var vpcName string
 	for _, r := range rep.Results {
-		if r.Reason == "NOT_FOUND" && r.Message.ID == "CheckNotFound" {
-			if t, ok := r.Message.Data["Type"].(i18n.Msg); ok && t.ID == "ResVPC" {
-				vpcName, _ = r.Message.Data["Name"].(string)
+		if m := r.Core(); r.Reason == "NOT_FOUND" && m.ID == "CheckNotFound" {
+			if t, ok := m.Data["Type"].(i18n.Msg); ok && t.ID == "ResVPC" {
+				vpcName, _ = m.Data["Name"].(string)
 				break
 			}
 		}

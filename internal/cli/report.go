@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
@@ -27,7 +28,74 @@ type JSONResult struct {
 	Message   string   `json:"message"`
 	Resources []string `json:"resources"`
 	Fix       string   `json:"fix,omitempty"`
-	Path      []string `json:"path,omitempty"`
+	// Plan is Fix as typed actions, each with its command and, where the
+	// console says it more plainly, a console step in the reader's
+	// language. RootCause is the check whose fix repairs this one.
+	Plan      []JSONAction `json:"plan,omitempty"`
+	RootCause string       `json:"root_cause,omitempty"`
+	Path      []string     `json:"path,omitempty"`
+}
+
+// JSONAction is one action of a repair plan.
+type JSONAction struct {
+	repair.Action
+	Command string `json:"command"`
+	Console string `json:"console,omitempty"`
+}
+
+// planJSON renders a result's plan for --format json and the site.
+func planJSON(loc *i18n.Localizer, region string, r checks.Result, names func(string) string) []JSONAction {
+	if r.Plan == nil {
+		return nil
+	}
+	cmds := r.Plan.Commands(region)
+	out := make([]JSONAction, len(cmds))
+	for i, c := range cmds {
+		out[i] = JSONAction{Action: r.Plan.Actions[i], Command: c}
+		if m, ok := r.Plan.Console(i, names); ok {
+			out[i].Console = loc.T(m.ID, m.Data)
+		}
+	}
+	return out
+}
+
+// consoleSteps are a plan's console steps in the reader's language.
+func consoleSteps(loc *i18n.Localizer, r checks.Result, names func(string) string) []string {
+	if r.Plan == nil {
+		return nil
+	}
+	var out []string
+	for i := range r.Plan.Actions {
+		if m, ok := r.Plan.Console(i, names); ok {
+			out = append(out, loc.T(m.ID, m.Data))
+		}
+	}
+	return out
+}
+
+// nameLabels turns ids into "Name (id)" using what the results name.
+func nameLabels(rep checkrun.Report) func(string) string {
+	return func(id string) string {
+		if n := rep.Names[id]; n != "" {
+			return n + " (" + id + ")"
+		}
+		return id
+	}
+}
+
+// regionFirst drops every fix when the lab's resources are in another
+// Region: there, the fixes would build a second lab in the wrong Region.
+func regionFirst(rep checkrun.Report, hint string) checkrun.Report {
+	if hint == "" {
+		return rep
+	}
+	out := rep
+	out.Results = make([]checks.Result, len(rep.Results))
+	for i, r := range rep.Results {
+		r.Fix, r.Plan = "", nil
+		out.Results[i] = r
+	}
+	return out
 }
 
 // JSONReport is the whole of --format json: one object per run.
@@ -49,9 +117,12 @@ func jsonReport(loc *i18n.Localizer, rep checkrun.Report, meter *awsx.Meter, hin
 	if meter != nil {
 		out.APICalls, out.CallsByOp = meter.Total(), meter.Calls()
 	}
+	rep = regionFirst(rep, hint)
+	names := nameLabels(rep)
 	for _, r := range rep.Results {
 		jr := JSONResult{Step: r.Step, Check: r.Check, Kind: r.Kind, Status: string(r.Status), Reason: r.Reason,
-			Message: loc.T(r.Message.ID, r.Message.Data), Resources: r.Resources, Fix: r.Fix}
+			Message: loc.T(r.Message.ID, r.Message.Data), Resources: r.Resources, Fix: r.Fix,
+			Plan: planJSON(loc, rep.Region, r, names), RootCause: r.RootCause}
 		if jr.Resources == nil {
 			jr.Resources = []string{}
 		}
@@ -74,7 +145,7 @@ func writeReport(env *Env, format string, lab *content.Lab, rep checkrun.Report,
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(jsonReport(env.Loc, rep, meter, hint))
 	case "junit":
-		writeJUnit(env, env.Stdout, lab, rep)
+		writeJUnit(env, env.Stdout, lab, rep, hint)
 	default:
 		writeText(env, env.Stdout, lab, rep, meter, hint)
 	}
@@ -93,6 +164,12 @@ func writeText(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, met
 	loc := env.Loc
 	page := lab.Page(loc.Lang())
 	fmt.Fprintln(w, loc.T("CheckHeader", i18n.M{"Lab": lab.ID, "Title": page.Meta.Title, "Account": rep.Account, "Region": rep.Region}))
+	// A wrong Region is said first: every other finding follows from it.
+	if hint != "" {
+		fmt.Fprintf(w, "\n%s\n%s\n", hint, loc.T("RepairRegionFirst"))
+	}
+	rep = regionFirst(rep, hint)
+	names := nameLabels(rep)
 	lastStep := ""
 	for _, r := range rep.Results {
 		if r.Step != lastStep {
@@ -113,10 +190,13 @@ func writeText(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, met
 			for _, line := range strings.Split(r.Fix, "\n") {
 				fmt.Fprintf(w, "        %s\n", line)
 			}
+			if steps := consoleSteps(loc, r, names); len(steps) > 0 {
+				fmt.Fprintf(w, "      %s\n", loc.T("RepairConsoleLabel"))
+				for _, st := range steps {
+					fmt.Fprintf(w, "        %s\n", st)
+				}
+			}
 		}
-	}
-	if hint != "" {
-		fmt.Fprintf(w, "\n%s\n", hint)
 	}
 	sum := checkrun.Summarize(rep.Results)
 	calls := 0
@@ -161,14 +241,22 @@ type junitMessage struct {
 	Body    string `xml:",chardata"`
 }
 
-func writeJUnit(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report) {
+func writeJUnit(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, hint string) {
+	rep = regionFirst(rep, hint)
 	sum := checkrun.Summarize(rep.Results)
 	suite := junitSuite{Name: lab.ID, Tests: len(rep.Results), Failures: sum.Fail, Errors: sum.Error, Skipped: sum.Skipped,
 		Time: fmt.Sprintf("%.3f", rep.Elapsed.Seconds())}
 	for _, r := range rep.Results {
 		msg := env.Loc.T(r.Message.ID, r.Message.Data)
 		c := junitCase{Class: lab.ID + "." + r.Step, Name: r.Check}
-		m := &junitMessage{Message: msg, Type: r.Reason, Body: r.Fix}
+		body := r.Fix
+		if r.RootCause != "" {
+			body = env.Loc.T("RepairRootCauseLabel", i18n.M{"Root": r.RootCause})
+		}
+		if hint != "" {
+			body = strings.TrimSpace(hint + "\n" + body)
+		}
+		m := &junitMessage{Message: msg, Type: r.Reason, Body: body}
 		switch r.Status {
 		case checks.Fail:
 			c.Failure = m

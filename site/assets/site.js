@@ -177,6 +177,15 @@
       box.appendChild(head);
     }
     if (r.message) box.appendChild(el("p", compact ? "result-msg result-first" : "result-msg", r.message));
+    // One cause, one fix: a result that follows from another links to that
+    // check's card, which carries the fix (the message says so in words).
+    if (r.root_cause) {
+      box.setAttribute("data-root-cause", r.root_cause);
+      var rootCard = doc.querySelector('.vcard[data-check="' + CSS.escape(r.root_cause) + '"]');
+      var link = el(rootCard && rootCard.id ? "a" : "code", "result-root", "→ " + r.root_cause);
+      if (rootCard && rootCard.id) link.href = "#" + rootCard.id;
+      box.appendChild(el("p", "result-reason")).appendChild(link);
+    }
     var ok = r.status === "pass";
     if (r.reason && !ok) box.appendChild(el("p", "result-reason", t("reason", "Reason:") + " " + r.reason));
     if (r.fix && !ok) {
@@ -190,6 +199,13 @@
       fix.appendChild(head2);
       fix.appendChild(el("pre", null, r.fix));
       box.appendChild(fix);
+      // The same plan as console steps, already in the page's language.
+      var steps = (r.plan || []).filter(function (a) { return a.console; });
+      if (steps.length) {
+        var list = el("ol", "result-console");
+        steps.forEach(function (a) { list.appendChild(el("li", null, a.console)); });
+        box.appendChild(list);
+      }
     }
     return box;
   }
