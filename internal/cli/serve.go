@@ -33,6 +33,7 @@ const watchInterval = 500 * time.Millisecond
 type serveOpts struct {
 	addr, profile, region, content string
 	allowRemote, watch, sandbox    bool
+	open                           bool
 }
 
 // runServe serves the live site: the lab pages with working "Check this
@@ -46,6 +47,7 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	fs.BoolVar(&o.watch, "watch", false, env.Loc.T("ServeFlagWatch"))
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, env.Loc.T("ServeFlagAllowRemote"))
 	fs.BoolVar(&o.sandbox, "sandbox", false, env.Loc.T("PracticeFlagSandbox"))
+	fs.BoolVar(&o.open, "open", false, env.Loc.T("PracticeFlagOpen"))
 	class := &classRun{parallel: classroom.DefaultParallel, timeout: classroom.DefaultTimeout, prefix: "vpclab-", record: true, findRegion: true}
 	fs.StringVar(&class.roster, "roster", "", env.Loc.T("ServeFlagRoster"))
 	refresh := fs.Duration("refresh", time.Minute, env.Loc.T("ServeFlagRefresh"))
@@ -172,6 +174,9 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 		defer stopWatch()
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("ServeStopHint"))
+	if o.open {
+		openBrowser(srv.URL())
+	}
 	if err := srv.Serve(ctx); err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeStopFailed", i18n.M{"Err": err.Error()}))
 		return ExitFail

@@ -45,10 +45,10 @@ type Practice struct {
 	BlockTimeout time.Duration
 }
 
-// DefaultBlockTimeout bounds one "Run in sandbox": moto answers at once
-// (its waiters pass on their first poll), so a block that takes longer is
-// stuck.
-const DefaultBlockTimeout = 2 * time.Minute
+// DefaultBlockTimeout bounds one "Run in sandbox". moto answers at once
+// (its waiters pass on their first poll), but each aws command starts
+// Python, and a long block on a busy machine takes a minute or more.
+const DefaultBlockTimeout = 5 * time.Minute
 
 // maxRuns is how many blocks run at once over all labs.
 const maxRuns = 2
