@@ -69,9 +69,19 @@ type practice struct {
 
 // labSession is one lab's bash session and which blocks it has run.
 type labSession struct {
-	busy sync.Mutex
+	busy sync.Mutex // held while a block runs: one at a time per lab
+	mu   sync.Mutex // guards sh and ran (a reset may close sh at any time)
 	sh   *labshell.Session
 	ran  map[int]bool
+}
+
+func (ls *labSession) close() {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.sh != nil {
+		ls.sh.Close()
+		ls.sh, ls.ran = nil, nil
+	}
 }
 
 func newPractice(o *Practice) (*practice, error) {
@@ -105,9 +115,7 @@ func (p *practice) closeAll() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for id, ls := range p.sessions {
-		if ls.sh != nil {
-			ls.sh.Close()
-		}
+		ls.close()
 		delete(p.sessions, id)
 	}
 }
@@ -285,21 +293,25 @@ func (s *Server) practiceAPI(w http.ResponseWriter, r *http.Request, loc *i18n.L
 		return
 	}
 	defer ls.busy.Unlock()
+	ls.mu.Lock()
 	if ls.sh == nil {
 		env, pinned := p.shellEnv(labRegion(lab))
 		sh, err := labshell.Start(labshell.Options{Env: env, Pinned: pinned, DropPrefix: "AWS_", Keep: []string{"AWS_REGION", "AWS_DEFAULT_REGION"}})
 		if err != nil {
+			ls.mu.Unlock()
 			fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err.Error()})
 			return
 		}
 		ls.sh, ls.ran = sh, map[int]bool{}
 	}
+	sh := ls.sh
 	var missing []string
 	for _, e := range blocks[:b.Index] {
 		if e.Reason == "" && !ls.ran[e.Index] {
 			missing = append(missing, strconv.Itoa(e.Index+1))
 		}
 	}
+	ls.mu.Unlock()
 
 	h := w.Header()
 	h.Set("Content-Type", "application/x-ndjson; charset=utf-8")
@@ -316,7 +328,7 @@ func (s *Server) practiceAPI(w http.ResponseWriter, r *http.Request, loc *i18n.L
 		send(RunEvent{Note: loc.T("PracticeEarlierNotRun", i18n.M{"Blocks": strings.Join(missing, ", ")})})
 	}
 	s.logf("run %s block %d (step %s)", lab.ID, b.Index+1, b.Step)
-	res := ls.sh.Run(r.Context(), b.Code, p.opts.BlockTimeout, func(line string) { send(RunEvent{Out: &line}) })
+	res := sh.Run(r.Context(), b.Code, p.opts.BlockTimeout, func(line string) { send(RunEvent{Out: &line}) })
 	ev := RunEvent{Done: true, OK: res.OK(), Status: res.Status, Line: res.FailLine, TimedOut: res.TimedOut}
 	switch {
 	case res.TimedOut && r.Context().Err() == nil:
@@ -327,11 +339,18 @@ func (s *Server) practiceAPI(w http.ResponseWriter, r *http.Request, loc *i18n.L
 		ev.Message = loc.T("PracticeBlockFailed", i18n.M{"Status": res.Status, "Line": res.FailLine})
 	default:
 		ev.Message = loc.T("PracticeBlockDone")
-		ls.ran[b.Index] = true
 	}
-	if res.TimedOut || res.Died {
-		ls.sh, ls.ran = nil, nil // a fresh session next time
+	ls.mu.Lock()
+	if ls.sh == sh { // not reset meanwhile
+		if res.OK() {
+			ls.ran[b.Index] = true
+		}
+		if res.TimedOut || res.Died {
+			sh.Close()
+			ls.sh, ls.ran = nil, nil // a fresh session next time
+		}
 	}
+	ls.mu.Unlock()
 	send(ev)
 }
 
