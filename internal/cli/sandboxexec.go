@@ -104,9 +104,16 @@ func (x *sandboxExec) run(env *Env, fs *flag.FlagSet, args []string, port int, r
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	stopping := env.Ctx.Done()
+	if *x.shell {
+		// Ctrl-C at the prompt is the shell's to handle, not a reason to
+		// end the learner's session: the shell ends when they exit it
+		// (or the terminal hangs up).
+		stopping = nil
+	}
 	select {
 	case err = <-done:
-	case <-env.Ctx.Done():
+	case <-stopping:
 		// vpclab was asked to stop (Ctrl-C reaches the command too, from
 		// the terminal): the command gets SIGTERM, then is killed.
 		_ = cmd.Process.Signal(syscall.SIGTERM)
