@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -86,12 +85,12 @@ func (x *sandboxExec) run(env *Env, fs *flag.FlagSet, args []string, port int, r
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxExecShell", i18n.M{"URL": srv.URL(), "Region": region}))
 	}
 
-	noFile := filepath.Join(os.TempDir(), fmt.Sprintf("vpclab-sandbox-no-aws-config-%d", srv.Port()))
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(sandboxExecEnviron(), sandbox.Env(srv.URL(), region)...)
 	// The learner's ~/.aws (profiles, SSO) stays out, so an explicit
-	// --profile cannot bring a real account's settings in.
-	cmd.Env = append(cmd.Env, "AWS_CONFIG_FILE="+noFile, "AWS_SHARED_CREDENTIALS_FILE="+noFile, "AWS_EC2_METADATA_DISABLED=true",
+	// --profile cannot bring a real account's settings in; /dev/null is
+	// an empty file no one else can write.
+	cmd.Env = append(cmd.Env, "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "AWS_EC2_METADATA_DISABLED=true",
 		"VPCLAB_SANDBOX="+srv.URL())
 	cmd.Dir = env.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr

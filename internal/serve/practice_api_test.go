@@ -128,7 +128,7 @@ func TestPracticeRunAPI(t *testing.T) {
 		}
 	}
 	env := strings.Join(out, "\n")
-	for _, want := range []string{"AWS_ACCESS_KEY_ID=testing", "AWS_REGION=eu-west-1", "AWS_DEFAULT_REGION=eu-west-1", "AWS_ENDPOINT_URL=http://127.0.0.1:"} {
+	for _, want := range []string{"AWS_ACCESS_KEY_ID=testing", "AWS_REGION=eu-west-1", "AWS_DEFAULT_REGION=eu-west-1", "AWS_ENDPOINT_URL=http://127.0.0.1:", "AWS_CONFIG_FILE=/dev/null"} {
 		if !strings.Contains(env, want) {
 			t.Errorf("the lab's shell lacks %s:\n%s", want, env)
 		}

@@ -107,6 +107,9 @@ func TestPracticeInBrowser(t *testing.T) {
 		t.Errorf("%d Run in sandbox buttons for %d runnable blocks", nButtons, runnable)
 	}
 	screenshot(t, ctx, shots, "sandbox-en-top.png", chromedp.CaptureScreenshot())
+	step(t, ctx, "open the terminal exports", chromedp.Click(chromedp.CSS(`.sandbox-terminal summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`.sandbox-exports pre`)))
+	screenshot(t, ctx, shots, "sandbox-en-banner.png", chromedp.Screenshot(chromedp.CSS(`.sandbox-banner`)))
 
 	ran, checked := 0, 0
 	for _, st := range page.Steps {

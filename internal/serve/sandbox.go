@@ -15,7 +15,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -64,7 +63,6 @@ type practice struct {
 	runs     chan struct{}
 	mu       sync.Mutex
 	sessions map[string]*labSession // by lab id
-	noFile   string                 // AWS_CONFIG_FILE and friends: a file that does not exist
 }
 
 // labSession is one lab's bash session and which blocks it has run.
@@ -94,8 +92,7 @@ func newPractice(o *Practice) (*practice, error) {
 	if o.Region == "" {
 		o.Region = "us-east-1"
 	}
-	return &practice{opts: *o, runs: make(chan struct{}, maxRuns), sessions: map[string]*labSession{},
-		noFile: filepath.Join(os.TempDir(), "vpclab-sandbox-no-aws-config-"+strconv.Itoa(o.Sandbox.Port()))}, nil
+	return &practice{opts: *o, runs: make(chan struct{}, maxRuns), sessions: map[string]*labSession{}}, nil
 }
 
 // practicePath reports whether p is one of the sandbox mode's API paths
@@ -180,9 +177,10 @@ func (p *practice) shellEnv(region string) (env, pinned []string) {
 		"AWS_ENDPOINT_URL=" + p.opts.Sandbox.URL(),
 		"AWS_ACCESS_KEY_ID=" + sandbox.DummyCredential,
 		"AWS_SECRET_ACCESS_KEY=" + sandbox.DummyCredential,
-		// The learner's ~/.aws (profiles, SSO, credential_process) stays out.
-		"AWS_CONFIG_FILE=" + p.noFile,
-		"AWS_SHARED_CREDENTIALS_FILE=" + p.noFile,
+		// The learner's ~/.aws (profiles, SSO, credential_process) stays
+		// out; an empty file no one else can write.
+		"AWS_CONFIG_FILE=" + os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
 		"AWS_EC2_METADATA_DISABLED=true",
 		"AWS_PAGER=",
 	}
