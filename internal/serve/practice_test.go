@@ -194,6 +194,17 @@ func TestPracticeInBrowser(t *testing.T) {
 	waitJS(t, ctx, "the Japanese run", `['ok','failed'].includes(document.querySelector('[data-block="2"]').getAttribute('data-run'))`)
 	screenshot(t, ctx, shots, "sandbox-ja-run.png", chromedp.Screenshot(chromedp.CSS(`[data-block="2"]`)))
 
+	// A phone: the banner and the buttons fit without sideways scrolling.
+	step(t, ctx, "phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(srv.URL+"ja/nat-private-egress/"), loaded, chromedp.WaitVisible(chromedp.CSS(`button.run-block`)))
+	if w := value(t, ctx, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+		t.Errorf("at phone width the sandbox page is %dpx wide: it scrolls sideways", w)
+	}
+	step(t, ctx, "to a block", chromedp.ScrollIntoView(chromedp.CSS(`[data-block="1"]`)))
+	screenshot(t, ctx, shots, "sandbox-ja-phone.png", chromedp.CaptureScreenshot())
+	step(t, ctx, "desktop width", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(srv.URL+"ja/nat-private-egress/"), loaded,
+		chromedp.WaitVisible(chromedp.CSS(`button.run-block`)))
+
 	// Reset: the sandbox is empty again and so is its progress.
 	ec := ec2.NewFromConfig(aws.Config{Region: page.Meta.Region, BaseEndpoint: aws.String(motoURL), RetryMaxAttempts: 1,
 		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")})

@@ -36,6 +36,11 @@
 // and then Accept-Language decide. The answer is what the CheckFunc
 // returns (vpclab's is the JSON of `vpclab check --format json`), or a
 // non-2xx status with {"error": "…"} in that language.
+//
+// In the sandbox mode (Options.Practice; see sandbox.go) two more
+// endpoints exist behind the same checks: POST /api/run {"lab", "block"}
+// runs a lab's block by its position and streams its output, and POST
+// /api/sandbox/reset empties the sandbox. Without the mode they are 404.
 package serve
 
 import (
