@@ -134,4 +134,3 @@ func TestAction(t *testing.T) {
 		},
 	})
 }
-
