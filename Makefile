@@ -1,4 +1,6 @@
 # make        build bin/vpclab
+# make run    practise the labs in the browser on a fresh local sandbox
+#             (moto): no AWS account, nothing touches a real one
 # make test   everything CI runs: vet, lint of the labs, all tests (the
 #             sandbox tests start their own moto server), and vpclab test:
 #             every lab's checks fail before each step and pass after
@@ -7,9 +9,12 @@
 
 GO ?= go
 
-.PHONY: build test fuzz bench
+.PHONY: build run test fuzz bench
 build:
 	$(GO) build -o bin/vpclab ./cmd/vpclab
+
+run: build
+	bin/vpclab serve --sandbox --open $(RUNFLAGS)
 
 test:
 	$(GO) vet ./...

@@ -26,7 +26,11 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 	region := fs.String("region", "us-east-1", env.Loc.T("FlagSandboxRegion"))
 	verbose := fs.Bool("verbose", false, env.Loc.T("FlagSandboxVerbose"))
 	envFile := fs.String("env-file", "", env.Loc.T("FlagSandboxEnvFile"))
+	execOpts := sandboxExecFlags(env, fs) // --shell; see sandboxexec.go
 	if ok, code := parse(env, fs, args, "sandbox"); !ok {
+		return code
+	}
+	if code, ok := execOpts.run(env, fs, args, *port, *region, *verbose); ok { // vpclab sandbox -- COMMAND…
 		return code
 	}
 	if fs.NArg() > 0 {

@@ -33,7 +33,8 @@ const watchInterval = 500 * time.Millisecond
 
 type serveOpts struct {
 	addr, profile, region, content string
-	allowRemote, watch             bool
+	allowRemote, watch, sandbox    bool
+	open                           bool
 }
 
 // runServe serves the live site: the lab pages with working "Check this
@@ -46,14 +47,25 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	fs.StringVar(&o.region, "region", "", env.Loc.T("FlagRegion"))
 	fs.BoolVar(&o.watch, "watch", false, env.Loc.T("ServeFlagWatch"))
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, env.Loc.T("ServeFlagAllowRemote"))
+	fs.BoolVar(&o.sandbox, "sandbox", false, env.Loc.T("PracticeFlagSandbox"))
+	fs.BoolVar(&o.open, "open", false, env.Loc.T("PracticeFlagOpen"))
 	class := &classRun{parallel: classroom.DefaultParallel, timeout: classroom.DefaultTimeout, prefix: "vpclab-", record: true, findRegion: true}
 	fs.StringVar(&class.roster, "roster", "", env.Loc.T("ServeFlagRoster"))
 	refresh := fs.Duration("refresh", time.Minute, env.Loc.T("ServeFlagRefresh"))
 	dir := contentFlag(env, fs)
-	if ok, code := parse(env, fs, interleave(args), "serve"); !ok {
+	if ok, code := parse(env, fs, interleaveFlags(fs, args), "serve"); !ok {
 		return code
 	}
 	o.content = *dir
+	if o.sandbox {
+		// The sandbox mode runs commands: never for another machine, and
+		// never with a real account's settings.
+		for _, f := range []string{"roster", "profile", "allow-remote"} {
+			if flagSet(fs, f) {
+				return usageError(env, "serve", "PracticeServeConflict", i18n.M{"Flag": "--" + f})
+			}
+		}
+	}
 	var dash *classDashboard
 	var learners *roster.Roster
 	var classLabs []*content.Lab
@@ -85,18 +97,32 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
 		return ExitFail
 	}
+	var prac *practiceRun
+	if o.sandbox {
+		var code int
+		if prac, code = startPractice(env, practiceDefaultRegion(o.region)); prac == nil {
+			return code
+		}
+		defer prac.stop(env)
+	}
 	st, err := newLiveSite(env, labs, o.content, tok)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
 		return ExitFail
 	}
-	srv, err := serve.New(st, serve.Options{
+	opts := serve.Options{
 		Addr: o.addr, AllowRemote: o.allowRemote, Token: tok,
 		Progress: func() *progress.Progress { return loadProgress(env) },
 		Check:    serveChecker(env, o),
 		Log:      env.Stderr,
 		Class:    classHandler(dash),
-	})
+	}
+	if prac != nil {
+		opts.Progress = func() *progress.Progress { return prac.progress(env) }
+		opts.Check = prac.checker(env)
+		opts.Practice = prac.options()
+	}
+	srv, err := serve.New(st, opts)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
 		return ExitFail
@@ -120,7 +146,14 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	fmt.Fprintln(env.Stderr, env.Loc.T("ServeReady"))
 	// The address alone on standard output, for scripts and tests.
 	fmt.Fprintln(env.Stdout, srv.URL())
-	fmt.Fprintln(env.Stderr, env.Loc.T("ServeReadOnly"))
+	ctx, sandboxDied := env.Ctx, func() bool { return false }
+	if prac != nil {
+		prac.printExports(env)
+		ctx, sandboxDied = prac.context(env, env.Ctx)
+		defer srv.CloseSessions()
+	} else {
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeReadOnly"))
+	}
 	if dash != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeClassURL", i18n.M{"URL": srv.URL() + "class/", "Every": *refresh}))
 		cctx, stopClass := context.WithCancel(env.Ctx)
@@ -142,8 +175,15 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 		defer stopWatch()
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("ServeStopHint"))
-	if err := srv.Serve(env.Ctx); err != nil {
+	if o.open {
+		openBrowser(srv.URL())
+	}
+	if err := srv.Serve(ctx); err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeStopFailed", i18n.M{"Err": err.Error()}))
+		return ExitFail
+	}
+	if sandboxDied() {
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxDied"))
 		return ExitFail
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("ServeStopped"))

@@ -36,6 +36,11 @@
 // and then Accept-Language decide. The answer is what the CheckFunc
 // returns (vpclab's is the JSON of `vpclab check --format json`), or a
 // non-2xx status with {"error": "…"} in that language.
+//
+// In the sandbox mode (Options.Practice; see sandbox.go) two more
+// endpoints exist behind the same checks: POST /api/run {"lab", "block"}
+// runs a lab's block by its position and streams its output, and POST
+// /api/sandbox/reset empties the sandbox. Without the mode they are 404.
 package serve
 
 import (
@@ -137,6 +142,9 @@ type Options struct {
 	// Class, when set, serves the live class dashboard under /class/
 	// (vpclab serve --roster), behind the same Host and Origin checks.
 	Class http.Handler
+	// Practice, when set, is the sandbox mode (vpclab serve --sandbox):
+	// see sandbox.go.
+	Practice *Practice
 }
 
 // Server serves one site. Create it with New, then Listen and Serve.
@@ -151,6 +159,8 @@ type Server struct {
 	shown string // the address as the user gave it, with the port bound
 	slots chan struct{}
 	logMu sync.Mutex
+
+	practice *practice // nil unless Options.Practice
 }
 
 // NotLoopbackError is Listen's error for an address other machines can
@@ -195,6 +205,12 @@ func New(s *site.Site, opts Options) (*Server, error) {
 		opts.Addr = DefaultAddr
 	}
 	srv := &Server{opts: opts, slots: make(chan struct{}, maxChecks)}
+	if opts.Practice != nil {
+		var err error
+		if srv.practice, err = newPractice(opts.Practice); err != nil {
+			return nil, err
+		}
+	}
 	srv.site.Store(s)
 	return srv, nil
 }
@@ -421,7 +437,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer
 	fail := func(status int, code, id string, data ...i18n.M) {
 		writeJSON(w, status, errorBody{Error: loc.T(id, data...), Code: code})
 	}
-	if r.URL.Path != "/api/check" {
+	if r.URL.Path != "/api/check" && !s.practicePath(r.URL.Path) {
 		fail(http.StatusNotFound, "not-found", "ServeNoSuchAPI", i18n.M{"Path": r.URL.Path})
 		return
 	}
@@ -440,6 +456,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		fail(http.StatusUnsupportedMediaType, "content-type", "ServeBadContentType")
+		return
+	}
+	if s.practicePath(r.URL.Path) {
+		s.practiceAPI(w, r, loc)
 		return
 	}
 	var req checkBody
@@ -551,6 +571,11 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, loc *i18n.Localize
 		s.logf("render %s: %v", name, err)
 		plain(w, http.StatusInternalServerError, loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
 		return
+	}
+	if s.practice != nil && strings.HasSuffix(name, ".html") {
+		dec := s.decorate(buf.Bytes(), name, loc)
+		buf.Reset()
+		buf.Write(dec)
 	}
 	h := w.Header()
 	h.Set("Content-Type", site.ContentType(name))
