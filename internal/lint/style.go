@@ -18,7 +18,7 @@ import (
 // width of parentheses for the page's language, and prices that match
 // checks/billing/prices.json and say when they were checked.
 func styleRules(p *content.Page) content.Diags {
-	return styleRulesWith(p, billing.PriceTable())
+	return append(styleRulesWith(p, billing.PriceTable()), shellRules(p)...)
 }
 
 func styleRulesWith(p *content.Page, table billing.Table) content.Diags {
@@ -164,4 +164,74 @@ func parenRules(lang i18n.Lang, text string, at func(int) content.Pos) content.D
 		}
 	}
 	return ds
+}
+
+// shellRules flags, in solution and clean-up blocks, what works in bash
+// but not in zsh, the default shell on macOS: an unquoted $VAR used as a
+// word (zsh does not split it, so "for id in $IDS" sees one id made of
+// all of them), and bash- or zsh-only commands. Heredoc bodies are data,
+// not commands, and are skipped.
+func shellRules(p *content.Page) content.Diags {
+	var ds content.Diags
+	for _, s := range p.Steps {
+		for _, b := range append(append([]*content.CodeBlock{}, s.Solution...), s.Cleanup...) {
+			heredoc := ""
+			for i, line := range strings.Split(b.Code, "\n") {
+				if i >= len(b.Lines) {
+					break
+				}
+				if heredoc != "" {
+					if strings.TrimSpace(line) == heredoc {
+						heredoc = ""
+					}
+					continue
+				}
+				code := unquoted(shellCode(line))
+				if m := heredocStart.FindStringSubmatch(code); m != nil {
+					heredoc = m[1]
+				}
+				at := func(col int) content.Pos { pos := b.Lines[i]; pos.Col += col; return pos }
+				for _, m := range bareVar.FindAllStringSubmatchIndex(code, -1) {
+					ds = append(ds, diag(at(m[2]), "StyleShellSplit", i18n.M{"Var": code[m[2]:m[3]]}))
+				}
+				for _, m := range oneShellOnly.FindAllStringIndex(code, -1) {
+					ds = append(ds, diag(at(m[0]), "StyleShellOnly", i18n.M{"Got": code[m[0]:m[1]]}))
+				}
+			}
+		}
+	}
+	return ds
+}
+
+var (
+	bareVar      = regexp.MustCompile(`(?:^|[\s=])(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)(?:\s|;|\)|$)`)
+	oneShellOnly = regexp.MustCompile(`\b(?:setopt|unsetopt|emulate|printf -v|declare -n|mapfile|readarray|shopt)\b`)
+	heredocStart = regexp.MustCompile(`<<-?\s*\\?(?:x+|([A-Za-z_]+))`)
+)
+
+// unquoted blanks out what is inside quotes, so that only the words the
+// shell splits remain: "$VPC_ID" is safe, $VPC_ID is not.
+func unquoted(line string) string {
+	b := []byte(line)
+	var quote byte
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else {
+				if c == '\\' && quote == '"' && i+1 < len(b) {
+					b[i] = 'x'
+					i++
+				}
+				b[i] = 'x'
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '\\' && i+1 < len(b):
+			i++
+		}
+	}
+	return string(b)
 }

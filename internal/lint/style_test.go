@@ -101,3 +101,22 @@ func TestStyleMessagesExist(t *testing.T) {
 		}
 	}
 }
+
+func TestShellRules(t *testing.T) {
+	body := "## Clean up {#cleanup}\n\n```bash {cleanup}\n" +
+		"for id in $NAT_IDS; do\n" + // line 17: not split by zsh
+		"  aws ec2 delete-nat-gateway --nat-gateway-id \"$id\"\n" +
+		"done\n" +
+		"aws ecs wait tasks-stopped --tasks $TASKS --cluster c\n" + // line 20
+		"printf -v NAME '%s' x\n" + // line 21
+		"IDS=($(aws ec2 describe-vpcs --query 'Vpcs[].VpcId' --output text))\n" +
+		"for id in \"${IDS[@]}\" $(aws sts get-caller-identity --output text); do echo \"$id ${#IDS[@]}\"; done\n" +
+		"X=$(cat <<'EOF'\n[\"$IP\", $HOME]\nEOF\n)\n" +
+		"echo ok # a comment may say $X\n" +
+		"```\n"
+	got := ruleIDs(shellRules(stylePage(t, i18n.EN, body)))
+	want := []string{"StyleShellSplit@index.en.md:17:11", "StyleShellSplit@index.en.md:20:36", "StyleShellOnly@index.en.md:21:1"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got  %v\nwant %v", got, want)
+	}
+}
