@@ -132,7 +132,8 @@ func start(ctx context.Context, python string, port int, out io.Writer) (*Server
 	}
 	cmd := exec.Command(python, "-c", launcher, "-H", host, "-p", strconv.Itoa(port))
 	// MOTO_PORT would otherwise be inherited and used in URLs moto generates.
-	cmd.Env = append(motoEnviron(), "MOTO_PORT="+strconv.Itoa(port), "PYTHONUNBUFFERED=1")
+	cmd.Env = append(motoEnviron(), "MOTO_PORT="+strconv.Itoa(port), "PYTHONUNBUFFERED=1",
+		"MOTO_IAM_LOAD_MANAGED_POLICIES=true") // labs attach AmazonECSTaskExecutionRolePolicy, as learners do
 	cmd.Stdout = io.MultiWriter(out, s.tail)
 	cmd.Stderr = cmd.Stdout
 	cmd.WaitDelay = time.Second // don't hang on pipes held open by strays
