@@ -1,10 +1,10 @@
-// Package labshell proves that every lab's commands work in zsh, the
+// Package zshlabs proves that every lab's commands work in zsh, the
 // default shell on macOS, and not only in the bash that `vpclab test` runs:
 // each lab's solution and clean-up blocks run in one zsh session against the
 // moto sandbox, and each step's checks must pass afterwards. It is
 // test-only; the runner that makes `vpclab test` itself run zsh lives in
 // internal/doctest.
-package labshell_test
+package zshlabs_test
 
 import (
 	"bufio"
