@@ -126,6 +126,15 @@ func TestExposure(t *testing.T) {
 				item(s.SecurityGroups, func(g *ec2types.SecurityGroup) bool { return *g.GroupId == albSG }).IpPermissions, tcpFrom(8080, "0.0.0.0/0"))
 		}, want{status: checks.Fail, reason: "LB_LISTENER_NOT_ALLOWED", msg: "CheckExposureListener", res: []string{lis8080}, notRes: []string{lis80},
 			text: []string{"port 8080"}, fix: []string{"aws elbv2 delete-listener --listener-arn " + lis8080}, noFix: []string{lis80}}},
+		{"a listener rule on another port forwards to the task", serviceExposure, func(s *account.Snapshot) {
+			l := listener(lis8080, 8080)
+			l.DefaultActions = []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse}}
+			s.Listeners = append(s.Listeners, l)
+			s.Rules = map[string][]elbtypes.Rule{lis8080: {{RuleArn: sp(lis8080 + "/rule/1"), Priority: sp("10"),
+				Actions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: sp(tgARN)}}}}}
+			alb := item(s.SecurityGroups, func(g *ec2types.SecurityGroup) bool { return *g.GroupId == albSG })
+			alb.IpPermissions = append(alb.IpPermissions, tcpFrom(8080, "0.0.0.0/0"))
+		}, want{status: checks.Fail, reason: "LB_LISTENER_NOT_ALLOWED", msg: "CheckExposureListener", res: []string{lis8080}}},
 		{"a listener the ALB's group does not open is no way in", serviceExposure, func(s *account.Snapshot) {
 			s.Listeners = append(s.Listeners, listener(lis8080, 8080))
 		}, want{status: checks.Pass, msg: "CheckExposurePassVia"}},
