@@ -264,3 +264,21 @@ func TestSnapshotBindingsReachKinds(t *testing.T) {
 }
 
 func labSnapUntagged() *account.Snapshot { s := labSnap(); untag(s); return s }
+
+// Another VPC with the lab's CIDR but none of its subnets, named for
+// something else, is never taken for the lab's: not while the lab runs,
+// and not after its clean-up, when the clean-up check must pass.
+func TestBindingLeavesOthersVPCs(t *testing.T) {
+	snap := labSnap()
+	snap.VPCs[0].Tags = nameTag("prod")
+	snap.Subnets = nil
+	rep := binding.Bind(snap, bindingBlocks(t), binding.Options{})
+	if b, _ := rep.Bound(account.VPCs, "demo-vpc"); b.ID != "" {
+		t.Errorf("demo-vpc bound to %s (%s), a VPC named prod", b.ID, b.Evidence)
+	}
+	snap.VPCs[0].Tags = nil
+	rep = binding.Bind(snap, bindingBlocks(t), binding.Options{})
+	if b, _ := rep.Bound(account.VPCs, "demo-vpc"); b.ID != vpcID || b.Why.ID != "BindWhyVPCCIDR" {
+		t.Errorf("an untagged VPC with the lab's CIDR: bound to %q by %v", b.ID, b.Why)
+	}
+}

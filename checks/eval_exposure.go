@@ -91,6 +91,11 @@ func exposureTarget(e *Env, p Params) (inbound.Target, *Result) {
 				if c.AssignPublicIp == ecstypes.AssignPublicIpEnabled {
 					ep.PublicIPv4 = "assigned at launch"
 				}
+				// An IPv6 address is public by nature; a subnet that gives
+				// one to every new interface gives one to each task.
+				if x, ok := e.Snap.Subnet(sn); ok && x.AssignIpv6AddressOnCreation != nil && *x.AssignIpv6AddressOnCreation {
+					ep.IPv6 = []string{"assigned at launch"}
+				}
 				t.Endpoints = append(t.Endpoints, ep)
 			}
 		}

@@ -126,6 +126,15 @@ func TestExposure(t *testing.T) {
 				item(s.SecurityGroups, func(g *ec2types.SecurityGroup) bool { return *g.GroupId == albSG }).IpPermissions, tcpFrom(8080, "0.0.0.0/0"))
 		}, want{status: checks.Fail, reason: "LB_LISTENER_NOT_ALLOWED", msg: "CheckExposureListener", res: []string{lis8080}, notRes: []string{lis80},
 			text: []string{"port 8080"}, fix: []string{"aws elbv2 delete-listener --listener-arn " + lis8080}, noFix: []string{lis80}}},
+		{"a listener rule on another port forwards to the task", serviceExposure, func(s *account.Snapshot) {
+			l := listener(lis8080, 8080)
+			l.DefaultActions = []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse}}
+			s.Listeners = append(s.Listeners, l)
+			s.Rules = map[string][]elbtypes.Rule{lis8080: {{RuleArn: sp(lis8080 + "/rule/1"), Priority: sp("10"),
+				Actions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: sp(tgARN)}}}}}
+			alb := item(s.SecurityGroups, func(g *ec2types.SecurityGroup) bool { return *g.GroupId == albSG })
+			alb.IpPermissions = append(alb.IpPermissions, tcpFrom(8080, "0.0.0.0/0"))
+		}, want{status: checks.Fail, reason: "LB_LISTENER_NOT_ALLOWED", msg: "CheckExposureListener", res: []string{lis8080}}},
 		{"a listener the ALB's group does not open is no way in", serviceExposure, func(s *account.Snapshot) {
 			s.Listeners = append(s.Listeners, listener(lis8080, 8080))
 		}, want{status: checks.Pass, msg: "CheckExposurePassVia"}},
@@ -146,6 +155,20 @@ func TestExposure(t *testing.T) {
 					{RuleNumber: aws.Int32(100), Protocol: sp("-1"), RuleAction: ec2types.RuleActionDeny, Egress: aws.Bool(false), CidrBlock: sp("0.0.0.0/0")},
 					{RuleNumber: aws.Int32(100), Protocol: sp("-1"), RuleAction: ec2types.RuleActionAllow, Egress: aws.Bool(true), CidrBlock: sp("0.0.0.0/0")}}})
 		}, want{status: checks.Fail, reason: "SG_OPEN_TO_INTERNET", msg: "CheckExposureSGOpen", text: []string{"network ACL acl-0pub drops"}, fix: []string{revoke80}}},
+		{"IPv6 from a subnet that gives every task an address", serviceExposure, func(s *account.Snapshot) {
+			// the service's tasks have not started: judged on its configuration
+			s.Tasks = nil
+			sn := item(s.Subnets, func(x *ec2types.Subnet) bool { return *x.SubnetId == subPrivA })
+			sn.AssignIpv6AddressOnCreation = aws.Bool(true)
+			rtb(s, rtbPriv).Routes = append(rtb(s, rtbPriv).Routes, ec2types.Route{DestinationIpv6CidrBlock: sp("::/0"), GatewayId: sp(igwID), State: ec2types.RouteStateActive})
+			taskGroup(s).IpPermissions = append(taskGroup(s).IpPermissions, ec2types.IpPermission{IpProtocol: sp("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+				Ipv6Ranges: []ec2types.Ipv6Range{{CidrIpv6: sp("::/0")}}})
+			// the default ACL of a VPC with IPv6 admits ::/0 both ways
+			for _, egress := range []bool{false, true} {
+				s.NetworkACLs[0].Entries = append(s.NetworkACLs[0].Entries, ec2types.NetworkAclEntry{RuleNumber: aws.Int32(101), Protocol: sp("-1"),
+					RuleAction: ec2types.RuleActionAllow, Egress: aws.Bool(egress), Ipv6CidrBlock: sp("::/0")})
+			}
+		}, want{status: checks.Fail, reason: "INTERNET_REACHES_DIRECTLY", msg: "CheckExposureDirect", text: []string{"::/0", subPrivA}}},
 		{"another load balancer", serviceExposure, func(s *account.Snapshot) {
 			lb := s.LoadBalancers[0]
 			lb.LoadBalancerArn, lb.LoadBalancerName = sp(albARN+"x"), sp("other-alb")

@@ -225,7 +225,9 @@ func (l *loader) loadBalancers(ctx context.Context) (err error) {
 }
 
 // listeners reads the listeners of every loaded load balancer, one
-// paginated call each (DescribeListeners takes one load balancer).
+// paginated call each (DescribeListeners takes one load balancer), and
+// each listener's rules: a rule may forward where the default action
+// does not.
 func (l *loader) listeners(ctx context.Context) error {
 	var all []elbtypes.Listener
 	for _, lb := range l.snap.LoadBalancers {
@@ -237,7 +239,17 @@ func (l *loader) listeners(ctx context.Context) error {
 		}
 		all = append(all, got...)
 	}
-	l.snap.Listeners = all
+	rules := map[string][]elbtypes.Rule{}
+	for _, ls := range all {
+		got, err := collect(ctx, elbv2.NewDescribeRulesPaginator(l.elb,
+			&elbv2.DescribeRulesInput{ListenerArn: ls.ListenerArn, PageSize: aws.Int32(400)}),
+			func(o *elbv2.DescribeRulesOutput) []elbtypes.Rule { return o.Rules })
+		if err != nil {
+			return err
+		}
+		rules[aws.ToString(ls.ListenerArn)] = got
+	}
+	l.snap.Listeners, l.snap.Rules = all, rules
 	return nil
 }
 

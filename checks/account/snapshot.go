@@ -66,7 +66,7 @@ var Actions = map[Resource][]string{
 	ECSServices:        {"ecs:DescribeServices"},
 	ECSTasks:           {"ecs:ListTasks", "ecs:DescribeTasks"},
 	LoadBalancers:      {"elasticloadbalancing:DescribeLoadBalancers"},
-	Listeners:          {"elasticloadbalancing:DescribeListeners"},
+	Listeners:          {"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules"},
 	TargetGroups:       {"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"},
 	ECSClusterList:     {"ecs:ListClusters"},
 }
@@ -145,6 +145,7 @@ type Snapshot struct {
 	Tasks              []ecstypes.Task
 	LoadBalancers      []elbtypes.LoadBalancer
 	Listeners          []elbtypes.Listener
+	Rules              map[string][]elbtypes.Rule // by listener ARN: where its requests may be forwarded
 	TargetGroups       []elbtypes.TargetGroup
 	Targets            map[string][]elbtypes.TargetHealthDescription // by target group ARN
 

@@ -125,7 +125,10 @@ func (r *resolver) structure(w *want, its []item) ([]item, i18n.Msg) {
 				return held, i18n.Msg{ID: "BindWhyVPCSubnets", Data: i18n.M{"CIDR": w.cidr, "Subnets": strings.Join(subCIDRs, ", ")}}
 			}
 		}
-		return c, i18n.Msg{ID: "BindWhyVPCCIDR", Data: i18n.M{"CIDR": w.cidr}}
+		// The CIDR alone is weak evidence (10.0.0.0/16 is everyone's
+		// favourite): without the lab's subnets, only an untagged VPC is
+		// taken; a VPC named otherwise is somebody else's.
+		return filter(c, func(it item) bool { return it.name == "" }), i18n.Msg{ID: "BindWhyVPCCIDR", Data: i18n.M{"CIDR": w.cidr}}
 	case account.Subnets:
 		vpc := r.boundID(account.VPCs, w.vpc)
 		if w.cidr == "" || vpc == "" {

@@ -524,14 +524,19 @@ func (a *analysis) targetPort(tg elbtypes.TargetGroup, ep Endpoint) (int32, bool
 	return 0, false
 }
 
-// forwards lists the target group ARNs a listener's default action sends to.
-func forwards(l elbtypes.Listener) []string {
+// forwards lists the target group ARNs a listener sends to: by its
+// default action or by any of its rules.
+func forwards(s *account.Snapshot, l elbtypes.Listener) []string {
 	var out []string
-	for _, act := range l.DefaultActions {
+	acts := slices.Clone(l.DefaultActions)
+	for _, r := range s.Rules[str(l.ListenerArn)] {
+		acts = append(acts, r.Actions...)
+	}
+	for _, act := range acts {
 		if act.Type != elbtypes.ActionTypeEnumForward {
 			continue
 		}
-		if arn := str(act.TargetGroupArn); arn != "" {
+		if arn := str(act.TargetGroupArn); arn != "" && !slices.Contains(out, arn) {
 			out = append(out, arn)
 		}
 		if act.ForwardConfig != nil {
@@ -581,7 +586,7 @@ func (a *analysis) viaLoadBalancers() (allowed, paths, wide []Exposure) {
 			if len(lb.SecurityGroups) > 0 && !openOn(lbGroups, lp) {
 				continue
 			}
-			for _, tgARN := range forwards(l) {
+			for _, tgARN := range forwards(a.s, l) {
 				tg, ok := a.s.TargetGroup(tgARN)
 				if !ok {
 					continue
