@@ -98,47 +98,6 @@ func evalNACL(e *Env, p Params) Result {
 	return pass("CheckNACLPass", i18n.M{"ID": id, "ACL": aclID, "Port": port}, id, aclID)
 }
 
-// aclFix adds an allow rule numbered below every existing rule of that
-// direction, so it wins over the deny that blocks.
-func aclFix(acl ec2types.NetworkAcl, b *egress.Block) string {
-	egressDir := b.Detail["direction"] == "outbound"
-	lowest := int32(32767)
-	used := map[int32]bool{}
-	for _, en := range acl.Entries {
-		if en.Egress != nil && *en.Egress == egressDir && en.RuleNumber != nil {
-			used[*en.RuleNumber] = true
-			if *en.RuleNumber < lowest {
-				lowest = *en.RuleNumber
-			}
-		}
-	}
-	num := lowest - 1
-	for num > 0 && used[num] {
-		num--
-	}
-	if num <= 0 {
-		num = 1
-	}
-	dir := "--ingress"
-	if egressDir {
-		dir = "--egress"
-	}
-	from, to := "1024", "65535"
-	if ports := b.Detail["ports"]; ports != "" {
-		if f, t, ok := strings.Cut(ports, "-"); ok {
-			from, to = f, t
-		} else {
-			from, to = ports, ports
-		}
-	}
-	cidr := b.Detail["cidr"]
-	if cidr == "" || strings.ContainsAny(cidr, " ") {
-		cidr = "0.0.0.0/0"
-	}
-	return fmt.Sprintf("aws ec2 create-network-acl-entry --network-acl-id %s %s --rule-number %d --protocol tcp --port-range From=%s,To=%s --cidr-block %s --rule-action allow",
-		str(acl.NetworkAclId), dir, num, from, to, cidr)
-}
-
 func evalSGEgress(e *Env, p Params) Result {
 	sg, r := findGroup(e, p)
 	if r != nil {

@@ -88,6 +88,18 @@ func doneChecks(lab *content.Lab, upTo string) map[string]bool {
 	return done
 }
 
+// lookup runs bash that prints NAME=value lines and adds them to env,
+// so that each mistake's commands need no lookups of their own.
+func lookup(t *testing.T, env []string, code string) []string {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSpace(shell(t, env, "set -eo pipefail\n"+code)), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok && k != "" && !strings.ContainsAny(k, " \t") {
+			env = append(env, k+"="+strings.TrimSpace(v))
+		}
+	}
+	return env
+}
+
 type mistake struct {
 	name   string
 	mutate string // bash, with the lab's region exported
@@ -96,7 +108,7 @@ type mistake struct {
 
 // runMistakes builds lab up to step upTo, checks that it passes, then
 // makes each mistake, and repairs it with the fixes vpclab prints.
-func runMistakes(t *testing.T, labID, upTo string, ms []mistake) {
+func runMistakes(t *testing.T, labID, upTo, ids string, ms []mistake) {
 	cfg := sandboxtest.Config(t)
 	env := sandboxtest.Env(t)
 	lab := loadRealLab(t, labID)
@@ -127,6 +139,9 @@ func runMistakes(t *testing.T, labID, upTo string, ms []mistake) {
 	}
 	if bad := notOK(check()); len(bad) > 0 {
 		t.Fatalf("the lab built by its own commands does not pass:\n%s", strings.Join(bad, "\n"))
+	}
+	if ids != "" {
+		env = lookup(t, env, ids)
 	}
 	for _, m := range ms {
 		ok := t.Run(m.name, func(t *testing.T) {
@@ -176,35 +191,39 @@ func runMistakes(t *testing.T, labID, upTo string, ms []mistake) {
 	}
 }
 
-// lookups for the mistakes' commands, by the lab's Name tags.
-const natLookups = `
+// natIDs looks up, by the lab's Name tags, the ids the mistakes use.
+const natIDs = `
 id() { aws ec2 describe-$1 --filters Name=tag:Name,Values=$2 --query "$3" --output text; }
-VPC=$(id vpcs vpclab-nat-vpc 'Vpcs[0].VpcId')
+echo VPC=$(id vpcs vpclab-nat-vpc 'Vpcs[0].VpcId')
 PRIV_A=$(id subnets vpclab-nat-private-a 'Subnets[0].SubnetId')
-PUB_RT=$(id route-tables vpclab-nat-public-rt 'RouteTables[0].RouteTableId')
-PRIV_A_RT=$(id route-tables vpclab-nat-private-a-rt 'RouteTables[0].RouteTableId')
-ASSOC=$(aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=$PRIV_A --query 'RouteTables[0].Associations[?SubnetId==` + "`" + `'$PRIV_A'` + "`" + `].RouteTableAssociationId|[0]' --output text)
+echo PRIV_A=$PRIV_A
+echo PUB_RT=$(id route-tables vpclab-nat-public-rt 'RouteTables[0].RouteTableId')
+echo PRIV_A_RT=$(id route-tables vpclab-nat-private-a-rt 'RouteTables[0].RouteTableId')
+echo IGW=$(id internet-gateways vpclab-nat-igw 'InternetGateways[0].InternetGatewayId')
+echo SG=$(id security-groups vpclab-nat-task-sg 'SecurityGroups[0].GroupId')
+echo ACL=$(aws ec2 describe-network-acls --filters Name=association.subnet-id,Values=$PRIV_A --query 'NetworkAcls[0].NetworkAclId' --output text)
 `
 
+// assocOfPrivA is the private subnet's association now (it changes when a
+// fix re-associates the subnet).
+const assocOfPrivA = "ASSOC=$(aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=$PRIV_A --query 'RouteTables[0].Associations[?SubnetId==`'$PRIV_A'`].RouteTableAssociationId|[0]' --output text)\n"
+
 func TestPrintedFixesRepairTheNATLab(t *testing.T) {
-	runMistakes(t, "nat-private-egress", "ecs-setup", []mistake{
+	runMistakes(t, "nat-private-egress", "ecs-setup", natIDs, []mistake{
 		{"private subnet associated with the shared public route table",
-			natLookups + `aws ec2 replace-route-table-association --association-id $ASSOC --route-table-id $PUB_RT`, "private-a-is-private"},
+			assocOfPrivA + `aws ec2 replace-route-table-association --association-id $ASSOC --route-table-id $PUB_RT`, "private-a-is-private"},
 		{"NAT route deleted",
-			natLookups + `aws ec2 delete-route --route-table-id $PRIV_A_RT --destination-cidr-block 0.0.0.0/0`, "private-a-route"},
+			`aws ec2 delete-route --route-table-id $PRIV_A_RT --destination-cidr-block 0.0.0.0/0`, "private-a-route"},
 		{"subnet left on the main route table",
-			natLookups + `aws ec2 disassociate-route-table --association-id $ASSOC`, "private-a-route"},
+			assocOfPrivA + `aws ec2 disassociate-route-table --association-id $ASSOC`, "private-a-route"},
 		{"internet gateway detached",
-			natLookups + `IGW=$(id internet-gateways vpclab-nat-igw 'InternetGateways[0].InternetGatewayId')
-aws ec2 detach-internet-gateway --internet-gateway-id $IGW --vpc-id $VPC`, "igw-attached"},
+			`aws ec2 detach-internet-gateway --internet-gateway-id $IGW --vpc-id $VPC`, "igw-attached"},
 		{"task security group egress revoked",
-			natLookups + `SG=$(id security-groups vpclab-nat-task-sg 'SecurityGroups[0].GroupId')
-aws ec2 revoke-security-group-egress --group-id $SG --ip-permissions '[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'`, "task-sg-egress"},
+			`aws ec2 revoke-security-group-egress --group-id $SG --ip-permissions '[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'`, "task-sg-egress"},
 		{"network ACL denies HTTPS out",
-			natLookups + `ACL=$(aws ec2 describe-network-acls --filters Name=association.subnet-id,Values=$PRIV_A --query 'NetworkAcls[0].NetworkAclId' --output text)
-aws ec2 create-network-acl-entry --network-acl-id $ACL --egress --rule-number 50 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action deny`, "private-a-nacl"},
+			`aws ec2 create-network-acl-entry --network-acl-id $ACL --egress --rule-number 50 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action deny`, "private-a-nacl"},
 		{"route to a deleted NAT gateway",
-			natLookups + `NAT=$(aws ec2 describe-route-tables --route-table-ids $PRIV_A_RT --query "RouteTables[0].Routes[?DestinationCidrBlock=='0.0.0.0/0'].NatGatewayId|[0]" --output text)
+			`NAT=$(aws ec2 describe-route-tables --route-table-ids $PRIV_A_RT --query "RouteTables[0].Routes[?DestinationCidrBlock=='0.0.0.0/0'].NatGatewayId|[0]" --output text)
 aws ec2 delete-nat-gateway --nat-gateway-id $NAT`, "private-a-route"},
 	})
 }
@@ -275,7 +294,7 @@ func runMistakesOn(t *testing.T, lab *content.Lab, upTo, killed string) {
 }
 
 func TestPrintedFixesRepairTheIGWLab(t *testing.T) {
-	runMistakes(t, "igw-eip-basics", "associate-eip", []mistake{
+	runMistakes(t, "igw-eip-basics", "associate-eip", "", []mistake{
 		{"Elastic IP association removed",
 			`ASSOC=$(aws ec2 describe-addresses --filters Name=tag:Name,Values=vpclab-igw-eip --query 'Addresses[0].AssociationId' --output text)
 aws ec2 disassociate-address --association-id $ASSOC`, "eip-associated"},
