@@ -101,6 +101,14 @@ type JSONCheckReport struct {
 }
 
 func writeCheckJSON(env *Env, j *journey.Journey, rep checkrun.Report, meter *awsx.Meter, hint string) {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(checkJSONReport(env, j, rep, meter, hint))
+}
+
+// checkJSONReport is --format json of vpclab check, and the local server's
+// answer to the page (which updates its step list from Steps).
+func checkJSONReport(env *Env, j *journey.Journey, rep checkrun.Report, meter *awsx.Meter, hint string) JSONCheckReport {
 	out := JSONCheckReport{JSONReport: jsonReport(env.Loc, rep, meter, hint), CurrentStep: j.Current, Complete: j.Complete,
 		Regressions: []string{}, RequiredDone: j.RequiredDone, Required: j.RequiredTotal, Steps: []JSONStep{}}
 	if !j.CurrentSince.IsZero() {
@@ -118,9 +126,7 @@ func writeCheckJSON(env *Env, j *journey.Journey, rep checkrun.Report, meter *aw
 		}
 		out.Steps = append(out.Steps, js)
 	}
-	enc := json.NewEncoder(env.Stdout)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(out)
+	return out
 }
 
 var journeyMarks = map[journey.State]string{journey.Done: "✓", journey.DoneEarlier: "✓", journey.Current: "→",
