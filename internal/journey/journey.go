@@ -150,6 +150,9 @@ func Of(in Input) *Journey {
 			labAt = t
 		}
 	}
+	if labAt.IsZero() && len(in.Now) > 0 {
+		labAt = at // nothing recorded before: the learner is seen first now
+	}
 	for _, s := range page.Steps {
 		if !s.IsStep() {
 			continue

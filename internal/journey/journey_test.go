@@ -116,9 +116,9 @@ func TestJourney(t *testing.T) {
 		done     int
 	}{
 		{"nothing done: the clean-up passes on an empty account but is not reached",
-			Input{Now: now(failing("clean")...)},
+			Input{Now: now(failing("clean")...), At: min(1)},
 			"a=current b=not-reached c=not-reached d=not-reached opt=optional sb=optional cleanup=not-reached",
-			"a", time.Time{}, false, false, 0},
+			"a", min(1), false, false, 0},
 		{"half a step is started, not done",
 			Input{Now: now("a1", "b1", "!b2", "!c1", "!d1", "clean"), At: min(3)},
 			"a=done b=current c=not-reached d=not-reached opt=optional sb=optional cleanup=not-reached",
@@ -164,9 +164,9 @@ func TestJourney(t *testing.T) {
 			"a=done b=current c=not-reached d=not-reached opt=done sb=done-earlier cleanup=not-reached",
 			"b", min(1), false, true, 1},
 		{"on the sandbox a sandbox step is not checkable",
-			Input{Now: now(failing()...), Sandbox: true},
+			Input{History: history(run{1, now(failing()...)}), Sandbox: true},
 			"a=current b=not-reached c=not-reached d=not-reached opt=optional sb=not-checkable cleanup=not-reached",
-			"a", time.Time{}, false, false, 0},
+			"a", min(1), false, false, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
