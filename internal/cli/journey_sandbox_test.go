@@ -100,6 +100,16 @@ func TestCheckJourneyOnTheSandbox(t *testing.T) {
 			env := append(append(os.Environ(), sandboxtest.Env(t)...), "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region, "AWS_PAGER=")
 			sh := startLabShell(t, append(env, keys[id]...))
 
+			var withChecks []*content.Step
+			for _, s := range page.Steps {
+				if s.IsStep() && s.Role == content.RoleRequired {
+					withChecks = append(withChecks, s)
+				}
+			}
+			if len(withChecks) < 4 {
+				t.Fatalf("%d required steps with checks", len(withChecks))
+			}
+
 			check := func(wantCode int, args ...string) (checkJSON, string) {
 				t.Helper()
 				base := []string{"check", id, "--region", region, "--profile", id}
@@ -111,8 +121,12 @@ func TestCheckJourneyOnTheSandbox(t *testing.T) {
 				if err := json.Unmarshal([]byte(out), &j); err != nil {
 					t.Fatalf("check: not JSON: %v\n%s", err, out)
 				}
-				_, text, _ := runCLI(t, "", nil, append(append(base, args...), "--record=false")...)
-				return j, text
+				if wantCode == 1 || j.CurrentStep == "cleanup" || j.Complete || j.CurrentStep == withChecks[3].ID {
+					// The words too, where the test reads them.
+					_, text, _ := runCLI(t, "", nil, append(append(base, args...), "--record=false")...)
+					return j, text
+				}
+				return j, ""
 			}
 			stateOf := func(j checkJSON, step string) string {
 				for _, s := range j.Steps {
@@ -130,25 +144,6 @@ func TestCheckJourneyOnTheSandbox(t *testing.T) {
 				}
 			}
 
-			var withChecks []*content.Step
-			for _, s := range page.Steps {
-				if s.IsStep() && s.Role == content.RoleRequired {
-					withChecks = append(withChecks, s)
-				}
-			}
-			if len(withChecks) < 4 {
-				t.Fatalf("%d required steps with checks", len(withChecks))
-			}
-
-			// Before anything: not started, exit 0, the first step next.
-			j, text := check(0)
-			if j.CurrentStep != withChecks[0].ID || stateOf(j, "cleanup") != "not-reached" {
-				t.Errorf("fresh: current %q, cleanup %s", j.CurrentStep, stateOf(j, "cleanup"))
-			}
-			if !strings.Contains(text, "Next: step 1,") {
-				t.Errorf("fresh: no next step in\n%s", text)
-			}
-
 			// Midway: the first three steps with checks.
 			third := withChecks[2]
 			for _, s := range page.Steps {
@@ -157,7 +152,7 @@ func TestCheckJourneyOnTheSandbox(t *testing.T) {
 					break
 				}
 			}
-			j, text = check(0)
+			j, text := check(0)
 			if j.CurrentStep != withChecks[3].ID {
 				t.Errorf("midway: current step %q, want %q", j.CurrentStep, withChecks[3].ID)
 			}
