@@ -413,3 +413,41 @@ func TestCSVAndDir(t *testing.T) {
 		}
 	}
 }
+
+// The dashboard shows each learner's current step and time on it, the
+// per-step counts, a not-started learner as such, and step headers with
+// their full title as a tooltip (written vertically, so Japanese titles
+// read whole).
+func TestDashboardShowsJourney(t *testing.T) {
+	lab := demoLab(t)
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	outcomes := []Outcome{
+		outcome(lab, "on the route", "222222222222", map[string]checks.Result{"private-route": noRouteR, "nothing-billable-left": billingR}),
+		outcome(lab, "nobody yet", "555555555555", map[string]checks.Result{"vpc": notFound, "igw": skipped, "public-subnet": skipped, "private-subnet": skipped,
+			"nat": notFound, "private-route": skipped}),
+	}
+	rep := Build([]*content.Lab{lab}, outcomes, BuildOptions{Now: t0})
+	for _, lang := range i18n.Langs {
+		var b bytes.Buffer
+		if err := RenderHTML(&b, rep, lang); err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		loc := i18n.New(lang)
+		title := "プライベートサブネットのルート"
+		if lang == i18n.EN {
+			title = "Route the private subnet"
+		}
+		for _, want := range []string{
+			`title="3. ` + title + ` (class-demo/route-private)"><span class="vt">3. ` + title + `</span>`,
+			`<td class="current">` + title + `<small>` + loc.T("ClassReportMinutes", i18n.M{"Minutes": 0}) + `</small>`,
+			`<span class="not-started">` + loc.T("ClassStateNotStarted") + `</span>`,
+			`>1/2</td>`, // the network: one of two learners
+			`<td class="cell current" title="` + loc.T("ClassStateCurrent") + ` — NO_ROUTE_TO_DESTINATION: `,
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: the page lacks %s", lang, want)
+			}
+		}
+	}
+}
