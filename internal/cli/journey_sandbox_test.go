@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -98,7 +99,11 @@ func TestCheckJourneyOnTheSandbox(t *testing.T) {
 			page := lab.Page(i18n.EN)
 			region := page.Meta.Region
 			env := append(append(os.Environ(), sandboxtest.Env(t)...), "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region, "AWS_PAGER=")
-			sh := startLabShell(t, append(env, keys[id]...))
+			env = append(env, keys[id]...)
+			sh := startLabShell(t, env)
+			if port := startAWSServer(t, env); port != "" {
+				sh.run("fast aws", "export VPCLAB_AWS_PORT="+port+"\n"+awsFunction)
+			}
 
 			var withChecks []*content.Step
 			for _, s := range page.Steps {
@@ -136,12 +141,14 @@ func TestCheckJourneyOnTheSandbox(t *testing.T) {
 				}
 				return "(absent)"
 			}
+			began := time.Now()
 			doStep := func(s *content.Step) {
 				for _, b := range s.Solution {
 					if _, skip := b.Attrs["sandbox"]; !skip {
 						sh.run(s.ID+" "+b.Pos.String(), b.Code)
 					}
 				}
+				t.Logf("%s done at %s", s.ID, time.Since(began).Round(time.Second))
 			}
 
 			// Midway: the first three steps with checks.
