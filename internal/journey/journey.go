@@ -159,6 +159,7 @@ func Of(in Input) *Journey {
 		}
 		st := Step{ID: s.ID, Number: page.Number(s), Role: s.Role, Step: s}
 		now := stepNow{pass: true}
+		firstFailed := false
 		first := time.Time{}
 		ever := true
 		for _, c := range s.Checks {
@@ -166,8 +167,11 @@ func Of(in Input) *Journey {
 			passing := known && (status == progress.StatusPass || status == progress.StatusWarn)
 			if !passing {
 				now.pass = false
-				if now.failing == "" {
+				// The hint is the first check that fails itself, rather
+				// than one skipped because of it.
+				if now.failing == "" || status == progress.StatusFail && !firstFailed {
 					now.failing = c.ID
+					firstFailed = status == progress.StatusFail
 				}
 				if status == progress.StatusFail || status == progress.StatusSkipped {
 					now.fail = true

@@ -187,6 +187,11 @@ func TestJourney(t *testing.T) {
 
 func TestJourneyDetails(t *testing.T) {
 	lab := testLab(t)
+	skippedB1 := now("a1", "!b2")
+	skippedB1["b1"] = Result{Status: progress.StatusSkipped}
+	if f := Of(Input{Lab: lab, Now: skippedB1}).Step("b").Failing; f != "b2" {
+		t.Errorf("hint %q: want the failing check, not the one skipped", f)
+	}
 	j := Of(Input{Lab: lab, Now: now("a1", "b1", "!b2"), Sandbox: true})
 	b := j.Step("b")
 	if b.Failing != "b2" || b.Number != 2 || b.Role != content.RoleRequired {
