@@ -1,6 +1,7 @@
 package content
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/yuin/goldmark/ast"
@@ -87,16 +88,76 @@ type Cost struct {
 	Region     string // the region the figure assumes
 }
 
-// Step is a ## section of a lab, with its stable id.
+// Step is a ## section of a lab, with its stable id. Only a section with
+// checks is a step a learner does (IsStep); the others are for reading.
 type Step struct {
-	ID       string
-	Title    string
-	Pos      Pos
-	Attrs    map[string]string // other heading attributes, e.g. sandbox="…"
+	ID    string
+	Title string
+	Pos   Pos
+	Attrs map[string]string // other heading attributes, e.g. sandbox="…"
+	// Role is the heading's role= attribute: RoleRequired when absent.
+	Role     StepRole
 	Heading  *ast.Heading
 	Checks   []*CheckBlock
 	Solution []*CodeBlock
 	Cleanup  []*CodeBlock
+}
+
+// StepRole is what a step is for on a learner's way through a lab.
+type StepRole string
+
+const (
+	// RoleRequired steps make the lab: the learner does them in order.
+	RoleRequired StepRole = "required"
+	// RoleOptional steps go further; they never hold a learner up.
+	RoleOptional StepRole = "optional"
+	// RoleCleanup is the clean-up phase: judged once the required steps
+	// are done, it completes the lab.
+	RoleCleanup StepRole = "cleanup"
+)
+
+// StepRoles are the values role= may take, in the order documented.
+var StepRoles = []StepRole{RoleRequired, RoleOptional, RoleCleanup}
+
+// IsStep reports whether the section is a step: it has checks. A section
+// without checks (an overview, troubleshooting) is not numbered and is
+// neither done nor pending.
+func (s *Step) IsStep() bool { return len(s.Checks) > 0 }
+
+// Sandbox is the reason the step cannot be done on the sandbox, or "":
+// the heading's sandbox attribute, or the reason of its solution blocks
+// when every one of them is marked (nothing of the step can run there).
+func (s *Step) Sandbox() string {
+	if r, ok := s.Attrs["sandbox"]; ok {
+		return r
+	}
+	reason := ""
+	for _, b := range s.Solution {
+		r, ok := b.Attrs["sandbox"]
+		if !ok {
+			return ""
+		}
+		reason = cmp.Or(reason, r)
+	}
+	return reason
+}
+
+// Number is the step's number as learners see it (1 for the first step
+// with checks), 0 for a section.
+func (p *Page) Number(s *Step) int {
+	n := 0
+	for _, o := range p.Steps {
+		if o.IsStep() {
+			n++
+		}
+		if o == s {
+			if !s.IsStep() {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
 }
 
 // CheckBlock is a ```check block: one assertion about the learner's account.

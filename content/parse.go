@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -75,7 +76,28 @@ func ParsePage(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
 
 	p.Doc = Markdown.Parser().Parse(text.NewReader(body))
 	ds = append(ds, p.walk(li)...)
+	for _, s := range p.Steps {
+		// A step that tears the lab down is the clean-up phase even when
+		// its heading does not say role=cleanup (labs written before roles).
+		if _, declared := s.Attrs["role"]; !declared && s.tearsDown() {
+			s.Role = RoleCleanup
+		}
+	}
 	return p, ds
+}
+
+// tearsDown reports whether the step holds clean-up work: {cleanup}
+// blocks or a cleanup check.
+func (s *Step) tearsDown() bool {
+	if len(s.Cleanup) > 0 {
+		return true
+	}
+	for _, c := range s.Checks {
+		if c.Kind == "cleanup" {
+			return true
+		}
+	}
+	return false
 }
 
 // splitFrontMatter finds the YAML between the opening and closing ---
@@ -191,7 +213,15 @@ func (p *Page) walk(li *lineIndex) Diags {
 			}
 			cur = p.newStep(n, li)
 			for _, k := range sortedKeys(cur.Attrs) {
-				if k != "sandbox" {
+				switch k {
+				case "sandbox":
+				case "role":
+					if !slices.Contains(StepRoles, StepRole(cur.Attrs[k])) {
+						ds = append(ds, diag(cur.Pos, "ContentStepRoleUnknown", i18n.M{"Role": cur.Attrs[k], "Allowed": "required, optional, cleanup"}))
+					} else {
+						cur.Role = StepRole(cur.Attrs[k])
+					}
+				default:
 					ds = append(ds, diag(cur.Pos, "ContentStepAttrUnknown", i18n.M{"Attr": k}))
 				}
 			}
@@ -222,7 +252,7 @@ func (p *Page) walk(li *lineIndex) Diags {
 }
 
 func (p *Page) newStep(h *ast.Heading, li *lineIndex) *Step {
-	s := &Step{Pos: li.pos(snap(p.Source, h.Pos(), "#")), Heading: h, Title: strings.TrimSpace(PlainText(h, p.Source))}
+	s := &Step{Pos: li.pos(snap(p.Source, h.Pos(), "#")), Heading: h, Title: strings.TrimSpace(PlainText(h, p.Source)), Role: RoleRequired}
 	for _, a := range h.Attributes() {
 		val := attrString(a.Value)
 		if string(a.Name) == "id" {

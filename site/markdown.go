@@ -69,7 +69,6 @@ func base() funcTable {
 type body struct {
 	p       *pageCtx
 	inStep  bool
-	stepNum int
 	checks  map[int]*content.CheckBlock // by the fence's info-string offset
 	roles   map[int]content.Role
 	mermaid bool
@@ -201,7 +200,6 @@ func (b *body) heading(w util.BufWriter, _ []byte, node ast.Node, entering bool)
 				_, _ = w.WriteString("</section>\n")
 			}
 			b.inStep = true
-			b.stepNum++
 			fmt.Fprintf(w, `<section class="step" data-step="%s">`+"\n", esc(id))
 		}
 		_, _ = w.WriteString("<" + tag)
@@ -209,8 +207,13 @@ func (b *body) heading(w util.BufWriter, _ []byte, node ast.Node, entering bool)
 			fmt.Fprintf(w, ` id="%s"`, esc(id))
 		}
 		_, _ = w.WriteString(">")
-		if n.Level == 2 {
-			fmt.Fprintf(w, `<span class="step-num">%s</span> `, esc(b.p.loc.T("SiteStepNumber", i18n.M{"N": b.stepNum})))
+		// Only a section with checks is a numbered step (content.Page.Number).
+		if st := b.p.page.StepByID(id); n.Level == 2 && st != nil && b.p.page.Number(st) > 0 {
+			label := b.p.loc.T("SiteStepNumber", i18n.M{"N": b.p.page.Number(st)})
+			if st.Role == content.RoleOptional {
+				label += " · " + b.p.loc.T("JourneyOptional")
+			}
+			fmt.Fprintf(w, `<span class="step-num" data-role="%s">%s</span> `, esc(string(st.Role)), esc(label))
 		}
 		_, _ = w.WriteString(`<span class="heading-text">`)
 		return ast.WalkContinue, nil

@@ -3,6 +3,7 @@ package site
 import (
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/journey"
 	"github.com/vpclab/vpclab/internal/progress"
 	"github.com/vpclab/vpclab/site/badge"
 )
@@ -11,16 +12,17 @@ import (
 type State string
 
 const (
-	NotStarted State = "not-started" // nothing recorded
-	InProgress State = "in-progress" // something recorded, not every check passes
-	Done       State = "done"        // every check passed or warned
-	Failing    State = "failing"     // the latest recorded result of a check is fail
+	NotStarted State = "not-started" // no step done or begun
+	InProgress State = "in-progress" // on the way; nothing done has broken
+	Cleanup    State = "cleanup"     // every required step done; the clean-up is next
+	Done       State = "done"        // complete: required steps done, then cleaned up
+	Failing    State = "failing"     // a step that was done fails now (a regression)
 )
 
 // Color is the badge colour of a state.
 func (s State) Color() badge.Color {
 	switch s {
-	case InProgress:
+	case InProgress, Cleanup:
 		return badge.Blue
 	case Done:
 		return badge.Green
@@ -31,15 +33,18 @@ func (s State) Color() badge.Color {
 }
 
 // LabProgress is a lab's progress in the account and region where it was
-// most recently checked (progress.Progress.Latest).
+// most recently checked (progress.Progress.Latest), on the journey model
+// that vpclab check and the class view use.
 type LabProgress struct {
 	Lab     string
 	Account string // empty when nothing was recorded
 	Region  string
-	Done    int // checks of the lab whose latest result is pass or warn
-	Failed  int // checks of the lab whose latest result is fail
-	Total   int // checks in the lab
+	Done    int // required steps done (now or earlier)
+	Total   int // required steps
 	State   State
+	// Failing is the number of the first step that broke again (0: none).
+	Failing int
+	Journey *journey.Journey
 	// Records are the latest results by check id, only for checks the lab
 	// still has.
 	Records map[string]progress.Record
@@ -49,71 +54,46 @@ type LabProgress struct {
 // is NotStarted.
 func ProgressOf(lab *content.Lab, prog *progress.Progress) LabProgress {
 	lp := LabProgress{Lab: lab.ID, State: NotStarted, Records: map[string]progress.Record{}}
-	blocks := lab.Checks()
-	lp.Total = len(blocks)
-	key, ok := prog.Latest(lab.ID)
-	if !ok {
-		return lp
-	}
-	lp.Account, lp.Region = key.Account, key.Region
-	recs := prog.Lab(key.Account, key.Region, key.Lab)
-	for _, b := range blocks {
-		r, ok := recs[b.ID]
-		if !ok {
-			continue
-		}
-		lp.Records[b.ID] = r
-		switch r.Status {
-		case progress.StatusPass, progress.StatusWarn:
-			lp.Done++
-		case progress.StatusFail:
-			lp.Failed++
+	var recs map[string]progress.Record
+	if key, ok := prog.Latest(lab.ID); ok {
+		lp.Account, lp.Region = key.Account, key.Region
+		recs = prog.Lab(key.Account, key.Region, key.Lab)
+		for _, b := range lab.Checks() {
+			if r, ok := recs[b.ID]; ok {
+				lp.Records[b.ID] = r
+			}
 		}
 	}
+	j := journey.Of(journey.Input{Lab: lab, History: lp.Records})
+	lp.Journey, lp.Done, lp.Total = j, j.RequiredDone, j.RequiredTotal
 	switch {
-	case lp.Failed > 0:
-		lp.State = Failing
-	case lp.Total > 0 && lp.Done == lp.Total:
+	case len(j.Regressions()) > 0:
+		lp.State, lp.Failing = Failing, j.Regressions()[0].Number
+	case j.Complete && j.Started:
 		lp.State = Done
-	case len(lp.Records) > 0:
+	case j.Started && j.AllRequiredDone():
+		lp.State = Cleanup
+	case j.Started:
 		lp.State = InProgress
 	}
 	return lp
 }
 
-// StepState summarizes one step's checks for the table of contents: "" when
-// the step has no checks or none was recorded, else the worst of pass,
-// partial and fail.
+// StepState is the step's state for the table of contents: a journey
+// state, or "" for a section without checks.
 func (lp LabProgress) StepState(s *content.Step) string {
-	if len(s.Checks) == 0 {
+	if lp.Journey == nil {
 		return ""
 	}
-	done, seen := 0, 0
-	for _, c := range s.Checks {
-		r, ok := lp.Records[c.ID]
-		if !ok {
-			continue
-		}
-		seen++
-		switch r.Status {
-		case progress.StatusFail:
-			return "fail"
-		case progress.StatusPass, progress.StatusWarn:
-			done++
-		}
+	if js := lp.Journey.Step(s.ID); js != nil {
+		return string(js.State)
 	}
-	switch {
-	case seen == 0:
-		return ""
-	case done == len(s.Checks):
-		return "pass"
-	}
-	return "partial"
+	return ""
 }
 
 // Overall is the progress over every lab.
 type Overall struct {
-	Done, Total int // labs done, labs
+	Done, Total int // labs complete, labs
 	State       State
 }
 
@@ -122,14 +102,13 @@ func OverallOf(labs []*content.Lab, prog *progress.Progress) Overall {
 	o := Overall{Total: len(labs), State: NotStarted}
 	started, failing := false, false
 	for _, l := range labs {
-		lp := ProgressOf(l, prog)
-		switch lp.State {
+		switch ProgressOf(l, prog).State {
 		case Done:
 			o.Done++
 			started = true
 		case Failing:
 			failing, started = true, true
-		case InProgress:
+		case InProgress, Cleanup:
 			started = true
 		}
 	}
@@ -144,32 +123,37 @@ func OverallOf(labs []*content.Lab, prog *progress.Progress) Overall {
 	return o
 }
 
-// LabBadge is the progress badge of a lab in lang: the lab's id and
-// "3/5", "done 5/5", "3/5 failing" or "not started".
+// LabBadge is the progress badge of a lab in lang: the lab's id and "not
+// started", "3 / 9 steps", "9 / 9 steps · clean up", "step 4: failing" or
+// "done".
 func LabBadge(lab *content.Lab, lang i18n.Lang, prog *progress.Progress) badge.Badge {
-	loc := i18n.New(lang)
 	lp := ProgressOf(lab, prog)
-	b := badge.Badge{Label: lab.ID, Value: stateValue(loc, lp.State, lp.Done, lp.Total), Color: lp.State.Color()}
+	b := badge.Badge{Label: lab.ID, Value: lp.Words(i18n.New(lang)), Color: lp.State.Color()}
 	b.Title = lab.Page(lang).Meta.Title + ": " + b.Value
 	return b
 }
 
-// OverallBadge is the badge over every lab in lang.
+// Words are the lab's progress in a learner's words, as on its badge.
+func (lp LabProgress) Words(loc *i18n.Localizer) string {
+	data := i18n.M{"Done": lp.Done, "Total": lp.Total, "Number": lp.Failing}
+	return loc.T(map[State]string{NotStarted: "ProgressBadgeNotStarted", InProgress: "ProgressBadgeSteps",
+		Cleanup: "ProgressBadgeCleanup", Done: "ProgressBadgeDone", Failing: "ProgressBadgeFailing"}[lp.State], data)
+}
+
+// OverallBadge is the badge over every lab in lang: "not started",
+// "2 / 5 labs" or "done".
 func OverallBadge(labs []*content.Lab, lang i18n.Lang, prog *progress.Progress) badge.Badge {
 	loc := i18n.New(lang)
 	o := OverallOf(labs, prog)
-	return badge.Badge{Label: loc.T("BadgeOverallLabel"), Value: stateValue(loc, o.State, o.Done, o.Total), Color: o.State.Color()}
-}
-
-func stateValue(loc *i18n.Localizer, s State, done, total int) string {
-	data := i18n.M{"Done": done, "Total": total}
-	switch s {
+	data := i18n.M{"Done": o.Done, "Total": o.Total}
+	value := loc.T("ProgressBadgeLabs", data)
+	switch o.State {
+	case NotStarted:
+		value = loc.T("ProgressBadgeNotStarted")
 	case Done:
-		return loc.T("BadgeDone", data)
+		value = loc.T("ProgressBadgeDone")
 	case Failing:
-		return loc.T("BadgeFailing", data)
-	case InProgress:
-		return loc.T("BadgeInProgress", data)
+		value = loc.T("ProgressBadgeLabsFailing", data)
 	}
-	return loc.T("BadgeNotStarted")
+	return badge.Badge{Label: loc.T("ProgressBadgeOverallLabel"), Value: value, Color: o.State.Color()}
 }

@@ -15,38 +15,44 @@ import (
 
 func TestProgressStates(t *testing.T) {
 	labs := demoLabs(t)
-	demo := labs[0] // three checks: vpc-exists, igw-attached, default-route
+	demo := labs[0] // two steps: create-vpc (vpc-exists, igw-attached), route-it (default-route)
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	t1 := t0.Add(time.Hour)
 	other := func(r progress.Record) progress.Record { r.Account = "999999999999"; return r }
+	all := func(st progress.Status, at time.Time) []progress.Record {
+		return []progress.Record{rec("demo", "create-vpc", "vpc-exists", st, at), rec("demo", "create-vpc", "igw-attached", st, at),
+			rec("demo", "route-it", "default-route", st, at)}
+	}
 	tests := []struct {
-		name       string
-		recs       []progress.Record
-		state      State
-		done, fail int
+		name          string
+		recs          []progress.Record
+		state         State
+		done, failing int
 	}{
 		{"nothing recorded", nil, NotStarted, 0, 0},
 		{"another lab only", []progress.Record{rec("other", "s", "c", progress.StatusPass, t0)}, NotStarted, 0, 0},
-		{"one pass", []progress.Record{rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0)}, InProgress, 1, 0},
-		{"errors only are progress", []progress.Record{rec("demo", "create-vpc", "vpc-exists", progress.StatusError, t0)}, InProgress, 0, 0},
-		{"a warning counts as done", []progress.Record{
-			rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0),
-			rec("demo", "create-vpc", "igw-attached", progress.StatusWarn, t0),
-			rec("demo", "route-it", "default-route", progress.StatusPass, t0)}, Done, 3, 0},
-		{"a failure is failing", []progress.Record{
-			rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0),
-			rec("demo", "route-it", "default-route", progress.StatusFail, t0)}, Failing, 1, 1},
+		{"half a step", []progress.Record{rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0)}, InProgress, 0, 0},
+		{"errors only are not a start", []progress.Record{rec("demo", "create-vpc", "vpc-exists", progress.StatusError, t0)}, NotStarted, 0, 0},
+		{"not reached is no failure", append(all(progress.StatusFail, t0),
+			rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t1), rec("demo", "create-vpc", "igw-attached", progress.StatusWarn, t1)), InProgress, 1, 0},
+		{"a warning counts as done; no clean-up check: complete", append(all(progress.StatusPass, t0),
+			rec("demo", "create-vpc", "igw-attached", progress.StatusWarn, t0)), Done, 2, 0},
+		{"a done step broken again is failing", []progress.Record{
+			rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0), rec("demo", "create-vpc", "igw-attached", progress.StatusPass, t0),
+			rec("demo", "create-vpc", "vpc-exists", progress.StatusFail, t1)}, Failing, 1, 1},
+		{"cleaned up after finishing: still done", append(all(progress.StatusPass, t0), all(progress.StatusFail, t1)...), Done, 2, 0},
 		{"checks the lab no longer has are ignored", []progress.Record{
 			rec("demo", "gone", "old-check", progress.StatusFail, t0),
-			rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0)}, InProgress, 1, 0},
+			rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0)}, InProgress, 0, 0},
 		{"the latest account wins", []progress.Record{
-			other(rec("demo", "route-it", "default-route", progress.StatusFail, t0)),
-			rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0.Add(time.Hour))}, InProgress, 1, 0},
+			other(rec("demo", "route-it", "default-route", progress.StatusPass, t0)),
+			rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0.Add(time.Hour))}, InProgress, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			lp := ProgressOf(demo, record(t, tt.recs...))
-			if lp.State != tt.state || lp.Done != tt.done || lp.Failed != tt.fail || lp.Total != 3 {
-				t.Errorf("got %s %d done %d failed of %d; want %s %d done %d failed of 3", lp.State, lp.Done, lp.Failed, lp.Total, tt.state, tt.done, tt.fail)
+			if lp.State != tt.state || lp.Done != tt.done || lp.Failing != tt.failing || lp.Total != 2 {
+				t.Errorf("got %s %d done of %d, failing step %d; want %s %d done of 2, failing %d", lp.State, lp.Done, lp.Total, lp.Failing, tt.state, tt.done, tt.failing)
 			}
 		})
 	}
@@ -66,26 +72,39 @@ func TestOverall(t *testing.T) {
 		t.Errorf("one check: %+v", o)
 	}
 	o = OverallOf(labs, record(t, rec("demo", "create-vpc", "vpc-exists", progress.StatusFail, t0)))
+	if o.State != NotStarted {
+		t.Errorf("a failing first check is not a start: %+v", o)
+	}
+	o = OverallOf(labs, record(t, rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0),
+		rec("demo", "create-vpc", "igw-attached", progress.StatusPass, t0), rec("demo", "create-vpc", "igw-attached", progress.StatusFail, t0.Add(time.Minute))))
 	if o.State != Failing {
-		t.Errorf("one failing: %+v", o)
+		t.Errorf("a regression: %+v", o)
 	}
 }
 
 func TestBadgeColorsAndWords(t *testing.T) {
 	demo := demoLabs(t)[0]
 	t0 := time.Now()
+	t1 := t0.Add(time.Minute)
 	cases := []struct {
 		prog  *progress.Progress
 		color badge.Color
 		value string // with the messages merged
 	}{
 		{nil, badge.Grey, "not started"},
-		{record(t, rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0)), badge.Blue, "1/3"},
-		{record(t, rec("demo", "create-vpc", "vpc-exists", progress.StatusFail, t0)), badge.Red, "0/3 failing"},
+		{record(t, rec("demo", "create-vpc", "vpc-exists", progress.StatusFail, t0)), badge.Grey, "not started"},
+		{record(t, rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0)), badge.Blue, "0 / 2 steps"},
+		{record(t, rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0),
+			rec("demo", "create-vpc", "igw-attached", progress.StatusPass, t0),
+			rec("demo", "route-it", "default-route", progress.StatusFail, t0)), badge.Blue, "1 / 2 steps"},
+		{record(t, rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0),
+			rec("demo", "create-vpc", "igw-attached", progress.StatusPass, t0),
+			rec("demo", "create-vpc", "igw-attached", progress.StatusFail, t1)), badge.Red, "step 1: failing"},
 		{record(t,
 			rec("demo", "create-vpc", "vpc-exists", progress.StatusPass, t0),
 			rec("demo", "create-vpc", "igw-attached", progress.StatusPass, t0),
-			rec("demo", "route-it", "default-route", progress.StatusPass, t0)), badge.Green, "done 3/3"},
+			rec("demo", "route-it", "default-route", progress.StatusPass, t0),
+			rec("demo", "route-it", "default-route", progress.StatusFail, t1)), badge.Green, "done"},
 	}
 	for _, c := range cases {
 		for _, lang := range i18n.Langs {

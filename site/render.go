@@ -74,6 +74,9 @@ func (s *Site) head(loc *i18n.Localizer, root string) head {
 	for _, st := range []progress.Status{progress.StatusPass, progress.StatusWarn, progress.StatusFail, progress.StatusError, progress.StatusSkipped} {
 		h.Strings["status-"+string(st)] = loc.T(statusMsg(st))
 	}
+	for state, id := range stepStateMsg {
+		h.Strings["step-"+state] = loc.T(id)
+	}
 	return h
 }
 
@@ -155,22 +158,20 @@ func costText(loc *i18n.Localizer, c content.Cost) string {
 }
 
 func progressAlt(loc *i18n.Localizer, lp LabProgress) string {
-	data := i18n.M{"Done": lp.Done, "Total": lp.Total, "Failed": lp.Failed}
-	switch lp.State {
-	case NotStarted:
-		return loc.T("SiteProgressNotStartedAlt")
-	case Failing:
-		return loc.T("SiteProgressFailingAlt", data)
-	}
-	return loc.T("SiteProgressAlt", data)
+	return loc.T("ProgressAlt", i18n.M{"Value": lp.Words(loc)})
 }
+
+// stepStateMsg words each journey state for the table of contents.
+var stepStateMsg = map[string]string{"done": "JourneyDone", "done-earlier": "JourneyDoneEarlier", "current": "JourneyCurrent",
+	"not-reached": "JourneyNotReached", "failing": "JourneyRegression", "optional": "JourneyOptional", "not-checkable": "ProgressNotCheckable"}
 
 // tocItem is a step in the lab page's table of contents.
 type tocItem struct {
 	ID, Title   string
-	N           int
-	Status      string // "", pass, partial, fail
+	N           int    // the step's number; 0 for a section without checks
+	Status      string // a journey state (done, current, not-reached, …); "" for a section
 	StatusLabel string
+	Role        string // required, optional, cleanup
 	Checks      int
 }
 
@@ -200,18 +201,17 @@ func (s *Site) RenderLab(w io.Writer, id string, lang i18n.Lang, prog *progress.
 	h.HomeURL = "../index.html"
 
 	var toc []tocItem
-	for i, st := range page.Steps {
+	for _, st := range page.Steps {
 		status := pc.prog.StepState(st)
 		label := ""
-		switch status {
-		case "pass":
-			label = loc.T("SiteStepStatusPass")
-		case "partial":
-			label = loc.T("SiteStepStatusPartial")
-		case "fail":
-			label = loc.T("SiteStepStatusFail")
+		if id, ok := stepStateMsg[status]; ok {
+			label = loc.T(id)
+			if st.Role == content.RoleOptional && status != "optional" {
+				label += " · " + loc.T("JourneyOptional")
+			}
 		}
-		toc = append(toc, tocItem{ID: st.ID, Title: st.Title, N: i + 1, Status: status, StatusLabel: label, Checks: len(st.Checks)})
+		toc = append(toc, tocItem{ID: st.ID, Title: st.Title, N: page.Number(st), Status: status, StatusLabel: label,
+			Role: string(st.Role), Checks: len(st.Checks)})
 	}
 	var pres []prereq
 	for _, pid := range page.Meta.Prerequisites {

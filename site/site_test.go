@@ -68,7 +68,7 @@ func TestLabPageStructure(t *testing.T) {
 			}
 			// Steps are sections, numbered, in the table of contents.
 			for _, id := range []string{"create-vpc", "route-it", "cleanup"} {
-				if !strings.Contains(page, `<section class="step" data-step="`+id+`">`) || !strings.Contains(page, `<a href="#`+id+`" data-toc="`+id+`">`) {
+				if !strings.Contains(page, `<section class="step" data-step="`+id+`">`) || !strings.Contains(page, `<a href="#`+id+`" data-toc="`+id+`"`) {
 					t.Errorf("step %s: no section or no table-of-contents entry", id)
 				}
 			}
@@ -205,8 +205,14 @@ func TestProgressOnPages(t *testing.T) {
 	if !strings.Contains(page, `<span class="vcard-status" data-status="">`) {
 		t.Error("an unrecorded check has no empty status area")
 	}
-	if !strings.Contains(page, `data-toc="create-vpc"><span class="toc-num">1</span><span class="toc-title">Create the VPC</span><span class="toc-status" data-status="fail"`) {
-		t.Error("table of contents does not show the failing step")
+	if !strings.Contains(page, `data-toc="create-vpc" data-current="true"><span class="toc-num">1</span><span class="toc-title">Create the VPC</span><span class="toc-status" data-status="current"`) {
+		t.Error("table of contents does not show the current step")
+	}
+	if !strings.Contains(page, `data-toc="route-it"><span class="toc-num">2</span><span class="toc-title">Route it</span><span class="toc-status" data-status="not-reached"`) {
+		t.Error("table of contents does not show the step not reached")
+	}
+	if !strings.Contains(page, `<li class="toc-section" data-role="cleanup"><a href="#cleanup" data-toc="cleanup"><span class="toc-num toc-num-none" aria-hidden="true"></span>`) {
+		t.Error("a section without checks is numbered")
 	}
 	if merged(t) && !strings.Contains(page, "123456789012") {
 		t.Error("the account the progress is from is not named")

@@ -52,25 +52,41 @@ func funcs(loc *i18n.Localizer) template.FuncMap {
 			}
 			return loc.T(id, data)
 		},
-		"usd":   func(f float64) string { return "$" + strconv.FormatFloat(f, 'f', 3, 64) },
-		"num3":  func(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) },
-		"num2":  func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
-		"when":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"join":  func(s []string) string { return strings.Join(s, ", ") },
-		"mark":  mark,
-		"state": func(s State) string { return loc.T(stateMsgs[s]) },
+		"usd":    func(f float64) string { return "$" + strconv.FormatFloat(f, 'f', 3, 64) },
+		"num3":   func(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) },
+		"num2":   func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+		"when":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"join":   func(s []string) string { return strings.Join(s, ", ") },
+		"mark":   mark,
+		"state":  func(s State) string { return loc.T(stateMsgs[s]) },
+		"states": func() []State { return States },
+		"status": func(s string) string { return loc.T(statusMsgs[s]) },
 	}
 }
 
-var stateMsgs = map[State]string{Passed: "ClassStatePassed", Failing: "ClassStateFailing", NotStarted: "ClassStateNotStarted", Errored: "ClassStateError"}
+var stateMsgs = map[State]string{Passed: "ClassStatePassed", PassedBefore: "ClassStatePassedEarlier", Current: "ClassStateCurrent",
+	NotReached: "ClassStateNotReached", Failing: "ClassStateFailing", Optional: "ClassStateOptional",
+	NotCheckable: "ClassStateNotCheckable", Errored: "ClassStateError"}
+
+// States are the grid's states in the order the legend lists them.
+var States = []State{Passed, PassedBefore, Current, Failing, NotReached, Optional, NotCheckable, Errored}
+
+var statusMsgs = map[string]string{StatusNotStarted: "ClassStateNotStarted", StatusInProgress: "ClassStatusInProgress",
+	StatusCleanup: "ClassStatusCleanup", StatusComplete: "ClassReportComplete", StatusFailing: "ClassStatusFailing", StatusError: "ClassStateError"}
 
 // mark is a cell's symbol, so the grid reads without colour.
 func mark(s State) string {
 	switch s {
-	case Passed:
+	case Passed, PassedBefore:
 		return "✓"
+	case Current:
+		return "→"
 	case Failing:
 		return "✗"
+	case Optional:
+		return "○"
+	case NotCheckable:
+		return "~"
 	case Errored:
 		return "?"
 	}
@@ -145,7 +161,8 @@ func WriteJSON(w io.Writer, rep *Report) error {
 // and the failing check's reason code. Messages are in lang.
 func WriteCSV(w io.Writer, rep *Report, lang i18n.Lang) error {
 	cw := csv.NewWriter(w)
-	head := []string{"learner", "account", "region", "problem", "message", "steps_done", "steps_total", "percent", "next_step", "usd_per_hour"}
+	head := []string{"learner", "account", "region", "problem", "message", "status", "steps_done", "steps_total", "percent", "current_step",
+		"current_since", "minutes_on_step", "regressions", "usd_per_hour"}
 	for _, s := range rep.Steps {
 		head = append(head, s.Key(), s.Key()+" reason")
 	}
@@ -161,14 +178,27 @@ func WriteCSV(w io.Writer, rep *Report, lang i18n.Lang) error {
 		if r.Cost != nil {
 			cost = strconv.FormatFloat(r.Cost.USDPerHour, 'f', 3, 64)
 		}
-		rec := []string{cell(r.Name), r.Account, r.Region, problem, cell(msg), strconv.Itoa(r.Done), strconv.Itoa(r.Total),
-			strconv.Itoa(r.Percent), r.Next, cost}
+		since := ""
+		if r.Since != nil {
+			since = r.Since.UTC().Format(time.RFC3339)
+		}
+		rec := []string{cell(r.Name), r.Account, r.Region, problem, cell(msg), r.Status, strconv.Itoa(r.Done), strconv.Itoa(r.Total),
+			strconv.Itoa(r.Percent), r.Next, since, strconv.Itoa(r.Minutes), strings.Join(r.Regressions, " "), cost}
 		for _, c := range r.Cells {
 			rec = append(rec, string(c.State), c.Reason)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
+	}
+	// The last row counts each step's learners who have done it: "n/N".
+	foot := make([]string, len(head))
+	foot[0], foot[5] = "*", "steps_done"
+	for i, st := range rep.Steps {
+		foot[len(head)-2*len(rep.Steps)+2*i] = strconv.Itoa(st.Done) + "/" + strconv.Itoa(st.Of)
+	}
+	if err := cw.Write(foot); err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()

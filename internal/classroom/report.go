@@ -9,6 +9,7 @@ import (
 	"github.com/vpclab/vpclab/checks/billing"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/journey"
 	"github.com/vpclab/vpclab/internal/progress"
 )
 
@@ -23,14 +24,29 @@ func (t Text) In(lang i18n.Lang) string {
 	return t[i18n.EN]
 }
 
-// State is where a learner is with one step.
+// State is where a learner is with one step: internal/journey's states,
+// and Errored for a learner or check that could not be judged.
 type State string
 
 const (
-	Passed     State = "passed"      // every check of the step passes (or warns)
-	Failing    State = "failing"     // the step was started, and a check fails
-	NotStarted State = "not-started" // nothing of the step exists yet
-	Errored    State = "error"       // the learner, or a check, could not be judged
+	Passed       State = "done"          // every check of the step passes now
+	PassedBefore State = "done-earlier"  // passed before, not now (e.g. cleaned up)
+	Current      State = "current"       // the learner's current step
+	NotReached   State = "not-reached"   // after the current step
+	Failing      State = "failing"       // done before, broken now: a regression
+	Optional     State = "optional"      // an optional step not done: neutral
+	NotCheckable State = "not-checkable" // cannot be done on the sandbox
+	Errored      State = "error"         // the learner, or a check, could not be judged
+)
+
+// Learner statuses (Row.Status).
+const (
+	StatusNotStarted = "not-started"
+	StatusInProgress = "in-progress"
+	StatusCleanup    = "cleanup" // every required step done; the clean-up is next
+	StatusComplete   = "complete"
+	StatusFailing    = "failing" // a step broke again
+	StatusError      = "error"
 )
 
 // Report is a class's progress: the data behind the dashboard, the CSV and
@@ -58,9 +74,15 @@ type Step struct {
 	ID     string `json:"id"`
 	Title  Text   `json:"title"`
 	Checks int    `json:"checks"`
-	// Cleanup: the step only checks that nothing billable is left. It
-	// counts as done only once the learner has built something.
+	Number int    `json:"number"`
+	Role   string `json:"role"` // required, optional, cleanup
+	// Cleanup: the clean-up phase; it is judged only for learners who
+	// did every required step (the cost column is everyone's).
 	Cleanup bool `json:"cleanup,omitempty"`
+	// Done of Of learners who could be checked have done the step (now or
+	// earlier).
+	Done int `json:"done"`
+	Of   int `json:"of"`
 }
 
 // Key names the step as lab/step.
@@ -77,10 +99,20 @@ type Row struct {
 	Done    int `json:"steps_done"`
 	Total   int `json:"steps_total"`
 	Percent int `json:"percent"`
-	// Next is the first step (lab/step) that does not pass yet; "" when
-	// all do or the learner could not be checked.
-	Next string   `json:"next_step,omitempty"`
-	Cost *RowCost `json:"cost"`
+	// Status is where the learner is overall: not-started, in-progress,
+	// cleanup, complete, failing, error.
+	Status string `json:"status"`
+	// Next is the learner's current step (lab/step): the first required
+	// step not yet done, or the clean-up; "" when complete or not checked.
+	Next         string `json:"current_step,omitempty"`
+	CurrentTitle Text   `json:"current_step_title,omitempty"`
+	// Since is when the learner reached the current step (nil: unknown),
+	// and Minutes how long ago that was when the report was made.
+	Since   *time.Time `json:"current_since,omitempty"`
+	Minutes int        `json:"minutes_on_step"`
+	// Regressions are steps (lab/step) done before that fail now.
+	Regressions []string `json:"regressions,omitempty"`
+	Cost        *RowCost `json:"cost"`
 	// CostProblem says why Cost is unknown for a learner who was checked.
 	CostProblem Text        `json:"cost_problem,omitempty"`
 	Problem     *RowProblem `json:"problem,omitempty"`
@@ -93,9 +125,6 @@ func (r Row) Checked() bool { return r.Problem == nil }
 // Cell is one learner's state in one step.
 type Cell struct {
 	State State `json:"state"`
-	// Earlier: the step passed in an earlier run but not now (Message
-	// says what is missing now), e.g. after the learner cleaned up.
-	Earlier bool `json:"passed_earlier,omitempty"`
 	// Check and Reason are the first check that keeps the step from
 	// passing and its reason code; Message is what it told the learner.
 	Check   string `json:"check,omitempty"`
@@ -146,8 +175,9 @@ type Summary struct {
 	Learners   int `json:"learners"`
 	Checked    int `json:"checked"`
 	Errors     int `json:"errors"`
-	Complete   int `json:"complete"`    // every step passes
-	NotStarted int `json:"not_started"` // no step passes or fails yet
+	Complete   int `json:"complete"`    // every required step done, then cleaned up
+	NotStarted int `json:"not_started"` // nothing done or begun yet
+	Failing    int `json:"failing"`     // a step that was done fails now
 }
 
 // ClassCost is what the class leaves billing.
@@ -171,12 +201,14 @@ const MaxFailures = 10
 type BuildOptions struct {
 	// Now is the report's time (zero: time.Now).
 	Now time.Time
-	// History is the progress store's content. A check that passed
-	// before counts as done although it fails now, as the site's badges
-	// do: a learner who finished and cleaned up has deleted what the
-	// checks look for. Such steps are Passed with Earlier set. Nil: only
-	// the current results count.
+	// History is the progress store's content, read before this run's
+	// results are recorded: when each step was first done (a step done
+	// before stays done after the clean-up) and how long each learner has
+	// been on their current step. Nil: only the current results count.
 	History *progress.Progress
+	// Sandbox: the learners' accounts are the sandbox, where steps marked
+	// sandbox="…" cannot be done.
+	Sandbox bool
 }
 
 // Build makes the report of outcomes (in roster order) for labs. Messages
@@ -206,14 +238,13 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 			l.Title[lang] = lab.Page(lang).Meta.Title
 		}
 		rep.Labs = append(rep.Labs, l)
-		for _, s := range lab.Page(i18n.EN).Steps {
-			if len(s.Checks) == 0 {
+		page := lab.Page(i18n.EN)
+		for _, s := range page.Steps {
+			if !s.IsStep() {
 				continue
 			}
-			st := Step{Lab: lab.ID, ID: s.ID, Title: Text{}, Checks: len(s.Checks), Cleanup: true}
-			for _, b := range s.Checks {
-				st.Cleanup = st.Cleanup && b.Kind == "cleanup"
-			}
+			st := Step{Lab: lab.ID, ID: s.ID, Title: Text{}, Checks: len(s.Checks), Number: page.Number(s), Role: string(s.Role),
+				Cleanup: s.Role == content.RoleCleanup}
 			for _, lang := range i18n.Langs {
 				st.Title[lang] = s.Title
 				if ps := lab.Page(lang).StepByID(s.ID); ps != nil {
@@ -223,72 +254,116 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 			rep.Steps = append(rep.Steps, st)
 		}
 	}
+	index := map[string]int{}
+	required := 0
+	for i, st := range rep.Steps {
+		index[st.Key()] = i
+		if st.Role == string(content.RoleRequired) {
+			required++
+		}
+	}
 
 	type failKey struct{ lab, step, check, reason string }
 	failures := map[failKey]*Failure{}
 	for _, o := range outcomes {
-		row := Row{Name: o.Learner.Name, Account: o.Account, Region: o.Region, Total: len(rep.Steps), Cells: make([]Cell, 0, len(rep.Steps))}
+		row := Row{Name: o.Learner.Name, Account: o.Account, Region: o.Region, Cells: make([]Cell, len(rep.Steps))}
 		if o.Note != nil {
 			row.Note = text(*o.Note)
 		}
 		if o.Problem != nil {
 			row.Problem = &RowProblem{Code: o.Problem.Code, Action: o.Problem.Action, Message: text(o.Problem.Msg)}
-			for range rep.Steps {
-				row.Cells = append(row.Cells, Cell{State: Errored})
+			row.Status, row.Total = StatusError, required
+			for i := range row.Cells {
+				row.Cells[i] = Cell{State: Errored}
 			}
 		} else {
-			byStep := map[string][]checks.Result{}
-			for _, lr := range o.Labs {
-				for _, r := range lr.Results {
-					k := lr.Lab.ID + "/" + r.Step
-					byStep[k] = append(byStep[k], r)
-				}
-			}
-			var firsts []*checks.Result
-			started := false
-			for _, st := range rep.Steps {
-				hist := opts.History.Lab(row.Account, row.Region, st.Lab)
-				c, first := judgeStep(byStep[st.Key()], func(check string) bool { return !hist[check].PassedAt.IsZero() })
-				if first != nil {
-					c.Message = text(first.Message)
-				}
-				row.Cells = append(row.Cells, c)
-				firsts = append(firsts, first)
-				if !st.Cleanup && (c.State == Passed || c.State == Failing) {
-					started = true
-				}
-			}
-			for i, st := range rep.Steps {
-				c, first := &row.Cells[i], firsts[i]
-				// With nothing built, there is nothing to clean up: that
-				// is not a step done.
-				if st.Cleanup && !started && c.State == Passed {
-					c.State = NotStarted
-				}
-				if c.State == Passed {
-					row.Done++
-				} else if row.Next == "" {
-					row.Next = st.Key()
-				}
-				// The cleanup check fails all through the lab, by design:
-				// it is the cost column's business, not a mistake.
-				if c.State == Failing && first != nil && first.Status == checks.Fail && !st.Cleanup {
-					k := failKey{st.Lab, st.ID, first.Check, first.Reason}
-					f := failures[k]
-					if f == nil {
-						f = &Failure{Lab: st.Lab, Step: st.ID, StepTitle: st.Title, Check: first.Check, Reason: first.Reason, Example: c.Message}
-						failures[k] = f
-					}
-					f.Count++
-					f.Learners = append(f.Learners, o.Learner.Name)
-				}
-			}
 			rep.Summary.Checked++
-			if row.Total > 0 && row.Done == row.Total {
-				rep.Summary.Complete++
+			started, complete, cleanup := false, true, true
+			for _, lr := range o.Labs {
+				results := map[string]journey.Result{}
+				byCheck := map[string]checks.Result{}
+				for _, r := range lr.Results {
+					results[r.Check] = journey.Result{Status: progress.Status(r.Status), Reason: r.Reason}
+					byCheck[r.Check] = r
+				}
+				j := journey.Of(journey.Input{Lab: lr.Lab, Now: results, History: opts.History.Lab(row.Account, row.Region, lr.Lab.ID),
+					At: now, Sandbox: opts.Sandbox})
+				started = started || j.Started
+				complete = complete && j.Complete
+				cleanup = cleanup && j.AllRequiredDone()
+				row.Done += j.RequiredDone
+				row.Total += j.RequiredTotal
+				for _, reg := range j.Regressions() {
+					row.Regressions = append(row.Regressions, lr.Lab.ID+"/"+reg.ID)
+				}
+				if row.Next == "" && j.Current != "" {
+					key := lr.Lab.ID + "/" + j.Current
+					row.Next = key
+					if i, ok := index[key]; ok {
+						row.CurrentTitle = rep.Steps[i].Title
+					}
+					if !j.CurrentSince.IsZero() {
+						since := j.CurrentSince.UTC()
+						row.Since = &since
+						row.Minutes = max(0, int(now.Sub(since).Minutes()))
+					}
+				}
+				for _, js := range j.Steps {
+					i, ok := index[lr.Lab.ID+"/"+js.ID]
+					if !ok {
+						continue
+					}
+					c := Cell{State: State(js.State)}
+					if js.Failing != "" && (c.State == Current || c.State == Failing || c.State == PassedBefore) {
+						if r, ok := byCheck[js.Failing]; ok {
+							c.Check, c.Reason, c.Message = r.Check, r.Reason, text(r.Message)
+							if r.Status == checks.Error {
+								c.State = Errored
+							}
+						}
+					}
+					if js.State == journey.Unavailable {
+						c.Reason = js.Reason
+					}
+					row.Cells[i] = c
+					st := &rep.Steps[i]
+					st.Of++
+					if !js.FirstDoneAt.IsZero() || (st.Cleanup && (c.State == Passed || c.State == PassedBefore)) {
+						st.Done++
+					}
+					// What blocks people now: the first failing check of
+					// their current step (or of a step they broke again).
+					// A current step not begun (nothing found yet) is not a
+					// failure, and the clean-up fails by design until done.
+					r, found := byCheck[js.Failing]
+					blocking := found && r.Status == checks.Fail && !st.Cleanup &&
+						(c.State == Failing || c.State == Current && (r.Reason != "NOT_FOUND" || begun(js.Step, byCheck)))
+					if blocking {
+						k := failKey{st.Lab, st.ID, r.Check, r.Reason}
+						f := failures[k]
+						if f == nil {
+							f = &Failure{Lab: st.Lab, Step: st.ID, StepTitle: st.Title, Check: r.Check, Reason: r.Reason, Example: c.Message}
+							failures[k] = f
+						}
+						f.Count++
+						f.Learners = append(f.Learners, o.Learner.Name)
+					}
+				}
 			}
-			if !started {
+			switch {
+			case len(row.Regressions) > 0:
+				row.Status = StatusFailing
+				rep.Summary.Failing++
+			case complete && started:
+				row.Status = StatusComplete
+				rep.Summary.Complete++
+			case !started:
+				row.Status = StatusNotStarted
 				rep.Summary.NotStarted++
+			case cleanup:
+				row.Status = StatusCleanup
+			default:
+				row.Status = StatusInProgress
 			}
 		}
 		if row.Total > 0 {
@@ -313,6 +388,7 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 		}
 		rep.Learners = append(rep.Learners, row)
 	}
+	sortLearners(rep.Learners)
 	rep.Summary.Learners = len(outcomes)
 	rep.Summary.Errors = rep.Summary.Learners - rep.Summary.Checked
 	rep.Cost.USDPer30Days = rep.Cost.USDPerHour * billing.HoursPerMonth
@@ -334,63 +410,37 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 	return rep
 }
 
-// judgeStep decides a step's state from its checks' results, and returns
-// the result that explains it (nil when it passes now). passedBefore says
-// whether a check passed in an earlier run.
-//
-//   - passed: every check passes or warns, now or before (Earlier: not
-//     all of them now);
-//   - error: a check could not be judged;
-//   - not started: nothing passes, and every other check found nothing
-//     (NOT_FOUND) or was skipped because an earlier check failed;
-//   - failing: anything else; the first failing check explains it.
-func judgeStep(rs []checks.Result, passedBefore func(check string) bool) (Cell, *checks.Result) {
-	if len(rs) == 0 {
-		return Cell{State: NotStarted}, nil
-	}
-	ok, before := 0, 0
-	var firstErr, firstFail, firstOther, firstBefore *checks.Result
-	for i := range rs {
-		r := &rs[i]
-		switch {
-		case r.OK():
-			ok++
-		case passedBefore(r.Check):
-			before++
-			if firstBefore == nil {
-				firstBefore = r
-			}
-		case r.Status == checks.Error:
-			if firstErr == nil {
-				firstErr = r
-			}
-		case r.Status == checks.Skipped, r.Reason == "NOT_FOUND":
-			if firstOther == nil {
-				firstOther = r
-			}
-		default:
-			if firstFail == nil {
-				firstFail = r
-			}
+// begun reports whether some check of the step passes: the learner has
+// started it, so what is missing is a failure, not work not done yet.
+func begun(s *content.Step, results map[string]checks.Result) bool {
+	for _, c := range s.Checks {
+		if results[c.ID].OK() {
+			return true
 		}
 	}
-	cell := func(s State, r *checks.Result) (Cell, *checks.Result) {
-		return Cell{State: s, Check: r.Check, Reason: r.Reason}, r
-	}
-	switch {
-	case firstErr != nil:
-		return cell(Errored, firstErr)
-	case ok == len(rs):
-		return Cell{State: Passed}, nil
-	case ok+before == len(rs):
-		c, r := cell(Passed, firstBefore)
-		c.Earlier = true
-		return c, r
-	case firstFail != nil:
-		return cell(Failing, firstFail)
-	case ok+before == 0:
-		return cell(NotStarted, firstOther)
-	}
-	// Some checks pass, the others found nothing: half done.
-	return cell(Failing, firstOther)
+	return false
+}
+
+// statusOrder puts the learners who may need help first: those on a step
+// (oldest first: who has been stuck longest), then those who have not
+// started, then those finished, then those who could not be checked.
+var statusOrder = map[string]int{StatusFailing: 0, StatusInProgress: 0, StatusCleanup: 1, StatusNotStarted: 2, StatusComplete: 3, StatusError: 4}
+
+// sortLearners orders rows by status group, then by time on the current
+// step, longest first; ties keep roster order.
+func sortLearners(rows []Row) {
+	slices.SortStableFunc(rows, func(a, b Row) int {
+		if c := cmp.Compare(statusOrder[a.Status], statusOrder[b.Status]); c != 0 {
+			return c
+		}
+		switch {
+		case a.Since == nil && b.Since == nil:
+			return 0
+		case a.Since == nil:
+			return 1
+		case b.Since == nil:
+			return -1
+		}
+		return a.Since.Compare(*b.Since)
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
@@ -82,64 +83,81 @@ func TestBuild(t *testing.T) {
 	if want := []string{"class-demo/network", "class-demo/create-nat", "class-demo/route-private", "class-demo/cleanup"}; !reflect.DeepEqual(keys, want) {
 		t.Fatalf("steps = %v, want %v", keys, want)
 	}
-	if !rep.Steps[3].Cleanup || rep.Steps[0].Cleanup || rep.Steps[1].Title[i18n.JA] != "NAT ゲートウェイを作る" {
+	if !rep.Steps[3].Cleanup || rep.Steps[0].Cleanup || rep.Steps[1].Title[i18n.JA] != "NAT ゲートウェイを作る" || rep.Steps[3].Role != "cleanup" || rep.Steps[2].Number != 3 {
 		t.Errorf("steps = %+v", rep.Steps)
 	}
-	P, F, N, E := Passed, Failing, NotStarted, Errored
+	// Per step: how many of the 7 learners checked have done it.
+	var done []string
+	for _, s := range rep.Steps {
+		done = append(done, fmt.Sprintf("%d/%d", s.Done, s.Of))
+	}
+	if want := []string{"5/7", "3/7", "1/7", "0/7"}; !reflect.DeepEqual(done, want) {
+		t.Errorf("steps done %v, want %v", done, want)
+	}
+	D, C, N, E := Passed, Current, NotReached, Errored
 	want := map[string]struct {
 		states     []State
 		done       int
 		next       string
+		status     string
 		problem    bool
 		costKnown  bool
-		failReason string // of the first failing cell, if any
+		failReason string // of the current cell, if any
 	}{
-		"done":         {[]State{P, P, P, F}, 3, "class-demo/cleanup", false, true, "BILLABLE_RESOURCES_LEFT"},
-		"no route":     {[]State{P, P, F, F}, 2, "class-demo/route-private", false, true, "NO_ROUTE_TO_DESTINATION"},
-		"no route 2":   {[]State{P, P, F, P}, 3, "class-demo/route-private", false, false, "NO_ROUTE_TO_DESTINATION"},
-		"network only": {[]State{P, N, N, P}, 2, "class-demo/create-nat", false, true, ""},
+		// Every required step done: the clean-up is current.
+		"done":         {[]State{D, D, D, C}, 3, "class-demo/cleanup", StatusCleanup, false, true, "BILLABLE_RESOURCES_LEFT"},
+		"no route":     {[]State{D, D, C, N}, 2, "class-demo/route-private", StatusInProgress, false, true, "NO_ROUTE_TO_DESTINATION"},
+		"no route 2":   {[]State{D, D, C, N}, 2, "class-demo/route-private", StatusInProgress, false, false, "NO_ROUTE_TO_DESTINATION"},
+		"network only": {[]State{D, C, N, N}, 1, "class-demo/create-nat", StatusInProgress, false, true, "NOT_FOUND"},
 		// Nothing built: the cleanup check passes, but that is no step done.
-		"not started": {[]State{N, N, N, N}, 0, "class-demo/network", false, true, ""},
-		// Some of a step's checks pass and the others find nothing: failing.
-		"half a step": {[]State{F, N, N, P}, 1, "class-demo/network", false, true, "NOT_FOUND"},
-		"kind error":  {[]State{P, E, N, P}, 2, "class-demo/create-nat", false, true, ""},
-		"broken":      {[]State{E, E, E, E}, 0, "", true, false, ""},
+		"not started": {[]State{C, N, N, N}, 0, "class-demo/network", StatusNotStarted, false, true, "NOT_FOUND"},
+		"half a step": {[]State{C, N, N, N}, 0, "class-demo/network", StatusInProgress, false, true, "NOT_FOUND"},
+		"kind error":  {[]State{D, E, N, N}, 1, "class-demo/create-nat", StatusInProgress, false, true, "INTERNAL"},
+		"broken":      {[]State{E, E, E, E}, 0, "", StatusError, true, false, ""},
 	}
-	if len(rep.Learners) != len(outcomes) {
-		t.Fatalf("%d rows for %d learners", len(rep.Learners), len(outcomes))
+	// Learners on a step first (all reached theirs now: roster order),
+	// then the one cleaning up, the one not started, the one not checked.
+	var order []string
+	for _, row := range rep.Learners {
+		order = append(order, row.Name)
 	}
-	for i, row := range rep.Learners {
-		if row.Name != outcomes[i].Learner.Name {
-			t.Errorf("row %d is %q, want roster order", i, row.Name)
-		}
+	if w := []string{"no route", "no route 2", "network only", "half a step", "kind error", "done", "not started", "broken"}; !reflect.DeepEqual(order, w) {
+		t.Errorf("order %v, want %v", order, w)
+	}
+	for _, row := range rep.Learners {
 		w := want[row.Name]
 		if got := states(row); !reflect.DeepEqual(got, w.states) {
 			t.Errorf("%s: states %v, want %v", row.Name, got, w.states)
 		}
-		if row.Done != w.done || row.Total != 4 || row.Next != w.next || (row.Problem != nil) != w.problem || (row.Cost != nil) != w.costKnown {
-			t.Errorf("%s: done %d/%d next %q problem %v cost %v; want %d/4 %q %v %v", row.Name, row.Done, row.Total, row.Next,
-				row.Problem, row.Cost, w.done, w.next, w.problem, w.costKnown)
+		if row.Done != w.done || row.Total != 3 || row.Next != w.next || row.Status != w.status || (row.Problem != nil) != w.problem || (row.Cost != nil) != w.costKnown {
+			t.Errorf("%s: done %d/%d next %q status %s problem %v cost %v; want %d/3 %q %s %v %v", row.Name, row.Done, row.Total, row.Next, row.Status,
+				row.Problem, row.Cost, w.done, w.next, w.status, w.problem, w.costKnown)
 		}
-		if row.Percent != row.Done*100/4 {
+		if row.Percent != row.Done*100/3 {
 			t.Errorf("%s: percent %d", row.Name, row.Percent)
 		}
-		firstFailing := true
 		for _, c := range row.Cells {
-			if c.State == Failing && firstFailing && c.Reason != w.failReason {
-				t.Errorf("%s: first failing cell's reason %q, want %q", row.Name, c.Reason, w.failReason)
+			if row.Problem != nil || c.State != Current && c.State != Errored {
+				continue
 			}
-			firstFailing = firstFailing && c.State != Failing
-			if c.State == Failing && (c.Message[i18n.EN] == "" || c.Message[i18n.JA] == "") {
-				t.Errorf("%s: failing cell without a message in both languages: %+v", row.Name, c)
+			if c.Reason != w.failReason {
+				t.Errorf("%s: current cell's reason %q, want %q", row.Name, c.Reason, w.failReason)
 			}
+			if c.Message[i18n.EN] == "" || c.Message[i18n.JA] == "" {
+				t.Errorf("%s: current cell without a message in both languages: %+v", row.Name, c)
+			}
+		}
+		if row.Problem == nil && (row.Since == nil || row.Minutes != 0 || row.CurrentTitle[i18n.JA] == "" && row.Next != "") {
+			t.Errorf("%s: since %v (%d min), title %v", row.Name, row.Since, row.Minutes, row.CurrentTitle)
 		}
 	}
 	if p := rep.Learners[7].Problem; p.Code != ProblemTimeout || p.Message[i18n.EN] == "" || p.Message[i18n.JA] == "" {
 		t.Errorf("problem row: %+v", p)
 	}
 
-	// The route is what to explain again; the cleanup check failing while
-	// the lab runs is not a mistake, and a half-built step is one learner.
+	// What blocks people now: the route (two learners on it); the igw of
+	// a half-built first step. Not the NAT gateway nobody has begun, not
+	// the clean-up, which fails by design until it is done.
 	if len(rep.Failures) != 2 {
 		t.Fatalf("failures = %+v", rep.Failures)
 	}
@@ -160,47 +178,90 @@ func TestBuild(t *testing.T) {
 	if c.Billing != 2 || c.Unknown != 1 || !near(c.USDPerHour, 0.095) || !near(c.USDPer30Days, 0.095*720) || c.PriceChecked == "" {
 		t.Errorf("class cost = %+v", c)
 	}
-	if it := rep.Learners[0].Cost.Items[0]; it.Type != "nat-gateway" || it.Delete == "" || !near(rep.Learners[0].Cost.USDPer30Days, 36) {
-		t.Errorf("cost items = %+v", rep.Learners[0].Cost)
+	if it := rep.Learners[5].Cost.Items[0]; it.Type != "nat-gateway" || it.Delete == "" || !near(rep.Learners[5].Cost.USDPer30Days, 36) {
+		t.Errorf("cost items = %+v", rep.Learners[5].Cost)
 	}
 }
 
 // near compares money: sums of float prices drift in the last digits.
 func near(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
 
-func TestJudgeStepEarlierPass(t *testing.T) {
+// A learner who finished and cleaned up: the NAT gateway is gone, so its
+// checks fail now, but they passed before: done earlier, complete, no
+// failure. The history also says how long a learner has been on a step.
+func TestBuildWithHistory(t *testing.T) {
 	lab := demoLab(t)
-	// A learner who finished and cleaned up: the NAT gateway is gone, so
-	// its checks fail now, but they passed before.
-	gone := checks.Result{Status: checks.Fail, Reason: "BAD_STATE", Message: i18n.Msg{ID: "CheckCleanupPass"}}
-	o := outcome(lab, "cleaned up", "111111111111", map[string]checks.Result{"nat": gone, "private-route": skipped})
-	o.Region = "us-east-1"
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	gone := checks.Result{Status: checks.Fail, Reason: "NOT_FOUND", Message: i18n.Msg{ID: "CheckCleanupPass"}}
+	cleaned := outcome(lab, "cleaned up", "111111111111", map[string]checks.Result{"nat": gone, "private-route": skipped})
+	stuck := outcome(lab, "stuck", "222222222222", map[string]checks.Result{"private-route": noRouteR, "nothing-billable-left": billingR})
+	fresh := outcome(lab, "fresh", "333333333333", map[string]checks.Result{"private-route": noRouteR, "nothing-billable-left": billingR})
+	broke := outcome(lab, "broke it", "444444444444", map[string]checks.Result{"igw": notFound, "nat": notFound, "private-route": skipped, "nothing-billable-left": billingR})
 
-	dir := t.TempDir()
-	store := progress.Open(filepath.Join(dir, "progress.json"))
-	if _, err := store.Record(progress.Record{Account: "111111111111", Region: "us-east-1", Lab: "class-demo", Step: "create-nat", Check: "nat", Status: progress.StatusPass},
-		progress.Record{Account: "111111111111", Region: "us-east-1", Lab: "class-demo", Step: "route-private", Check: "private-route", Status: progress.StatusPass},
-		progress.Record{Account: "999999999999", Region: "us-east-1", Lab: "class-demo", Step: "network", Check: "vpc", Status: progress.StatusPass}); err != nil {
+	store := progress.Open(filepath.Join(t.TempDir(), "progress.json"))
+	rec := func(account, step, check string, st progress.Status, at time.Time) progress.Record {
+		return progress.Record{Account: account, Region: "us-east-1", Lab: "class-demo", Step: step, Check: check, Status: st, At: at}
+	}
+	var recs []progress.Record
+	network := func(account string, at time.Time) {
+		for _, c := range []string{"vpc", "igw", "public-subnet", "private-subnet"} {
+			recs = append(recs, rec(account, "network", c, progress.StatusPass, at))
+		}
+	}
+	network("111111111111", t0.Add(-3*time.Hour))
+	recs = append(recs, rec("111111111111", "create-nat", "nat", progress.StatusPass, t0.Add(-2*time.Hour)),
+		rec("111111111111", "route-private", "private-route", progress.StatusPass, t0.Add(-2*time.Hour)))
+	network("222222222222", t0.Add(-2*time.Hour))
+	recs = append(recs, rec("222222222222", "create-nat", "nat", progress.StatusPass, t0.Add(-90*time.Minute))) // on the route since
+	network("333333333333", t0.Add(-20*time.Minute))
+	recs = append(recs, rec("333333333333", "create-nat", "nat", progress.StatusPass, t0.Add(-10*time.Minute)))
+	network("444444444444", t0.Add(-time.Hour))
+	recs = append(recs, rec("999999999999", "network", "vpc", progress.StatusPass, t0))
+	if _, err := store.Record(recs...); err != nil {
 		t.Fatal(err)
 	}
 	hist, _, err := store.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	without := Build([]*content.Lab{lab}, []Outcome{o}, BuildOptions{})
-	with := Build([]*content.Lab{lab}, []Outcome{o}, BuildOptions{History: hist})
-	if got := states(without.Learners[0]); !reflect.DeepEqual(got, []State{Passed, Failing, NotStarted, Passed}) {
-		t.Errorf("without history: %v", got)
+	outcomes := []Outcome{cleaned, fresh, broke, stuck}
+	rep := Build([]*content.Lab{lab}, outcomes, BuildOptions{History: hist, Now: t0})
+	byName := map[string]Row{}
+	var order []string
+	for _, r := range rep.Learners {
+		byName[r.Name] = r
+		order = append(order, r.Name)
 	}
-	row := with.Learners[0]
-	if got := states(row); !reflect.DeepEqual(got, []State{Passed, Passed, Passed, Passed}) || row.Done != 4 || with.Summary.Complete != 1 {
-		t.Errorf("with history: %v, %d done", got, row.Done)
+	// Longest on their step first; the one who broke a step counts from
+	// when they reached their current step; the finished one last.
+	if w := []string{"stuck", "broke it", "fresh", "cleaned up"}; !reflect.DeepEqual(order, w) {
+		t.Errorf("order %v, want %v", order, w)
 	}
-	if c := row.Cells[1]; !c.Earlier || c.Check != "nat" || c.Message[i18n.EN] == "" || row.Cells[0].Earlier {
+	if r := byName["stuck"]; r.Minutes != 90 || r.Next != "class-demo/route-private" {
+		t.Errorf("stuck: %d min on %s", r.Minutes, r.Next)
+	}
+	row := byName["cleaned up"]
+	if got := states(row); !reflect.DeepEqual(got, []State{Passed, PassedBefore, PassedBefore, Passed}) || row.Done != 3 || row.Status != StatusComplete {
+		t.Errorf("cleaned up: %v, %d done, %s", got, row.Done, row.Status)
+	}
+	if c := row.Cells[1]; c.Check != "nat" || c.Message[i18n.EN] == "" {
 		t.Errorf("cells: %+v", row.Cells)
 	}
-	if len(with.Failures) != 0 {
-		t.Errorf("a step passed earlier is no failure: %+v", with.Failures)
+	if r := byName["broke it"]; r.Status != StatusFailing || !reflect.DeepEqual(r.Regressions, []string{"class-demo/network"}) ||
+		!reflect.DeepEqual(states(r), []State{Failing, Current, NotReached, NotReached}) {
+		t.Errorf("broke it: %s %v %v", r.Status, r.Regressions, states(r))
+	}
+	if rep.Summary.Complete != 1 || rep.Summary.Failing != 1 {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+	// Failures: the route for two learners on it, the broken igw; not the
+	// clean-up, not the NAT gateway of the finished learner.
+	got := map[string]int{}
+	for _, f := range rep.Failures {
+		got[f.Check] = f.Count
+	}
+	if !reflect.DeepEqual(got, map[string]int{"private-route": 2, "igw": 1}) {
+		t.Errorf("failures %v", got)
 	}
 }
 
@@ -322,15 +383,18 @@ func TestCSVAndDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := strings.Join(recs[0], ",")
-	if !strings.HasPrefix(head, "learner,account,region,problem,message,steps_done,steps_total,percent,next_step,usd_per_hour,class-demo/network,class-demo/network reason") {
+	if !strings.HasPrefix(head, "learner,account,region,problem,message,status,steps_done,steps_total,percent,current_step,current_since,minutes_on_step,regressions,usd_per_hour,class-demo/network,class-demo/network reason") {
 		t.Errorf("CSV header = %s", head)
 	}
-	if got := recs[1]; got[0] != `'=HYPERLINK("x")` || got[5] != "3" || got[8] != "class-demo/route-private" || got[9] != "0.050" ||
-		got[14] != "failing" || got[15] != "NO_ROUTE_TO_DESTINATION" {
+	if got := recs[1]; got[0] != `'=HYPERLINK("x")` || got[5] != "in-progress" || got[6] != "2" || got[7] != "3" || got[9] != "class-demo/route-private" ||
+		got[10] == "" || got[13] != "0.050" || got[18] != "current" || got[19] != "NO_ROUTE_TO_DESTINATION" || got[20] != "not-reached" {
 		t.Errorf("CSV row = %q", got)
 	}
-	if got := recs[2]; got[3] != ProblemRoleNotAssumable || got[4] == "" || got[9] != "" || got[10] != "error" {
+	if got := recs[2]; got[3] != ProblemRoleNotAssumable || got[4] == "" || got[5] != "error" || got[13] != "" || got[14] != "error" {
 		t.Errorf("CSV problem row = %q", got)
+	}
+	if got := recs[len(recs)-1]; got[0] != "*" || got[14] != "1/1" || got[18] != "0/1" {
+		t.Errorf("CSV steps-done row = %q", got)
 	}
 
 	var back Report
@@ -346,6 +410,44 @@ func TestCSVAndDir(t *testing.T) {
 	for _, k := range []string{"generated", "labs", "steps", "learners", "failures", "summary", "cost"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("JSON lacks %q", k)
+		}
+	}
+}
+
+// The dashboard shows each learner's current step and time on it, the
+// per-step counts, a not-started learner as such, and step headers with
+// their full title as a tooltip (written vertically, so Japanese titles
+// read whole).
+func TestDashboardShowsJourney(t *testing.T) {
+	lab := demoLab(t)
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	outcomes := []Outcome{
+		outcome(lab, "on the route", "222222222222", map[string]checks.Result{"private-route": noRouteR, "nothing-billable-left": billingR}),
+		outcome(lab, "nobody yet", "555555555555", map[string]checks.Result{"vpc": notFound, "igw": skipped, "public-subnet": skipped, "private-subnet": skipped,
+			"nat": notFound, "private-route": skipped}),
+	}
+	rep := Build([]*content.Lab{lab}, outcomes, BuildOptions{Now: t0})
+	for _, lang := range i18n.Langs {
+		var b bytes.Buffer
+		if err := RenderHTML(&b, rep, lang); err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		loc := i18n.New(lang)
+		title := "プライベートサブネットのルート"
+		if lang == i18n.EN {
+			title = "Route the private subnet"
+		}
+		for _, want := range []string{
+			`title="3. ` + title + ` (class-demo/route-private)"><span class="vt">3. ` + title + `</span>`,
+			`<td class="current">` + title + `<small>` + loc.T("ClassReportMinutes", i18n.M{"Minutes": 0}) + `</small>`,
+			`<span class="not-started">` + loc.T("ClassStateNotStarted") + `</span>`,
+			`>1/2</td>`, // the network: one of two learners
+			`<td class="cell current" title="` + loc.T("ClassStateCurrent") + ` — NO_ROUTE_TO_DESTINATION: `,
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: the page lacks %s", lang, want)
+			}
 		}
 	}
 }

@@ -66,10 +66,10 @@ var expect = map[scenario]struct {
 	done   int
 	usd    float64
 }{
-	complete:    {[]State{Passed, Passed, Passed, Failing}, 3, 0.045 + 0.005},
-	noRoute:     {[]State{Passed, Passed, Failing, Failing}, 2, 0.045 + 0.005},
-	networkOnly: {[]State{Passed, NotStarted, NotStarted, Passed}, 2, 0},
-	notStarted:  {[]State{NotStarted, NotStarted, NotStarted, NotStarted}, 0, 0},
+	complete:    {[]State{Passed, Passed, Passed, Current}, 3, 0.045 + 0.005},
+	noRoute:     {[]State{Passed, Passed, Current, NotReached}, 2, 0.045 + 0.005},
+	networkOnly: {[]State{Passed, Current, NotReached, NotReached}, 1, 0},
+	notStarted:  {[]State{Current, NotReached, NotReached, NotReached}, 0, 0},
 }
 
 // TestClassAtScale checks a class of 100 learners, each in an account of
@@ -155,29 +155,82 @@ func TestClassAtScale(t *testing.T) {
 		t.Logf("region without an endpoint: %s: %s", bad.Problem.Code, bad.Problem.Detail)
 	}
 
-	rep := Build([]*content.Lab{lab}, outcomes, BuildOptions{})
+	// History: each learner reached their current step i minutes before
+	// the report (a learner not started was first seen then), so the grid
+	// must list them by time on their step.
+	reportAt := time.Now().UTC().Truncate(time.Minute)
+	hstore := progress.Open(filepath.Join(t.TempDir(), "history.json"))
+	var hrecs []progress.Record
+	for i, o := range outcomes[:classSize] {
+		at := reportAt.Add(-time.Duration(i+1) * time.Minute)
+		for _, lr := range o.Labs {
+			for _, r := range lr.Results {
+				st := progress.Status(r.Status)
+				if r.Step == "cleanup" {
+					st = progress.StatusFail // the clean-up never passed before
+				}
+				hrecs = append(hrecs, progress.Record{Account: o.Account, Region: o.Region, Lab: lab.ID, Step: r.Step, Check: r.Check, Status: st, At: at})
+			}
+		}
+	}
+	if _, err := hstore.Record(hrecs...); err != nil {
+		t.Fatal(err)
+	}
+	hist, _, err := hstore.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Build([]*content.Lab{lab}, outcomes, BuildOptions{History: hist, Now: reportAt})
 	count := map[scenario]int{}
-	for i, row := range rep.Learners[:classSize] {
+	index := map[string]int{}
+	for i, l := range learners {
+		index[l.Name] = i
+	}
+	var prev *Row
+	for k, row := range rep.Learners {
+		i := index[row.Name]
+		if i >= classSize {
+			if row.Problem == nil || !reflect.DeepEqual(states(row), []State{Errored, Errored, Errored, Errored}) || k < classSize {
+				t.Errorf("%s (row %d): %+v", row.Name, k, row)
+			}
+			continue
+		}
 		s := cl.scenarios[i]
 		count[s]++
 		if got := states(row); !reflect.DeepEqual(got, expect[s].states) || row.Done != expect[s].done {
 			t.Errorf("learner %d (%s): grid %v (%d done), want %v (%d)", i, s, got, row.Done, expect[s].states, expect[s].done)
 		}
+		if row.Minutes != i+1 || row.Next == "" {
+			t.Errorf("learner %d (%s): %d minutes on %q, want %d", i, s, row.Minutes, row.Next, i+1)
+		}
+		// Longest on their step first, within each group: on a step, then
+		// cleaning up, then not started.
+		if prev != nil && prev.Status == row.Status && prev.Minutes < row.Minutes {
+			t.Errorf("row %d (%s, %d min) comes after %s (%d min)", k, row.Name, row.Minutes, prev.Name, prev.Minutes)
+		}
+		if prev != nil && statusOrder[prev.Status] > statusOrder[row.Status] {
+			t.Errorf("row %d (%s) is %s after a %s learner", k, row.Name, row.Status, prev.Status)
+		}
+		prev = &rep.Learners[k]
 		if s == noRoute {
 			if c := row.Cells[2]; c.Check != "private-route" || c.Reason != "NO_ROUTE_TO_DESTINATION" || !strings.Contains(c.Message[i18n.EN], "rtb-") {
 				t.Errorf("learner %d: route cell %+v", i, c)
 			}
 		}
 	}
-	for _, row := range rep.Learners[classSize:] {
-		if row.Problem == nil || !reflect.DeepEqual(states(row), []State{Errored, Errored, Errored, Errored}) {
-			t.Errorf("%s: %+v", row.Name, row)
-		}
-	}
 	wantSum := Summary{Learners: classSize + 2, Checked: classSize, Errors: 2, Complete: 0, NotStarted: count[notStarted]}
 	if rep.Summary != wantSum {
 		t.Errorf("summary %+v, want %+v", rep.Summary, wantSum)
 	}
+	// Per step, how many have done it.
+	wantDone := []int{count[complete] + count[noRoute] + count[networkOnly], count[complete] + count[noRoute], count[complete], 0}
+	for i, st := range rep.Steps {
+		if st.Done != wantDone[i] || st.Of != classSize {
+			t.Errorf("step %s: %d of %d done, want %d of %d", st.ID, st.Done, st.Of, wantDone[i], classSize)
+		}
+	}
+	// What blocks learners now: only the route, for those on it. Not the
+	// NAT gateway nobody on that step has begun, not the clean-up.
 	if len(rep.Failures) != 1 {
 		t.Fatalf("failures: %+v", rep.Failures)
 	}

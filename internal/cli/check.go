@@ -99,12 +99,33 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		return awsProblem(env, err, lab, o.profile)
 	}
 	hint := regionHint(env, cfg, rep)
+	at := time.Now().UTC()
 	if o.record {
-		recordResults(env, rep)
+		recordResultsAt(env, rep, at)
 	}
-	writeReport(env, o.format, lab, rep, meter, hint)
+	j := checkJourney(env, lab, cfg, rep, at)
+	if o.step != "" {
+		// One step asked for: its checks are the answer, 0 only when it
+		// passes (the clean-up too, judged whenever asked).
+		if o.format == "json" {
+			writeCheckJSON(env, j, rep, meter, hint)
+		} else {
+			writeReport(env, o.format, lab, rep, meter, hint)
+		}
+		x.print(env, o.format, rep)
+		return reportExit(rep)
+	}
+	switch o.format {
+	case "json":
+		writeCheckJSON(env, j, rep, meter, hint)
+	case "junit":
+		writeReport(env, o.format, lab, reached(j, rep), meter, hint)
+	default:
+		writeReport(env, o.format, lab, reached(j, rep), meter, hint)
+		writeJourney(env, env.Stdout, lab, j, rep)
+	}
 	x.print(env, o.format, rep)
-	return reportExit(rep)
+	return journeyExit(j, rep)
 }
 
 var errNoRegion = errors.New("no region")
@@ -311,9 +332,11 @@ func regionHint(env *Env, cfg aws.Config, rep checkrun.Report) string {
 
 func statusOf(s checks.Status) progress.Status { return progress.Status(s) }
 
-func recordResults(env *Env, rep checkrun.Report) {
+func recordResults(env *Env, rep checkrun.Report) { recordResultsAt(env, rep, time.Now().UTC()) }
+
+// recordResultsAt records rep as judged at now (the journey's time).
+func recordResultsAt(env *Env, rep checkrun.Report, now time.Time) {
 	var recs []progress.Record
-	now := time.Now().UTC()
 	for _, r := range rep.Results {
 		recs = append(recs, progress.Record{Account: rep.Account, Region: rep.Region, Lab: rep.Lab, Step: r.Step, Check: r.Check,
 			Status: statusOf(r.Status), Reason: r.Reason, Message: env.Loc.T(r.Message.ID, r.Message.Data), At: now})

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/classroom"
+	"github.com/vpclab/vpclab/internal/journey"
 	"github.com/vpclab/vpclab/internal/progress"
 	"github.com/vpclab/vpclab/internal/roster"
 )
@@ -186,9 +188,15 @@ func (c *classRun) run(env *Env, w io.Writer, r *roster.Roster, labs []*content.
 			}
 		},
 	})
-	rep := classroom.Build(labs, outcomes, classroom.BuildOptions{History: history})
+	rep := classroom.Build(labs, outcomes, classroom.BuildOptions{History: history, Sandbox: c.sandbox(env)})
 	fmt.Fprintln(w, env.Loc.T("ClassDone", i18n.M{"Elapsed": time.Since(start).Round(100 * time.Millisecond), "Calls": meter.Total()}))
 	return rep, outcomes, true
+}
+
+// sandbox: the class is on the sandbox (vpclab's own tests, a rehearsal),
+// where steps marked sandbox="…" cannot be done.
+func (c *classRun) sandbox(env *Env) bool {
+	return journey.IsSandbox(os.Getenv("AWS_ENDPOINT_URL")) || journey.IsSandbox(env.Getenv("AWS_ENDPOINT_URL"))
 }
 
 func labIDs(labs []*content.Lab) string {
@@ -202,7 +210,7 @@ func labIDs(labs []*content.Lab) string {
 // learnerLine is the line printed as a learner is done.
 func learnerLine(loc *i18n.Localizer, labs []*content.Lab, history *progress.Progress, o classroom.Outcome, n, total int) string {
 	counter := fmt.Sprintf("[%*d/%d]", len(fmt.Sprint(total)), n, total)
-	rep := classroom.Build(labs, []classroom.Outcome{o}, classroom.BuildOptions{History: history})
+	rep := classroom.Build(labs, []classroom.Outcome{o}, classroom.BuildOptions{History: history, Sandbox: journey.IsSandbox(os.Getenv("AWS_ENDPOINT_URL"))})
 	row := rep.Learners[0]
 	if row.Problem != nil {
 		return counter + " " + loc.T("ClassLineProblem", i18n.M{"Name": row.Name, "Message": row.Problem.Message.In(loc.Lang()),
@@ -217,7 +225,7 @@ func learnerLine(loc *i18n.Localizer, labs []*content.Lab, history *progress.Pro
 			}
 			c := row.Cells[i]
 			data := i18n.M{"Step": st.Title.In(loc.Lang()), "Reason": c.Reason}
-			if c.State == classroom.Failing {
+			if c.Reason != "" && c.Reason != "NOT_FOUND" && !st.Cleanup {
 				parts = append(parts, loc.T("ClassLineFailing", data))
 			} else {
 				parts = append(parts, loc.T("ClassLineNext", data))
@@ -231,6 +239,9 @@ func learnerLine(loc *i18n.Localizer, labs []*content.Lab, history *progress.Pro
 		parts = append(parts, loc.T("ClassLineCostUnknown"))
 	case len(row.Cost.Items) > 0:
 		parts = append(parts, loc.N("ClassLineCost", len(row.Cost.Items), i18n.M{"Hourly": fmt.Sprintf("%.3f", row.Cost.USDPerHour)}))
+	}
+	if len(row.Regressions) > 0 {
+		parts = append(parts, loc.T("ClassStatusFailing")+": "+strings.Join(row.Regressions, ", "))
 	}
 	if row.Note != nil {
 		parts = append(parts, row.Note.In(loc.Lang()))

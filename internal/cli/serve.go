@@ -226,11 +226,12 @@ func serveChecker(env *Env, o serveOpts) serve.CheckFunc {
 			return nil, serveProblem(env, &e, err, lab, o.profile)
 		}
 		hint := regionHint(&e, cfg, rep)
-		recordResults(&e, rep)
+		at := time.Now().UTC()
+		recordResultsAt(&e, rep, at)
 		sum := checkrun.Summarize(rep.Results)
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeChecked", i18n.M{"Lab": lab.ID, "Step": step, "Pass": sum.Pass, "Warn": sum.Warn,
 			"Fail": sum.Fail, "Error": sum.Error, "Calls": meter.Total(), "Elapsed": rep.Elapsed.Round(time.Millisecond)}))
-		return jsonReport(e.Loc, rep, meter, hint), nil
+		return checkJSONReport(&e, checkJourney(&e, lab, cfg, rep, at), rep, meter, hint), nil
 	}
 }
 

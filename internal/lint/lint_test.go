@@ -387,7 +387,10 @@ func TestLabs(t *testing.T) {
 		{"steps out of order", func(l *labFiles) {
 			l.moveJA("## 後片付け", "", "## サブネットを追加する")
 		}, func(l *labFiles) []finding {
-			return []finding{f("LintStepOrder", l.inJA("## 後片付け"), "ID", "cleanup", "Want", "add-subnet", "Other", l.inEN("## Add a subnet"))}
+			return []finding{
+				f("LintStepOrder", l.inJA("## 後片付け"), "ID", "cleanup", "Want", "add-subnet", "Other", l.inEN("## Add a subnet")),
+				f("LintStepAfterCleanup", l.inJA("## サブネットを追加する"), "ID", "add-subnet", "Cleanup", "cleanup"),
+			}
 		}},
 		{"steps out of order break needs", func(l *labFiles) {
 			l.moveJA("## VPC を作成する", "## サブネットを追加する", "## 後片付け")
@@ -401,6 +404,51 @@ func TestLabs(t *testing.T) {
 			l.editJA("{#cleanup}", `{#cleanup sandbox="moto"}`)
 		}, func(l *labFiles) []finding {
 			return []finding{f("LintStepAttrsDiffer", l.inJA("## 後片付け"), "ID", "cleanup", "Other", l.inEN("## Clean up"))}
+		}},
+		{"step roles differ between languages", func(l *labFiles) {
+			l.editJA("{#add-subnet}", "{#add-subnet role=optional}")
+		}, func(l *labFiles) []finding {
+			return []finding{f("LintStepAttrsDiffer", l.inJA("## サブネット"), "ID", "add-subnet", "Other", l.inEN("## Add a subnet"))}
+		}},
+		{"unknown step role", func(l *labFiles) {
+			l.editBoth("{#add-subnet}", "{#add-subnet role=extra}")
+		}, func(l *labFiles) []finding {
+			return []finding{
+				f("ContentStepRoleUnknown", l.inEN("## Add a subnet"), "Role", "extra"),
+				f("ContentStepRoleUnknown", l.inJA("## サブネット"), "Role", "extra"),
+			}
+		}},
+		{"clean-up work in an optional step", func(l *labFiles) {
+			l.editBoth("{#cleanup}", "{#cleanup role=optional}")
+		}, func(l *labFiles) []finding {
+			return []finding{
+				f("LintRoleWithoutChecks", l.inEN("## Clean up"), "ID", "cleanup", "Role", "optional"),
+				f("LintCleanupOutsidePhase", l.inEN("'''bash {cleanup}"), "ID", "cleanup", "Role", "optional"),
+				f("LintRoleWithoutChecks", l.inJA("## 後片付け"), "ID", "cleanup", "Role", "optional"),
+				f("LintCleanupOutsidePhase", l.inJA("'''bash {cleanup}"), "ID", "cleanup", "Role", "optional"),
+			}
+		}},
+		{"clean-up phase declared", func(l *labFiles) {
+			l.editBoth("{#cleanup}", "{#cleanup role=cleanup}")
+		}, func(*labFiles) []finding { return nil }},
+		{"step after the clean-up phase", func(l *labFiles) {
+			l.editBoth("{#create-vpc}", "{#create-vpc role=cleanup}")
+		}, func(l *labFiles) []finding {
+			return []finding{
+				f("LintStepAfterCleanup", l.inEN("## Add a subnet"), "ID", "add-subnet", "Cleanup", "create-vpc"),
+				f("LintStepAfterCleanup", l.inJA("## サブネット"), "ID", "add-subnet", "Cleanup", "create-vpc"),
+				f("LintCleanupTwice", l.inEN("## Clean up"), "ID", "cleanup", "First", "create-vpc"),
+				f("LintCleanupTwice", l.inJA("## 後片付け"), "ID", "cleanup", "First", "create-vpc"),
+			}
+		}},
+		{"optional on a section without checks", func(l *labFiles) {
+			l.editEN("## Clean up", "## Notes {#notes role=optional}\n\nNotes.\n\n## Clean up")
+			l.editJA("## 後片付け", "## 補足 {#notes role=optional}\n\n補足です。\n\n## 後片付け")
+		}, func(l *labFiles) []finding {
+			return []finding{
+				f("LintRoleWithoutChecks", l.inEN("## Notes"), "ID", "notes", "Role", "optional"),
+				f("LintRoleWithoutChecks", l.inJA("## 補足"), "ID", "notes", "Role", "optional"),
+			}
 		}},
 		{"front matter field differs", func(l *labFiles) {
 			l.editJA("duration: 10", "duration: 15")

@@ -79,6 +79,35 @@ type Record struct {
 	// and ignored on input; cleared by the next pass, warn or fail.
 	LastError   string    `json:"last_error,omitempty"`
 	LastErrorAt time.Time `json:"last_error_at,omitzero"`
+	// FirstPassedAt is the first time this check passed or warned (zero
+	// if never), and FirstAt the first time it was recorded at all. They
+	// are a learner's history (when a step was first done, how long they
+	// have been on the current one); once set they never change.
+	// Maintained by Store.Record and ignored on input. Files written
+	// before they existed lack them: see FirstPassed and Started.
+	FirstPassedAt time.Time `json:"first_passed_at,omitzero"`
+	FirstAt       time.Time `json:"first_at,omitzero"`
+}
+
+// FirstPassed is when the check first passed or warned, as far as the file
+// knows (zero if never): a record from before FirstPassedAt existed has
+// only its latest pass.
+func (r Record) FirstPassed() time.Time {
+	if !r.FirstPassedAt.IsZero() {
+		return r.FirstPassedAt
+	}
+	return r.PassedAt
+}
+
+// Started is when the check was first recorded, as far as the file knows.
+func (r Record) Started() time.Time {
+	t := r.FirstAt
+	for _, o := range []time.Time{r.At, r.FirstPassed()} {
+		if !o.IsZero() && (t.IsZero() || o.Before(t)) {
+			t = o
+		}
+	}
+	return t
 }
 
 // LabKey names one lab as done in one account and region.
@@ -127,7 +156,7 @@ func (r Record) validate() error {
 	case !r.Status.Valid():
 		return fmt.Errorf("record %s/%s: unknown status %q", r.Lab, r.Check, r.Status)
 	}
-	for _, t := range []time.Time{r.At, r.PassedAt, r.LastErrorAt} {
+	for _, t := range []time.Time{r.At, r.PassedAt, r.LastErrorAt, r.FirstPassedAt, r.FirstAt} {
 		if y := t.UTC().Year(); y < 1 || y > 9999 {
 			return fmt.Errorf("record %s/%s: time %v out of range", r.Lab, r.Check, t)
 		}
@@ -141,6 +170,8 @@ func (r Record) normalize() Record {
 	r.At = r.At.UTC()
 	r.PassedAt = r.PassedAt.UTC()
 	r.LastErrorAt = r.LastErrorAt.UTC()
+	r.FirstPassedAt = r.FirstPassedAt.UTC()
+	r.FirstAt = r.FirstAt.UTC()
 	return r
 }
 
@@ -148,6 +179,25 @@ func (r Record) normalize() Record {
 // reports whether there was an old record). rec's PassedAt and LastError
 // fields are ignored: they are derived here.
 func merge(old Record, ok bool, rec Record) Record {
+	out := mergeLatest(old, ok, rec)
+	// History only ever gains: the first pass and the first record stay
+	// whatever happens later (a clean-up, a regression, an error).
+	out.FirstAt, out.FirstPassedAt = rec.At, time.Time{}
+	if ok {
+		out.FirstAt = old.Started()
+		if rec.At.Before(out.FirstAt) {
+			out.FirstAt = rec.At
+		}
+		out.FirstPassedAt = old.FirstPassed()
+	}
+	if out.FirstPassedAt.IsZero() && rec.Status.passing() {
+		out.FirstPassedAt = rec.At
+	}
+	return out
+}
+
+// mergeLatest is merge for the latest result and its PassedAt/LastError.
+func mergeLatest(old Record, ok bool, rec Record) Record {
 	rec.PassedAt, rec.LastError, rec.LastErrorAt = time.Time{}, "", time.Time{}
 	if ok && old.Status.passing() {
 		switch rec.Status {

@@ -386,7 +386,7 @@ func TestPagesFromMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := badge()
-	if !strings.Contains(after, "1/2") || !strings.Contains(after, string(site.InProgress.Color())) {
+	if !strings.Contains(after, "1 / 2 steps") || !strings.Contains(after, string(site.InProgress.Color())) {
 		t.Errorf("badge after a recorded pass: %s", after)
 	}
 	if loads.Load() < 3 {

@@ -222,15 +222,38 @@
     var link = doc.querySelector('.toc a[data-toc="' + CSS.escape(step) + '"] .toc-status');
     if (!link) return;
     var cards = doc.querySelectorAll('.vcard[data-step="' + CSS.escape(step) + '"] .vcard-status');
-    var pass = 0, fail = false, seen = 0;
+    var pass = 0;
     cards.forEach(function (c) {
       var s = c.getAttribute("data-status");
-      if (s) seen++;
       if (s === "pass" || s === "warn") pass++;
-      if (s === "fail") fail = true;
     });
-    var st = fail ? "fail" : (seen && pass === cards.length ? "pass" : (seen ? "partial" : ""));
+    // The journey's states (internal/journey): a step passing now is done;
+    // one that was done and fails now is done earlier, or failing before
+    // the clean-up. A step not reached stays so: failing is not news there.
+    var was = link.getAttribute("data-status") || "";
+    var st = was;
+    if (cards.length && pass === cards.length) st = "done";
+    else if (was === "done") st = link.closest('li[data-role="cleanup"]') ? "current" : "failing";
     link.setAttribute("data-status", st);
+  }
+
+  // setTOCSteps shows the journey the server computed (vpclab check
+  // --format json "steps"): done, current, not reached, failing, …
+  function setTOCSteps(list) {
+    list.forEach(function (s) {
+      var a = doc.querySelector('.toc a[data-toc="' + CSS.escape(s.id) + '"]');
+      if (!a) return;
+      var dot = a.querySelector(".toc-status");
+      if (dot) {
+        dot.setAttribute("data-status", s.state);
+        var label = t("step-" + s.state, "");
+        if (label) dot.setAttribute("title", label);
+        var hidden = dot.querySelector(".visually-hidden");
+        if (hidden && label) hidden.textContent = label;
+      }
+      if (s.state === "current") a.setAttribute("data-current", "true");
+      else a.removeAttribute("data-current");
+    });
   }
 
   function showCard(card, r) {
@@ -284,7 +307,8 @@
         showCard(card, byCheck[card.getAttribute("data-check")]);
         steps[card.getAttribute("data-step")] = true;
       });
-      Object.keys(steps).forEach(setTOCStatus);
+      if (data.steps) setTOCSteps(data.steps);
+      else Object.keys(steps).forEach(setTOCStatus);
       if (out && !out.closest(".vgroup")) {
         out.textContent = "";
         var counts = {};
