@@ -37,6 +37,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	fs.StringVar(&o.region, "region", "", env.Loc.T("FlagRegion"))
 	fs.DurationVar(&o.wait, "wait", 0, env.Loc.T("FlagCheckWait"))
 	fs.BoolVar(&o.record, "record", true, env.Loc.T("FlagCheckRecord"))
+	timeout := timeoutFlag(env, fs, DefaultCheckTimeout)
 	dir := contentFlag(env, fs)
 	x := explainFlags(env, fs) // binding: --explain, --stack, --tfstate (explain.go)
 	if ok, code := parse(env, fs, interleave(args), "check"); !ok {
@@ -69,6 +70,8 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		return ExitOK
 	}
 
+	env, cancel := bounded(env, *timeout, o.wait)
+	defer cancel()
 	meter := &awsx.Meter{}
 	cfg, err := awsx.Load(env.Ctx, o.profile, o.region, meter)
 	if err == nil && cfg.Region == "" {
@@ -157,7 +160,7 @@ func interleave(args []string) []string {
 // flags do not.
 func takesValue(flagArg string) bool {
 	switch trimDashes(flagArg) {
-	case "record", "h", "help", "verbose", "watch", "all", "json", "explain":
+	case "record", "h", "help", "verbose", "watch", "all", "json", "explain", "debug", "allow-remote", "sandbox", "open", "shell", "mutate":
 		return false
 	}
 	return true
