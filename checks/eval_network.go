@@ -51,9 +51,7 @@ func evalVPC(e *Env, p Params) Result {
 				propose(repair.New(repair.Action{Op: repair.ModifyVPCAttribute, VPC: id, Attr: a.attr, Value: want}))
 		}
 	}
-	if _, n := e.Snap.VPCByName(name); n > 1 {
-		return warn("AMBIGUOUS", "CheckAmbiguous", i18n.M{"Type": res("ResVPC"), "Name": name, "Count": n, "ID": id}, "", id)
-	}
+	// Two VPCs answering to the name are binding's duplicate finding.
 	return pass("CheckVPCPass", i18n.M{"ID": id, "CIDR": str(vpc.CidrBlock)}, id)
 }
 
