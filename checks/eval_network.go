@@ -101,7 +101,7 @@ func evalSubnet(e *Env, p Params) Result {
 	}
 	d := routeOf(e, sn, publicIPv4)
 	rt := str(d.table.RouteTableId)
-	if want := p.Str("route_table", ""); want != "" && (!d.explicit || account.Name(d.table.Tags) != want) {
+	if want := p.Str("route_table", ""); want != "" && (!d.explicit || !e.Snap.Named(account.RouteTables, rt, want, d.table.Tags)) {
 		got := "-"
 		if d.explicit {
 			got = rt
@@ -205,15 +205,8 @@ func evalIGW(e *Env, p Params) Result {
 		return pass("CheckIGWPass", i18n.M{"ID": str(g.InternetGatewayId), "VPC": vpcID}, str(g.InternetGatewayId), vpcID)
 	}
 	if name := p.Str("name", ""); name != "" {
-		for _, g := range e.Snap.InternetGateways {
-			if account.Name(g.Tags) != name {
-				continue
-			}
+		if g, ok := e.Snap.InternetGatewayByName(name); ok {
 			id := str(g.InternetGatewayId)
-			fix := fmt.Sprintf("aws ec2 attach-internet-gateway --internet-gateway-id %s --vpc-id %s", id, vpcID)
-			if len(g.Attachments) > 0 {
-				fix = fmt.Sprintf("aws ec2 detach-internet-gateway --internet-gateway-id %s --vpc-id %s\n%s", id, str(g.Attachments[0].VpcId), fix)
-			}
 			plan := repair.New()
 			if len(g.Attachments) > 0 && str(g.Attachments[0].VpcId) == vpcID {
 				// Still attaching: AWS needs a moment, not a command.
@@ -223,29 +216,19 @@ func evalIGW(e *Env, p Params) Result {
 				plan.Add(repair.Action{Op: repair.DetachInternetGateway, IGW: id, VPC: str(g.Attachments[0].VpcId)})
 			}
 			plan.Add(repair.Action{Op: repair.AttachInternetGateway, IGW: id, VPC: vpcID})
-			return fail("BAD_STATE_ATTACHMENT", "CheckIGWDetached", i18n.M{"ID": id, "VPC": vpcID}, fix, id, vpcID).propose(plan)
+			return fail("BAD_STATE_ATTACHMENT", "CheckIGWDetached", i18n.M{"ID": id, "VPC": vpcID}, "", id, vpcID).propose(plan)
 		}
-	}
-	tags := ""
-	if name := p.Str("name", ""); name != "" {
-		tags = fmt.Sprintf(" --tag-specifications 'ResourceType=internet-gateway,Tags=[{Key=Name,Value=%s}]'", name)
 	}
 	pre, _ := e.igwPlan(vpcID, "")
 	if name := p.Str("name", ""); name != "" && len(pre) == 2 {
 		pre[0].Name = name
 	}
-	return fail("NOT_FOUND", "CheckIGWMissing", i18n.M{"VPC": vpcID},
-		fmt.Sprintf("IGW_ID=$(aws ec2 create-internet-gateway%s --query InternetGateway.InternetGatewayId --output text)\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s", tags, vpcID), vpcID).propose(repair.New(pre...))
+	return fail("NOT_FOUND", "CheckIGWMissing", i18n.M{"VPC": vpcID}, "", vpcID).propose(repair.New(pre...))
 }
 
 func evalEIP(e *Env, p Params) Result {
 	name := p.Str("name", "")
-	var found []ec2types.Address
-	for _, a := range e.Snap.Addresses {
-		if account.Name(a.Tags) == name {
-			found = append(found, a)
-		}
-	}
+	found := e.Snap.AddressesByName(name)
 	if len(found) == 0 {
 		r := notFound(e, "ResEIP", name, "")
 		plan := repair.New(repair.Action{Op: repair.AllocateAddress, Name: name, Var: "EIP_ALLOC_ID"})
@@ -419,7 +402,7 @@ func evalNAT(e *Env, p Params) Result {
 	if !ok {
 		return fail("NOT_FOUND", "CheckNATSubnetGone", i18n.M{"ID": id, "Subnet": str(n.SubnetId)}, "", id)
 	}
-	if want := p.Str("subnet", ""); want != "" && account.Name(sn.Tags) != want {
+	if want := p.Str("subnet", ""); want != "" && !e.Snap.Named(account.Subnets, str(sn.SubnetId), want, sn.Tags) {
 		r := fail("NGW_WRONG_SUBNET", "CheckNATWrongSubnet", i18n.M{"ID": id, "Subnet": str(sn.SubnetId), "Got": account.Name(sn.Tags), "Want": want}, "", id, str(sn.SubnetId))
 		if plan, ok := e.natCreate(p, vpc, &n); ok {
 			return r.propose(plan)
@@ -433,7 +416,7 @@ func evalNAT(e *Env, p Params) Result {
 				id, str(sn.SubnetId))
 			// Its subnet is the lab's public one: make that subnet public
 			// again (the subnet check's plan); else move the gateway.
-			if pre, igw := e.igwPlan(str(sn.VpcId), ""); p.Str("subnet", "") == account.Name(sn.Tags) {
+			if pre, igw := e.igwPlan(str(sn.VpcId), ""); p.Str("subnet", "") != "" && e.Snap.Named(account.Subnets, str(sn.SubnetId), p.Str("subnet", ""), sn.Tags) {
 				r = r.propose(e.routePlans(sn, "0.0.0.0/0", repair.ToIGW, igw, pre...)...)
 			}
 			if plan, ok := e.natCreate(p, vpc, &n); ok {
@@ -496,11 +479,8 @@ func (e *Env) natCreate(p Params, vpc ec2types.Vpc, old *ec2types.NatGateway) (*
 	}
 	if eip := p.Str("eip", ""); eip != "" && !act.Private {
 		var addr *ec2types.Address
-		for i, a := range e.Snap.Addresses {
-			if account.Name(a.Tags) == eip {
-				addr = &e.Snap.Addresses[i]
-				break
-			}
+		if as := e.Snap.AddressesByName(eip); len(as) > 0 {
+			addr = &as[0]
 		}
 		switch {
 		case addr == nil:
@@ -571,7 +551,7 @@ func natAZs(n ec2types.NatGateway) string {
 func eipNamed(e *Env, alloc, name string) bool {
 	for _, a := range e.Snap.Addresses {
 		if str(a.AllocationId) == alloc {
-			return account.Name(a.Tags) == name
+			return e.Snap.Named(account.Addresses, alloc, name, a.Tags)
 		}
 	}
 	return false
@@ -661,7 +641,7 @@ func evalRoute(e *Env, p Params) Result {
 		if !ok || n.State == ec2types.NatGatewayStateDeleted || n.State == ec2types.NatGatewayStateDeleting || n.State == ec2types.NatGatewayStateFailed {
 			return plans(fail("BAD_STATE_ROUTE", "CheckRouteNATGone", i18n.M{"Table": rtID, "Target": natID}, replace, rtID, natID))
 		}
-		if wantName != "" && account.Name(n.Tags) != wantName {
+		if wantName != "" && !e.Snap.Named(account.NATGateways, natID, wantName, n.Tags) {
 			return plans(fail("WRONG_TARGET", "CheckRouteWrongNAT", i18n.M{"Table": rtID, "Target": natID, "Want": wantName}, replace, rtID, natID))
 		}
 		if r := natAZWarning(e, sn, n, rtID); r != nil {
@@ -690,7 +670,7 @@ func evalRoute(e *Env, p Params) Result {
 			return plans(r)
 		}
 		if wantName != "" {
-			if g, ok := e.Snap.InternetGateway(got); ok && account.Name(g.Tags) != wantName {
+			if g, ok := e.Snap.InternetGateway(got); ok && !e.Snap.Named(account.InternetGateways, got, wantName, g.Tags) {
 				return fail("WRONG_TARGET", "CheckRouteWrongIGW", i18n.M{"Table": rtID, "Target": got, "Want": wantName}, "", rtID, got)
 			}
 		}
