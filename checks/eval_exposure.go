@@ -67,7 +67,7 @@ func exposureTarget(e *Env, p Params) (inbound.Target, *Result) {
 		name := p.Str("service", "")
 		svc, ok := e.Snap.Service(cluster, name)
 		if !ok {
-			r := notFoundNamed(e, "ResService", name, fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", cluster, name))
+			r := notFoundNamed(e, "ResService", name, "")
 			return inbound.Target{}, &r
 		}
 		t := inbound.Target{Label: name, Cluster: cluster, Service: name, TargetGroups: map[string]int32{}}
