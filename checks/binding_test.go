@@ -113,6 +113,11 @@ func TestBindingDuplicateNAT(t *testing.T) {
 		text:  []string{"nat-0twin [2026-11-20 08:00 UTC · 4h0m0s · $", natID},
 		fix:   []string{"aws ec2 delete-nat-gateway --nat-gateway-id nat-0twin", "aws ec2 wait nat-gateway-deleted --nat-gateway-ids nat-0twin", "aws ec2 release-address --allocation-id eipalloc-0twin"},
 		noFix: []string{natID, allocID}})
+	for _, l := range strings.Split(f.Fix, "\n") {
+		if !strings.HasSuffix(l, " --region us-east-1") {
+			t.Errorf("a command without the Region vpclab checked: %s", l)
+		}
+	}
 	if f.Kind != binding.Kind || f.Step != "s" || f.Block == nil || f.Block.Pos.Line == 0 {
 		t.Errorf("finding not placed on the step of the block that names it: kind %q step %q block %+v", f.Kind, f.Step, f.Block)
 	}

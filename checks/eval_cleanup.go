@@ -25,12 +25,9 @@ func evalCleanup(e *Env, p Params) Result {
 	if len(items) == 0 {
 		return pass("CheckCleanupPass", nil)
 	}
-	var ids, cmds, list []string
+	var ids, list []string
 	for _, it := range items {
 		ids = append(ids, it.ID)
-		if it.DeleteCmd != "" {
-			cmds = append(cmds, it.DeleteCmd)
-		}
 		list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, shortARN(it.ID), it.USDPerHr))
 	}
 	// The teardown as a plan: NAT gateways first (deleting one frees its
@@ -84,7 +81,7 @@ func evalCleanup(e *Env, p Params) Result {
 	return fail("BILLABLE_RESOURCES_LEFT", "CheckCleanupLeft", i18n.M{
 		"Count": len(items), "List": strings.Join(list, ", "),
 		"Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth),
-	}, strings.Join(cmds, "\n"), ids...).propose(plan)
+	}, "", ids...).propose(plan)
 }
 
 func heldByNAT(e *Env, alloc string) bool {

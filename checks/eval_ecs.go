@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -24,7 +23,7 @@ func evalService(e *Env, p Params) Result {
 	cluster, name := p.Str("cluster", ""), p.Str("name", "")
 	svc, ok := e.Snap.Service(cluster, name)
 	if !ok {
-		return notFoundNamed(e, "ResService", name, fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", cluster, name))
+		return notFoundNamed(e, "ResService", name, "")
 	}
 	arn := str(svc.ServiceArn)
 	if !isFargate(svc) {
@@ -41,8 +40,6 @@ func evalService(e *Env, p Params) Result {
 			public = append(public, id)
 		}
 	}
-	netFix := fmt.Sprintf("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_IDS>],securityGroups=[%s],assignPublicIp=DISABLED}'",
-		cluster, name, strings.Join(vpcCfg.SecurityGroups, ","))
 	publicIP := vpcCfg.AssignPublicIp == ecstypes.AssignPublicIpEnabled
 	// The private subnets the lab names (its subnet checks with public:
 	// false) in the service's VPC, as the service's new home.
@@ -75,16 +72,15 @@ func evalService(e *Env, p Params) Result {
 		if !publicIP {
 			// The classic trap: public subnet, no public IP, so the task
 			// cannot pull its image through the internet gateway.
-			return move(fail("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "CheckServicePublicNoIP", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, netFix, append([]string{arn}, public...)...))
+			return move(fail("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "CheckServicePublicNoIP", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, "", append([]string{arn}, public...)...))
 		}
-		return move(fail("SUBNET_IS_PUBLIC", "CheckServicePublicSubnets", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, netFix, append([]string{arn}, public...)...))
+		return move(fail("SUBNET_IS_PUBLIC", "CheckServicePublicSubnets", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, "", append([]string{arn}, public...)...))
 	}
 	if min := p.Int("min_running", 0); int(svc.RunningCount) < min {
-		return fail("BAD_STATE", "CheckServiceNotRunning", i18n.M{"Name": name, "Running": svc.RunningCount, "Want": min},
-			fmt.Sprintf("aws ecs describe-services --cluster %s --services %s --query 'services[0].events[:5]'", cluster, name), arn)
+		return fail("BAD_STATE", "CheckServiceNotRunning", i18n.M{"Name": name, "Running": svc.RunningCount, "Want": min}, "", arn)
 	}
 	if publicIP {
-		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckServicePublicIPWasted", i18n.M{"Name": name}, netFix, arn)
+		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckServicePublicIPWasted", i18n.M{"Name": name}, "", arn)
 		return w.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: vpcCfg.Subnets, Groups: vpcCfg.SecurityGroups}))
 	}
 	return pass("CheckServicePass", i18n.M{"Name": name, "Subnets": len(vpcCfg.Subnets), "Running": svc.RunningCount}, arn)
@@ -114,12 +110,10 @@ func evalTask(e *Env, p Params) Result {
 	}
 	if running == nil {
 		if len(tasks) > 0 && str(tasks[0].StoppedReason) != "" {
-			return fail("TASK_STOPPED", "CheckTaskStopped", i18n.M{"Family": family, "Why": str(tasks[0].StoppedReason)},
-				fmt.Sprintf("aws ecs describe-tasks --cluster %s --tasks %s --query 'tasks[0].[stoppedReason,containers[].reason]'", cluster, str(tasks[0].TaskArn)),
+			return fail("TASK_STOPPED", "CheckTaskStopped", i18n.M{"Family": family, "Why": str(tasks[0].StoppedReason)}, "",
 				str(tasks[0].TaskArn))
 		}
-		return fail("NOT_FOUND", "CheckTaskNone", i18n.M{"Family": family, "Cluster": cluster},
-			fmt.Sprintf("aws ecs list-tasks --cluster %s --desired-status STOPPED", cluster))
+		return fail("NOT_FOUND", "CheckTaskNone", i18n.M{"Family": family, "Cluster": cluster}, "")
 	}
 	arn := str(running.TaskArn)
 	eniID, subnetID := taskENI(*running)

@@ -1,17 +1,16 @@
 package checks
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/inbound"
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -68,7 +67,7 @@ func exposureTarget(e *Env, p Params) (inbound.Target, *Result) {
 		name := p.Str("service", "")
 		svc, ok := e.Snap.Service(cluster, name)
 		if !ok {
-			r := notFoundNamed(e, "ResService", name, fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", cluster, name))
+			r := notFoundNamed(e, "ResService", name, "")
 			return inbound.Target{}, &r
 		}
 		t := inbound.Target{Label: name, Cluster: cluster, Service: name, TargetGroups: map[string]int32{}}
@@ -184,11 +183,8 @@ func evalExposure(e *Env, p Params) Result {
 		}
 		return pass("CheckExposurePassNone", i18n.M{"Target": t.Label}, t.Label)
 	}
-	var fixes, resources []string
+	var resources []string
 	for _, x := range res.Exposures {
-		if fix := exposureFix(e, p, t, allow, x); fix != "" && !slices.Contains(fixes, fix) {
-			fixes = append(fixes, fix)
-		}
 		if !slices.Contains(resources, x.Component) {
 			resources = append(resources, x.Component)
 		}
@@ -196,7 +192,7 @@ func evalExposure(e *Env, p Params) Result {
 	x := res.Exposures[0]
 	data := exposureData(x, t, allow)
 	data["More"] = len(res.Exposures) - 1
-	return fail(string(x.Code), exposureMsg[x.Code], data, strings.Join(fixes, "\n"), resources...)
+	return fail(string(x.Code), exposureMsg[x.Code], data, "", resources...).propose(exposurePlan(e, p, t, allow, res))
 }
 
 var exposureMsg = map[inbound.Code]string{
@@ -238,115 +234,166 @@ func exposureData(x inbound.Exposure, t inbound.Target, allow inbound.Allow) i18
 	return m
 }
 
-// exposureFix is the command that closes one way in, or "" when vpclab
-// has none to offer. Each is proven: applied to a copy of the snapshot,
-// the exposure is gone and the allowed path (if there was one) remains.
-func exposureFix(e *Env, p Params, t inbound.Target, allow inbound.Allow, x inbound.Exposure) string {
-	cmd, apply := exposureCommand(e, t, x)
-	if cmd == "" {
-		return ""
+// exposurePlan closes every way in at once: revoke each open rule
+// exactly, narrow a rule that trusts a load balancer's group on more than
+// its target port, delete a listener the assertion does not allow, move a
+// service to private subnets without a public IP. EvaluateLab proves the
+// plan against the lab; what it cannot know is the one path the assertion
+// allows, so each step must keep that path open: a rule the allowed load
+// balancer reaches the workload by is replaced by one from its security
+// group, and a step that would still cut the path is left out.
+func exposurePlan(e *Env, p Params, t inbound.Target, allow inbound.Allow, res inbound.Result) *repair.Plan {
+	plan := repair.New()
+	seen := map[string]bool{}
+	for _, x := range res.Exposures {
+		as := exposureActions(e, t, x)
+		if len(as) == 0 {
+			continue
+		}
+		key := repair.New(as...).Key()
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if len(res.Allowed) > 0 && !keepsAllowed(e, p, allow, plan, as) {
+			pre := admitAllowed(e, x.Component, res.Allowed, plan)
+			if len(pre) == 0 || !keepsAllowed(e, p, allow, plan, append(pre, as...)) {
+				continue
+			}
+			as = append(pre, as...)
+		}
+		plan.Add(as...)
 	}
-	before := inbound.Analyze(e.Snap, t, allow)
-	c := cloneForExposure(e.Snap)
-	apply(c)
-	t2, r := exposureTarget(&Env{Snap: c}, p)
-	if r != nil {
-		return ""
+	return plan
+}
+
+// keepsAllowed reports whether the allowed path survives plan and then as.
+func keepsAllowed(e *Env, p Params, allow inbound.Allow, plan *repair.Plan, as []repair.Action) bool {
+	c := e.Snap.Clone()
+	if repair.New(append(slices.Clone(plan.Actions), as...)...).Apply(c) != nil {
+		return false
 	}
-	after := inbound.Analyze(c, t2, allow)
-	for _, y := range after.Exposures {
-		if y.Code == x.Code && y.Component == x.Component && y.Source == x.Source && y.Endpoint == x.Endpoint && y.From == x.From && y.To == x.To {
-			return "" // not proven: the way in is still there
+	t, r := exposureTarget(&Env{Snap: c, Lab: e.Lab, Block: e.Block}, p)
+	return r == nil && len(inbound.Analyze(c, t, allow).Allowed) > 0
+}
+
+// admitAllowed are the rules that let the allowed load balancers into
+// group by their own security group on the target port, for when the
+// rule being revoked is how they get in now.
+func admitAllowed(e *Env, group string, allowed []inbound.Exposure, plan *repair.Plan) []repair.Action {
+	var out []repair.Action
+	have := func(r *repair.Rule) bool {
+		for _, a := range append(slices.Clone(plan.Actions), out...) {
+			if a.Op == repair.AuthorizeIngress && a.Group == group && *a.Rule == *r {
+				return true
+			}
+		}
+		return hasIngress(e, group, r)
+	}
+	for _, x := range allowed {
+		for _, lb := range e.Snap.LoadBalancers {
+			if str(lb.LoadBalancerArn) != x.Component || len(lb.SecurityGroups) == 0 {
+				continue
+			}
+			r := &repair.Rule{Protocol: "tcp", From: int(x.From), To: int(x.From), Group: lb.SecurityGroups[0]}
+			if !have(r) {
+				out = append(out, repair.Action{Op: repair.AuthorizeIngress, Group: group, Rule: r})
+			}
 		}
 	}
-	if len(before.Allowed) > 0 && len(after.Allowed) == 0 && x.Code != inbound.PublicIP && x.Code != inbound.PublicSubnet {
-		return "" // it would close the allowed path too
-	}
-	return cmd
+	return out
 }
 
-// ipPermJSON is the --ip-permissions form of one rule.
-func ipPermJSON(perm *ec2types.IpPermission) string {
-	type rng struct {
-		CidrIp   string `json:",omitempty"`
-		CidrIpv6 string `json:",omitempty"`
+// ruleOf is an exposure's security group rule (one peer) as a repair rule.
+func ruleOf(perm *ec2types.IpPermission) *repair.Rule {
+	r := &repair.Rule{Protocol: strings.ToLower(str(perm.IpProtocol))}
+	if r.Protocol != "-1" {
+		r.From, r.To = int(derefI32(perm.FromPort)), int(derefI32(perm.ToPort))
 	}
-	type pl struct{ PrefixListId string }
-	type pair struct{ GroupId string }
-	out := struct {
-		IpProtocol       string
-		FromPort         *int32 `json:",omitempty"`
-		ToPort           *int32 `json:",omitempty"`
-		IpRanges         []rng  `json:",omitempty"`
-		Ipv6Ranges       []rng  `json:",omitempty"`
-		PrefixListIds    []pl   `json:",omitempty"`
-		UserIdGroupPairs []pair `json:",omitempty"`
-	}{IpProtocol: str(perm.IpProtocol)}
-	if out.IpProtocol != "-1" {
-		out.FromPort, out.ToPort = perm.FromPort, perm.ToPort
+	switch {
+	case len(perm.IpRanges) > 0:
+		r.CIDR = str(perm.IpRanges[0].CidrIp)
+	case len(perm.Ipv6Ranges) > 0:
+		r.CIDRv6 = str(perm.Ipv6Ranges[0].CidrIpv6)
+	case len(perm.PrefixListIds) > 0:
+		r.PrefixList = str(perm.PrefixListIds[0].PrefixListId)
+	case len(perm.UserIdGroupPairs) > 0:
+		r.Group = str(perm.UserIdGroupPairs[0].GroupId)
+	default:
+		return nil
 	}
-	for _, r := range perm.IpRanges {
-		out.IpRanges = append(out.IpRanges, rng{CidrIp: str(r.CidrIp)})
-	}
-	for _, r := range perm.Ipv6Ranges {
-		out.Ipv6Ranges = append(out.Ipv6Ranges, rng{CidrIpv6: str(r.CidrIpv6)})
-	}
-	for _, r := range perm.PrefixListIds {
-		out.PrefixListIds = append(out.PrefixListIds, pl{str(r.PrefixListId)})
-	}
-	for _, r := range perm.UserIdGroupPairs {
-		out.UserIdGroupPairs = append(out.UserIdGroupPairs, pair{str(r.GroupId)})
-	}
-	b, _ := json.Marshal([]any{out})
-	return string(b)
+	return r
 }
 
-func exposureCommand(e *Env, t inbound.Target, x inbound.Exposure) (string, func(*account.Snapshot)) {
+// exposureActions close one way in; none when vpclab has nothing to offer.
+func exposureActions(e *Env, t inbound.Target, x inbound.Exposure) []repair.Action {
 	switch x.Code {
 	case inbound.DirectPath, inbound.SGOpen, inbound.SGPrefixList:
 		if x.Perm == nil {
-			return "", nil
+			return nil
 		}
-		return fmt.Sprintf("aws ec2 revoke-security-group-ingress --group-id %s --ip-permissions '%s'", x.Component, ipPermJSON(x.Perm)),
-			func(c *account.Snapshot) { revoke(c, x.Component, x.Perm) }
+		if r := ruleOf(x.Perm); r != nil {
+			return []repair.Action{{Op: repair.RevokeIngress, Group: x.Component, Rule: r}}
+		}
 	case inbound.SGSourceWide:
 		if x.Perm == nil || len(x.Perm.UserIdGroupPairs) == 0 {
-			return "", nil
+			return nil
 		}
-		src := str(x.Perm.UserIdGroupPairs[0].GroupId)
-		port := x.ListenerPort
-		cmd := fmt.Sprintf("aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp --port %d --source-group %s\n"+
-			"aws ec2 revoke-security-group-ingress --group-id %s --ip-permissions '%s'", x.Component, port, src, x.Component, ipPermJSON(x.Perm))
-		return cmd, func(c *account.Snapshot) {
-			revoke(c, x.Component, x.Perm)
-			authorize(c, x.Component, ec2types.IpPermission{IpProtocol: strp("tcp"), FromPort: &port, ToPort: &port,
-				UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: strp(src)}}})
+		wide := ruleOf(x.Perm)
+		if wide == nil {
+			return nil
 		}
+		port := int(x.ListenerPort)
+		narrow := &repair.Rule{Protocol: "tcp", From: port, To: port, Group: wide.Group}
+		var as []repair.Action
+		// The narrow rule first, so the load balancer is never cut off.
+		if !hasIngress(e, x.Component, narrow) {
+			as = append(as, repair.Action{Op: repair.AuthorizeIngress, Group: x.Component, Rule: narrow})
+		}
+		return append(as, repair.Action{Op: repair.RevokeIngress, Group: x.Component, Rule: wide})
 	case inbound.ListenerOther:
-		return "aws elbv2 delete-listener --listener-arn " + x.Listener, func(c *account.Snapshot) {
-			c.Listeners = slices.DeleteFunc(slices.Clone(c.Listeners), func(l elbtypes.Listener) bool { return str(l.ListenerArn) == x.Listener })
-		}
+		a := repair.Action{Op: repair.DeleteListener, ARN: x.Listener, LoadBalancer: x.Via, Port: int(x.ListenerPort)}
+		return []repair.Action{a}
 	case inbound.PublicIP, inbound.PublicSubnet:
 		if t.Service != "" {
 			return serviceToPrivate(e, t)
 		}
 	}
-	return "", nil
+	return nil
 }
 
-func strp(s string) *string { return &s }
+// hasIngress reports whether group already admits exactly r (TCP, its
+// port, its peer group).
+func hasIngress(e *Env, group string, r *repair.Rule) bool {
+	g, ok := e.Snap.SecurityGroup(group)
+	if !ok {
+		return false
+	}
+	for _, p := range g.IpPermissions {
+		proto := strings.ToLower(str(p.IpProtocol))
+		if (proto != "tcp" && proto != "6") || int(derefI32(p.FromPort)) != r.From || int(derefI32(p.ToPort)) != r.To {
+			continue
+		}
+		for _, pair := range p.UserIdGroupPairs {
+			if str(pair.GroupId) == r.Group {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // serviceToPrivate moves a service to the private subnets of its VPC
 // (those without a route to an internet gateway) without a public IP.
-func serviceToPrivate(e *Env, t inbound.Target) (string, func(*account.Snapshot)) {
+func serviceToPrivate(e *Env, t inbound.Target) []repair.Action {
 	svc, ok := e.Snap.Service(t.Cluster, t.Service)
 	if !ok || svc.NetworkConfiguration == nil || svc.NetworkConfiguration.AwsvpcConfiguration == nil || len(svc.NetworkConfiguration.AwsvpcConfiguration.Subnets) == 0 {
-		return "", nil
+		return nil
 	}
 	cfg := svc.NetworkConfiguration.AwsvpcConfiguration
 	first, ok := e.Snap.Subnet(cfg.Subnets[0])
-	if !ok {
-		return "", nil
+	if !ok || len(cfg.SecurityGroups) == 0 {
+		return nil
 	}
 	var private []string
 	for _, sn := range e.Snap.Subnets {
@@ -355,75 +402,7 @@ func serviceToPrivate(e *Env, t inbound.Target) (string, func(*account.Snapshot)
 		}
 	}
 	if len(private) == 0 {
-		return "", nil
+		return nil
 	}
-	cmd := fmt.Sprintf("aws ecs update-service --cluster %s --service %s --network-configuration 'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=DISABLED}'",
-		t.Cluster, t.Service, strings.Join(private, ","), strings.Join(cfg.SecurityGroups, ","))
-	return cmd, func(c *account.Snapshot) {
-		for i, s := range c.Services {
-			if str(s.ServiceArn) == str(svc.ServiceArn) {
-				nc := *s.NetworkConfiguration
-				av := *nc.AwsvpcConfiguration
-				av.Subnets, av.AssignPublicIp = private, ecstypes.AssignPublicIpDisabled
-				nc.AwsvpcConfiguration = &av
-				s.NetworkConfiguration = &nc
-				c.Services[i] = s
-			}
-		}
-		// The service replaces its running tasks with ones in the new
-		// configuration.
-		c.Tasks = slices.DeleteFunc(slices.Clone(c.Tasks), func(task ecstypes.Task) bool { return str(task.Group) == "service:"+t.Service })
-	}
-}
-
-// cloneForExposure copies what a simulated fix changes.
-func cloneForExposure(s *account.Snapshot) *account.Snapshot {
-	c := *s
-	c.SecurityGroups = slices.Clone(s.SecurityGroups)
-	c.Listeners = slices.Clone(s.Listeners)
-	c.Services = slices.Clone(s.Services)
-	c.Tasks = slices.Clone(s.Tasks)
-	return &c
-}
-
-// revoke removes from group id the addresses, lists and groups of perm,
-// on the ports and protocol of perm, as RevokeSecurityGroupIngress does.
-func revoke(c *account.Snapshot, id string, perm *ec2types.IpPermission) {
-	for i, g := range c.SecurityGroups {
-		if str(g.GroupId) != id {
-			continue
-		}
-		var perms []ec2types.IpPermission
-		for _, p := range g.IpPermissions {
-			if str(p.IpProtocol) == str(perm.IpProtocol) && (str(p.IpProtocol) == "-1" || (derefI32(p.FromPort) == derefI32(perm.FromPort) && derefI32(p.ToPort) == derefI32(perm.ToPort))) {
-				p.IpRanges = slices.DeleteFunc(slices.Clone(p.IpRanges), func(r ec2types.IpRange) bool {
-					return slices.ContainsFunc(perm.IpRanges, func(q ec2types.IpRange) bool { return str(q.CidrIp) == str(r.CidrIp) })
-				})
-				p.Ipv6Ranges = slices.DeleteFunc(slices.Clone(p.Ipv6Ranges), func(r ec2types.Ipv6Range) bool {
-					return slices.ContainsFunc(perm.Ipv6Ranges, func(q ec2types.Ipv6Range) bool { return str(q.CidrIpv6) == str(r.CidrIpv6) })
-				})
-				p.PrefixListIds = slices.DeleteFunc(slices.Clone(p.PrefixListIds), func(r ec2types.PrefixListId) bool {
-					return slices.ContainsFunc(perm.PrefixListIds, func(q ec2types.PrefixListId) bool { return str(q.PrefixListId) == str(r.PrefixListId) })
-				})
-				p.UserIdGroupPairs = slices.DeleteFunc(slices.Clone(p.UserIdGroupPairs), func(r ec2types.UserIdGroupPair) bool {
-					return slices.ContainsFunc(perm.UserIdGroupPairs, func(q ec2types.UserIdGroupPair) bool { return str(q.GroupId) == str(r.GroupId) })
-				})
-				if len(p.IpRanges)+len(p.Ipv6Ranges)+len(p.PrefixListIds)+len(p.UserIdGroupPairs) == 0 {
-					continue
-				}
-			}
-			perms = append(perms, p)
-		}
-		g.IpPermissions = perms
-		c.SecurityGroups[i] = g
-	}
-}
-
-func authorize(c *account.Snapshot, id string, perm ec2types.IpPermission) {
-	for i, g := range c.SecurityGroups {
-		if str(g.GroupId) == id {
-			g.IpPermissions = append(slices.Clone(g.IpPermissions), perm)
-			c.SecurityGroups[i] = g
-		}
-	}
+	return []repair.Action{{Op: repair.UpdateServiceNetwork, Cluster: t.Cluster, Service2: t.Service, Subnets: private, Groups: slices.Clone(cfg.SecurityGroups)}}
 }

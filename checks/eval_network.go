@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
@@ -32,8 +31,7 @@ func evalVPC(e *Env, p Params) Result {
 	if want := p.Str("cidr", ""); want != "" && str(vpc.CidrBlock) != want {
 		// A VPC's primary CIDR cannot change: recreating it takes the lab
 		// with it, so vpclab says so rather than print a command.
-		return fail("CIDR_MISMATCH", "CheckVPCCIDR", i18n.M{"ID": id, "Name": name, "Want": want, "Got": str(vpc.CidrBlock)},
-			fmt.Sprintf("aws ec2 delete-vpc --vpc-id %s   # then create it again with --cidr-block %s", id, want), id)
+		return fail("CIDR_MISMATCH", "CheckVPCCIDR", i18n.M{"ID": id, "Name": name, "Want": want, "Got": str(vpc.CidrBlock)}, "", id)
 	}
 	attrs, known := e.Snap.VPCAttrs[id]
 	for _, a := range []struct {
@@ -51,9 +49,7 @@ func evalVPC(e *Env, p Params) Result {
 				propose(repair.New(repair.Action{Op: repair.ModifyVPCAttribute, VPC: id, Attr: a.attr, Value: want}))
 		}
 	}
-	if _, n := e.Snap.VPCByName(name); n > 1 {
-		return warn("AMBIGUOUS", "CheckAmbiguous", i18n.M{"Type": res("ResVPC"), "Name": name, "Count": n, "ID": id}, "", id)
-	}
+	// Two VPCs answering to the name are binding's duplicate finding.
 	return pass("CheckVPCPass", i18n.M{"ID": id, "CIDR": str(vpc.CidrBlock)}, id)
 }
 
@@ -61,13 +57,7 @@ func evalSubnet(e *Env, p Params) Result {
 	name := p.Str("name", "")
 	sn, r := findSubnet(e, name, p.Str("vpc", ""))
 	if r != nil {
-		// The check knows the subnet's CIDR and AZ: put them in the fix.
-		if cidr := p.Str("cidr", ""); cidr != "" {
-			r.Fix = strings.Replace(r.Fix, "<CIDR>", cidr, 1)
-		}
-		if az := p.Str("az", ""); az != "" && strings.Contains(r.Fix, "create-subnet") {
-			r.Fix = strings.Replace(r.Fix, " --tag-specifications", " --availability-zone "+az+" --tag-specifications", 1)
-		}
+		// The check knows the subnet's CIDR and AZ: the plan uses them.
 		if vpc, n := e.Snap.VPCByName(p.Str("vpc", "")); n > 0 && r.Reason == "NOT_FOUND" {
 			if cidr := p.Str("cidr", ""); cidr != "" {
 				create := repair.Action{Op: repair.CreateSubnet, VPC: str(vpc.VpcId), CIDR: cidr, AZ: p.Str("az", ""), Name: name, Var: "SUBNET_ID"}
@@ -94,16 +84,14 @@ func evalSubnet(e *Env, p Params) Result {
 	}
 	id, vpcID := str(sn.SubnetId), str(sn.VpcId)
 	if want := p.Str("cidr", ""); want != "" && str(sn.CidrBlock) != want {
-		return fail("CIDR_MISMATCH", "CheckSubnetCIDR", i18n.M{"ID": id, "Want": want, "Got": str(sn.CidrBlock)},
-			fmt.Sprintf("aws ec2 delete-subnet --subnet-id %s   # then create it again with --cidr-block %s", id, want), id)
+		return fail("CIDR_MISMATCH", "CheckSubnetCIDR", i18n.M{"ID": id, "Want": want, "Got": str(sn.CidrBlock)}, "", id)
 	}
 	if want := p.Str("az", ""); want != "" && str(sn.AvailabilityZone) != want {
-		return fail("AZ_MISMATCH", "CheckSubnetAZ", i18n.M{"ID": id, "Want": want, "Got": str(sn.AvailabilityZone)},
-			fmt.Sprintf("aws ec2 delete-subnet --subnet-id %s   # then create it again with --availability-zone %s", id, want), id)
+		return fail("AZ_MISMATCH", "CheckSubnetAZ", i18n.M{"ID": id, "Want": want, "Got": str(sn.AvailabilityZone)}, "", id)
 	}
 	d := routeOf(e, sn, publicIPv4)
 	rt := str(d.table.RouteTableId)
-	if want := p.Str("route_table", ""); want != "" && (!d.explicit || account.Name(d.table.Tags) != want) {
+	if want := p.Str("route_table", ""); want != "" && (!d.explicit || !e.Snap.Named(account.RouteTables, rt, want, d.table.Tags)) {
 		got := "-"
 		if d.explicit {
 			got = rt
@@ -125,28 +113,15 @@ func evalSubnet(e *Env, p Params) Result {
 	case !wantPublic && !public:
 		return pass("CheckSubnetPrivatePass", i18n.M{"ID": id, "Table": rt}, id, rt)
 	case !wantPublic && public:
-		fix := fmt.Sprintf("aws ec2 delete-route --route-table-id %s %s", rt, destFlag(routeCIDR(d.route)))
-		if !d.explicit {
-			// The main table serves every subnet without its own: give this
-			// one a private table instead of changing them all.
-			fix = fmt.Sprintf("RTB_ID=$(aws ec2 create-route-table --vpc-id %s --query RouteTable.RouteTableId --output text)\n"+
-				"aws ec2 associate-route-table --route-table-id \"$RTB_ID\" --subnet-id %s", vpcID, id)
-		}
-		return fail("SUBNET_IS_PUBLIC", "CheckSubnetIsPublic", i18n.M{"ID": id, "Table": rt, "IGW": str(d.route.GatewayId)}, fix, id, rt).
+		// unroutePlans never changes the main table, which serves every
+		// subnet without its own.
+		return fail("SUBNET_IS_PUBLIC", "CheckSubnetIsPublic", i18n.M{"ID": id, "Table": rt, "IGW": str(d.route.GatewayId)}, "", id, rt).
 			propose(e.unroutePlans(sn, routeCIDR(d.route))...)
 	}
 	// Wanted public, is not: say why, most specific cause first.
-	igw, hasIGW := e.Snap.AttachedInternetGateway(vpcID)
-	igwRef := str(igw.InternetGatewayId)
-	if !hasIGW {
-		igwRef = "<IGW_ID>"
-	}
-	// A subnet on the main table gets a table of its own (routeFix); one
-	// with its own table gets the route added or replaced there.
-	setRoute := routeFix(d, sn, "--gateway-id "+igwRef)
-	if d.explicit && d.has {
-		setRoute = fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s --gateway-id %s", rt, routeCIDR(d.route), igwRef)
-	}
+	_, hasIGW := e.Snap.AttachedInternetGateway(vpcID)
+	// A subnet on the main table gets a table of its own (routePlans);
+	// one with its own table gets the route added or replaced there.
 	routeIGW := ""
 	if d.has {
 		routeIGW = str(d.route.GatewayId)
@@ -162,11 +137,11 @@ func evalSubnet(e *Env, p Params) Result {
 	case !hasIGW:
 		res = fail("BAD_STATE_ATTACHMENT", "CheckSubnetNoIGW", i18n.M{"ID": id, "VPC": vpcID}, "", id, vpcID)
 	case !d.has:
-		res = fail("NO_ROUTE_TO_DESTINATION", "CheckSubnetNoDefaultRoute", i18n.M{"ID": id, "Table": tableLabel(d)}, setRoute, id, rt)
+		res = fail("NO_ROUTE_TO_DESTINATION", "CheckSubnetNoDefaultRoute", i18n.M{"ID": id, "Table": tableLabel(d)}, "", id, rt)
 	case d.route.State == ec2types.RouteStateBlackhole || strings.HasPrefix(str(d.route.GatewayId), "igw-"):
-		res = fail("BAD_STATE_ROUTE", "CheckSubnetRouteBroken", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, setRoute, id, rt)
+		res = fail("BAD_STATE_ROUTE", "CheckSubnetRouteBroken", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, "", id, rt)
 	default:
-		res = fail("ROUTE_NOT_TO_IGW", "CheckSubnetRouteElsewhere", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, setRoute, id, rt)
+		res = fail("ROUTE_NOT_TO_IGW", "CheckSubnetRouteElsewhere", i18n.M{"ID": id, "Table": rt, "Target": target(d.route)}, "", id, rt)
 	}
 	return res.propose(plans...)
 }
@@ -185,18 +160,6 @@ func tableLabel(d defaultRoute) string {
 	return str(d.table.RouteTableId)
 }
 
-// routeFix adds a default route to a subnet. When the subnet uses the VPC's
-// main table, adding a route there would change every other subnet too,
-// so the fix gives the subnet a table of its own first.
-func routeFix(d defaultRoute, sn ec2types.Subnet, targetArg string) string {
-	if d.explicit {
-		return fmt.Sprintf("aws ec2 create-route --route-table-id %s --destination-cidr-block 0.0.0.0/0 %s", str(d.table.RouteTableId), targetArg)
-	}
-	return fmt.Sprintf("RTB_ID=$(aws ec2 create-route-table --vpc-id %s --query RouteTable.RouteTableId --output text)\n"+
-		"aws ec2 associate-route-table --route-table-id \"$RTB_ID\" --subnet-id %s\n"+
-		"aws ec2 create-route --route-table-id \"$RTB_ID\" --destination-cidr-block 0.0.0.0/0 %s", str(sn.VpcId), str(sn.SubnetId), targetArg)
-}
-
 func evalIGW(e *Env, p Params) Result {
 	vpc, r := findVPC(e, p.Str("vpc", ""))
 	if r != nil {
@@ -207,15 +170,8 @@ func evalIGW(e *Env, p Params) Result {
 		return pass("CheckIGWPass", i18n.M{"ID": str(g.InternetGatewayId), "VPC": vpcID}, str(g.InternetGatewayId), vpcID)
 	}
 	if name := p.Str("name", ""); name != "" {
-		for _, g := range e.Snap.InternetGateways {
-			if account.Name(g.Tags) != name {
-				continue
-			}
+		if g, ok := e.Snap.InternetGatewayByName(name); ok {
 			id := str(g.InternetGatewayId)
-			fix := fmt.Sprintf("aws ec2 attach-internet-gateway --internet-gateway-id %s --vpc-id %s", id, vpcID)
-			if len(g.Attachments) > 0 {
-				fix = fmt.Sprintf("aws ec2 detach-internet-gateway --internet-gateway-id %s --vpc-id %s\n%s", id, str(g.Attachments[0].VpcId), fix)
-			}
 			plan := repair.New()
 			if len(g.Attachments) > 0 && str(g.Attachments[0].VpcId) == vpcID {
 				// Still attaching: AWS needs a moment, not a command.
@@ -225,29 +181,19 @@ func evalIGW(e *Env, p Params) Result {
 				plan.Add(repair.Action{Op: repair.DetachInternetGateway, IGW: id, VPC: str(g.Attachments[0].VpcId)})
 			}
 			plan.Add(repair.Action{Op: repair.AttachInternetGateway, IGW: id, VPC: vpcID})
-			return fail("BAD_STATE_ATTACHMENT", "CheckIGWDetached", i18n.M{"ID": id, "VPC": vpcID}, fix, id, vpcID).propose(plan)
+			return fail("BAD_STATE_ATTACHMENT", "CheckIGWDetached", i18n.M{"ID": id, "VPC": vpcID}, "", id, vpcID).propose(plan)
 		}
-	}
-	tags := ""
-	if name := p.Str("name", ""); name != "" {
-		tags = fmt.Sprintf(" --tag-specifications 'ResourceType=internet-gateway,Tags=[{Key=Name,Value=%s}]'", name)
 	}
 	pre, _ := e.igwPlan(vpcID, "")
 	if name := p.Str("name", ""); name != "" && len(pre) == 2 {
 		pre[0].Name = name
 	}
-	return fail("NOT_FOUND", "CheckIGWMissing", i18n.M{"VPC": vpcID},
-		fmt.Sprintf("IGW_ID=$(aws ec2 create-internet-gateway%s --query InternetGateway.InternetGatewayId --output text)\naws ec2 attach-internet-gateway --internet-gateway-id \"$IGW_ID\" --vpc-id %s", tags, vpcID), vpcID).propose(repair.New(pre...))
+	return fail("NOT_FOUND", "CheckIGWMissing", i18n.M{"VPC": vpcID}, "", vpcID).propose(repair.New(pre...))
 }
 
 func evalEIP(e *Env, p Params) Result {
 	name := p.Str("name", "")
-	var found []ec2types.Address
-	for _, a := range e.Snap.Addresses {
-		if account.Name(a.Tags) == name {
-			found = append(found, a)
-		}
-	}
+	found := e.Snap.AddressesByName(name)
 	if len(found) == 0 {
 		r := notFound(e, "ResEIP", name, "")
 		plan := repair.New(repair.Action{Op: repair.AllocateAddress, Name: name, Var: "EIP_ALLOC_ID"})
@@ -421,7 +367,7 @@ func evalNAT(e *Env, p Params) Result {
 	if !ok {
 		return fail("NOT_FOUND", "CheckNATSubnetGone", i18n.M{"ID": id, "Subnet": str(n.SubnetId)}, "", id)
 	}
-	if want := p.Str("subnet", ""); want != "" && account.Name(sn.Tags) != want {
+	if want := p.Str("subnet", ""); want != "" && !e.Snap.Named(account.Subnets, str(sn.SubnetId), want, sn.Tags) {
 		r := fail("NGW_WRONG_SUBNET", "CheckNATWrongSubnet", i18n.M{"ID": id, "Subnet": str(sn.SubnetId), "Got": account.Name(sn.Tags), "Want": want}, "", id, str(sn.SubnetId))
 		if plan, ok := e.natCreate(p, vpc, &n); ok {
 			return r.propose(plan)
@@ -435,7 +381,7 @@ func evalNAT(e *Env, p Params) Result {
 				id, str(sn.SubnetId))
 			// Its subnet is the lab's public one: make that subnet public
 			// again (the subnet check's plan); else move the gateway.
-			if pre, igw := e.igwPlan(str(sn.VpcId), ""); p.Str("subnet", "") == account.Name(sn.Tags) {
+			if pre, igw := e.igwPlan(str(sn.VpcId), ""); p.Str("subnet", "") != "" && e.Snap.Named(account.Subnets, str(sn.SubnetId), p.Str("subnet", ""), sn.Tags) {
 				r = r.propose(e.routePlans(sn, "0.0.0.0/0", repair.ToIGW, igw, pre...)...)
 			}
 			if plan, ok := e.natCreate(p, vpc, &n); ok {
@@ -498,11 +444,8 @@ func (e *Env) natCreate(p Params, vpc ec2types.Vpc, old *ec2types.NatGateway) (*
 	}
 	if eip := p.Str("eip", ""); eip != "" && !act.Private {
 		var addr *ec2types.Address
-		for i, a := range e.Snap.Addresses {
-			if account.Name(a.Tags) == eip {
-				addr = &e.Snap.Addresses[i]
-				break
-			}
+		if as := e.Snap.AddressesByName(eip); len(as) > 0 {
+			addr = &as[0]
 		}
 		switch {
 		case addr == nil:
@@ -573,7 +516,7 @@ func natAZs(n ec2types.NatGateway) string {
 func eipNamed(e *Env, alloc, name string) bool {
 	for _, a := range e.Snap.Addresses {
 		if str(a.AllocationId) == alloc {
-			return account.Name(a.Tags) == name
+			return e.Snap.Named(account.Addresses, alloc, name, a.Tags)
 		}
 	}
 	return false
@@ -607,13 +550,11 @@ func evalRoute(e *Env, p Params) Result {
 	wantName := p.Str("target_name", "")
 	if want == "none" {
 		if d.has {
-			return fail("UNEXPECTED_ROUTE", "CheckRouteUnexpected", i18n.M{"Table": rtID, "Dest": dest, "Target": target(d.route)},
-				fmt.Sprintf("aws ec2 delete-route --route-table-id %s %s", rtID, destFlag(dest)), rtID).propose(e.unroutePlans(sn, dest)...)
+			return fail("UNEXPECTED_ROUTE", "CheckRouteUnexpected", i18n.M{"Table": rtID, "Dest": dest, "Target": target(d.route)}, "", rtID).
+				propose(e.unroutePlans(sn, dest)...)
 		}
 		return pass("CheckRouteNonePass", i18n.M{"Table": rtID, "Dest": dest}, rtID)
 	}
-	targetArg, targetID := routeTargetArg(e, want, wantName, vpcID)
-	_ = targetID
 	// The plans that point the route at the right target; without a
 	// target to offer, the result explains which step makes one.
 	kind := map[string]string{"nat-gateway": repair.ToNAT, "internet-gateway": repair.ToIGW, "egress-only-internet-gateway": repair.ToEIGW}[want]
@@ -633,38 +574,34 @@ func evalRoute(e *Env, p Params) Result {
 			pre, igw := e.igwPlan(vpcID, routeIGW)
 			return r.propose(e.routePlans(sn, dest, kind, igw, pre...)...)
 		case "egress-only-internet-gateway":
-			if strings.HasPrefix(targetID, "eigw-") {
-				return r.propose(e.routePlans(sn, dest, kind, targetID)...)
+			if eigw, ok := eigwOf(e, vpcID); ok {
+				return r.propose(e.routePlans(sn, dest, kind, eigw)...)
 			}
 		}
 		return r
 	}
 	if !d.has {
-		fix := routeFix(d, sn, targetArg)
-		if dest != "0.0.0.0/0" {
-			fix = strings.ReplaceAll(fix, "--destination-cidr-block 0.0.0.0/0", destFlag(dest))
-		}
-		return plans(fail("NO_ROUTE_TO_DESTINATION", "CheckRouteMissing", i18n.M{"ID": id, "Table": tableLabel(d), "Dest": dest, "Want": res(targetMsg(want))}, fix, id, rtID))
+		return plans(fail("NO_ROUTE_TO_DESTINATION", "CheckRouteMissing", i18n.M{"ID": id, "Table": tableLabel(d), "Dest": dest, "Want": res(targetMsg(want))}, "", id, rtID))
 	}
+
 	got := target(d.route)
-	replace := fmt.Sprintf("aws ec2 replace-route --route-table-id %s %s %s", rtID, destFlag(dest), targetArg)
 	// A route with no target at all only comes from a target that vanished
 	// (moto stores a route to an unknown NAT id that way): a blackhole.
 	if d.route.State == ec2types.RouteStateBlackhole || got == "-" {
-		return plans(fail("BAD_STATE_ROUTE", "CheckRouteBlackhole", i18n.M{"Table": rtID, "Dest": dest, "Target": got}, replace, rtID, got))
+		return plans(fail("BAD_STATE_ROUTE", "CheckRouteBlackhole", i18n.M{"Table": rtID, "Dest": dest, "Target": got}, "", rtID, got))
 	}
 	switch want {
 	case "nat-gateway":
 		natID := str(d.route.NatGatewayId)
 		if natID == "" {
-			return plans(fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID))
+			return plans(fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, "", rtID))
 		}
 		n, ok := e.Snap.NATGateway(natID)
 		if !ok || n.State == ec2types.NatGatewayStateDeleted || n.State == ec2types.NatGatewayStateDeleting || n.State == ec2types.NatGatewayStateFailed {
-			return plans(fail("BAD_STATE_ROUTE", "CheckRouteNATGone", i18n.M{"Table": rtID, "Target": natID}, replace, rtID, natID))
+			return plans(fail("BAD_STATE_ROUTE", "CheckRouteNATGone", i18n.M{"Table": rtID, "Target": natID}, "", rtID, natID))
 		}
-		if wantName != "" && account.Name(n.Tags) != wantName {
-			return plans(fail("WRONG_TARGET", "CheckRouteWrongNAT", i18n.M{"Table": rtID, "Target": natID, "Want": wantName}, replace, rtID, natID))
+		if wantName != "" && !e.Snap.Named(account.NATGateways, natID, wantName, n.Tags) {
+			return plans(fail("WRONG_TARGET", "CheckRouteWrongNAT", i18n.M{"Table": rtID, "Target": natID, "Want": wantName}, "", rtID, natID))
 		}
 		if r := natAZWarning(e, sn, n, rtID); r != nil {
 			// A NAT gateway of the subnet's own AZ, when the lab has one.
@@ -675,16 +612,12 @@ func evalRoute(e *Env, p Params) Result {
 		}
 	case "internet-gateway":
 		if !strings.HasPrefix(str(d.route.GatewayId), "igw-") {
-			return plans(fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID))
+			return plans(fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, "", rtID))
 		}
 		if !toAttachedIGW(e, d.route, vpcID) {
 			// A VPC takes one internet gateway: route to the attached one if
 			// there is one, else attach the one the route names.
-			fix := fmt.Sprintf("aws ec2 attach-internet-gateway --internet-gateway-id %s --vpc-id %s", got, vpcID)
-			if g, ok := e.Snap.AttachedInternetGateway(vpcID); ok {
-				fix = fmt.Sprintf("aws ec2 replace-route --route-table-id %s %s --gateway-id %s", rtID, destFlag(dest), str(g.InternetGatewayId))
-			}
-			r := fail("BAD_STATE_ATTACHMENT", "CheckRouteIGWDetached", i18n.M{"Table": rtID, "Target": got, "VPC": vpcID}, fix, rtID, got)
+			r := fail("BAD_STATE_ATTACHMENT", "CheckRouteIGWDetached", i18n.M{"Table": rtID, "Target": got, "VPC": vpcID}, "", rtID, got)
 			pre, igw := e.igwPlan(vpcID, got)
 			if igw == got {
 				return r.propose(repair.New(pre...))
@@ -692,14 +625,14 @@ func evalRoute(e *Env, p Params) Result {
 			return plans(r)
 		}
 		if wantName != "" {
-			if g, ok := e.Snap.InternetGateway(got); ok && account.Name(g.Tags) != wantName {
+			if g, ok := e.Snap.InternetGateway(got); ok && !e.Snap.Named(account.InternetGateways, got, wantName, g.Tags) {
 				return fail("WRONG_TARGET", "CheckRouteWrongIGW", i18n.M{"Table": rtID, "Target": got, "Want": wantName}, "", rtID, got)
 			}
 		}
 	case "egress-only-internet-gateway":
 		eigw := str(d.route.EgressOnlyInternetGatewayId)
 		if eigw == "" {
-			return plans(fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, replace, rtID))
+			return plans(fail("WRONG_TARGET", "CheckRouteWrongTarget", i18n.M{"Table": rtID, "Dest": dest, "Target": got, "Want": res(targetMsg(want))}, "", rtID))
 		}
 	}
 	return pass("CheckRoutePass", i18n.M{"ID": id, "Table": rtID, "Dest": dest, "Target": got}, id, rtID, got)
@@ -740,35 +673,14 @@ func targetMsg(t string) string {
 	return "ResNone"
 }
 
-// routeTargetArg is the create-route flag for the expected target, with a
-// real id when vpclab can find one.
-func routeTargetArg(e *Env, want, name, vpcID string) (arg, id string) {
-	switch want {
-	case "nat-gateway":
-		id = "<NAT_ID>"
-		if name != "" {
-			id = idOf("nat", name)
-			if ns := e.Snap.NATGatewaysByName(name); len(ns) > 0 && ns[0].State == ec2types.NatGatewayStateAvailable {
-				id = str(ns[0].NatGatewayId)
+// eigwOf is the egress-only internet gateway attached to vpcID.
+func eigwOf(e *Env, vpcID string) (string, bool) {
+	for _, g := range e.Snap.EgressOnlyGateways {
+		for _, a := range g.Attachments {
+			if str(a.VpcId) == vpcID {
+				return str(g.EgressOnlyInternetGatewayId), true
 			}
 		}
-		return "--nat-gateway-id " + id, id
-	case "internet-gateway":
-		id = "<IGW_ID>"
-		if g, ok := e.Snap.AttachedInternetGateway(vpcID); ok {
-			id = str(g.InternetGatewayId)
-		}
-		return "--gateway-id " + id, id
-	case "egress-only-internet-gateway":
-		id = "<EIGW_ID>"
-		for _, g := range e.Snap.EgressOnlyGateways {
-			for _, a := range g.Attachments {
-				if str(a.VpcId) == vpcID {
-					id = str(g.EgressOnlyInternetGatewayId)
-				}
-			}
-		}
-		return "--egress-only-internet-gateway-id " + id, id
 	}
-	return "", ""
+	return "", false
 }

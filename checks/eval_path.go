@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -151,7 +150,7 @@ func evalEgressPath(e *Env, p Params) Result {
 		cluster, name := p.Str("cluster", ""), p.Str("service", "")
 		svc, ok := e.Snap.Service(cluster, name)
 		if !ok {
-			return notFoundNamed(e, "ResService", name, fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", cluster, name))
+			return notFoundNamed(e, "ResService", name, "")
 		}
 		nc := svc.NetworkConfiguration
 		if nc == nil || nc.AwsvpcConfiguration == nil {

@@ -118,8 +118,15 @@ func TestExposure(t *testing.T) {
 		{"the task group trusts the ALB on every port", serviceExposure, func(s *account.Snapshot) {
 			taskGroup(s).IpPermissions = []ec2types.IpPermission{{IpProtocol: sp("-1"), UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: sp(albSG)}}}}
 		}, want{status: checks.Fail, reason: "SG_SOURCE_GROUP_TOO_WIDE", msg: "CheckExposureSourceWide", res: []string{taskSG},
-			fix: []string{"aws ec2 authorize-security-group-ingress --group-id " + taskSG + " --protocol tcp --port 80 --source-group " + albSG,
+			fix: []string{"aws ec2 authorize-security-group-ingress --group-id " + taskSG + ` --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"UserIdGroupPairs":[{"GroupId":"` + albSG + `"}]}]'`,
 				`aws ec2 revoke-security-group-ingress --group-id ` + taskSG + ` --ip-permissions '[{"IpProtocol":"-1","UserIdGroupPairs":[{"GroupId":"` + albSG + `"}]}]'`}}},
+		{"the ALB reaches the task only through the open rule", serviceExposure, func(s *account.Snapshot) {
+			// Revoking the rule alone would cut the allowed path: the plan
+			// admits the ALB's group first.
+			taskGroup(s).IpPermissions = []ec2types.IpPermission{tcpFrom(80, "0.0.0.0/0")}
+		}, want{status: checks.Fail, reason: "SG_OPEN_TO_INTERNET", msg: "CheckExposureSGOpen", res: []string{taskSG},
+			fix: []string{"aws ec2 authorize-security-group-ingress --group-id " + taskSG + ` --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"UserIdGroupPairs":[{"GroupId":"` + albSG + `"}]}]'`,
+				revoke80}}},
 		{"a listener on another port", serviceExposure, func(s *account.Snapshot) {
 			s.Listeners = append(s.Listeners, listener(lis8080, 8080))
 			item(s.SecurityGroups, func(g *ec2types.SecurityGroup) bool { return *g.GroupId == albSG }).IpPermissions = append(

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
@@ -34,24 +33,6 @@ func notFoundNamed(e *Env, typ, name, fix string) Result {
 	return fail("NOT_FOUND", "CheckNotFoundNamed", i18n.M{"Type": res(typ), "Name": name, "Region": e.Region()}, fix)
 }
 
-// idOf is a shell expression that looks up a resource id by Name tag, for
-// fix commands that must refer to something vpclab could not find by id.
-func idOf(kind, name string) string {
-	switch kind {
-	case "vpc":
-		return fmt.Sprintf(`$(aws ec2 describe-vpcs --filters Name=tag:Name,Values=%s --query 'Vpcs[0].VpcId' --output text)`, name)
-	case "subnet":
-		return fmt.Sprintf(`$(aws ec2 describe-subnets --filters Name=tag:Name,Values=%s --query 'Subnets[0].SubnetId' --output text)`, name)
-	case "eip":
-		return fmt.Sprintf(`$(aws ec2 describe-addresses --filters Name=tag:Name,Values=%s --query 'Addresses[0].AllocationId' --output text)`, name)
-	case "sg":
-		return fmt.Sprintf(`$(aws ec2 describe-security-groups --filters Name=tag:Name,Values=%s --query 'SecurityGroups[0].GroupId' --output text)`, name)
-	case "nat":
-		return fmt.Sprintf(`$(aws ec2 describe-nat-gateways --filter Name=state,Values=available --query "NatGateways[?Tags[?Key=='Name'&&Value=='%s']]|[0].NatGatewayId" --output text)`, name)
-	}
-	return "<" + name + ">"
-}
-
 // findVPC resolves the vpc parameter; an empty name means "any VPC" and
 // returns ok with an empty id.
 func findVPC(e *Env, name string) (ec2types.Vpc, *Result) {
@@ -80,8 +61,7 @@ func findGroup(e *Env, p Params) (ec2types.SecurityGroup, *Result) {
 	name := p.Str("group", "")
 	sg, ok := e.Snap.SecurityGroupByName(name, str(vpc.VpcId))
 	if !ok {
-		r := notFound(e, "ResSG", name, fmt.Sprintf("aws ec2 create-security-group --group-name %s --description %q --vpc-id %s",
-			name, "vpclab", orPlaceholder(str(vpc.VpcId), "<VPC_ID>")))
+		r := notFound(e, "ResSG", name, "")
 		return sg, &r
 	}
 	return sg, nil
@@ -94,12 +74,7 @@ func findSubnet(e *Env, name, vpcName string) (ec2types.Subnet, *Result) {
 	}
 	sn, n := e.Snap.SubnetByName(name, str(vpc.VpcId))
 	if n == 0 {
-		vpcRef := idOf("vpc", vpcName)
-		if vpc.VpcId != nil {
-			vpcRef = *vpc.VpcId
-		}
-		r := notFound(e, "ResSubnet", name, fmt.Sprintf(
-			"aws ec2 create-subnet --vpc-id %s --cidr-block <CIDR> --tag-specifications 'ResourceType=subnet,Tags=[{Key=Name,Value=%s}]'", vpcRef, name))
+		r := notFound(e, "ResSubnet", name, "")
 		return sn, &r
 	}
 	return sn, nil

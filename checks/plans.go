@@ -7,6 +7,7 @@ package checks
 // first one that proves on a copy of the account.
 
 import (
+	"slices"
 	"strings"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -88,10 +89,8 @@ func (e *Env) tableByName(name, vpcID string) (ec2types.RouteTable, bool) {
 	if name == "" {
 		return ec2types.RouteTable{}, false
 	}
-	for _, t := range e.Snap.RouteTables {
-		if str(t.VpcId) == vpcID && account.Name(t.Tags) == name {
-			return t, true
-		}
+	if t, ok := e.Snap.RouteTableByName(name, vpcID); ok && str(t.VpcId) == vpcID {
+		return t, true
 	}
 	return ec2types.RouteTable{}, false
 }
@@ -219,6 +218,12 @@ func (e *Env) natFor(sn ec2types.Subnet, wantName string) (string, bool) {
 		}
 		return "", false
 	}
+	// The NAT gateway the lab means for this subnet, when it is usable.
+	for _, name := range e.labNATNames(sn) {
+		if id, ok := e.natFor(sn, name); ok {
+			return id, true
+		}
+	}
 	var sameAZ, regional, all []string
 	for _, n := range e.Snap.NATGateways {
 		if !usable(n) {
@@ -242,6 +247,38 @@ func (e *Env) natFor(sn ec2types.Subnet, wantName string) (string, bool) {
 		return all[0], true
 	}
 	return "", false
+}
+
+// labNATNames are the names of the NAT gateways the lab means for a
+// subnet, best first: the target of the lab's route check for it, then
+// the lab's NAT gateways in the subnet's AZ, then its regional ones.
+func (e *Env) labNATNames(sn ec2types.Subnet) []string {
+	var out []string
+	add := func(n string) {
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	id, vpcID := str(sn.SubnetId), str(sn.VpcId)
+	for _, p := range e.labBlocks("route", func(p Params) bool { return p.Str("target", "") == "nat-gateway" }) {
+		if x, n := e.Snap.SubnetByName(p.Str("subnet", ""), vpcID); n > 0 && str(x.SubnetId) == id {
+			add(p.Str("target_name", ""))
+		}
+	}
+	var regional []string
+	for _, p := range e.labBlocks("nat-gateway", nil) {
+		if p.Str("mode", "") == "regional" {
+			regional = append(regional, p.Str("name", ""))
+			continue
+		}
+		if x, n := e.Snap.SubnetByName(p.Str("subnet", ""), vpcID); n > 0 && str(x.AvailabilityZone) == str(sn.AvailabilityZone) {
+			add(p.Str("name", ""))
+		}
+	}
+	for _, n := range regional {
+		add(n)
+	}
+	return out
 }
 
 // noNAT explains a NAT route vpclab cannot offer: the lab has no usable
@@ -269,10 +306,8 @@ func (e *Env) igwPlan(vpcID string, routeIGW string) ([]repair.Action, string) {
 	}
 	free := func(g ec2types.InternetGateway) bool { return len(g.Attachments) == 0 }
 	for _, n := range names {
-		for _, g := range e.Snap.InternetGateways {
-			if account.Name(g.Tags) == n && free(g) {
-				return []repair.Action{{Op: repair.AttachInternetGateway, IGW: str(g.InternetGatewayId), VPC: vpcID}}, str(g.InternetGatewayId)
-			}
+		if g, ok := e.Snap.InternetGatewayByName(n); ok && free(g) {
+			return []repair.Action{{Op: repair.AttachInternetGateway, IGW: str(g.InternetGatewayId), VPC: vpcID}}, str(g.InternetGatewayId)
 		}
 	}
 	if g, ok := e.Snap.InternetGateway(routeIGW); ok && free(g) {

@@ -18,13 +18,16 @@ func TestEvaluateNeeds(t *testing.T) {
 		lines("id: vpc", "kind: vpc", "name: lab-vpc"), // fails: there is no lab-vpc
 		lines("id: subnet", "kind: subnet", "name: demo-private-a", "vpc: lab-vpc", "public: false", "needs: [vpc]"),
 		lines("id: route", "kind: route", "subnet: demo-private-a", "target: nat-gateway", "needs: [subnet]"),
-		lines("id: ambiguous", "kind: vpc", "name: demo-vpc"), // warns: two VPCs are called demo-vpc
-		lines("id: nat", "kind: nat-gateway", "name: demo-nat", "needs: [ambiguous]"),
+		lines("id: warns", "kind: route", "subnet: demo-private-b", "target: nat-gateway"), // warns: its NAT gateway is in another AZ
+		lines("id: nat", "kind: nat-gateway", "name: demo-nat", "needs: [warns]"),
 		lines("id: unrelated", "kind: elastic-ip", "name: demo-nat-eip", "needs: [nat, not-a-check]"),
 	)
 	snap := labSnap()
-	snap.VPCs = append(snap.VPCs, snap.VPCs[0])
-	snap.VPCs[1].VpcId = sp("vpc-0ffff")
+	for i := range snap.RouteTables {
+		if *snap.RouteTables[i].RouteTableId == rtbPriv {
+			snap.RouteTables[i].Associations = append(snap.RouteTables[i].Associations, explicitAssoc(rtbPriv, subPrivB))
+		}
+	}
 	rs := checks.Evaluate(snap, blocks)
 	if len(rs) != len(blocks) {
 		t.Fatalf("%d results for %d blocks", len(rs), len(blocks))
@@ -38,7 +41,7 @@ func TestEvaluateNeeds(t *testing.T) {
 	checkResult(t, rs[1], want{status: checks.Skipped, msg: "CheckSkippedNeeds", data: i18n.M{"Need": "vpc"}, text: []string{`"vpc"`}, noFixAtAll: true})
 	// a skipped check is not OK either: what needs it is skipped in turn
 	checkResult(t, rs[2], want{status: checks.Skipped, msg: "CheckSkippedNeeds", data: i18n.M{"Need": "subnet"}})
-	checkResult(t, rs[3], want{status: checks.Warn, reason: "AMBIGUOUS", msg: "CheckAmbiguous"})
+	checkResult(t, rs[3], want{status: checks.Warn, reason: "NGW_CROSS_AZ", msg: "CheckRouteNATOtherAZ"})
 	// a warning counts as done
 	checkResult(t, rs[4], want{status: checks.Pass, msg: "CheckNATPass", res: []string{natID}})
 	// an unknown need does not block

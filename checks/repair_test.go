@@ -411,3 +411,22 @@ func TestCreateVPCUsesTheLabsCIDR(t *testing.T) {
 		t.Errorf("fix:\n%s", r.Fix)
 	}
 }
+
+// A path's NAT route goes to the NAT gateway the lab names for the
+// subnet's AZ, not to whichever available one comes first.
+func TestPathFixUsesTheLabsNAT(t *testing.T) {
+	snap := labSnap()
+	dropDefault(snap, rtbPriv)
+	other := *natGW(snap, natID)
+	other.NatGatewayId, other.Tags = sp("nat-0other"), nameTag("someone-elses-nat")
+	snap.NATGateways = append([]ec2types.NatGateway{other}, snap.NATGateways...)
+	blocks := parseBlocks(t,
+		lines("id: nat", "kind: nat-gateway", "name: demo-nat", "vpc: demo-vpc", "subnet: demo-public-a"),
+		lines("id: path", "kind: egress-path", "from: demo-private-a", "vpc: demo-vpc", "to: internet", "via: nat-gateway"))
+	rs := checks.Evaluate(snap, blocks)
+	p := byCheck(rs)["path"]
+	if p.OK() || !strings.Contains(p.Fix, "--nat-gateway-id "+natID) || strings.Contains(p.Fix, "nat-0other") {
+		t.Errorf("path: want a route to the lab's %s, got %s:\n%s", natID, p.Status, p.Fix)
+	}
+	assertProven(t, snap, rs)
+}

@@ -88,7 +88,27 @@ func Findings(rep Report, snap *account.Snapshot, blocks []*content.CheckBlock, 
 			out = append(out, r)
 		}
 	}
+	for i := range out {
+		if out[i].Reason != OtherRegion {
+			out[i].Fix = inRegion(out[i].Fix, snap.Region)
+		}
+	}
 	return out
+}
+
+// inRegion names the Region in each command: the learner's shell may
+// default to another one than vpclab checked (--region, a profile).
+func inRegion(fix, region string) string {
+	if fix == "" || region == "" {
+		return fix
+	}
+	lines := strings.Split(fix, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "aws ") && !strings.Contains(l, " --region ") {
+			lines[i] = l + " --region " + region
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // result is a finding as a check result. Its Block is a synthetic block

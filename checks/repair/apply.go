@@ -54,6 +54,18 @@ func (a *applier) id(act Action, v string) (string, error) {
 	return id, nil
 }
 
+// claim binds the lab's name to a resource the plan creates with it (or
+// names with it): after the plan, that resource is the one the lab means,
+// not the one binding took for the name before (a misplaced NAT gateway
+// the plan deletes and creates again). Judging the copy must see what the
+// next run of binding would see.
+func (a *applier) claim(r account.Resource, name, id string) {
+	if name == "" || name == "default" {
+		return
+	}
+	a.s.Bind(r, name, id)
+}
+
 func (a *applier) setVar(act Action, id string) {
 	if act.Var != "" {
 		a.vars[Var(act.Var)] = id
@@ -144,6 +156,7 @@ func (a *applier) apply(act Action) error {
 		s.NetworkACLs = append(s.NetworkACLs, ec2types.NetworkAcl{NetworkAclId: aws.String(a.newID("acl")), VpcId: aws.String(id),
 			IsDefault: aws.Bool(true), Entries: []ec2types.NetworkAclEntry{allow(true), allow(false)}})
 		s.SecurityGroups = append(s.SecurityGroups, defaultGroup(a.newID("sg"), id, "default", ""))
+		a.claim(account.VPCs, act.Name, id)
 		a.setVar(act, id)
 	case ModifyVPCAttribute:
 		id, err := a.id(act, act.VPC)
@@ -177,6 +190,7 @@ func (a *applier) apply(act Action) error {
 		id := a.newID("subnet")
 		s.Subnets = append(s.Subnets, ec2types.Subnet{SubnetId: aws.String(id), VpcId: aws.String(vpc), CidrBlock: aws.String(act.CIDR),
 			AvailabilityZone: aws.String(act.AZ), State: ec2types.SubnetStateAvailable, Tags: nameTags(act.Name)})
+		a.claim(account.Subnets, act.Name, id)
 		a.setVar(act, id)
 	case CreateRouteTable:
 		vpc, err := a.id(act, act.VPC)
@@ -190,6 +204,7 @@ func (a *applier) apply(act Action) error {
 		id := a.newID("rtb")
 		s.RouteTables = append(s.RouteTables, ec2types.RouteTable{RouteTableId: aws.String(id), VpcId: aws.String(vpc),
 			Routes: []ec2types.Route{localRoute(aws.ToString(v.CidrBlock))}, Tags: nameTags(act.Name)})
+		a.claim(account.RouteTables, act.Name, id)
 		a.setVar(act, id)
 	case AssociateRouteTable, ReplaceRouteTableAssociation:
 		rtID, err := a.id(act, act.RouteTable)
@@ -282,6 +297,7 @@ func (a *applier) apply(act Action) error {
 	case CreateInternetGateway:
 		id := a.newID("igw")
 		s.InternetGateways = append(s.InternetGateways, ec2types.InternetGateway{InternetGatewayId: aws.String(id), Tags: nameTags(act.Name)})
+		a.claim(account.InternetGateways, act.Name, id)
 		a.setVar(act, id)
 	case AttachInternetGateway, DetachInternetGateway:
 		id, err := a.id(act, act.IGW)
@@ -315,6 +331,7 @@ func (a *applier) apply(act Action) error {
 		id := a.newID("eipalloc")
 		s.Addresses = append(s.Addresses, ec2types.Address{AllocationId: aws.String(id), PublicIp: aws.String(fmt.Sprintf("198.51.100.%d", a.n%250+1)),
 			Domain: ec2types.DomainTypeVpc, Tags: nameTags(act.Name)})
+		a.claim(account.Addresses, act.Name, id)
 		a.setVar(act, id)
 	case AssociateAddress:
 		alloc, err := a.id(act, act.Alloc)
@@ -381,6 +398,8 @@ func (a *applier) apply(act Action) error {
 		}
 		id := a.newID("sg")
 		s.SecurityGroups = append(s.SecurityGroups, defaultGroup(id, vpc, act.GroupName, act.Name))
+		a.claim(account.SecurityGroups, act.Name, id)
+		a.claim(account.SecurityGroups, act.GroupName, id)
 		a.setVar(act, id)
 	case AuthorizeIngress, AuthorizeEgress, RevokeIngress, RevokeEgress:
 		return a.sgRule(act)
@@ -453,16 +472,7 @@ func (a *applier) apply(act Action) error {
 	case CreateTags:
 		return a.tag(act)
 	case UpdateServiceNetwork:
-		for i := range s.Services {
-			svc := &s.Services[i]
-			if aws.ToString(svc.ServiceName) != act.Service2 || !strings.HasSuffix(aws.ToString(svc.ClusterArn), "/"+act.Cluster) {
-				continue
-			}
-			svc.NetworkConfiguration = &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
-				Subnets: slices.Clone(act.Subnets), SecurityGroups: slices.Clone(act.Groups), AssignPublicIp: ecstypes.AssignPublicIpDisabled}}
-			return nil
-		}
-		return &Err{act, "no service " + act.Service2}
+		return a.updateService(act)
 	case CreateCluster:
 		s.Clusters = append(s.Clusters, ecstypes.Cluster{ClusterName: aws.String(act.Cluster), Status: aws.String("ACTIVE"),
 			ClusterArn: aws.String("arn:aws:ecs:" + s.Region + ":" + s.Account + ":cluster/" + act.Cluster)})
@@ -502,6 +512,13 @@ func (a *applier) apply(act Action) error {
 			azs = append(azs, elbtypes.AvailabilityZone{SubnetId: aws.String(id), ZoneName: sn.AvailabilityZone})
 		}
 		s.LoadBalancers[i].AvailabilityZones = azs
+	case DeleteListener:
+		i := slices.IndexFunc(s.Listeners, func(l elbtypes.Listener) bool { return aws.ToString(l.ListenerArn) == act.ARN })
+		if i < 0 {
+			return &Err{act, "no listener " + act.ARN}
+		}
+		s.Listeners = slices.Delete(s.Listeners, i, i+1)
+		delete(s.Rules, act.ARN) // its rules go with it
 	case DeleteLoadBalancer:
 		i := slices.IndexFunc(s.LoadBalancers, func(lb elbtypes.LoadBalancer) bool { return aws.ToString(lb.LoadBalancerArn) == act.ARN })
 		if i < 0 {
@@ -613,6 +630,7 @@ func (a *applier) createNAT(act Action) error {
 		n.NatGatewayAddresses = append(n.NatGatewayAddresses, x)
 	}
 	s.NATGateways = append(s.NATGateways, n)
+	a.claim(account.NATGateways, act.Name, id)
 	a.s.NetworkInterfaces = append(a.s.NetworkInterfaces, ec2types.NetworkInterface{NetworkInterfaceId: aws.String(eniID), SubnetId: n.SubnetId,
 		VpcId: n.VpcId, InterfaceType: ec2types.NetworkInterfaceTypeNatGateway})
 	a.setVar(act, id)
@@ -755,26 +773,96 @@ func (a *applier) tag(act Action) error {
 	for i := range s.Addresses {
 		if aws.ToString(s.Addresses[i].AllocationId) == id {
 			set(&s.Addresses[i].Tags)
+			a.claim(account.Addresses, act.Name, id)
 			return nil
 		}
 	}
 	for i := range s.NATGateways {
 		if aws.ToString(s.NATGateways[i].NatGatewayId) == id {
 			set(&s.NATGateways[i].Tags)
+			a.claim(account.NATGateways, act.Name, id)
 			return nil
 		}
 	}
 	for i := range s.InternetGateways {
 		if aws.ToString(s.InternetGateways[i].InternetGatewayId) == id {
 			set(&s.InternetGateways[i].Tags)
+			a.claim(account.InternetGateways, act.Name, id)
 			return nil
 		}
 	}
 	for i := range s.RouteTables {
 		if aws.ToString(s.RouteTables[i].RouteTableId) == id {
 			set(&s.RouteTables[i].Tags)
+			a.claim(account.RouteTables, act.Name, id)
 			return nil
 		}
 	}
 	return &Err{act, "cannot tag " + id}
+}
+
+// updateService gives a service a new network configuration without a
+// public IP. ECS replaces the service's tasks with ones in the new
+// configuration; settled, each task's interface is in one of the new
+// subnets (in turn) with the new groups and no public address, and keeps
+// its private address (the replacement registers with the service's
+// target groups the same way).
+func (a *applier) updateService(act Action) error {
+	s := a.s
+	found := false
+	for i := range s.Services {
+		svc := &s.Services[i]
+		if aws.ToString(svc.ServiceName) != act.Service2 || !strings.HasSuffix(aws.ToString(svc.ClusterArn), "/"+act.Cluster) {
+			continue
+		}
+		svc.NetworkConfiguration = &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+			Subnets: slices.Clone(act.Subnets), SecurityGroups: slices.Clone(act.Groups), AssignPublicIp: ecstypes.AssignPublicIpDisabled}}
+		found = true
+	}
+	if !found {
+		return &Err{act, "no service " + act.Service2}
+	}
+	var subnets []ec2types.Subnet
+	for _, id := range act.Subnets {
+		sn, ok := s.Subnet(id)
+		if !ok {
+			return &Err{act, "no subnet " + id}
+		}
+		subnets = append(subnets, sn)
+	}
+	if len(subnets) == 0 {
+		return &Err{act, "no subnets"}
+	}
+	k := 0
+	for ti := range s.Tasks {
+		t := &s.Tasks[ti]
+		if aws.ToString(t.Group) != "service:"+act.Service2 || !strings.HasSuffix(aws.ToString(t.ClusterArn), "/"+act.Cluster) ||
+			aws.ToString(t.LastStatus) == "STOPPED" {
+			continue
+		}
+		sn := subnets[k%len(subnets)]
+		k++
+		for ai := range t.Attachments {
+			for di := range t.Attachments[ai].Details {
+				d := &t.Attachments[ai].Details[di]
+				switch aws.ToString(d.Name) {
+				case "subnetId":
+					d.Value = sn.SubnetId
+				case "networkInterfaceId":
+					if n := a.eni(aws.ToString(d.Value)); n != nil {
+						n.SubnetId, n.VpcId, n.AvailabilityZone, n.Association = sn.SubnetId, sn.VpcId, sn.AvailabilityZone, nil
+						n.Ipv6Addresses = nil
+						if aws.ToBool(sn.AssignIpv6AddressOnCreation) {
+							n.Ipv6Addresses = []ec2types.NetworkInterfaceIpv6Address{{Ipv6Address: aws.String("2001:db8::1")}}
+						}
+						n.Groups = nil
+						for _, g := range act.Groups {
+							n.Groups = append(n.Groups, ec2types.GroupIdentifier{GroupId: aws.String(g)})
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil
 }

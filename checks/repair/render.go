@@ -212,6 +212,8 @@ func (a Action) command(region string) string {
 		return fmt.Sprintf("aws elbv2 set-subnets --load-balancer-arn %s --subnets %s%s --query 'AvailabilityZones[].SubnetId' --output text", shq(a.ARN), refs(a.Subnets), reg)
 	case DeleteLoadBalancer:
 		return fmt.Sprintf("aws elbv2 delete-load-balancer --load-balancer-arn %s%s", shq(a.ARN), reg)
+	case DeleteListener:
+		return fmt.Sprintf("aws elbv2 delete-listener --listener-arn %s%s", shq(a.ARN), reg)
 	case CreateTags:
 		return fmt.Sprintf("aws ec2 create-tags --resources %s --tags Key=Name,Value=%s%s", ref(a.Target), shq(a.Name), reg)
 	}
@@ -332,6 +334,14 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 		id, m = "RepairConsoleAssociateEIP", i18n.M{"EIP": name(a.Alloc), "ENI": name(a.ENI)}
 	case ModifyVPCAttribute:
 		id, m = "RepairConsoleVPCAttr", i18n.M{"VPC": name(a.VPC), "Attr": a.Attr}
+	case DeleteListener:
+		id, m = "RepairConsoleDeleteListener", i18n.M{"LB": orDash(a.LoadBalancer), "Port": a.Port}
+	case UpdateServiceNetwork:
+		subs := make([]string, len(a.Subnets))
+		for i, sn := range a.Subnets {
+			subs[i] = name(sn)
+		}
+		id, m = "RepairConsoleServiceNetwork", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Subnets": strings.Join(subs, ", ")}
 	default:
 		return i18n.Msg{}, false
 	}

@@ -55,6 +55,7 @@ const (
 	ScaleServiceToZero           Op = "scale-service-to-zero"
 	SetLoadBalancerSubnets       Op = "set-subnets"
 	DeleteLoadBalancer           Op = "delete-load-balancer"
+	DeleteListener               Op = "delete-listener"
 )
 
 // Target kinds of a route.
@@ -132,6 +133,10 @@ type Action struct {
 	Cluster  string `json:"cluster,omitempty"`
 	Service2 string `json:"ecs_service,omitempty"`
 	ARN      string `json:"arn,omitempty"`
+	// LoadBalancer and Port name a listener for the console: its load
+	// balancer's name and its port (ARN is the listener's).
+	LoadBalancer string `json:"load_balancer,omitempty"`
+	Port         int    `json:"port,omitempty"`
 }
 
 // Plan is the actions that repair one check, in order.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/repair"
@@ -117,6 +119,81 @@ func TestConsoleSteps(t *testing.T) {
 		text := loc.T(m.ID, m.Data)
 		if !strings.Contains(text, "lab-rt") || !strings.Contains(text, "lab-nat (nat-1)") || strings.Contains(text, "<no value>") {
 			t.Errorf("%s: %s", l, text)
+		}
+	}
+}
+
+// A resource a plan creates with the lab's name takes the name over from
+// the resource binding had taken for it (a misplaced NAT gateway that the
+// plan deletes and creates again), as the next run's binding would.
+func TestCreatedResourceTakesTheName(t *testing.T) {
+	s := snap()
+	s.NATGateways = []ec2types.NatGateway{{NatGatewayId: aws.String("nat-old"), SubnetId: aws.String("subnet-1"), VpcId: aws.String("vpc-1"),
+		State: ec2types.NatGatewayStateAvailable}}
+	s.Bind(account.NATGateways, "lab-nat", "nat-old")
+	p := repair.New(repair.Action{Op: repair.DeleteNATGateway, NAT: "nat-old"},
+		repair.Action{Op: repair.CreateNATGateway, Subnet: "subnet-1", Alloc: "eipalloc-1", Name: "lab-nat", Var: "NAT_ID"})
+	if err := p.Apply(s); err != nil {
+		t.Fatal(err)
+	}
+	id, ok := s.Bound(account.NATGateways, "lab-nat")
+	if !ok || id == "nat-old" {
+		t.Fatalf("lab-nat is bound to %q after the plan", id)
+	}
+	if ns := s.NATGatewaysByName("lab-nat"); len(ns) == 0 || aws.ToString(ns[0].NatGatewayId) != id || ns[0].State != ec2types.NatGatewayStateAvailable {
+		t.Errorf("the lookup does not find the new gateway first: %+v", ns)
+	}
+}
+
+// Moving a service to private subnets settles with its tasks' interfaces
+// there, without a public address; deleting a listener takes its rules.
+// Both have console steps in both languages.
+func TestServiceNetworkAndListener(t *testing.T) {
+	s := snap()
+	s.Subnets = append(s.Subnets, ec2types.Subnet{SubnetId: aws.String("subnet-2"), VpcId: aws.String("vpc-1"), AvailabilityZone: aws.String("ap-northeast-1c")})
+	s.Services = []ecstypes.Service{{ServiceName: aws.String("web"), ClusterArn: aws.String("arn:aws:ecs:ap-northeast-1:1:cluster/demo")}}
+	s.Tasks = []ecstypes.Task{{TaskArn: aws.String("arn:task/1"), Group: aws.String("service:web"), ClusterArn: aws.String("arn:aws:ecs:ap-northeast-1:1:cluster/demo"),
+		LastStatus: aws.String("RUNNING"), Attachments: []ecstypes.Attachment{{Details: []ecstypes.KeyValuePair{
+			{Name: aws.String("subnetId"), Value: aws.String("subnet-1")}, {Name: aws.String("networkInterfaceId"), Value: aws.String("eni-1")}}}}}}
+	s.NetworkInterfaces = []ec2types.NetworkInterface{{NetworkInterfaceId: aws.String("eni-1"), SubnetId: aws.String("subnet-1"),
+		Association: &ec2types.NetworkInterfaceAssociation{PublicIp: aws.String("198.51.100.7")}}}
+	lis := "arn:aws:elasticloadbalancing:ap-northeast-1:1:listener/app/demo-alb/1/2"
+	s.Listeners = []elbtypes.Listener{{ListenerArn: aws.String(lis), Port: aws.Int32(8080)}}
+	s.Rules = map[string][]elbtypes.Rule{lis: {{RuleArn: aws.String(lis + "/rule/1")}}}
+	p := repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: "demo", Service2: "web", Subnets: []string{"subnet-2"}, Groups: []string{"sg-1"}},
+		repair.Action{Op: repair.DeleteListener, ARN: lis, LoadBalancer: "demo-alb", Port: 8080})
+	if err := p.Apply(s); err != nil {
+		t.Fatal(err)
+	}
+	n := s.NetworkInterfaces[0]
+	if aws.ToString(n.SubnetId) != "subnet-2" || n.Association != nil || len(n.Groups) != 1 || aws.ToString(n.Groups[0].GroupId) != "sg-1" {
+		t.Errorf("the task's interface did not move: %+v", n)
+	}
+	if aws.ToString(s.Tasks[0].Attachments[0].Details[0].Value) != "subnet-2" {
+		t.Errorf("the task's attachment still names %s", aws.ToString(s.Tasks[0].Attachments[0].Details[0].Value))
+	}
+	if len(s.Listeners) != 0 || len(s.Rules[lis]) != 0 {
+		t.Errorf("the listener or its rules remain")
+	}
+	if err := p.Apply(s); err == nil {
+		t.Errorf("deleting a listener twice applied")
+	}
+	out := p.Render("ap-northeast-1")
+	for _, w := range []string{"awsvpcConfiguration={subnets=[subnet-2],securityGroups=[sg-1],assignPublicIp=DISABLED}", "aws elbv2 delete-listener --listener-arn " + lis} {
+		if !strings.Contains(out, w) {
+			t.Errorf("render lacks %q:\n%s", w, out)
+		}
+	}
+	for _, l := range i18n.Langs {
+		loc := i18n.New(l)
+		for i, want := range []string{"subnet-2", "8080"} {
+			m, ok := p.Console(i, func(id string) string { return id })
+			if !ok {
+				t.Fatalf("no console step for %s", p.Actions[i].Op)
+			}
+			if text := loc.T(m.ID, m.Data); !strings.Contains(text, want) || strings.Contains(text, "<no value>") || strings.HasPrefix(text, "[") {
+				t.Errorf("%s: %s", l, text)
+			}
 		}
 	}
 }
