@@ -97,6 +97,9 @@ type Step struct {
 	Checks   []*CheckBlock
 	Solution []*CodeBlock
 	Cleanup  []*CodeBlock
+	// Mutations are ```mutations blocks: the step's declarations for
+	// vpclab test --mutate (equivalent mutants, with reasons).
+	Mutations []*CodeBlock
 }
 
 // CheckBlock is a ```check block: one assertion about the learner's account.

@@ -17,6 +17,7 @@ import (
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/doctest"
+	"github.com/vpclab/vpclab/internal/mutate"
 	"github.com/vpclab/vpclab/internal/sandbox"
 )
 
@@ -25,12 +26,17 @@ func init() { register(&command{name: "test", run: runTest}) }
 func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	endpoint := fs.String("endpoint", "", env.Loc.T("FlagTestEndpoint"))
 	format := fs.String("format", "text", env.Loc.T("FlagTestFormat"))
+	mutateFlag := fs.Bool("mutate", false, env.Loc.T("FlagTestMutate"))
+	threshold := fs.Float64("threshold", 95, env.Loc.T("FlagTestThreshold"))
 	dir := contentFlag(env, fs)
 	if ok, code := parse(env, fs, interleave(args), "test"); !ok {
 		return code
 	}
 	if *format != "text" && *format != "json" && *format != "junit" {
 		return usageError(env, "test", "CLIBadFormat", i18n.M{"Format": *format, "Allowed": "text, json, junit"})
+	}
+	if *threshold < 0 || *threshold > 100 {
+		return usageError(env, "test", "MutateBadThreshold", i18n.M{"Value": *threshold})
 	}
 	labs, err := openLabs(env, *dir)
 	if err != nil {
@@ -55,17 +61,21 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		reset = func(ctx context.Context) error { return sandbox.ResetAt(ctx, url) }
 	}
 
+	sandboxEnv := func(endpoint, region string) []string {
+		return append(testEnviron(), append(sandbox.Env(endpoint, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")...)
+	}
 	opts := doctest.Options{
 		Reset: reset,
-		Env: func(region string) []string {
-			return append(testEnviron(), append(sandbox.Env(url, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")...)
-		},
+		Env:   func(region string) []string { return sandboxEnv(url, region) },
 		Config: func(region string) aws.Config {
 			cfg := aws.Config{Region: region, BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
 				Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyCredential, sandbox.DummyCredential, "")}
 			awsx.Protect(&cfg, nil)
 			return cfg
 		},
+	}
+	if *mutateFlag {
+		return runMutate(env, chosen, *format, *threshold, mutate.Options{Endpoint: url, Config: opts.Config, Env: sandboxEnv, Reset: reset})
 	}
 	if *format == "text" {
 		opts.Step = func(lab string, r doctest.StepResult) { writeStep(env, env.Stdout, r) }
