@@ -192,7 +192,9 @@ type mutJSONLab struct {
 	NotApplied  []mutJSONMutant `json:"not_applied_mutants"`
 	Replays     int             `json:"replays"`
 	Undos       int             `json:"undos"`
-	Recorded    int             `json:"recorded_writes"`
+	Recorded    int             `json:"recorded_requests"`
+	RestoreMS   int64           `json:"restore_ms"`
+	FixMS       int64           `json:"fix_ms"`
 	ElapsedMS   int64           `json:"elapsed_ms"`
 }
 
@@ -239,7 +241,7 @@ func writeMutateJSON(env *Env, w io.Writer, reps []*mutate.LabReport, total, bin
 		c, b := rep.Counts()
 		l := mutJSONLab{Lab: rep.Lab, mutJSONCounts: jsonCounts(c), Binding: b, DoctestOK: rep.Doctest.OK(),
 			Survivors: []mutJSONMutant{}, Equivalents: []mutJSONMutant{}, NotApplied: []mutJSONMutant{},
-			Replays: rep.Replays, Undos: rep.Undos, Recorded: rep.Recorded, ElapsedMS: rep.Elapsed.Milliseconds()}
+			Replays: rep.Replays, Undos: rep.Undos, Recorded: rep.Recorded, RestoreMS: rep.RestoreTime.Milliseconds(), FixMS: rep.FixTime.Milliseconds(), ElapsedMS: rep.Elapsed.Milliseconds()}
 		if rep.Err != nil {
 			l.Error = rep.Err.Error()
 		} else if rep.Doctest.Err != nil {

@@ -277,6 +277,12 @@ func replaceNAT(g *gen, n ec2types.NatGateway, subnet string, withEIP bool, conn
 		if _, err := c.ec2.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: n.NatGatewayId}); err != nil {
 			return nil, err
 		}
+		// AWS frees the address with the NAT gateway; moto keeps it associated.
+		for _, a := range g.after.Addresses {
+			if alloc != nil && s(a.AllocationId) == s(alloc) && a.AssociationId != nil {
+				c.ec2.DisassociateAddress(ctx, &ec2.DisassociateAddressInput{AssociationId: a.AssociationId})
+			}
+		}
 		in := &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnet), TagSpecifications: nameTag("natgateway", name), ConnectivityType: conn}
 		if conn != ec2types.ConnectivityTypePrivate {
 			in.AllocationId = alloc

@@ -14,11 +14,12 @@ import (
 )
 
 // moto has no snapshot/restore. The cheapest faithful restore is a replay:
-// every write the lab's own commands send goes through this loopback proxy
-// and is kept, per step; /moto-api/seed is set at the start of each step, so
-// that reset + (seed, replay) per step rebuilds the very same ids the shell
-// variables hold. Reads are not kept: they change nothing and consume no
-// random numbers in moto.
+// every request the lab's own commands send goes through this loopback
+// proxy and is kept, per step; /moto-api/seed is set at the start of each
+// step, so that reset + (seed, replay) per step rebuilds the very same ids
+// the shell variables hold. Reads are kept too: some consume moto's random
+// numbers (measured: DescribeVpcs --vpc-ids, as in "aws ec2 wait
+// vpc-available", shifts every later id).
 
 // call is one recorded write.
 type call struct {
@@ -59,7 +60,7 @@ func startRecorder(motoURL string) (*recorder, error) {
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		r.mu.Lock()
-		if r.on && len(r.segments) > 0 && isWrite(req, body) {
+		if r.on && len(r.segments) > 0 {
 			seg := &r.segments[len(r.segments)-1]
 			*seg = append(*seg, call{method: req.Method, path: req.URL.RequestURI(), header: req.Header.Clone(), body: body})
 		}
@@ -98,28 +99,6 @@ func (r *recorder) calls() int {
 		n += len(s)
 	}
 	return n
-}
-
-// isWrite tells writes from reads: Describe*, List*, Get* and the waiters
-// built on them are reads; everything else is kept.
-func isWrite(req *http.Request, body []byte) bool {
-	op := ""
-	if t := req.Header.Get("X-Amz-Target"); t != "" { // JSON protocols (ECS, Logs)
-		op = t[strings.LastIndex(t, ".")+1:]
-	} else if v, err := url.ParseQuery(string(body)); err == nil && v.Get("Action") != "" { // query protocols
-		op = v.Get("Action")
-	} else {
-		op = req.URL.Query().Get("Action")
-	}
-	if op == "" {
-		return req.Method != http.MethodGet && req.Method != http.MethodHead
-	}
-	for _, p := range []string{"Describe", "List", "Get"} {
-		if strings.HasPrefix(op, p) {
-			return false
-		}
-	}
-	return true
 }
 
 // stepSeed is the seed of the i-th segment.

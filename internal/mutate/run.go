@@ -133,7 +133,10 @@ type LabReport struct {
 	Elapsed  time.Duration
 	Replays  int
 	Undos    int
-	Recorded int // writes recorded from the lab's commands
+	// Time spent restoring (fingerprints, undos, replays) and running
+	// printed fixes, for the report's cost figures.
+	RestoreTime, FixTime time.Duration
+	Recorded int // requests recorded from the lab's commands
 }
 
 // Counts are the figures per lab and in total. Binding mutants are
@@ -291,7 +294,7 @@ func (p *pass) reset(ctx context.Context) error {
 }
 
 func (p *pass) beforeBlocks(ctx context.Context, step *content.Step) error {
-	snap, err := p.warm(ctx)
+	snap, err := load(ctx, p.cfg, p.need)
 	if err != nil {
 		return err
 	}
@@ -488,6 +491,8 @@ func fixes(failing []CheckResult) string {
 // runFix runs the commands as printed, in a fresh bash (no variables from
 // the lab's session), against the sandbox only.
 func (p *pass) runFix(ctx context.Context, fix string) (string, int) {
+	start := time.Now()
+	defer func() { p.rep.FixTime += time.Since(start) }()
 	for _, bad := range []string{"--endpoint-url", "--profile"} {
 		if strings.Contains(fix, bad) {
 			return "not run: a printed fix must not choose its own " + bad, -1
@@ -525,6 +530,8 @@ func (p *pass) runFix(ctx context.Context, fix string) (string, int) {
 // nothing to do when the fix restored it exactly, else the mutant's own
 // inverse when it has one, else reset and replay of the lab's writes.
 func (p *pass) restore(ctx context.Context, r *MutantResult, undo func(context.Context) error, fp0 string) {
+	start := time.Now()
+	defer func() { p.rep.RestoreTime += time.Since(start) }()
 	same := func() bool {
 		snap, err := load(ctx, p.cfg, p.need)
 		return err == nil && fingerprint(snap) == fp0
@@ -557,9 +564,6 @@ func (p *pass) replay(ctx context.Context) error {
 		return err
 	}
 	for i := range p.rec.segments {
-		if _, err := p.warm(ctx); err != nil {
-			return err
-		}
 		if err := p.rec.seed(ctx, i); err != nil {
 			return err
 		}
