@@ -126,17 +126,17 @@ type StepReport struct {
 
 // LabReport is one lab's pass.
 type LabReport struct {
-	Lab      string
-	Doctest  doctest.LabResult
-	Steps    []StepReport
-	Err      error // the pass stopped (restore failed, bad declaration)
-	Elapsed  time.Duration
-	Replays  int
-	Undos    int
+	Lab     string
+	Doctest doctest.LabResult
+	Steps   []StepReport
+	Err     error // the pass stopped (restore failed, bad declaration)
+	Elapsed time.Duration
+	Replays int
+	Undos   int
 	// Time spent restoring (fingerprints, undos, replays) and running
 	// printed fixes, for the report's cost figures.
 	RestoreTime, FixTime time.Duration
-	Recorded int // requests recorded from the lab's commands
+	Recorded             int // requests recorded from the lab's commands
 }
 
 // Counts are the figures per lab and in total. Binding mutants are
