@@ -29,6 +29,13 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	mutateFlag := fs.Bool("mutate", false, env.Loc.T("FlagTestMutate"))
 	threshold := fs.Float64("threshold", 95, env.Loc.T("FlagTestThreshold"))
 	dir := contentFlag(env, fs)
+	// --mutate is boolean; spelled out, interleave cannot take the lab
+	// name after it for its value.
+	for i, a := range args {
+		if a == "--mutate" || a == "-mutate" {
+			args = append(append([]string{}, args[:i]...), append([]string{"--mutate=true"}, args[i+1:]...)...)
+		}
+	}
 	if ok, code := parse(env, fs, interleave(args), "test"); !ok {
 		return code
 	}

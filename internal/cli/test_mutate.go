@@ -156,7 +156,7 @@ type mutJSONCheck struct {
 type mutJSONRound struct {
 	Fix      string         `json:"fix"`
 	Output   string         `json:"output"`
-	ExitCode int            `json:"exit_code"`
+	ExitCode int            `json:"failed_lines"`
 	After    []mutJSONCheck `json:"failing_after"`
 }
 

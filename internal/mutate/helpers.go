@@ -3,6 +3,7 @@ package mutate
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -56,8 +57,9 @@ func (g *gen) assocSwap(public bool, want func(ec2types.RouteTable) bool) []*Mut
 			continue
 		}
 		sn, _ := g.after.Subnet(s(a.SubnetId))
+		cur, _ := routeTable(g.after, s(a.RouteTableId))
 		for _, rt := range g.after.RouteTables {
-			if s(rt.VpcId) != s(sn.VpcId) || s(rt.RouteTableId) == s(a.RouteTableId) || !want(rt) {
+			if s(rt.VpcId) != s(sn.VpcId) || s(rt.RouteTableId) == s(a.RouteTableId) || !want(rt) || sameRoutes(rt, cur) {
 				continue
 			}
 			out = append(out, &Mutant{Target: subnetName(g.after, s(a.SubnetId)),
@@ -95,15 +97,25 @@ func (g *gen) newIGWAttachments() []igwAttachment {
 	return out
 }
 
-// newAddressAssociations are addresses allocated or associated in the step.
+// newAddressAssociations are addresses allocated or associated in the
+// step, except a NAT gateway's: AWS refuses to disassociate or release
+// those while the NAT gateway exists (the nat-* kinds cover them).
 func (g *gen) newAddressAssociations() []ec2types.Address {
 	old := map[string]bool{}
 	for _, a := range g.before.Addresses {
 		old[s(a.AllocationId)+"|"+s(a.AssociationId)] = true
 	}
+	nat := map[string]bool{}
+	for _, n := range g.after.NATGateways {
+		if n.State != ec2types.NatGatewayStateDeleted {
+			for _, a := range n.NatGatewayAddresses {
+				nat[s(a.AllocationId)] = true
+			}
+		}
+	}
 	var out []ec2types.Address
 	for _, a := range g.after.Addresses {
-		if !old[s(a.AllocationId)+"|"+s(a.AssociationId)] {
+		if !old[s(a.AllocationId)+"|"+s(a.AssociationId)] && !nat[s(a.AllocationId)] {
 			out = append(out, a)
 		}
 	}
@@ -234,12 +246,20 @@ func (g *gen) openIngress(p ec2types.IpPermission, what string) []*Mutant {
 	return out
 }
 
-// naclEntry adds a deny rule 1 to the network ACL of the subnets the step
-// created (once per ACL).
+// naclEntry adds a deny rule 1 to a network ACL (once per ACL): at the
+// lab's first step that claims traffic flows (a network-acl or egress-path
+// check), to the ACLs of all the lab's subnets; at later such steps, to
+// the ACLs of subnets the step created. Before any step claims traffic, a
+// deny rule is not yet a mistake anyone could see.
 func (g *gen) naclEntry(egress bool, proto string, from, to int32) []*Mutant {
+	if !g.traffic {
+		return nil
+	}
 	oldSubnets := map[string]bool{}
-	for _, sn := range g.before.Subnets {
-		oldSubnets[s(sn.SubnetId)] = true
+	if !g.firstTraffic {
+		for _, sn := range g.before.Subnets {
+			oldSubnets[s(sn.SubnetId)] = true
+		}
 	}
 	var out []*Mutant
 	seen := map[string]bool{}
@@ -398,6 +418,11 @@ func (g *gen) rerunTask(publicIP bool) []*Mutant {
 		}
 		out = append(out, &Mutant{Target: account.TaskFamily(s(t.TaskDefinitionArn)), Detail: fmt.Sprintf("stop-task %s; run-task again with %s", s(t.TaskArn), what),
 			apply: func(ctx context.Context, c *writeClients) (func(context.Context) error, error) {
+				if publicIP {
+					// AWS shows the mistake as a public IP on the task's ENI;
+					// moto never assigns one, so nothing could see it here.
+					return nil, errSandboxCannot("moto never assigns a public IP to a task's network interface")
+				}
 				if _, err := c.ecs.StopTask(ctx, &ecs.StopTaskInput{Cluster: t.ClusterArn, Task: t.TaskArn}); err != nil {
 					return nil, err
 				}
@@ -545,3 +570,42 @@ func (g *gen) leftover(what string) []*Mutant {
 
 type ec2CreateTagsInput = ec2.CreateTagsInput
 type ec2Tag = ec2types.Tag
+
+// sameRoutes: two tables that route alike (moving a subnet between them
+// changes nothing a check, or a packet, can see).
+func sameRoutes(a, b ec2types.RouteTable) bool {
+	key := func(rt ec2types.RouteTable) string {
+		var ks []string
+		for _, r := range rt.Routes {
+			ks = append(ks, s(r.DestinationCidrBlock)+s(r.DestinationPrefixListId)+">"+s(r.GatewayId)+s(r.NatGatewayId)+s(r.NetworkInterfaceId)+s(r.EgressOnlyInternetGatewayId))
+		}
+		sort.Strings(ks)
+		return strings.Join(ks, ",")
+	}
+	return key(a) == key(b)
+}
+
+// mainTable is the VPC's main route table.
+func mainTable(snap *account.Snapshot, vpc string) (ec2types.RouteTable, bool) {
+	for _, rt := range snap.RouteTables {
+		if s(rt.VpcId) == vpc && isMain(rt) {
+			return rt, true
+		}
+	}
+	return ec2types.RouteTable{}, false
+}
+
+func routeTable(snap *account.Snapshot, id string) (ec2types.RouteTable, bool) {
+	for _, rt := range snap.RouteTables {
+		if s(rt.RouteTableId) == id {
+			return rt, true
+		}
+	}
+	return ec2types.RouteTable{}, false
+}
+
+// errSandboxCannot marks a mutant the sandbox cannot show; it is reported
+// as not applied, with the reason.
+type errSandboxCannot string
+
+func (e errSandboxCannot) Error() string { return "the sandbox cannot emulate it: " + string(e) }

@@ -48,6 +48,9 @@ type gen struct {
 	before, after *account.Snapshot
 	region        string
 	cleanup       bool // the step is the lab's clean-up
+	// traffic: a check through this step claims traffic flows (kinds
+	// network-acl, egress-path); firstTraffic: this step is the first.
+	traffic, firstTraffic bool
 }
 
 func (g *gen) isNew(id string, in func(*account.Snapshot) []string) bool {
@@ -425,6 +428,11 @@ var Kinds = []Kind{
 		gen: func(g *gen) []*Mutant {
 			var out []*Mutant
 			for _, a := range g.newAssociations() {
+				cur, _ := routeTable(g.after, s(a.RouteTableId))
+				sn, _ := g.after.Subnet(s(a.SubnetId))
+				if main, ok := mainTable(g.after, s(sn.VpcId)); !ok || sameRoutes(cur, main) {
+					continue // the main table routes alike: nothing changes yet
+				}
 				out = append(out, &Mutant{Target: subnetName(g.after, s(a.SubnetId)),
 					Detail: fmt.Sprintf("disassociate-route-table %s (%s from %s)", s(a.RouteTableAssociationId), s(a.SubnetId), s(a.RouteTableId)),
 					apply: func(ctx context.Context, c *writeClients) (func(context.Context) error, error) {

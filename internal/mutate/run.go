@@ -99,7 +99,7 @@ type CheckResult struct {
 type Round struct {
 	Fix      string // the commands, as run
 	Output   string
-	ExitCode int
+	ExitCode int           // how many of its lines failed
 	After    []CheckResult // the failing checks after it
 }
 
@@ -358,6 +358,13 @@ func (p *pass) afterStep(ctx context.Context, step *content.Step, sr *doctest.St
 	}
 	decl, _ := Declarations(step)
 	g := &gen{before: before, after: after, region: p.region, cleanup: len(step.Cleanup) > 0}
+	for _, b := range blocks {
+		if b.Kind == "network-acl" || b.Kind == "egress-path" {
+			g.traffic = true
+			g.firstTraffic = b.Step == step
+			break
+		}
+	}
 	var ms []*Mutant
 	for _, k := range Kinds {
 		ms = append(ms, k.gen(g)...)
@@ -505,10 +512,17 @@ func (p *pass) runFix(ctx context.Context, fix string) (string, int) {
 		return err.Error(), -1
 	}
 	defer os.RemoveAll(dir)
-	cmd := exec.CommandContext(ctx, "bash", "--noprofile", "--norc", "-c", fix)
+	// An interactive bash fed the lines is a learner's paste into a
+	// terminal: a line that fails (even a syntax error, as a <PLACEHOLDER>
+	// is) does not stop the next. The exit status is the number of lines
+	// that failed.
+	cmd := exec.CommandContext(ctx, "bash", "--noprofile", "--norc", "-i")
+	cmd.Stdin = strings.NewReader(fix + "\nexit $((vpclab_fails > 255 ? 255 : vpclab_fails))\n")
 	cmd.Dir = dir
 	cmd.Env = append(p.o.Env(p.o.Endpoint, p.region),
-		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
+		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
+		"PS1=$ ", "PS2=> ", "HISTFILE=", "vpclab_fails=0",
+		`PROMPT_COMMAND=vpclab_rc=$?; [ "$vpclab_rc" -eq 0 ] || vpclab_fails=$((vpclab_fails+1))`)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	out, err := cmd.CombinedOutput()
@@ -519,7 +533,16 @@ func (p *pass) runFix(ctx context.Context, fix string) (string, int) {
 			code = ee.ExitCode()
 		}
 	}
-	s := strings.TrimSpace(string(out))
+	var keep []string
+	for _, l := range strings.Split(string(out), "\n") {
+		// bash -i without a terminal says so; not the fix's output.
+		if strings.HasPrefix(l, "bash: cannot set terminal process group") || l == "bash: no job control in this shell" ||
+			strings.HasPrefix(l, "$ exit $((vpclab_fails") || l == "exit" {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	s := strings.TrimSpace(strings.Join(keep, "\n"))
 	if len(s) > 4000 {
 		s = s[:4000] + "…"
 	}
