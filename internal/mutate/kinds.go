@@ -928,6 +928,16 @@ var Kinds = []Kind{
 			for _, n := range g.newNATs() {
 				add(s(n.NatGatewayId), account.Name(n.Tags))
 			}
+			old := map[string]bool{}
+			for _, sn := range g.before.Subnets {
+				old[s(sn.SubnetId)] = true
+			}
+			for _, sn := range g.after.Subnets {
+				if !old[s(sn.SubnetId)] && inLabVPC(g.after, s(sn.VpcId)) {
+					add(s(sn.SubnetId), account.Name(sn.Tags))
+					break // one subnet stands for the step's subnets
+				}
+			}
 			return out
 		}},
 	{ID: "copy-other-region", Area: "binding", Binding: true, Doc: "a copy of the step's VPC was also built in another Region",

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -48,6 +49,8 @@ type Options struct {
 	Mutant func(lab, step string, n, total int, r *MutantResult)
 	// Extra adds mutants to a step (tests: a deliberately harmless one).
 	Extra func(step *content.Step, g *Gen) []*Mutant
+	// Kinds, when set, limits the pass to these mutation kinds.
+	Kinds []string
 }
 
 // Gen exposes the step's before/after snapshots to Options.Extra.
@@ -367,7 +370,9 @@ func (p *pass) afterStep(ctx context.Context, step *content.Step, sr *doctest.St
 	}
 	var ms []*Mutant
 	for _, k := range Kinds {
-		ms = append(ms, k.gen(g)...)
+		if len(p.o.Kinds) == 0 || slices.Contains(p.o.Kinds, k.ID) {
+			ms = append(ms, k.gen(g)...)
+		}
 	}
 	if p.o.Extra != nil {
 		ms = append(ms, p.o.Extra(step, g)...)
