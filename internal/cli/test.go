@@ -28,6 +28,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	format := fs.String("format", "text", env.Loc.T("FlagTestFormat"))
 	mutateFlag := fs.Bool("mutate", false, env.Loc.T("FlagTestMutate"))
 	threshold := fs.Float64("threshold", 95, env.Loc.T("FlagTestThreshold"))
+	kinds := fs.String("kind", "", env.Loc.T("FlagTestKind"))
 	dir := contentFlag(env, fs)
 	// --mutate is boolean; spelled out, interleave cannot take the lab
 	// name after it for its value.
@@ -44,6 +45,16 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	if *threshold < 0 || *threshold > 100 {
 		return usageError(env, "test", "MutateBadThreshold", i18n.M{"Value": *threshold})
+	}
+	var only []string
+	if *kinds != "" {
+		for _, k := range strings.Split(*kinds, ",") {
+			k = strings.TrimSpace(k)
+			if !mutate.KnownKind(k) {
+				return usageError(env, "test", "MutateUnknownKind", i18n.M{"Kind": k})
+			}
+			only = append(only, k)
+		}
 	}
 	labs, err := openLabs(env, *dir)
 	if err != nil {
@@ -82,7 +93,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		},
 	}
 	if *mutateFlag {
-		return runMutate(env, chosen, *format, *threshold, mutate.Options{Endpoint: url, Config: opts.Config, Env: sandboxEnv, Reset: reset})
+		return runMutate(env, chosen, *format, *threshold, mutate.Options{Endpoint: url, Config: opts.Config, Env: sandboxEnv, Reset: reset, Kinds: only})
 	}
 	if *format == "text" {
 		opts.Step = func(lab string, r doctest.StepResult) { writeStep(env, env.Stdout, r) }

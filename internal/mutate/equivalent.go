@@ -62,6 +62,9 @@ func Declarations(step *content.Step) ([]Equivalent, error) {
 	return out, nil
 }
 
+// KnownKind reports whether id names a mutation kind.
+func KnownKind(id string) bool { return knownKind(id) }
+
 func knownKind(id string) bool {
 	for _, k := range Kinds {
 		if k.ID == id {
