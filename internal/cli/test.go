@@ -29,6 +29,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	mutateFlag := fs.Bool("mutate", false, env.Loc.T("FlagTestMutate"))
 	threshold := fs.Float64("threshold", 95, env.Loc.T("FlagTestThreshold"))
 	kinds := fs.String("kind", "", env.Loc.T("FlagTestKind"))
+	parallel := fs.Int("parallel", 2, env.Loc.T("FlagTestParallel"))
 	dir := contentFlag(env, fs)
 	// --mutate is boolean; spelled out, interleave cannot take the lab
 	// name after it for its value.
@@ -45,6 +46,9 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	if *threshold < 0 || *threshold > 100 {
 		return usageError(env, "test", "MutateBadThreshold", i18n.M{"Value": *threshold})
+	}
+	if *parallel < 1 || *parallel > 8 {
+		return usageError(env, "test", "MutateBadParallel", i18n.M{"Value": *parallel})
 	}
 	var only []string
 	if *kinds != "" {
@@ -82,18 +86,31 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	sandboxEnv := func(endpoint, region string) []string {
 		return append(testEnviron(), append(sandbox.Env(endpoint, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")...)
 	}
-	opts := doctest.Options{
-		Reset: reset,
-		Env:   func(region string) []string { return sandboxEnv(url, region) },
-		Config: func(region string) aws.Config {
+	configFor := func(url string) func(region string) aws.Config {
+		return func(region string) aws.Config {
 			cfg := aws.Config{Region: region, BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
 				Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyCredential, sandbox.DummyCredential, "")}
 			awsx.Protect(&cfg, nil)
 			return cfg
-		},
+		}
+	}
+	opts := doctest.Options{
+		Reset:  reset,
+		Env:    func(region string) []string { return sandboxEnv(url, region) },
+		Config: configFor(url),
 	}
 	if *mutateFlag {
-		return runMutate(env, chosen, *format, *threshold, mutate.Options{Endpoint: url, Config: opts.Config, Env: sandboxEnv, Reset: reset, Kinds: only})
+		// One sandbox per worker: a reset is global to a moto server.
+		workers := []mutate.Options{{Endpoint: url, Config: configFor(url), Env: sandboxEnv, Reset: reset, Kinds: only}}
+		for i := 1; *endpoint == "" && i < *parallel && i < len(chosen); i++ {
+			srv := startSandbox(env, env.Ctx, sandbox.Options{})
+			if srv == nil {
+				return ExitFail
+			}
+			defer srv.Stop()
+			workers = append(workers, mutate.Options{Endpoint: srv.URL(), Config: configFor(srv.URL()), Env: sandboxEnv, Reset: srv.Reset, Kinds: only})
+		}
+		return runMutate(env, chosen, *format, *threshold, workers)
 	}
 	if *format == "text" {
 		opts.Step = func(lab string, r doctest.StepResult) { writeStep(env, env.Stdout, r) }

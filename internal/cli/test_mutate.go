@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vpclab/vpclab/content"
@@ -17,33 +19,66 @@ import (
 // runMutate is vpclab test --mutate: each lab is built in the sandbox as
 // vpclab test does, and after each step the learner mistakes of
 // internal/mutate are made, judged and repaired with the printed fixes.
-func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, o mutate.Options) int {
+func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, workers []mutate.Options) int {
 	start := time.Now()
 	text := format == "text"
-	if text {
-		o.Step = func(lab string, r doctest.StepResult) { writeStep(env, env.Stdout, r) }
-		o.Mutant = func(lab, step string, n, total int, r *mutate.MutantResult) {
-			fmt.Fprintf(env.Stdout, "      [%d/%d] %s %s (%s)\n", n, total, r.ID, outcomeText(env, r), r.Elapsed.Round(10*time.Millisecond))
-		}
+	reps := make([]*mutate.LabReport, len(labs))
+	var mu sync.Mutex // one lab's text at a time on stdout
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for _, o := range workers {
+		wg.Add(1)
+		go func(o mutate.Options) {
+			defer wg.Done()
+			for i := range jobs {
+				lab := labs[i]
+				// With one worker the progress streams; with more, each
+				// lab's text is printed whole when it ends.
+				var buf bytes.Buffer
+				var w io.Writer = &buf
+				if len(workers) == 1 {
+					w = env.Stdout
+				}
+				if text {
+					o.Step = func(lab string, r doctest.StepResult) { writeStep(env, w, r) }
+					o.Mutant = func(lab, step string, n, total int, r *mutate.MutantResult) {
+						fmt.Fprintf(w, "      [%d/%d] %s %s (%s)\n", n, total, r.ID, outcomeText(env, r), r.Elapsed.Round(10*time.Millisecond))
+					}
+					fmt.Fprintf(w, "%s\n", env.Loc.T("TestLabHeader", i18n.M{"Lab": lab.ID, "Steps": len(lab.Page(i18n.EN).Steps)}))
+				}
+				rep := mutate.RunLab(env.Ctx, lab, o)
+				if text {
+					writeMutateLab(env, w, rep)
+				}
+				mu.Lock()
+				reps[i] = rep
+				if len(workers) > 1 {
+					_, _ = env.Stdout.Write(buf.Bytes())
+				}
+				mu.Unlock()
+			}
+		}(o)
 	}
-	var reps []*mutate.LabReport
-	failed := false
-	for _, lab := range labs {
-		if text {
-			fmt.Fprintf(env.Stdout, "%s\n", env.Loc.T("TestLabHeader", i18n.M{"Lab": lab.ID, "Steps": len(lab.Page(i18n.EN).Steps)}))
-		}
-		rep := mutate.RunLab(env.Ctx, lab, o)
-		reps = append(reps, rep)
-		if rep.Err != nil || !rep.Doctest.OK() {
-			failed = true
-		}
-		if text {
-			writeMutateLab(env, env.Stdout, rep)
-		}
+	for i := range labs {
 		if env.Ctx.Err() != nil {
 			break
 		}
+		jobs <- i
 	}
+	close(jobs)
+	wg.Wait()
+	failed := false
+	done := reps[:0]
+	for _, r := range reps {
+		if r == nil {
+			continue // interrupted before it started
+		}
+		done = append(done, r)
+		if r.Err != nil || !r.Doctest.OK() {
+			failed = true
+		}
+	}
+	reps = done
 	var total, binding mutate.Counts
 	for _, r := range reps {
 		c, b := r.Counts()
