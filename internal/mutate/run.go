@@ -362,7 +362,9 @@ func (p *pass) afterStep(ctx context.Context, step *content.Step, sr *doctest.St
 	decl, _ := Declarations(step)
 	g := &gen{before: before, after: after, region: p.region, cleanup: len(step.Cleanup) > 0}
 	for _, b := range blocks {
-		if b.Kind == "network-acl" || b.Kind == "egress-path" {
+		// A path asserted blocked (reachable: false) stays blocked under
+		// a deny rule: it claims no traffic.
+		if b.Kind == "network-acl" || (b.Kind == "egress-path" && checks.NewParams(b.Params).Bool("reachable", true)) {
 			g.traffic = true
 			g.firstTraffic = b.Step == step
 			break
