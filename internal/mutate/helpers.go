@@ -230,8 +230,8 @@ func (g *gen) openIngress(p ec2types.IpPermission, what string) []*Mutant {
 	var out []*Mutant
 	lb := g.lbSGs()
 	for _, sg := range g.newSGs() {
-		if lb[s(sg.GroupId)] {
-			continue
+		if lb[s(sg.GroupId)] || openToInternet(sg) {
+			continue // meant to face the internet (a load balancer's group)
 		}
 		out = append(out, &Mutant{Target: s(sg.GroupName), Detail: fmt.Sprintf("authorize-security-group-ingress %s %s from 0.0.0.0/0", s(sg.GroupId), what),
 			apply: func(ctx context.Context, c *writeClients) (func(context.Context) error, error) {
@@ -609,3 +609,15 @@ func routeTable(snap *account.Snapshot, id string) (ec2types.RouteTable, bool) {
 type errSandboxCannot string
 
 func (e errSandboxCannot) Error() string { return "the sandbox cannot emulate it: " + string(e) }
+
+// openToInternet: the group already accepts something from 0.0.0.0/0.
+func openToInternet(sg ec2types.SecurityGroup) bool {
+	for _, p := range sg.IpPermissions {
+		for _, r := range p.IpRanges {
+			if s(r.CidrIp) == "0.0.0.0/0" {
+				return true
+			}
+		}
+	}
+	return false
+}
