@@ -448,9 +448,16 @@ func (p *pass) one(ctx context.Context, m *Mutant, decl []Equivalent, blocks, ju
 		p.restore(ctx, r, undo, fp0)
 		return r
 	}
-	results, _, err := p.judge(ctx, blocks)
+	results, snap, err := p.judge(ctx, blocks)
 	if err != nil {
 		p.fail(err)
+		return r
+	}
+	if !m.Binding && fingerprint(snap) == fp0 {
+		// moto accepted the call and changed nothing the checks can see
+		// (e.g. ModifyVpcEndpoint --no-private-dns-enabled): not a survivor.
+		r.Outcome, r.Reason = NotApplied, "the sandbox accepted the call but changed nothing the checks can see"
+		p.restore(ctx, r, undo, fp0)
 		return r
 	}
 	failing, ok := okAll(results, blocks, judged)
