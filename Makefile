@@ -2,8 +2,10 @@
 # make run    practise the labs in the browser on a fresh local sandbox
 #             (moto): no AWS account, nothing touches a real one
 # make test   everything CI runs: vet, lint of the labs, all tests (the
-#             sandbox tests start their own moto server), and vpclab test:
-#             every lab's checks fail before each step and pass after
+#             sandbox tests start their own moto server), and vpclab test
+#             --mutate: every lab's checks fail before each step and pass
+#             after, and the learner mistakes made after each step are
+#             caught by a check and repaired by the printed fix
 # make fuzz   fuzz the lab parser for a minute
 # make bench  benchmarks, with the figures the README quotes
 
@@ -20,7 +22,7 @@ test:
 	$(GO) vet ./...
 	$(GO) run ./cmd/vpclab lint
 	$(GO) test -count=1 ./...
-	$(GO) run ./cmd/vpclab test
+	$(GO) run ./cmd/vpclab test --mutate
 
 fuzz:
 	$(GO) test ./content -run '^$$' -fuzz FuzzParsePage -fuzztime 60s

@@ -101,6 +101,9 @@ type Step struct {
 	Checks   []*CheckBlock
 	Solution []*CodeBlock
 	Cleanup  []*CodeBlock
+	// Mutations are ```mutations blocks: the step's declarations for
+	// vpclab test --mutate (equivalent mutants, with reasons).
+	Mutations []*CodeBlock
 }
 
 // StepRole is what a step is for on a learner's way through a lab.

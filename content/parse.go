@@ -385,6 +385,10 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 			ds = append(ds, diag(fence, "ContentCodeAttrUnknown", i18n.M{"Attr": k, "Allowed": "solution, cleanup, sandbox"}))
 		}
 	}
+	if lang == "mutations" && role == "" && step != nil {
+		step.Mutations = append(step.Mutations, &CodeBlock{Lang: lang, Code: code.String(), Pos: fence, Lines: lines, Attrs: attrs, Node: n})
+		return ds // read by internal/mutate; never run
+	}
 	if lang != "check" && role == "" {
 		return ds // an ordinary code block: shown, never run
 	}

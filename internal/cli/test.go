@@ -17,6 +17,7 @@ import (
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/doctest"
+	"github.com/vpclab/vpclab/internal/mutate"
 	"github.com/vpclab/vpclab/internal/sandbox"
 )
 
@@ -25,12 +26,39 @@ func init() { register(&command{name: "test", run: runTest}) }
 func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	endpoint := fs.String("endpoint", "", env.Loc.T("FlagTestEndpoint"))
 	format := fs.String("format", "text", env.Loc.T("FlagTestFormat"))
+	mutateFlag := fs.Bool("mutate", false, env.Loc.T("FlagTestMutate"))
+	threshold := fs.Float64("threshold", 95, env.Loc.T("FlagTestThreshold"))
+	kinds := fs.String("kind", "", env.Loc.T("FlagTestKind"))
+	parallel := fs.Int("parallel", 2, env.Loc.T("FlagTestParallel"))
 	dir := contentFlag(env, fs)
+	// --mutate is boolean; spelled out, interleave cannot take the lab
+	// name after it for its value.
+	for i, a := range args {
+		if a == "--mutate" || a == "-mutate" {
+			args = append(append([]string{}, args[:i]...), append([]string{"--mutate=true"}, args[i+1:]...)...)
+		}
+	}
 	if ok, code := parse(env, fs, interleave(args), "test"); !ok {
 		return code
 	}
 	if *format != "text" && *format != "json" && *format != "junit" {
 		return usageError(env, "test", "CLIBadFormat", i18n.M{"Format": *format, "Allowed": "text, json, junit"})
+	}
+	if *threshold < 0 || *threshold > 100 {
+		return usageError(env, "test", "MutateBadThreshold", i18n.M{"Value": *threshold})
+	}
+	if *parallel < 1 || *parallel > 8 {
+		return usageError(env, "test", "MutateBadParallel", i18n.M{"Value": *parallel})
+	}
+	var only []string
+	if *kinds != "" {
+		for _, k := range strings.Split(*kinds, ",") {
+			k = strings.TrimSpace(k)
+			if !mutate.KnownKind(k) {
+				return usageError(env, "test", "MutateUnknownKind", i18n.M{"Kind": k})
+			}
+			only = append(only, k)
+		}
 	}
 	labs, err := openLabs(env, *dir)
 	if err != nil {
@@ -55,17 +83,34 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		reset = func(ctx context.Context) error { return sandbox.ResetAt(ctx, url) }
 	}
 
-	opts := doctest.Options{
-		Reset: reset,
-		Env: func(region string) []string {
-			return append(testEnviron(), append(sandbox.Env(url, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")...)
-		},
-		Config: func(region string) aws.Config {
+	sandboxEnv := func(endpoint, region string) []string {
+		return append(testEnviron(), append(sandbox.Env(endpoint, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")...)
+	}
+	configFor := func(url string) func(region string) aws.Config {
+		return func(region string) aws.Config {
 			cfg := aws.Config{Region: region, BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
 				Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyCredential, sandbox.DummyCredential, "")}
 			awsx.Protect(&cfg, nil)
 			return cfg
-		},
+		}
+	}
+	opts := doctest.Options{
+		Reset:  reset,
+		Env:    func(region string) []string { return sandboxEnv(url, region) },
+		Config: configFor(url),
+	}
+	if *mutateFlag {
+		// One sandbox per worker: a reset is global to a moto server.
+		workers := []mutate.Options{{Endpoint: url, Config: configFor(url), Env: sandboxEnv, Reset: reset, Kinds: only}}
+		for i := 1; *endpoint == "" && i < *parallel && i < len(chosen); i++ {
+			srv := startSandbox(env, env.Ctx, sandbox.Options{})
+			if srv == nil {
+				return ExitFail
+			}
+			defer srv.Stop()
+			workers = append(workers, mutate.Options{Endpoint: srv.URL(), Config: configFor(srv.URL()), Env: sandboxEnv, Reset: srv.Reset, Kinds: only})
+		}
+		return runMutate(env, chosen, *format, *threshold, workers)
 	}
 	if *format == "text" {
 		opts.Step = func(lab string, r doctest.StepResult) { writeStep(env, env.Stdout, r) }

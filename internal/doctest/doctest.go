@@ -33,6 +33,13 @@ type Options struct {
 	BlockTimeout time.Duration
 	// Step is told about each finished step, for live output.
 	Step func(lab string, r StepResult)
+	// BeforeBlocks runs after a step's "before" judgement, just before its
+	// blocks run (mutation testing seeds and records the sandbox here).
+	BeforeBlocks func(ctx context.Context, step *content.Step) error
+	// AfterStep runs after each step that was not skipped, before the next
+	// one; it may change the sandbox (mutation testing) but must leave it
+	// as it found it, since later steps use the shell's variables.
+	AfterStep func(ctx context.Context, step *content.Step, r *StepResult)
 }
 
 // Status of a step.
@@ -116,11 +123,14 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 		timeout = 3 * time.Minute
 	}
 	for _, step := range page.Steps {
-		sr := runStep(ctx, lab, step, sh, load, timeout)
-		res.Steps = append(res.Steps, sr)
+		sr := runStep(ctx, lab, step, sh, load, timeout, o.BeforeBlocks)
 		if o.Step != nil {
 			o.Step(lab.ID, sr)
 		}
+		if o.AfterStep != nil && sr.Status != Skipped {
+			o.AfterStep(ctx, step, &sr)
+		}
+		res.Steps = append(res.Steps, sr)
 		if ctx.Err() != nil {
 			break
 		}
@@ -129,7 +139,8 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 	return res
 }
 
-func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shell, load checkrun.Loader, timeout time.Duration) (sr StepResult) {
+func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shell, load checkrun.Loader, timeout time.Duration,
+	beforeBlocks func(context.Context, *content.Step) error) (sr StepResult) {
 	start := time.Now()
 	sr = StepResult{Step: step.ID, Title: step.Title, Checks: len(step.Checks), Status: Passed}
 	defer func() { sr.Elapsed = time.Since(start) }()
@@ -158,6 +169,13 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 		}
 	}
 
+	if beforeBlocks != nil {
+		if err := beforeBlocks(ctx, step); err != nil {
+			sr.Status = Failed
+			sr.Problems = append(sr.Problems, Problem{Kind: "error", Pos: step.Pos, Detail: err.Error()})
+			return sr
+		}
+	}
 	for _, b := range append(append([]*content.CodeBlock{}, step.Solution...), step.Cleanup...) {
 		if reason, skip := b.Attrs["sandbox"]; skip {
 			sr.NotRun = append(sr.NotRun, reason)
