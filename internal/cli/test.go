@@ -41,6 +41,10 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	if ok, code := parse(env, fs, interleave(args), "test"); !ok {
 		return code
 	}
+	// vpclab test creates and deletes resources: never against a real AWS.
+	if code := requireLoopback(env, "test", *endpoint); code != ExitOK {
+		return code
+	}
 	if *format != "text" && *format != "json" && *format != "junit" {
 		return usageError(env, "test", "CLIBadFormat", i18n.M{"Format": *format, "Allowed": "text, json, junit"})
 	}
