@@ -52,10 +52,17 @@ func TestNoSDKLogLines(t *testing.T) {
 	}
 }
 
-// TestCostTimeout: with every AWS request stalled, vpclab cost stops at
-// --timeout with exit 3 and says AWS did not answer in time (it once was
-// still waiting after 280 s). The test's own deadline is the bound.
+// TestCostTimeout: with every AWS request stalled, vpclab cost and vpclab
+// check stop at --timeout with exit 3 and say AWS did not answer in time
+// (both were once still waiting after 280 s). The test's own deadline is
+// the bound.
 func TestCostTimeout(t *testing.T) {
+	for _, args := range [][]string{{"cost", "--timeout", "2s"}, {"check", "first-vpc", "--timeout", "2s", "--record=false"}} {
+		t.Run(args[0], func(t *testing.T) { stalledAWS(t, args...) })
+	}
+}
+
+func stalledAWS(t *testing.T, args ...string) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +89,7 @@ func TestCostTimeout(t *testing.T) {
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_ENDPOINT_URL", "http://"+l.Addr().String())
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	code, stdout, stderr := runCLI(t, "", map[string]string{"AWS_ENDPOINT_URL": "http://" + l.Addr().String()}, "cost", "--timeout", "2s")
+	code, stdout, stderr := runCLI(t, "", map[string]string{"AWS_ENDPOINT_URL": "http://" + l.Addr().String()}, args...)
 	if code != ExitAWS {
 		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, ExitAWS, stdout, stderr)
 	}
