@@ -126,8 +126,12 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		opts.Step = func(lab string, r doctest.StepResult) { writeStep(env, env.Stdout, r) }
 	}
 	var results []doctest.LabResult
-	failed := 0
+	// The summary counts labs, not runs: a lab with a deviation in any
+	// shell is one lab with deviations.
+	tested, failed := 0, 0
 	for _, lab := range chosen {
+		tested++
+		labFailed := false
 		for _, sh := range shells {
 			opts.Shell = sh
 			if *format == "text" {
@@ -136,15 +140,16 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 			}
 			r := doctest.RunLab(env.Ctx, lab, opts)
 			results = append(results, r)
-			if !r.OK() {
-				failed++
-			}
+			labFailed = labFailed || !r.OK()
 			if *format == "text" {
 				writeLabSummary(env, env.Stdout, r)
 			}
 			if env.Ctx.Err() != nil {
 				break
 			}
+		}
+		if labFailed {
+			failed++
 		}
 		if env.Ctx.Err() != nil {
 			break
@@ -156,7 +161,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	case "junit":
 		writeTestJUnit(env, env.Stdout, results)
 	}
-	fmt.Fprintln(env.Stderr, env.Loc.T("TestSummary", i18n.M{"Labs": len(results), "Failed": failed}))
+	fmt.Fprintln(env.Stderr, env.Loc.T("TestSummary", i18n.M{"Labs": tested, "Failed": failed}))
 	if failed > 0 {
 		return ExitFail
 	}
