@@ -251,6 +251,11 @@ func (b *body) fencedCode(w util.BufWriter, src []byte, node ast.Node, entering 
 	if c, ok := b.checks[start]; ok {
 		return ast.WalkSkipChildren, b.checkBlock(w, n, c)
 	}
+	if lang == "mutations" {
+		// Declarations for vpclab test --mutate (equivalent mutants and
+		// why): for authors, not learners, so not on the page.
+		return ast.WalkSkipChildren, nil
+	}
 	if lang == "mermaid" {
 		b.mermaid = true
 		label := esc(b.p.loc.T("SiteDiagramLabel"))

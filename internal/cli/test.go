@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	threshold := fs.Float64("threshold", 95, env.Loc.T("FlagTestThreshold"))
 	kinds := fs.String("kind", "", env.Loc.T("FlagTestKind"))
 	parallel := fs.Int("parallel", 2, env.Loc.T("FlagTestParallel"))
+	shellFlag := fs.String("shell", "", env.Loc.T("FlagTestShell"))
 	dir := contentFlag(env, fs)
 	// --mutate is boolean; spelled out, interleave cannot take the lab
 	// name after it for its value.
@@ -63,6 +65,10 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 			}
 			only = append(only, k)
 		}
+	}
+	shells, code := chooseShells(env, *shellFlag)
+	if shells == nil {
+		return code
 	}
 	labs, err := openLabs(env, *dir)
 	if err != nil {
@@ -114,24 +120,36 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 			defer srv.Stop()
 			workers = append(workers, mutate.Options{Endpoint: srv.URL(), Config: configFor(srv.URL()), Env: sandboxEnv, Reset: srv.Reset, Kinds: only})
 		}
-		return runMutate(env, chosen, *format, *threshold, workers)
+		return runMutate(env, chosen, *format, *threshold, workers, shells)
 	}
 	if *format == "text" {
 		opts.Step = func(lab string, r doctest.StepResult) { writeStep(env, env.Stdout, r) }
 	}
 	var results []doctest.LabResult
-	failed := 0
+	// The summary counts labs, not runs: a lab with a deviation in any
+	// shell is one lab with deviations.
+	tested, failed := 0, 0
 	for _, lab := range chosen {
-		if *format == "text" {
-			fmt.Fprintf(env.Stdout, "%s\n", env.Loc.T("TestLabHeader", i18n.M{"Lab": lab.ID, "Steps": len(lab.Page(i18n.EN).Steps)}))
+		tested++
+		labFailed := false
+		for _, sh := range shells {
+			opts.Shell = sh
+			if *format == "text" {
+				name := doctest.LabResult{Lab: lab.ID, Shell: sh}.Name()
+				fmt.Fprintf(env.Stdout, "%s\n", env.Loc.T("TestLabHeader", i18n.M{"Lab": name, "Steps": len(lab.Page(i18n.EN).Steps)}))
+			}
+			r := doctest.RunLab(env.Ctx, lab, opts)
+			results = append(results, r)
+			labFailed = labFailed || !r.OK()
+			if *format == "text" {
+				writeLabSummary(env, env.Stdout, r)
+			}
+			if env.Ctx.Err() != nil {
+				break
+			}
 		}
-		r := doctest.RunLab(env.Ctx, lab, opts)
-		results = append(results, r)
-		if !r.OK() {
+		if labFailed {
 			failed++
-		}
-		if *format == "text" {
-			writeLabSummary(env, env.Stdout, r)
 		}
 		if env.Ctx.Err() != nil {
 			break
@@ -143,11 +161,41 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	case "junit":
 		writeTestJUnit(env, env.Stdout, results)
 	}
-	fmt.Fprintln(env.Stderr, env.Loc.T("TestSummary", i18n.M{"Labs": len(results), "Failed": failed}))
+	fmt.Fprintln(env.Stderr, env.Loc.T("TestSummary", i18n.M{"Labs": tested, "Failed": failed}))
 	if failed > 0 {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// chooseShells reads --shell. By default the labs run in bash and in zsh
+// (macOS's shell), so a block that only works in bash fails; without zsh
+// that half is left out loudly, and under CI=true not at all: CI must not
+// pass by testing less.
+func chooseShells(env *Env, flagValue string) ([]string, int) {
+	if flagValue == "" {
+		if _, err := exec.LookPath("zsh"); err != nil {
+			fmt.Fprintln(env.Stderr, env.Loc.T("TestZshMissing"))
+			if env.Getenv("CI") == "true" {
+				return nil, ExitUsage
+			}
+			return []string{doctest.Bash}, ExitOK
+		}
+		return []string{doctest.Bash, doctest.Zsh}, ExitOK
+	}
+	var shells []string
+	for _, sh := range strings.Split(flagValue, ",") {
+		sh = strings.TrimSpace(sh)
+		if sh != doctest.Bash && sh != doctest.Zsh {
+			return nil, usageError(env, "test", "TestBadShell", i18n.M{"Shell": sh})
+		}
+		if _, err := exec.LookPath(sh); err != nil {
+			fmt.Fprintln(env.Stderr, env.Loc.T("TestShellMissing", i18n.M{"Shell": sh}))
+			return nil, ExitUsage
+		}
+		shells = append(shells, sh)
+	}
+	return shells, ExitOK
 }
 
 // testEnviron is the process environment without AWS settings, so the
@@ -225,7 +273,7 @@ func writeLabSummary(env *Env, w io.Writer, r doctest.LabResult) {
 			skipped++
 		}
 	}
-	fmt.Fprintf(w, "%s\n\n", env.Loc.T("TestLabSummary", i18n.M{"Lab": r.Lab, "Passed": passed, "Failed": failed, "Skipped": skipped,
+	fmt.Fprintf(w, "%s\n\n", env.Loc.T("TestLabSummary", i18n.M{"Lab": r.Name(), "Passed": passed, "Failed": failed, "Skipped": skipped,
 		"Elapsed": r.Elapsed.Round(100 * time.Millisecond)}))
 }
 
@@ -252,6 +300,7 @@ type testJSONStep struct {
 
 type testJSONLab struct {
 	Lab       string         `json:"lab"`
+	Shell     string         `json:"shell"`
 	OK        bool           `json:"ok"`
 	Error     string         `json:"error,omitempty"`
 	Steps     []testJSONStep `json:"steps"`
@@ -259,9 +308,15 @@ type testJSONLab struct {
 }
 
 func writeTestJSON(env *Env, w io.Writer, results []doctest.LabResult) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(testJSONLabs(env, results))
+}
+
+func testJSONLabs(env *Env, results []doctest.LabResult) []testJSONLab {
 	out := []testJSONLab{}
 	for _, r := range results {
-		l := testJSONLab{Lab: r.Lab, OK: r.OK(), Steps: []testJSONStep{}, ElapsedMS: r.Elapsed.Milliseconds()}
+		l := testJSONLab{Lab: r.Lab, Shell: r.Shell, OK: r.OK(), Steps: []testJSONStep{}, ElapsedMS: r.Elapsed.Milliseconds()}
 		if r.Err != nil {
 			l.Error = r.Err.Error()
 		}
@@ -276,17 +331,23 @@ func writeTestJSON(env *Env, w io.Writer, results []doctest.LabResult) {
 		}
 		out = append(out, l)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(out)
+	return out
 }
 
 func writeTestJUnit(env *Env, w io.Writer, results []doctest.LabResult) {
+	fmt.Fprint(w, xml.Header)
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	_ = enc.Encode(testJUnitSuites(env, results))
+	fmt.Fprintln(w)
+}
+
+func testJUnitSuites(env *Env, results []doctest.LabResult) junitSuites {
 	var suites junitSuites
 	for _, r := range results {
-		s := junitSuite{Name: r.Lab, Time: fmt.Sprintf("%.3f", r.Elapsed.Seconds())}
+		s := junitSuite{Name: r.Name(), Time: fmt.Sprintf("%.3f", r.Elapsed.Seconds())}
 		for _, st := range r.Steps {
-			c := junitCase{Class: r.Lab, Name: st.Step}
+			c := junitCase{Class: r.Name(), Name: st.Step}
 			switch st.Status {
 			case doctest.Failed:
 				var lines []string
@@ -305,13 +366,9 @@ func writeTestJUnit(env *Env, w io.Writer, results []doctest.LabResult) {
 		if r.Err != nil {
 			s.Errors++
 			s.Tests++
-			s.Cases = append(s.Cases, junitCase{Class: r.Lab, Name: "setup", Error: &junitMessage{Message: r.Err.Error()}})
+			s.Cases = append(s.Cases, junitCase{Class: r.Name(), Name: "setup", Error: &junitMessage{Message: r.Err.Error()}})
 		}
 		suites.Suites = append(suites.Suites, s)
 	}
-	fmt.Fprint(w, xml.Header)
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	_ = enc.Encode(suites)
-	fmt.Fprintln(w)
+	return suites
 }

@@ -19,10 +19,20 @@ import (
 // runMutate is vpclab test --mutate: each lab is built in the sandbox as
 // vpclab test does, and after each step the learner mistakes of
 // internal/mutate are made, judged and repaired with the printed fixes.
-func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, workers []mutate.Options) int {
+// The mutation pass runs the blocks in bash (mutants are about checks, not
+// shells); each other shell of shells gets one plain pass per lab after it,
+// so make test still proves the labs in zsh.
+func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, workers []mutate.Options, shells []string) int {
 	start := time.Now()
 	text := format == "text"
 	reps := make([]*mutate.LabReport, len(labs))
+	var others []string
+	for _, sh := range shells {
+		if sh != doctest.Bash {
+			others = append(others, sh)
+		}
+	}
+	plain := make([][]doctest.LabResult, len(labs))
 	var mu sync.Mutex // one lab's text at a time on stdout
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -50,8 +60,17 @@ func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, 
 				if text {
 					writeMutateLab(env, w, rep)
 				}
+				var extra []doctest.LabResult
+				for _, sh := range others {
+					if env.Ctx.Err() != nil {
+						break
+					}
+					r := runPlain(env, lab, o, sh, w, text)
+					extra = append(extra, r)
+				}
 				mu.Lock()
 				reps[i] = rep
+				plain[i] = extra
 				if len(workers) > 1 {
 					_, _ = env.Stdout.Write(buf.Bytes())
 				}
@@ -68,6 +87,15 @@ func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, 
 	close(jobs)
 	wg.Wait()
 	failed := false
+	var plainDone []doctest.LabResult
+	for _, rs := range plain {
+		for _, r := range rs {
+			plainDone = append(plainDone, r)
+			if !r.OK() {
+				failed = true
+			}
+		}
+	}
 	done := reps[:0]
 	for _, r := range reps {
 		if r == nil {
@@ -87,9 +115,9 @@ func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, 
 	below := total.KillRate()*100 < threshold || total.RepairRate()*100 < threshold
 	switch format {
 	case "json":
-		writeMutateJSON(env, env.Stdout, reps, total, binding, threshold, !(failed || below), time.Since(start))
+		writeMutateJSON(env, env.Stdout, reps, plainDone, total, binding, threshold, !(failed || below), time.Since(start))
 	case "junit":
-		writeMutateJUnit(env, env.Stdout, reps)
+		writeMutateJUnit(env, env.Stdout, reps, plainDone)
 	default:
 		writeSurvivors(env, env.Stdout, reps)
 	}
@@ -101,6 +129,23 @@ func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, 
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// runPlain is one plain vpclab test pass of lab in shell sh on the
+// worker's sandbox.
+func runPlain(env *Env, lab *content.Lab, o mutate.Options, sh string, w io.Writer, text bool) doctest.LabResult {
+	opts := doctest.Options{Shell: sh, Reset: o.Reset, Config: o.Config,
+		Env: func(region string) []string { return o.Env(o.Endpoint, region) }}
+	if text {
+		opts.Step = func(lab string, r doctest.StepResult) { writeStep(env, w, r) }
+		name := doctest.LabResult{Lab: lab.ID, Shell: sh}.Name()
+		fmt.Fprintf(w, "%s\n", env.Loc.T("TestLabHeader", i18n.M{"Lab": name, "Steps": len(lab.Page(i18n.EN).Steps)}))
+	}
+	r := doctest.RunLab(env.Ctx, lab, opts)
+	if text {
+		writeLabSummary(env, w, r)
+	}
+	return r
 }
 
 func mutateData(c, b mutate.Counts, elapsed time.Duration) i18n.M {
@@ -234,8 +279,10 @@ type mutJSONLab struct {
 }
 
 type mutJSON struct {
-	Labs  []mutJSONLab `json:"labs"`
-	Total struct {
+	Labs []mutJSONLab `json:"labs"`
+	// Shells are the plain passes in the shells other than bash.
+	Shells []testJSONLab `json:"shells"`
+	Total  struct {
 		mutJSONCounts
 		Binding mutate.Counts `json:"binding"`
 	} `json:"total"`
@@ -269,8 +316,8 @@ func jsonMutant(env *Env, step string, m *mutate.MutantResult) mutJSONMutant {
 	return j
 }
 
-func writeMutateJSON(env *Env, w io.Writer, reps []*mutate.LabReport, total, binding mutate.Counts, threshold float64, ok bool, elapsed time.Duration) {
-	out := mutJSON{Labs: []mutJSONLab{}, Kinds: len(mutate.Kinds), Threshold: threshold, OK: ok, ElapsedMS: elapsed.Milliseconds()}
+func writeMutateJSON(env *Env, w io.Writer, reps []*mutate.LabReport, plain []doctest.LabResult, total, binding mutate.Counts, threshold float64, ok bool, elapsed time.Duration) {
+	out := mutJSON{Labs: []mutJSONLab{}, Shells: testJSONLabs(env, plain), Kinds: len(mutate.Kinds), Threshold: threshold, OK: ok, ElapsedMS: elapsed.Milliseconds()}
 	out.Total.mutJSONCounts, out.Total.Binding = jsonCounts(total), binding
 	for _, rep := range reps {
 		c, b := rep.Counts()
@@ -301,8 +348,8 @@ func writeMutateJSON(env *Env, w io.Writer, reps []*mutate.LabReport, total, bin
 	_ = enc.Encode(out)
 }
 
-func writeMutateJUnit(env *Env, w io.Writer, reps []*mutate.LabReport) {
-	var suites junitSuites
+func writeMutateJUnit(env *Env, w io.Writer, reps []*mutate.LabReport, plain []doctest.LabResult) {
+	suites := testJUnitSuites(env, plain)
 	for _, rep := range reps {
 		s := junitSuite{Name: rep.Lab + " (mutations)", Time: fmt.Sprintf("%.3f", rep.Elapsed.Seconds())}
 		for _, st := range rep.Steps {

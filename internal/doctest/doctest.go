@@ -29,6 +29,8 @@ type Options struct {
 	Env func(region string) []string
 	// Reset gives the lab a fresh account; nil keeps the state.
 	Reset func(ctx context.Context) error
+	// Shell runs the blocks: Bash (the default) or Zsh.
+	Shell string
 	// BlockTimeout bounds one code block (default 3 minutes).
 	BlockTimeout time.Duration
 	// Step is told about each finished step, for live output.
@@ -78,9 +80,19 @@ type StepResult struct {
 // LabResult is a whole lab's run.
 type LabResult struct {
 	Lab     string
+	Shell   string // the shell the blocks ran in
 	Steps   []StepResult
 	Elapsed time.Duration
-	Err     error // the run could not happen (bash missing, sandbox reset failed)
+	Err     error // the run could not happen (the shell missing, sandbox reset failed)
+}
+
+// Name is the lab as reports show it: bash runs keep the lab's id, others
+// carry their shell ("first-vpc [zsh]").
+func (r LabResult) Name() string {
+	if r.Shell == "" || r.Shell == Bash {
+		return r.Lab
+	}
+	return r.Lab + " [" + r.Shell + "]"
 }
 
 // OK reports whether the lab passed.
@@ -99,7 +111,10 @@ func (r LabResult) OK() bool {
 // RunLab tests one lab.
 func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 	start := time.Now()
-	res := LabResult{Lab: lab.ID}
+	res := LabResult{Lab: lab.ID, Shell: o.Shell}
+	if res.Shell == "" {
+		res.Shell = Bash
+	}
 	page := lab.Page(i18n.EN) // the commands are the same in both languages (lint)
 	region := page.Meta.Region
 	if o.Reset != nil {
@@ -108,7 +123,7 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 			return res
 		}
 	}
-	sh, err := startShell(ctx, o.Env(region))
+	sh, err := startShell(ctx, res.Shell, o.Env(region))
 	if err != nil {
 		res.Err = err
 		return res
@@ -188,9 +203,9 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 			sr.Problems = append(sr.Problems, Problem{Kind: "timeout", Pos: b.Pos, Detail: tail(out.output)})
 		case out.died:
 			sr.Problems = append(sr.Problems, Problem{Kind: "error", Pos: b.Pos, Detail: "the shell exited: " + tail(out.output)})
-		case out.failLine > 0:
+		case out.failed:
 			pos := b.Pos
-			if out.failLine <= len(b.Lines) {
+			if out.failLine > 0 && out.failLine <= len(b.Lines) {
 				pos = b.Lines[out.failLine-1]
 			}
 			sr.Problems = append(sr.Problems, Problem{Kind: "command-failed", Pos: pos,

@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// shell is one bash session per lab, so that variables a step sets (ids
+// shell is one bash or zsh session per lab, so that variables a step sets (ids
 // captured from the AWS CLI) are there in later steps, as for a learner
 // pasting the commands into one terminal.
 type shell struct {
@@ -33,21 +33,55 @@ const (
 	errMark  = "__VPCLAB_ERR__"
 )
 
-// prelude makes a failing command visible without ending the session: the
+// bashPrelude makes a failing command visible without ending the session: the
 // ERR trap reports the exit status and the line of the block it failed on,
 // and returns from the block (later commands would only cascade).
-const prelude = `set -o pipefail
+const bashPrelude = `set -o pipefail
 set -E
 exec 2>&1
 trap 'vpclab_rc=$?; echo "` + errMark + ` $vpclab_rc $LINENO"; return $vpclab_rc 2>/dev/null' ERR
 `
 
-func startShell(ctx context.Context, env []string) (*shell, error) {
+// zshPrelude is the same for `zsh -f`: zsh has no set -E (its ERR trap
+// already fires inside functions), and inside a function $LINENO counts
+// from the function, so the line is taken from the call in the block
+// (funcfiletrace[-2]). A return from the trap inside a function only
+// leaves the function, so a block whose function failed goes on; the first
+// failure is the one reported.
+const zshPrelude = `setopt pipefail
+exec 2>&1
+trap 'vpclab_rc=$?; if (( ${#funcfiletrace} > 1 )); then vpclab_l=${funcfiletrace[-2]##*:}; else vpclab_l=$LINENO; fi; echo "` + errMark + ` $vpclab_rc $vpclab_l"; return $vpclab_rc 2>/dev/null' ERR
+`
+
+// Shells vpclab test can run the labs in.
+const (
+	Bash = "bash"
+	Zsh  = "zsh"
+)
+
+// shellCommand is how a session starts: no rc files, so a learner's
+// settings cannot hide a problem, and zsh in its own mode (no sh
+// emulation: unquoted $VAR does not split, an unmatched glob is an error),
+// as in a macOS terminal.
+func shellCommand(name string) (*exec.Cmd, string, error) {
+	switch name {
+	case "", Bash:
+		return exec.Command("bash", "--noprofile", "--norc", "-s"), bashPrelude, nil
+	case Zsh:
+		return exec.Command("zsh", "-f", "-s"), zshPrelude, nil
+	}
+	return nil, "", fmt.Errorf("unknown shell %q (bash or zsh)", name)
+}
+
+func startShell(ctx context.Context, name string, env []string) (*shell, error) {
+	cmd, prelude, err := shellCommand(name)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp("", "vpclab-test-")
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("bash", "--noprofile", "--norc", "-s")
 	cmd.Env = env
 	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -64,7 +98,7 @@ func startShell(ctx context.Context, env []string) (*shell, error) {
 		r.Close()
 		w.Close()
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("start bash: %w", err)
+		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
 	}
 	w.Close()
 	s := &shell{cmd: cmd, stdin: stdin, lines: make(chan string, 256), dir: dir}
@@ -87,7 +121,8 @@ func startShell(ctx context.Context, env []string) (*shell, error) {
 // runResult is what one block did.
 type runResult struct {
 	output   []string
-	failLine int // line of the block that failed (1-based), 0 if none
+	failed   bool
+	failLine int // line of the block that failed (1-based), 0 if unknown
 	status   int
 	timedOut bool
 	died     bool
@@ -117,7 +152,8 @@ func (s *shell) run(ctx context.Context, code string, timeout time.Duration) run
 				return res
 			}
 			if rest, found := strings.CutPrefix(line, errMark+" "); found {
-				if res.failLine == 0 {
+				if !res.failed {
+					res.failed = true
 					f := strings.Fields(rest)
 					if len(f) == 2 {
 						res.status, _ = strconv.Atoi(f[0])

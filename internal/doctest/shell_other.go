@@ -10,15 +10,21 @@ import (
 
 type shell struct{}
 
+const (
+	Bash = "bash"
+	Zsh  = "zsh"
+)
+
 type runResult struct {
 	output   []string
+	failed   bool
 	failLine int
 	status   int
 	timedOut bool
 	died     bool
 }
 
-func startShell(context.Context, []string) (*shell, error) {
+func startShell(context.Context, string, []string) (*shell, error) {
 	return nil, errors.New("vpclab test needs bash on a Unix system")
 }
 

@@ -67,6 +67,7 @@ func pageRules(fsys fs.FS, lab *content.Lab, p *content.Page) content.Diags {
 		}
 	}
 	ds = append(ds, checkRules(p)...)
+	ds = append(ds, mutationRules(p)...)
 	ds = append(ds, roleRules(p)...)
 	ds = append(ds, linkRules(fsys, lab, p)...)
 	ds = append(ds, placeholderRules(p)...)
