@@ -123,6 +123,24 @@ func describeMsg(b *content.CheckBlock) (string, i18n.M) {
 			return "SiteCheckPathBlocked", data
 		}
 		return "SiteCheckPath", data
+	case "exposure":
+		target := s("group")
+		if t := s("service"); t != "" {
+			target = t
+		} else if t := s("family"); t != "" {
+			target = t
+		}
+		data := i18n.M{"Target": target, "Cluster": s("cluster"), "LB": "", "Port": 0}
+		if v, ok := params.Get("except"); ok {
+			if m, ok := v.Mapping(); ok {
+				q := checks.NewParams(m)
+				data["LB"], data["Port"] = q.Str("load_balancer", ""), q.Int("port", 0)
+			}
+		}
+		if data["LB"] != "" {
+			return "SiteCheckExposureExcept", data
+		}
+		return "SiteCheckExposure", data
 	case "cleanup":
 		return "SiteCheckCleanup", i18n.M{"Prefix": p.Str("prefix", "vpclab-"), "VPC": s("vpc"), "Cluster": s("cluster")}
 	}

@@ -159,6 +159,20 @@ kind: load-balancer
 name: vpclab-alb
 '''
 '''check
+id: x1
+kind: exposure
+cluster: vpclab
+service: vpclab-web
+except:
+  load_balancer: vpclab-alb
+  port: 80
+'''
+'''check
+id: x2
+kind: exposure
+group: vpclab-sg
+'''
+'''check
 id: i2
 kind: load-balancer
 name: vpclab-alb
