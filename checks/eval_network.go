@@ -459,7 +459,7 @@ func (e *Env) natCreate(p Params, vpc ec2types.Vpc, old *ec2types.NatGateway) (*
 					held = held || str(na.AllocationId) == str(addr.AllocationId)
 				}
 			}
-			if !held {
+			if !held && !staleAssociation(e, *addr) {
 				return nil, false
 			}
 			plan.Add(repair.Action{Op: repair.DisassociateAddress, Association: str(addr.AssociationId)})
@@ -487,6 +487,26 @@ func (e *Env) natCreate(p Params, vpc ec2types.Vpc, old *ec2types.NatGateway) (*
 		}
 	}
 	return plan, true
+}
+
+// staleAssociation reports whether the address is associated with a
+// network interface that no longer serves anything: one that is gone, or
+// that belonged to a deleted NAT gateway. AWS frees the address with the
+// NAT gateway; moto keeps the association, and disassociating it is safe.
+func staleAssociation(e *Env, a ec2types.Address) bool {
+	eni := str(a.NetworkInterfaceId)
+	if eni == "" || str(a.InstanceId) != "" {
+		return false
+	}
+	for _, n := range e.Snap.NATGateways {
+		for _, na := range n.NatGatewayAddresses {
+			if str(na.NetworkInterfaceId) == eni {
+				return n.State == ec2types.NatGatewayStateDeleted || n.State == ec2types.NatGatewayStateDeleting
+			}
+		}
+	}
+	_, ok := e.Snap.NetworkInterface(eni)
+	return !ok
 }
 
 func natPublicIP(n ec2types.NatGateway) (ip, alloc string) {
