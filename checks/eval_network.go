@@ -23,6 +23,17 @@ func evalVPC(e *Env, p Params) Result {
 					plan.Add(repair.Action{Op: repair.ModifyVPCAttribute, VPC: repair.Var("VPC_ID"), Attr: a[1], Value: p.Bool(a[0], true)})
 				}
 			}
+			// The lab's VPC that lost its Name tag: tag it again rather
+			// than create a second one.
+			var untagged []string
+			for _, v := range e.Snap.VPCs {
+				if str(v.CidrBlock) == cidr && account.Name(v.Tags) == "" && !(v.IsDefault != nil && *v.IsDefault) {
+					untagged = append(untagged, str(v.VpcId))
+				}
+			}
+			if len(untagged) == 1 {
+				return r.propose(repair.New(repair.Action{Op: repair.CreateTags, Target: untagged[0], Name: name}), plan)
+			}
 			return r.propose(plan)
 		}
 		return r.explain("RepairVPCNeedsCIDR", i18n.M{"Name": name})
@@ -60,6 +71,13 @@ func evalSubnet(e *Env, p Params) Result {
 		// The check knows the subnet's CIDR and AZ: the plan uses them.
 		if vpc, n := e.Snap.VPCByName(p.Str("vpc", "")); n > 0 && r.Reason == "NOT_FOUND" {
 			if cidr := p.Str("cidr", ""); cidr != "" {
+				// The lab's subnet that lost its Name tag holds the CIDR:
+				// tag it again (creating another would conflict).
+				for _, sn := range e.Snap.Subnets {
+					if str(sn.VpcId) == str(vpc.VpcId) && str(sn.CidrBlock) == cidr && account.Name(sn.Tags) == "" {
+						return r.propose(repair.New(repair.Action{Op: repair.CreateTags, Target: str(sn.SubnetId), Name: name}))
+					}
+				}
 				create := repair.Action{Op: repair.CreateSubnet, VPC: str(vpc.VpcId), CIDR: cidr, AZ: p.Str("az", ""), Name: name, Var: "SUBNET_ID"}
 				plans := []*repair.Plan{repair.New(create)}
 				// A public subnet joins the lab's public route table.
