@@ -327,6 +327,22 @@ func evalNAT(e *Env, p Params) Result {
 	}
 	if len(nats) == 0 {
 		r := notFound(e, "ResNAT", name, "")
+		// The lab's gateway that lost its Name tag, in the subnet the
+		// check names: tag it again rather than create a second one.
+		if sub := p.Str("subnet", ""); sub != "" {
+			if sn, c := e.Snap.SubnetByName(sub, str(vpc.VpcId)); c > 0 {
+				var untagged []string
+				for _, n := range e.Snap.NATGateways {
+					live := n.State == ec2types.NatGatewayStateAvailable || n.State == ec2types.NatGatewayStatePending
+					if live && str(n.SubnetId) == str(sn.SubnetId) && account.Name(n.Tags) == "" {
+						untagged = append(untagged, str(n.NatGatewayId))
+					}
+				}
+				if len(untagged) == 1 {
+					r = r.propose(repair.New(repair.Action{Op: repair.CreateTags, Target: untagged[0], Name: name}))
+				}
+			}
+		}
 		if plan, ok := e.natCreate(p, vpc, nil); ok {
 			return r.propose(plan)
 		}
