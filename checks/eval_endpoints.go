@@ -14,6 +14,19 @@ import (
 
 func available(state ec2types.State) bool { return strings.EqualFold(string(state), "available") }
 
+// deletedEndpointName is the Name tag of a deleted endpoint of the service
+// in the VPC, so that the one created again carries the lab's name.
+func deletedEndpointName(e *Env, vpcID, service string) string {
+	for _, ep := range e.Snap.VPCEndpoints {
+		if str(ep.VpcId) == vpcID && str(ep.ServiceName) == service && strings.EqualFold(string(ep.State), "deleted") {
+			if n := account.Name(ep.Tags); n != "" {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
 func evalGatewayEndpoint(e *Env, p Params) Result {
 	vpc, r := findVPC(e, p.Str("vpc", ""))
 	if r != nil {
@@ -35,7 +48,8 @@ func evalGatewayEndpoint(e *Env, p Params) Result {
 	if ep == nil {
 		r := fail("NOT_FOUND", "CheckGatewayEndpointMissing", i18n.M{"Service": service, "VPC": vpcID}, "", vpcID)
 		if len(tables) > 0 {
-			r = r.propose(repair.New(repair.Action{Op: repair.CreateVPCEndpoint, VPC: vpcID, EndpointType: "Gateway", Service: full, RouteTables: tables}))
+			r = r.propose(repair.New(repair.Action{Op: repair.CreateVPCEndpoint, VPC: vpcID, EndpointType: "Gateway", Service: full, RouteTables: tables,
+				Name: deletedEndpointName(e, vpcID, full)}))
 		}
 		return r
 	}
@@ -102,7 +116,7 @@ func evalInterfaceEndpoint(e *Env, p Params) Result {
 		// endpoints use.
 		if sg, ok := e.endpointGroup(vpcID); ok && len(subnetIDs) > 0 {
 			r = r.propose(repair.New(repair.Action{Op: repair.CreateVPCEndpoint, VPC: vpcID, EndpointType: "Interface", Service: full,
-				Subnets: subnetIDs, Groups: []string{sg}, PrivateDNS: p.Bool("private_dns", true)}))
+				Subnets: subnetIDs, Groups: []string{sg}, PrivateDNS: p.Bool("private_dns", true), Name: deletedEndpointName(e, vpcID, full)}))
 		}
 		return r
 	}

@@ -23,6 +23,17 @@ func evalVPC(e *Env, p Params) Result {
 					plan.Add(repair.Action{Op: repair.ModifyVPCAttribute, VPC: repair.Var("VPC_ID"), Attr: a[1], Value: p.Bool(a[0], true)})
 				}
 			}
+			// The lab's VPC that lost its Name tag: tag it again rather
+			// than create a second one.
+			var untagged []string
+			for _, v := range e.Snap.VPCs {
+				if str(v.CidrBlock) == cidr && account.Name(v.Tags) == "" && !(v.IsDefault != nil && *v.IsDefault) {
+					untagged = append(untagged, str(v.VpcId))
+				}
+			}
+			if len(untagged) == 1 {
+				return r.propose(repair.New(repair.Action{Op: repair.CreateTags, Target: untagged[0], Name: name}), plan)
+			}
 			return r.propose(plan)
 		}
 		return r.explain("RepairVPCNeedsCIDR", i18n.M{"Name": name})
@@ -60,6 +71,13 @@ func evalSubnet(e *Env, p Params) Result {
 		// The check knows the subnet's CIDR and AZ: the plan uses them.
 		if vpc, n := e.Snap.VPCByName(p.Str("vpc", "")); n > 0 && r.Reason == "NOT_FOUND" {
 			if cidr := p.Str("cidr", ""); cidr != "" {
+				// The lab's subnet that lost its Name tag holds the CIDR:
+				// tag it again (creating another would conflict).
+				for _, sn := range e.Snap.Subnets {
+					if str(sn.VpcId) == str(vpc.VpcId) && str(sn.CidrBlock) == cidr && account.Name(sn.Tags) == "" {
+						return r.propose(repair.New(repair.Action{Op: repair.CreateTags, Target: str(sn.SubnetId), Name: name}))
+					}
+				}
 				create := repair.Action{Op: repair.CreateSubnet, VPC: str(vpc.VpcId), CIDR: cidr, AZ: p.Str("az", ""), Name: name, Var: "SUBNET_ID"}
 				plans := []*repair.Plan{repair.New(create)}
 				// A public subnet joins the lab's public route table.
@@ -309,6 +327,22 @@ func evalNAT(e *Env, p Params) Result {
 	}
 	if len(nats) == 0 {
 		r := notFound(e, "ResNAT", name, "")
+		// The lab's gateway that lost its Name tag, in the subnet the
+		// check names: tag it again rather than create a second one.
+		if sub := p.Str("subnet", ""); sub != "" {
+			if sn, c := e.Snap.SubnetByName(sub, str(vpc.VpcId)); c > 0 {
+				var untagged []string
+				for _, n := range e.Snap.NATGateways {
+					live := n.State == ec2types.NatGatewayStateAvailable || n.State == ec2types.NatGatewayStatePending
+					if live && str(n.SubnetId) == str(sn.SubnetId) && account.Name(n.Tags) == "" {
+						untagged = append(untagged, str(n.NatGatewayId))
+					}
+				}
+				if len(untagged) == 1 {
+					r = r.propose(repair.New(repair.Action{Op: repair.CreateTags, Target: untagged[0], Name: name}))
+				}
+			}
+		}
 		if plan, ok := e.natCreate(p, vpc, nil); ok {
 			return r.propose(plan)
 		}
@@ -459,7 +493,7 @@ func (e *Env) natCreate(p Params, vpc ec2types.Vpc, old *ec2types.NatGateway) (*
 					held = held || str(na.AllocationId) == str(addr.AllocationId)
 				}
 			}
-			if !held {
+			if !held && !staleAssociation(e, *addr) {
 				return nil, false
 			}
 			plan.Add(repair.Action{Op: repair.DisassociateAddress, Association: str(addr.AssociationId)})
@@ -487,6 +521,26 @@ func (e *Env) natCreate(p Params, vpc ec2types.Vpc, old *ec2types.NatGateway) (*
 		}
 	}
 	return plan, true
+}
+
+// staleAssociation reports whether the address is associated with a
+// network interface that no longer serves anything: one that is gone, or
+// that belonged to a deleted NAT gateway. AWS frees the address with the
+// NAT gateway; moto keeps the association, and disassociating it is safe.
+func staleAssociation(e *Env, a ec2types.Address) bool {
+	eni := str(a.NetworkInterfaceId)
+	if eni == "" || str(a.InstanceId) != "" {
+		return false
+	}
+	for _, n := range e.Snap.NATGateways {
+		for _, na := range n.NatGatewayAddresses {
+			if str(na.NetworkInterfaceId) == eni {
+				return n.State == ec2types.NatGatewayStateDeleted || n.State == ec2types.NatGatewayStateDeleting
+			}
+		}
+	}
+	_, ok := e.Snap.NetworkInterface(eni)
+	return !ok
 }
 
 func natPublicIP(n ec2types.NatGateway) (ip, alloc string) {

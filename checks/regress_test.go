@@ -61,5 +61,31 @@ func TestFixRegressions(t *testing.T) {
 			},
 			want: want{status: checks.Fail, reason: "BILLABLE_RESOURCES_LEFT", msg: "CheckCleanupLeft", res: []string{allocID}, notRes: []string{natID},
 				fix: []string{"aws ec2 release-address --allocation-id " + allocID}, noFix: []string{"after its NAT gateway is deleted"}}},
+		// Hand-built: moto keeps a deleted NAT gateway's address associated
+		// and lists deleted endpoints; these are the states the sandbox showed.
+		{name: "a subnet that lost its Name tag is tagged again, not created over its own CIDR",
+			check:  lines("kind: subnet", "name: demo-private-b", "vpc: demo-vpc", "cidr: 10.0.11.0/24", "public: false"),
+			mutate: func(s *account.Snapshot) { subnetOf(s, subPrivB).Tags = nil },
+			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
+				fix: []string{"aws ec2 create-tags --resources " + subPrivB + " --tags Key=Name,Value=demo-private-b"}, noFix: []string{"create-subnet"}}},
+		{name: "a NAT gateway that lost its Name tag is tagged again, not created twice",
+			check:  lines("kind: nat-gateway", "name: demo-nat", "vpc: demo-vpc", "subnet: demo-public-a", "eip: demo-nat-eip"),
+			mutate: func(s *account.Snapshot) { natGW(s, natID).Tags = nil },
+			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
+				fix: []string{"aws ec2 create-tags --resources " + natID + " --tags Key=Name,Value=demo-nat"}, noFix: []string{"create-nat-gateway"}}},
+		{name: "a NAT gateway without its Elastic IP is replaced, taking the address a gone interface still holds",
+			check: lines("kind: nat-gateway", "name: demo-nat", "vpc: demo-vpc", "subnet: demo-public-a", "eip: demo-nat-eip"),
+			mutate: func(s *account.Snapshot) {
+				natGW(s, natID).NatGatewayAddresses = nil
+				eniOf(s, natENI).NetworkInterfaceId = sp("eni-0other") // the address's interface is gone
+			},
+			want: want{status: checks.Fail, reason: "NGW_NO_PUBLIC_IP", msg: "CheckNATNoEIP",
+				fix: []string{"delete-nat-gateway --nat-gateway-id " + natID, "disassociate-address --association-id " + assocID,
+					"create-nat-gateway --subnet-id " + subPubA + " --allocation-id " + allocID, "replace-route --route-table-id " + rtbPriv}}},
+		{name: "a deleted gateway endpoint is created again with its Name tag",
+			check:  lines("kind: gateway-endpoint", "vpc: demo-vpc", "subnets: [demo-private-a]"),
+			mutate: func(s *account.Snapshot) { endpointOf(s, s3EP).State = "deleted" },
+			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckGatewayEndpointMissing",
+				fix: []string{"aws ec2 create-vpc-endpoint --vpc-id " + vpcID + " --vpc-endpoint-type Gateway", "--route-table-ids " + rtbPriv, "Value=demo-s3"}}},
 	})
 }

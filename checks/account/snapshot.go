@@ -448,9 +448,13 @@ func (s *Snapshot) NetworkACLFor(subnetID, vpcID string) (ec2types.NetworkAcl, b
 
 // EndpointsIn lists the VPC endpoints of vpcID whose service name ends in
 // "."+short (e.g. short "ecr.api" matches com.amazonaws.ap-northeast-1.ecr.api).
+// Deleted endpoints, which AWS lists for a while, are gone: they are left out.
 func (s *Snapshot) EndpointsIn(vpcID, short string) []ec2types.VpcEndpoint {
 	var out []ec2types.VpcEndpoint
 	for _, e := range s.VPCEndpoints {
+		if strings.EqualFold(string(e.State), "deleted") {
+			continue
+		}
 		if deref(e.VpcId) == vpcID && ServiceShortName(deref(e.ServiceName)) == short {
 			out = append(out, e)
 		}

@@ -798,6 +798,20 @@ func (a *applier) tag(act Action) error {
 			return nil
 		}
 	}
+	for i := range s.Subnets {
+		if aws.ToString(s.Subnets[i].SubnetId) == id {
+			set(&s.Subnets[i].Tags)
+			a.claim(account.Subnets, act.Name, id)
+			return nil
+		}
+	}
+	for i := range s.VPCs {
+		if aws.ToString(s.VPCs[i].VpcId) == id {
+			set(&s.VPCs[i].Tags)
+			a.claim(account.VPCs, act.Name, id)
+			return nil
+		}
+	}
 	return &Err{act, "cannot tag " + id}
 }
 
