@@ -22,7 +22,7 @@ run: build
 # The goal is 95 % (vpclab's default); until every survivor in the report
 # has a check that kills it and a fix that repairs it, CI holds the floor
 # measured last, so that no lab or fix gets worse.
-MUTATION_FLOOR ?= 80
+MUTATION_FLOOR ?= 90
 
 test:
 	$(GO) vet ./...
