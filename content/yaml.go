@@ -340,7 +340,7 @@ func validate(m *Mapping, fields []Field, where i18n.Msg, prefix string) Diags {
 		f, ok := known[e.Key]
 		if !ok {
 			ds = append(ds, diag(e.KeyPos, "ContentFieldUnknown", i18n.M{
-				"Field": prefix + e.Key, "Where": where, "Allowed": strings.Join(names, ", "), "Suggest": suggest(e.Key, names)}))
+				"Field": prefix + e.Key, "Where": where, "Allowed": strings.Join(names, ", "), "Suggest": Suggest(e.Key, names)}))
 			continue
 		}
 		ds = append(ds, checkType(prefix+e.Key, e.Value, f, where)...)
@@ -412,8 +412,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// suggest returns the closest allowed name to a misspelt one, or "".
-func suggest(got string, names []string) string {
+// Suggest returns the closest allowed name to a misspelt one, or "": the
+// "did you mean" of check-block keys and of command-line flags alike.
+func Suggest(got string, names []string) string {
 	best, bestD := "", 3 // more than two edits is not a typo
 	for _, n := range names {
 		if d := editDistance(got, n); d < bestD {

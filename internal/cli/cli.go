@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
 )
@@ -226,38 +227,13 @@ func durationHint(env *Env, fs *flag.FlagSet, err error) string {
 // flagHint names the closest flag to a misspelt one, or "".
 func flagHint(env *Env, fs *flag.FlagSet, err error) string {
 	if m := undefined.FindStringSubmatch(err.Error()); m != nil {
-		best, bestD := "", 3 // more than two edits is not a typo
-		fs.VisitAll(func(f *flag.Flag) {
-			if d := editDistance(m[1], f.Name); d < bestD {
-				best, bestD = f.Name, d
-			}
-		})
-		if best != "" {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if best := content.Suggest(m[1], names); best != "" {
 			return env.Loc.T("HardenFlagDidYouMean", i18n.M{"Flag": best})
 		}
 	}
 	return ""
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 func usageError(env *Env, name, msgID string, data i18n.M) int {
