@@ -161,7 +161,7 @@ func interleave(args []string) []string {
 // flags do not.
 func takesValue(flagArg string) bool {
 	switch trimDashes(flagArg) {
-	case "record", "h", "help", "verbose", "watch", "all", "json", "explain", "debug", "allow-remote", "sandbox", "open", "shell", "mutate":
+	case "record", "h", "help", "verbose", "watch", "all", "json", "explain", "debug", "allow-remote", "sandbox", "open", "mutate":
 		return false
 	}
 	return true

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -418,18 +417,8 @@ func okAll(results []checks.Result, blocks, judged []*content.CheckBlock) ([]Che
 	return failing, len(failing) == 0
 }
 
-// rootCause reads Result.RootCause when the checks package has it (it is
-// being added in parallel); a result with one has no fix of its own.
-func rootCause(r checks.Result) string {
-	f := reflect.ValueOf(r).FieldByName("RootCause")
-	if f.IsValid() && f.Kind() == reflect.String {
-		return f.String()
-	}
-	return ""
-}
-
 func toCheck(r checks.Result) CheckResult {
-	return CheckResult{Check: r.Check, Status: r.Status, Reason: r.Reason, Message: r.Message, Fix: r.Fix, RootCause: rootCause(r)}
+	return CheckResult{Check: r.Check, Status: r.Status, Reason: r.Reason, Message: r.Message, Fix: r.Fix, RootCause: r.RootCause}
 }
 
 func (p *pass) one(ctx context.Context, m *Mutant, decl []Equivalent, blocks, judged []*content.CheckBlock, fp0 string) *MutantResult {
@@ -470,7 +459,7 @@ func (p *pass) one(ctx context.Context, m *Mutant, decl []Equivalent, blocks, ju
 	r.Outcome = Unrepaired
 	prev := ""
 	for round := 0; round < p.o.Rounds; round++ {
-		fix := fixes(failing)
+		fix := fixes(withRoots(results, failing))
 		if fix == "" || fix == prev {
 			break // nothing (new) to run: a learner would be stuck here
 		}
@@ -490,6 +479,28 @@ func (p *pass) one(ctx context.Context, m *Mutant, decl []Equivalent, blocks, ju
 	}
 	p.restore(ctx, r, undo, fp0)
 	return r
+}
+
+// withRoots adds, in report order, the results that failing ones name as
+// their root cause when those carry the fix themselves: a warning (a NAT
+// gateway in another AZ) can hold the fix that repairs a failure, and the
+// learner sees it printed under the warning.
+func withRoots(results []checks.Result, failing []CheckResult) []CheckResult {
+	roots := map[string]bool{}
+	have := map[string]bool{}
+	for _, c := range failing {
+		have[c.Check] = true
+		if c.RootCause != "" {
+			roots[c.RootCause] = true
+		}
+	}
+	var out []CheckResult
+	for _, r := range results {
+		if roots[r.Check] && !have[r.Check] && r.Fix != "" {
+			out = append(out, toCheck(r))
+		}
+	}
+	return append(out, failing...)
 }
 
 // fixes are the printed fixes of the failing results, in report order,
