@@ -14,7 +14,6 @@ import (
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
-	"github.com/vpclab/vpclab/checks/binding"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
@@ -288,11 +287,6 @@ func explainAWS(env *Env, err error, profile, labID, labRegion string, cost bool
 // account's other regions: "it's in us-west-2" saves a learner an hour.
 func regionHint(env *Env, cfg aws.Config, rep checkrun.Report) string {
 	var vpcName string
-	for _, r := range rep.Results {
-		if r.Reason == binding.OtherRegion {
-			return "" // binding already said where the lab is, first
-		}
-	}
 	for _, r := range rep.Results {
 		if m := r.Core(); r.Reason == "NOT_FOUND" && m.ID == "CheckNotFound" {
 			if t, ok := m.Data["Type"].(i18n.Msg); ok && t.ID == "ResVPC" {
