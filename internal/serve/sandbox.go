@@ -280,17 +280,20 @@ func (s *Server) practiceAPI(w http.ResponseWriter, r *http.Request, loc *i18n.L
 	}
 	select {
 	case p.runs <- struct{}{}:
-		defer func() { <-p.runs }()
 	default:
 		fail(http.StatusServiceUnavailable, "busy", "ServeBusy")
 		return
 	}
 	ls := p.session(lab.ID)
 	if !ls.busy.TryLock() {
+		<-p.runs
 		fail(http.StatusConflict, "lab-busy", "PracticeLabBusy")
 		return
 	}
-	defer ls.busy.Unlock()
+	// Released before the final event is sent: a page (or a script) that
+	// runs the next block as soon as it reads "done" must find the lab free.
+	release := sync.OnceFunc(func() { ls.busy.Unlock(); <-p.runs })
+	defer release()
 	ls.mu.Lock()
 	if ls.sh == nil {
 		env, pinned := p.shellEnv(labRegion(lab))
@@ -349,6 +352,7 @@ func (s *Server) practiceAPI(w http.ResponseWriter, r *http.Request, loc *i18n.L
 		}
 	}
 	ls.mu.Unlock()
+	release()
 	send(ev)
 }
 
