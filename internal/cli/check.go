@@ -160,7 +160,7 @@ func interleave(args []string) []string {
 // flags do not.
 func takesValue(flagArg string) bool {
 	switch trimDashes(flagArg) {
-	case "record", "h", "help", "verbose", "watch", "all", "json", "explain", "debug", "allow-remote", "sandbox", "open", "mutate":
+	case "record", "h", "help", "verbose", "watch", "all", "json", "explain", "debug", "allow-remote", "sandbox", "open", "mutate", "plain-aws":
 		return false
 	}
 	return true

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/awscli"
 	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/doctest"
 	"github.com/vpclab/vpclab/internal/mutate"
@@ -32,6 +33,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	kinds := fs.String("kind", "", env.Loc.T("FlagTestKind"))
 	parallel := fs.Int("parallel", 2, env.Loc.T("FlagTestParallel"))
 	shellFlag := fs.String("shell", "", env.Loc.T("FlagTestShell"))
+	plainAWS := fs.Bool("plain-aws", false, env.Loc.T("FlagTestPlainAWS"))
 	dir := contentFlag(env, fs)
 	// --mutate is boolean; spelled out, interleave cannot take the lab
 	// name after it for its value.
@@ -93,8 +95,20 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		reset = func(ctx context.Context) error { return sandbox.ResetAt(ctx, url) }
 	}
 
+	// The labs' blocks and the printed fixes run thousands of AWS CLI
+	// commands; one warm CLI forked per command makes each start cheap.
+	var warm *awscli.Warm
+	if !*plainAWS {
+		w, err := awscli.Start(env.Ctx, os.Getenv("PATH"))
+		if err != nil {
+			fmt.Fprintln(env.Stderr, env.Loc.T("TestPlainAWS", i18n.M{"Why": err.Error()}))
+		} else {
+			warm = w
+			defer w.Close()
+		}
+	}
 	sandboxEnv := func(endpoint, region string) []string {
-		return append(testEnviron(), append(sandbox.Env(endpoint, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")...)
+		return warm.Env(append(testEnviron(), append(sandbox.Env(endpoint, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")...))
 	}
 	configFor := func(url string) func(region string) aws.Config {
 		return func(region string) aws.Config {
