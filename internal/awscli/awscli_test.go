@@ -58,7 +58,7 @@ func bash(t *testing.T, env []string, dir, script, stdin string) run {
 // reads, writes, queries, text output, a usage error, an AWS error,
 // arguments from a file and from standard input, and the working folder.
 func TestWarmIsTheRealCLI(t *testing.T) {
-	base := append(os.Environ(), sandboxtest.Env(t)...)
+	base := append(os.Environ(), plain(sandboxtest.Env(t))...)
 	w := start(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "tags.json"), []byte(`[{"Key":"Name","Value":"from-a-file"}]`), 0o600); err != nil {
@@ -110,6 +110,17 @@ func TestWarmServesOnlyTheSandbox(t *testing.T) {
 
 // TestWarmClose: Close leaves no files behind, and a nil Warm (Start
 // failed) leaves a shell's environment as it was.
+// plain drops the PATH sandboxtest.Env sets (its own warm CLI first).
+func plain(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "PATH=") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
 func TestWarmClose(t *testing.T) {
 	sandboxtest.Env(t)
 	w := start(t)

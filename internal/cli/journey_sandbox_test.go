@@ -101,9 +101,6 @@ func TestCheckJourneyOnTheSandbox(t *testing.T) {
 			env := append(append(os.Environ(), sandboxtest.Env(t)...), "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region, "AWS_PAGER=")
 			env = append(env, keys[id]...)
 			sh := startLabShell(t, env)
-			if port := startAWSServer(t, env); port != "" {
-				sh.run("fast aws", "export VPCLAB_AWS_PORT="+port+"\n"+awsFunction)
-			}
 
 			var withChecks []*content.Step
 			for _, s := range page.Steps {
