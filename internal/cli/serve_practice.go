@@ -18,6 +18,7 @@ import (
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/awscli"
 	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/checkrun"
 	"github.com/vpclab/vpclab/internal/progress"
@@ -30,6 +31,7 @@ import (
 // a folder of its own that lives as long as the sandbox.
 type practiceRun struct {
 	sb       *sandbox.Server
+	warm     *awscli.Warm
 	stateDir string
 	progPath string
 	region   string
@@ -58,10 +60,13 @@ func startPractice(env *Env, region string) (*practiceRun, int) {
 		os.RemoveAll(state)
 		return nil, ExitFail
 	}
-	return &practiceRun{sb: sb, stateDir: state, progPath: filepath.Join(state, "progress.json"), region: region}, ExitOK
+	// Best effort: without it each aws command a block runs starts Python.
+	warm, _ := awscli.Start(env.Ctx, os.Getenv("PATH"))
+	return &practiceRun{sb: sb, warm: warm, stateDir: state, progPath: filepath.Join(state, "progress.json"), region: region}, ExitOK
 }
 
 func (p *practiceRun) stop(env *Env) {
+	p.warm.Close()
 	if err := p.sb.Stop(); err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopFailed", i18n.M{"Err": err.Error()}))
 	}
@@ -69,7 +74,7 @@ func (p *practiceRun) stop(env *Env) {
 }
 
 func (p *practiceRun) options() *serve.Practice {
-	return &serve.Practice{Sandbox: p.sb, Region: p.region, Reset: func(context.Context) error {
+	return &serve.Practice{Sandbox: p.sb, Region: p.region, AWSCLI: p.warm, Reset: func(context.Context) error {
 		if err := os.Remove(p.progPath); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
