@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,7 +41,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	timeout := timeoutFlag(env, fs, DefaultCheckTimeout)
 	dir := contentFlag(env, fs)
 	x := explainFlags(env, fs) // binding: --explain, --stack, --tfstate (explain.go)
-	if ok, code := parse(env, fs, interleave(args), "check"); !ok {
+	if ok, code := parse(env, fs, interleave(fs, args), "check"); !ok {
 		return code
 	}
 	o.content = *dir
@@ -135,17 +136,19 @@ var errNoRegion = errors.New("no region")
 
 // interleave lets flags follow the lab name ("vpclab check nat --step x"),
 // as learners type them; the flag package stops at the first argument.
-func interleave(args []string) []string {
+// fs says which flags are boolean and so take no value: `--sandbox --addr
+// X` keeps X with --addr, and `--mutate first-vpc` leaves the lab alone.
+func interleave(fs *flag.FlagSet, args []string) []string {
 	var flags, rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		if a == "--" {
-			rest = append(rest, args[i+1:]...)
-			break
+		if a == "--" { // the rest are arguments, even those that look like flags
+			return append(append(flags, "--"), append(rest, args[i+1:]...)...)
 		}
 		if len(a) > 1 && a[0] == '-' {
 			flags = append(flags, a)
-			if !containsRune(a, '=') && i+1 < len(args) && takesValue(a) {
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && i+1 < len(args) && !isBoolFlag(fs, name) {
 				flags = append(flags, args[i+1])
 				i++
 			}
@@ -156,30 +159,16 @@ func interleave(args []string) []string {
 	return append(flags, rest...)
 }
 
-// takesValue reports whether a flag needs the next argument; boolean
-// flags do not.
-func takesValue(flagArg string) bool {
-	switch trimDashes(flagArg) {
-	case "record", "h", "help", "verbose", "watch", "all", "json", "explain", "debug", "allow-remote", "sandbox", "open", "mutate", "plain-aws":
+func isBoolFlag(fs *flag.FlagSet, name string) bool {
+	if name == "h" || name == "help" {
+		return true
+	}
+	f := fs.Lookup(name)
+	if f == nil {
 		return false
 	}
-	return true
-}
-
-func trimDashes(s string) string {
-	for len(s) > 0 && s[0] == '-' {
-		s = s[1:]
-	}
-	return s
-}
-
-func containsRune(s string, r rune) bool {
-	for _, c := range s {
-		if c == r {
-			return true
-		}
-	}
-	return false
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 func stepIDs(lab *content.Lab) string {

@@ -47,25 +47,9 @@ func runClass(env *Env, fs *flag.FlagSet, args []string) int {
 	return run(env, newFlags(env, "class "+args[0]), args[1:])
 }
 
-// classBoolFlags are the boolean flags of vpclab class. interleave, which
-// lets flags follow the labs, would take the argument after one of them
-// for its value, so they are given theirs first.
-var classBoolFlags = map[string]bool{"record": true, "find-region": true}
-
 // parseClass parses a subcommand's flags, which may follow its arguments.
 func parseClass(env *Env, fs *flag.FlagSet, args []string, sub string) (bool, int) {
-	norm := make([]string, 0, len(args))
-	for i, a := range args {
-		if a == "--" {
-			norm = append(norm, args[i:]...)
-			break
-		}
-		if strings.HasPrefix(a, "-") && !strings.Contains(a, "=") && classBoolFlags[strings.TrimLeft(a, "-")] {
-			a += "=true"
-		}
-		norm = append(norm, a)
-	}
-	err := fs.Parse(interleave(norm))
+	err := fs.Parse(interleave(fs, args))
 	if err == flag.ErrHelp {
 		commandHelp(env, env.Stdout, fs, "class-"+sub)
 		return false, ExitOK

@@ -40,7 +40,7 @@ func LeastPrivilege(labs []*content.Lab) Policy {
 
 func runPolicy(env *Env, fs *flag.FlagSet, args []string) int {
 	dir := contentFlag(env, fs)
-	if ok, code := parse(env, fs, interleave(args), "policy"); !ok {
+	if ok, code := parse(env, fs, interleave(fs, args), "policy"); !ok {
 		return code
 	}
 	labs, err := openLabs(env, *dir)

@@ -53,7 +53,7 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	fs.StringVar(&class.roster, "roster", "", env.Loc.T("ServeFlagRoster"))
 	refresh := fs.Duration("refresh", time.Minute, env.Loc.T("ServeFlagRefresh"))
 	dir := contentFlag(env, fs)
-	if ok, code := parse(env, fs, interleaveFlags(fs, args), "serve"); !ok {
+	if ok, code := parse(env, fs, interleave(fs, args), "serve"); !ok {
 		return code
 	}
 	o.content = *dir

@@ -35,14 +35,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	shellFlag := fs.String("shell", "", env.Loc.T("FlagTestShell"))
 	plainAWS := fs.Bool("plain-aws", false, env.Loc.T("FlagTestPlainAWS"))
 	dir := contentFlag(env, fs)
-	// --mutate is boolean; spelled out, interleave cannot take the lab
-	// name after it for its value.
-	for i, a := range args {
-		if a == "--mutate" || a == "-mutate" {
-			args = append(append([]string{}, args[:i]...), append([]string{"--mutate=true"}, args[i+1:]...)...)
-		}
-	}
-	if ok, code := parse(env, fs, interleave(args), "test"); !ok {
+	if ok, code := parse(env, fs, interleave(fs, args), "test"); !ok {
 		return code
 	}
 	// vpclab test creates and deletes resources: never against a real AWS.
