@@ -22,21 +22,32 @@ import (
 //go:embed prices.json
 var pricesJSON []byte
 
-// Prices is one region's price list, in USD.
+// Prices is one region's price list, in USD. The per-GB transfer rates
+// are what the labs quote when they compare a NAT gateway with endpoints;
+// the cost report does not use them (it cannot see traffic).
 type Prices struct {
-	NATGatewayHour          float64 `json:"nat_gateway_hour"`
-	NATGatewayGB            float64 `json:"nat_gateway_gb"`
-	PublicIPv4Hour          float64 `json:"public_ipv4_hour"`
-	InterfaceEndpointAZHour float64 `json:"interface_endpoint_az_hour"`
-	FargateVCPUHour         float64 `json:"fargate_vcpu_hour"`
-	FargateGBHour           float64 `json:"fargate_gb_hour"`
-	LoadBalancerHour        float64 `json:"load_balancer_hour"`
+	NATGatewayHour           float64 `json:"nat_gateway_hour"`
+	NATGatewayGB             float64 `json:"nat_gateway_gb"`
+	RegionalNATGatewayAZHour float64 `json:"regional_nat_gateway_az_hour"` // per AZ the regional NAT gateway is active in
+	PublicIPv4Hour           float64 `json:"public_ipv4_hour"`
+	InterfaceEndpointAZHour  float64 `json:"interface_endpoint_az_hour"`
+	InterfaceEndpointGB      float64 `json:"interface_endpoint_gb"` // first tier
+	DataTransferOutGB        float64 `json:"data_transfer_out_gb"`  // to the internet, first paid tier (up to 10 TB a month)
+	InterAZGB                float64 `json:"inter_az_gb"`           // between AZs of one Region, charged in each direction
+	FargateVCPUHour          float64 `json:"fargate_vcpu_hour"`
+	FargateGBHour            float64 `json:"fargate_gb_hour"`
+	LoadBalancerHour         float64 `json:"load_balancer_hour"`
 }
 
 // Table is the embedded price table with where it came from.
 type Table struct {
-	Source  string            `json:"source"`
-	Checked string            `json:"checked"`
+	Source  string `json:"source"`
+	Checked string `json:"checked"`
+	// FreeDataTransferOutGB is what each account may send to the internet
+	// each month without charge, across Regions.
+	FreeDataTransferOutGB float64 `json:"free_data_transfer_out_gb"`
+	// Sources names the AWS pricing page for each figure, by its JSON key.
+	Sources map[string]string `json:"sources"`
 	Regions map[string]Prices `json:"regions"`
 }
 
@@ -66,6 +77,10 @@ func For(region string) (p Prices, known bool) {
 		q := t.Regions[r]
 		p.NATGatewayHour = max(p.NATGatewayHour, q.NATGatewayHour)
 		p.NATGatewayGB = max(p.NATGatewayGB, q.NATGatewayGB)
+		p.RegionalNATGatewayAZHour = max(p.RegionalNATGatewayAZHour, q.RegionalNATGatewayAZHour)
+		p.InterfaceEndpointGB = max(p.InterfaceEndpointGB, q.InterfaceEndpointGB)
+		p.DataTransferOutGB = max(p.DataTransferOutGB, q.DataTransferOutGB)
+		p.InterAZGB = max(p.InterAZGB, q.InterAZGB)
 		p.PublicIPv4Hour = max(p.PublicIPv4Hour, q.PublicIPv4Hour)
 		p.InterfaceEndpointAZHour = max(p.InterfaceEndpointAZHour, q.InterfaceEndpointAZHour)
 		p.FargateVCPUHour = max(p.FargateVCPUHour, q.FargateVCPUHour)

@@ -23,6 +23,8 @@ func fields(p billing.Prices) map[string]float64 {
 	return map[string]float64{
 		"nat_gateway_hour": p.NATGatewayHour, "nat_gateway_gb": p.NATGatewayGB, "public_ipv4_hour": p.PublicIPv4Hour,
 		"interface_endpoint_az_hour": p.InterfaceEndpointAZHour, "fargate_vcpu_hour": p.FargateVCPUHour, "fargate_gb_hour": p.FargateGBHour,
+		"load_balancer_hour": p.LoadBalancerHour, "regional_nat_gateway_az_hour": p.RegionalNATGatewayAZHour,
+		"interface_endpoint_gb": p.InterfaceEndpointGB, "data_transfer_out_gb": p.DataTransferOutGB, "inter_az_gb": p.InterAZGB,
 	}
 }
 
@@ -61,10 +63,38 @@ func TestPriceTable(t *testing.T) {
 		{"ap-northeast-1 NAT hour", apne1.NATGatewayHour, 0.062},
 		{"ap-northeast-1 public IPv4", apne1.PublicIPv4Hour, 0.005},
 		{"ap-northeast-1 endpoint AZ hour", apne1.InterfaceEndpointAZHour, 0.014},
+		// The rates the labs compare a NAT gateway with endpoints on: data
+		// transfer out to the internet (first paid tier), between AZs,
+		// PrivateLink data, and a regional NAT gateway per active AZ.
+		{"us-east-1 data transfer out", use1.DataTransferOutGB, 0.09},
+		{"ap-northeast-1 data transfer out", apne1.DataTransferOutGB, 0.114},
+		{"us-east-1 inter-AZ", use1.InterAZGB, 0.01},
+		{"ap-northeast-1 inter-AZ", apne1.InterAZGB, 0.01},
+		{"ap-northeast-1 endpoint GB", apne1.InterfaceEndpointGB, 0.01},
+		{"free data transfer out", tb.FreeDataTransferOutGB, 100},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
 		}
+	}
+}
+
+// A regional NAT gateway bills a zonal NAT gateway's hourly rate for each
+// AZ it is active in; every figure names the AWS page it comes from.
+func TestPriceTableSources(t *testing.T) {
+	tb := billing.PriceTable()
+	for r, p := range tb.Regions {
+		if p.RegionalNATGatewayAZHour != p.NATGatewayHour {
+			t.Errorf("%s regional NAT per AZ-hour = %v, want the zonal rate %v", r, p.RegionalNATGatewayAZHour, p.NATGatewayHour)
+		}
+		for f := range fields(p) {
+			if src := tb.Sources[f]; !strings.HasPrefix(src, "https://aws.amazon.com/") {
+				t.Errorf("prices.json: %s has no AWS pricing page as its source (%q)", f, src)
+			}
+		}
+	}
+	if !strings.HasPrefix(tb.Sources["free_data_transfer_out_gb"], "https://aws.amazon.com/") {
+		t.Errorf("prices.json: free_data_transfer_out_gb has no source")
 	}
 }
 

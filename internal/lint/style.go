@@ -114,7 +114,8 @@ func lineAround(src []byte, off int) string {
 // Region it lists.
 func knownRate(v float64, table billing.Table) bool {
 	for _, p := range table.Regions {
-		for _, r := range []float64{p.NATGatewayHour, p.NATGatewayGB, p.PublicIPv4Hour, p.InterfaceEndpointAZHour,
+		for _, r := range []float64{p.NATGatewayHour, p.NATGatewayGB, p.RegionalNATGatewayAZHour, p.PublicIPv4Hour,
+			p.InterfaceEndpointAZHour, p.InterfaceEndpointGB, p.DataTransferOutGB, p.InterAZGB,
 			p.FargateVCPUHour, p.FargateGBHour, p.LoadBalancerHour} {
 			if math.Abs(r-v) < 1e-9 {
 				return true

@@ -11,7 +11,7 @@ import (
 )
 
 var testPrices = billing.Table{Checked: "2026-11-23", Regions: map[string]billing.Prices{
-	"ap-northeast-1": {NATGatewayHour: 0.062, PublicIPv4Hour: 0.005, InterfaceEndpointAZHour: 0.014},
+	"ap-northeast-1": {NATGatewayHour: 0.062, PublicIPv4Hour: 0.005, InterfaceEndpointAZHour: 0.014, DataTransferOutGB: 0.114},
 }}
 
 const styleFront = `---
@@ -67,6 +67,8 @@ func TestStyleRules(t *testing.T) {
 		{"console labels are quoted as shown", i18n.JA, "**アジアパシフィック (東京)** を選びます。\n", nil},
 		{"code is not prose", i18n.JA, "`$(aws sts get-caller-identity)` と `0.062 USD` はコードです。\n\n```bash\necho \"(x)\" 0.062 USD\n```\n", nil},
 		{"unknown rate", i18n.EN, "A NAT gateway costs $0.063 per hour." + dated, []string{"StylePriceUnknown@index.en.md:14:21"}},
+		{"data transfer out is a known rate", i18n.JA, "インターネットへのデータ転送は 1 GB あたり $0.114 です。" + dated, nil},
+		{"a stale transfer rate is not", i18n.EN, "Data out to the internet costs $0.09 per GB." + dated, []string{"StylePriceUnknown@index.en.md:14:32"}},
 		{"unknown rate in Japanese", i18n.JA, "NAT ゲートウェイは 1 時間あたり $0.063 です。" + dated, []string{"StylePriceUnknown@index.ja.md:14:45"}},
 		{"derived figures are not rates", i18n.EN, "Six endpoint-AZs: 6 × $0.014 = $0.084 per hour." + dated, nil},
 		{"monthly figures are not rates", i18n.EN, "About $45.26 a month." + dated, nil},
