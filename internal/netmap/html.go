@@ -23,10 +23,10 @@ var tmpl = template.Must(template.New("fragment").Parse(`<div class="yv" data-la
 </figure>
 <h3 class="yv-paths-title">{{.T.Paths}}</h3>
 {{- if .D.Paths}}
-<ol class="yv-paths">
+<ul class="yv-paths">
 {{- range .D.Paths}}
 <li class="yv-path" data-status="{{.Status}}"{{if .N}} data-stop="{{.N}}"{{end}}>
-<p class="yv-path-head">{{if .N}}<span class="yv-stop" aria-hidden="true">✖ {{.N}}</span> {{end}}<code>{{.Check}}</code> <span class="yv-outcome">{{.Outcome}}</span></p>
+<p class="yv-path-head">{{if .N}}<span class="yv-stop">✖ {{.N}}</span> {{else if eq (print .Status) "pass"}}<span class="yv-ok" aria-hidden="true">✔</span> {{end}}<code>{{.Check}}</code> <span class="yv-outcome">{{.Outcome}}</span></p>
 {{- range .Legs}}
 <p class="yv-hops">{{.}}</p>
 {{- end}}
@@ -41,7 +41,7 @@ var tmpl = template.Must(template.New("fragment").Parse(`<div class="yv" data-la
 {{- end}}
 </li>
 {{- end}}
-</ol>
+</ul>
 {{- else}}
 <p class="yv-none">{{.T.NoPaths}}</p>
 {{- end}}
@@ -73,15 +73,37 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 // says on <html data-drawn> when it is done (or why not), for tests.
 const initJS = `(function () {
   var root = document.documentElement;
+` + FitJS + `
   try {
     var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
     window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: dark ? "dark" : "default",
       flowchart: { useMaxWidth: false, htmlLabels: true } });
     window.mermaid.run({ querySelector: "pre.yv-mermaid" }).then(function () {
+      document.querySelectorAll(".yv-scroll").forEach(fit);
       root.setAttribute("data-drawn", "yes");
     }, function (e) { root.setAttribute("data-drawn", "error: " + e); });
   } catch (e) { root.setAttribute("data-drawn", "error: " + e); }
 })();`
+
+// FitJS fits a drawn diagram to its box, but never below 60% of its
+// natural size (smaller labels cannot be read): past that the box scrolls,
+// and it scrolls to the first hop where a path stops. site/assets/yourvpc.js
+// carries the same function for the served page.
+const FitJS = `function fit(box) {
+  var svg = box.querySelector("svg");
+  var vb = svg && svg.viewBox && svg.viewBox.baseVal;
+  if (!vb || !vb.width) return;
+  var scale = Math.max(Math.min(1, (box.clientWidth - 24) / vb.width), 0.6);
+  svg.style.maxWidth = "none";
+  svg.style.width = Math.round(vb.width * scale) + "px";
+  svg.style.height = "auto";
+  var stop = svg.querySelector("g.node.vpcBroken");
+  if (stop && box.scrollWidth > box.clientWidth) {
+    var b = stop.getBoundingClientRect(), r = box.getBoundingClientRect();
+    box.scrollLeft += (b.left + b.width / 2) - (r.left + r.width / 2);
+  }
+}
+`
 
 type texts struct {
 	Title, Intro, Figure, Paths, NoPaths, Reason, Fix, LegendPath, LegendBroken string

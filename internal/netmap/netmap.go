@@ -299,16 +299,18 @@ func (d *Diagram) addVPC(snap *account.Snapshot, v ec2types.Vpc) {
 		if n.State != "" && n.State != ec2types.NatGatewayStateAvailable {
 			lines = append(lines, d.t("NetmapState", i18n.M{"State": string(n.State)}))
 		}
-		group := subnetGroup[str(n.SubnetId)]
-		if n.AvailabilityMode == ec2types.AvailabilityModeRegional || group == "" {
-			group = vpcID
-			if n.AvailabilityMode == ec2types.AvailabilityModeRegional {
-				lines = append(lines, d.t("NetmapRegional"))
-			}
+		if n.AvailabilityMode == ec2types.AvailabilityModeRegional {
+			lines = append(lines, d.t("NetmapRegional"))
+		} else if s := str(n.SubnetId); s != "" {
+			// Said, not drawn as an edge: an edge back up to a public
+			// subnet would tear its Availability Zone's box apart.
+			lines = append(lines, d.t("NetmapInSubnet", i18n.M{"Subnet": nameID(subnetName(snap, s), s)}))
 		}
-		d.node(id, "nat-gateway", "NetmapKindNAT", account.Name(n.Tags), group, lines...)
-		if s := str(n.SubnetId); s != "" && subnetGroup[s] != "" {
-			d.edge(id, s, "")
+		d.node(id, "nat-gateway", "NetmapKindNAT", account.Name(n.Tags), vpcID, lines...)
+		if rt, _, ok := snap.RouteTableFor(str(n.SubnetId), vpcID); ok && routesToIGW(rt) {
+			if r, ok := account.LongestMatch(rt, netip.MustParseAddr("1.1.1.1")); ok {
+				d.edge(id, routeTarget(r), "")
+			}
 		}
 	}
 
@@ -570,10 +572,21 @@ func (d *Diagram) chain(snap *account.Snapshot, leg egress.Leg) []*Node {
 			out = append(out, n)
 		}
 	}
-	group := ""
+	group, afterNAT := "", false
 	for _, h := range leg.Hops {
-		switch h.Kind {
-		case "security-group", "network-acl", "network-interface":
+		kind := h.Kind
+		switch {
+		case kind == "nat-gateway":
+			afterNAT = true
+		case afterNAT && (kind == "subnet" || kind == "route-table"):
+			// The NAT gateway's own subnet and its route table: the NAT
+			// gateway's box names the subnet, and its edge goes straight
+			// to the internet gateway (addVPC), which keeps every subnet
+			// at the top of the diagram.
+			kind = "skip"
+		}
+		switch kind {
+		case "security-group", "network-acl", "network-interface", "skip":
 			continue
 		case "destination":
 			if h.ID == "internet" || h.ID == "ipv6-internet" {
@@ -646,6 +659,13 @@ func serviceName(short string) string {
 		return "CloudWatch Logs"
 	}
 	return short
+}
+
+func subnetName(snap *account.Snapshot, id string) string {
+	if s, ok := snap.Subnet(id); ok {
+		return account.Name(s.Tags)
+	}
+	return ""
 }
 
 func eipName(snap *account.Snapshot, alloc string) string {

@@ -163,3 +163,7 @@ func TestSandboxBrokenRoute(t *testing.T) {
 		t.Errorf("after the repair %s paths still stop", got)
 	}
 }
+
+func deleteDefault(rt string) *ec2.DeleteRouteInput {
+	return &ec2.DeleteRouteInput{RouteTableId: aws.String(rt), DestinationCidrBlock: aws.String("0.0.0.0/0")}
+}
