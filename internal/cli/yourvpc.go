@@ -8,12 +8,18 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/atomicfile"
+	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/checkrun"
 	"github.com/vpclab/vpclab/internal/netmap"
+	"github.com/vpclab/vpclab/internal/sandbox"
+	"github.com/vpclab/vpclab/internal/serve"
 )
 
 // snapshotKeeper remembers the last full snapshot a run judged, for "Your
@@ -55,4 +61,46 @@ func writeDiagram(env *Env, file string, lab *content.Lab, snap *account.Snapsho
 		shown = abs
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("NetmapWritten", i18n.M{"File": shown}))
+}
+
+// serveDiagram is "Your VPC" for vpclab serve: the whole lab judged on one
+// fresh snapshot from the account config returns, as a check request does
+// (nothing recorded: the check button records).
+func serveDiagram(env *Env, profile string, config func(ctx context.Context, lab *content.Lab) (aws.Config, error)) serve.DiagramFunc {
+	return func(ctx context.Context, req serve.CheckRequest) (*netmap.Diagram, error) {
+		e := *env
+		e.Ctx, e.Loc = ctx, req.Loc
+		cfg, err := config(ctx, req.Lab)
+		if err != nil {
+			return nil, serveProblem(env, &e, err, req.Lab, profile)
+		}
+		var snap snapshotKeeper
+		rep, err := checkrun.Run(ctx, checkrun.Options{Lab: req.Lab,
+			Load: snap.keep(func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+				return account.Load(ctx, cfg, need)
+			})})
+		if err != nil {
+			return nil, serveProblem(env, &e, err, req.Lab, profile)
+		}
+		return netmap.Build(snap.last, rep.Results, req.Loc, req.Lab.ID), nil
+	}
+}
+
+// accountConfig is the learner's account as vpclab serve checks it.
+func accountConfig(o serveOpts) func(ctx context.Context, lab *content.Lab) (aws.Config, error) {
+	return func(ctx context.Context, lab *content.Lab) (aws.Config, error) {
+		cfg, err := awsx.Load(ctx, o.profile, o.region, &awsx.Meter{})
+		if err == nil && cfg.Region == "" {
+			err = errNoRegion
+		}
+		return cfg, err
+	}
+}
+
+// sandboxConfig is the practice sandbox as its checker reaches it.
+func (p *practiceRun) sandboxConfig(ctx context.Context, lab *content.Lab) (aws.Config, error) {
+	cfg := aws.Config{Region: practiceRegion(lab), BaseEndpoint: aws.String(p.sb.URL()), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyCredential, sandbox.DummyCredential, "")}
+	awsx.Protect(&cfg, &awsx.Meter{})
+	return cfg, nil
 }
