@@ -31,7 +31,9 @@ var tmpl = template.Must(template.New("fragment").Parse(`<div class="yv" data-la
 <p class="yv-hops">{{.}}</p>
 {{- end}}
 {{- if .N}}
+{{- if .Message}}
 <p class="yv-msg">{{.Message}}</p>
+{{- end}}
 <p class="yv-reason"><strong>{{$.T.Reason}}:</strong> <code>{{.Reason}}</code>{{if .Why}} {{.Why}}{{end}}</p>
 {{- if .Fix}}
 <div class="yv-fix"><p class="yv-fix-label">{{$.T.Fix}}</p><pre>{{.Fix}}</pre></div>

@@ -481,8 +481,10 @@ func (d *Diagram) addPaths(snap *account.Snapshot, results []checks.Result) {
 		if r.Path == nil || len(r.Path.Legs) == 0 {
 			continue
 		}
-		p := Path{Check: r.Check, Step: r.Step, Status: r.Status, Reason: r.Reason,
-			Message: d.t(r.Message.ID, r.Message.Data), Fix: r.Fix}
+		p := Path{Check: r.Check, Step: r.Step, Status: r.Status, Reason: r.Reason, Fix: r.Fix}
+		if r.Message.ID != "" {
+			p.Message = d.t(r.Message.ID, r.Message.Data)
+		}
 		if why, ok := r.Core().Data["Why"].(i18n.Msg); ok {
 			p.Why = d.t(why.ID, why.Data)
 		}
