@@ -87,7 +87,7 @@ const initJS = `(function () {
   } catch (e) { root.setAttribute("data-drawn", "error: " + e); }
 })();`
 
-// FitJS fits a drawn diagram to its box, but never below 60% of its
+// FitJS fits a drawn diagram to its box, but never below 75% of its
 // natural size (smaller labels cannot be read): past that the box scrolls,
 // and it scrolls to the first hop where a path stops. site/assets/yourvpc.js
 // carries the same function for the served page.
@@ -95,7 +95,7 @@ const FitJS = `function fit(box) {
   var svg = box.querySelector("svg");
   var vb = svg && svg.viewBox && svg.viewBox.baseVal;
   if (!vb || !vb.width) return;
-  var scale = Math.max(Math.min(1, (box.clientWidth - 24) / vb.width), 0.6);
+  var scale = Math.max(Math.min(1, (box.clientWidth - 24) / vb.width), 0.75);
   svg.style.maxWidth = "none";
   svg.style.width = Math.round(vb.width * scale) + "px";
   svg.style.height = "auto";

@@ -38,13 +38,13 @@
     return mermaidReady;
   }
 
-  // fit is netmap.FitJS: fit the column, never below 60%, then scroll to
+  // fit is netmap.FitJS: fit the column, never below 75%, then scroll to
   // the first hop where a path stops.
   function fit(box) {
     var svg = box.querySelector("svg");
     var vb = svg && svg.viewBox && svg.viewBox.baseVal;
     if (!vb || !vb.width) return;
-    var scale = Math.max(Math.min(1, (box.clientWidth - 24) / vb.width), 0.6);
+    var scale = Math.max(Math.min(1, (box.clientWidth - 24) / vb.width), 0.75);
     svg.style.maxWidth = "none";
     svg.style.width = Math.round(vb.width * scale) + "px";
     svg.style.height = "auto";
