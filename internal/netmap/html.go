@@ -82,6 +82,7 @@ const initJS = `(function () {
       flowchart: { useMaxWidth: false, htmlLabels: true } });
     window.mermaid.run({ querySelector: "pre.yv-mermaid" }).then(function () {
       document.querySelectorAll(".yv-scroll").forEach(fit);
+      window.addEventListener("resize", function () { document.querySelectorAll(".yv-scroll").forEach(fit); });
       root.setAttribute("data-drawn", "yes");
     }, function (e) { root.setAttribute("data-drawn", "error: " + e); });
   } catch (e) { root.setAttribute("data-drawn", "error: " + e); }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/content"
@@ -278,5 +279,23 @@ func TestNoLabVPC(t *testing.T) {
 	d := netmap.Build(snap, nil, i18n.New(i18n.EN), "nat-private-egress")
 	if !d.Empty || !strings.Contains(d.Mermaid(), "No VPC of this lab was found in ap-northeast-1") {
 		t.Fatalf("empty account: %v\n%s", d.Empty, d.Mermaid())
+	}
+}
+
+func TestLoadBalancerForwardsToTask(t *testing.T) {
+	snap := natLab()
+	lbARN := "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/vpclab-alb/0123"
+	tgARN := "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/vpclab-tg/0123"
+	snap.LoadBalancers = []elbtypes.LoadBalancer{{LoadBalancerArn: aws.String(lbARN), LoadBalancerName: aws.String("vpclab-alb"),
+		VpcId: aws.String(vpcID), Scheme: elbtypes.LoadBalancerSchemeEnumInternetFacing}}
+	snap.Listeners = []elbtypes.Listener{{LoadBalancerArn: aws.String(lbARN), Port: aws.Int32(80)}}
+	snap.TargetGroups = []elbtypes.TargetGroup{{TargetGroupArn: aws.String(tgARN), LoadBalancerArns: []string{lbARN}}}
+	snap.Targets = map[string][]elbtypes.TargetHealthDescription{tgARN: {{Target: &elbtypes.TargetDescription{Id: aws.String("10.0.11.25"), Port: aws.Int32(8080)}}}}
+	src := netmap.Build(snap, nil, i18n.New(i18n.JA), "one-way-egress").Mermaid()
+	for _, want := range []string{"ロードバランサー", "インターネット向け", `n_igw_0aaa0000000000001 -->|"80"| n_arn_aws_elasticloadbalancing`,
+		`_0123 -->|"8080"| n_arn_aws_ecs_`, "ECS タスク", "0123456789abcdef0123456789abcdef"} {
+		if !strings.Contains(src, want) {
+			t.Errorf("the diagram lacks %q:\n%s", want, src)
+		}
 	}
 }

@@ -144,4 +144,10 @@ func TestYourVPCBrowser(t *testing.T) {
 		t.Errorf("after the repair %d broken hops are drawn", n)
 	}
 	screenshot(t, ctx, shotDir, "yourvpc-serve-repaired.png", chromedp.Screenshot(chromedp.CSS(`#your-vpc`)))
+	step(t, ctx, "phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	wide := value(t, ctx, "page width", chromedp.Evaluate[bool](`document.getElementById("your-vpc").getBoundingClientRect().right > window.innerWidth + 1`))
+	if wide {
+		t.Error("on a phone the section is wider than the screen")
+	}
+	screenshot(t, ctx, shotDir, "yourvpc-serve-phone.png", chromedp.Screenshot(chromedp.CSS(`#your-vpc`)))
 }

@@ -118,6 +118,8 @@
     watch.observe(b, { attributes: true, attributeFilter: ["aria-busy"], attributeOldValue: true });
   });
 
+  window.addEventListener("resize", function () { section.querySelectorAll(".yv-scroll").forEach(fit); });
+
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", load);
   else load();
 })();
