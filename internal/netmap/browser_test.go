@@ -157,6 +157,16 @@ func TestDiagramFileInBrowser(t *testing.T) {
 	checkDiagram(t, brokenEN, "en")
 	checkDiagram(t, brokenJA, "ja")
 
+	// The files themselves go next to the screenshots, to open by hand.
+	for _, f := range []string{repaired, brokenEN, brokenJA} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(shots(t), "yourvpc-"+filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ctx := newTab(t, path)
 	ok := open(t, ctx, repaired)
 	if ok.Broken != 0 || ok.OnPath == 0 {

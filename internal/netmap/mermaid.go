@@ -14,17 +14,18 @@ const (
 	ClassPath   = "vpcPath"   // a node a path crosses
 )
 
-// Colours meet 3:1 against the light and the dark theme's backgrounds.
+// Colours meet 3:1 on the light and the dark theme: #2f81f7 and #e5534b
+// on white and on Mermaid's dark grey.
 var classDefs = []string{
-	"classDef " + ClassPath + " stroke:#0b5cad,stroke-width:3px",
+	"classDef " + ClassPath + " stroke:#2f81f7,stroke-width:3px",
 	"classDef " + ClassBroken + " fill:#ffe9e7,stroke:#b3261e,stroke-width:4px,color:#5c0b06",
 	"classDef vpcGhost fill:#f4f4f4,stroke:#6b6b6b,stroke-dasharray:5 4,color:#333",
 	"classDef vpcOut fill:#eef6ee,stroke:#2f6f3a,color:#123d1a",
 }
 
 const (
-	pathLink   = "stroke:#0b5cad,stroke-width:4px"
-	brokenLink = "stroke:#b3261e,stroke-width:4px,stroke-dasharray:7 5"
+	pathLink   = "stroke:#2f81f7,stroke-width:4px"
+	brokenLink = "stroke:#e5534b,stroke-width:4px,stroke-dasharray:7 5"
 )
 
 // Mermaid is the diagram as a Mermaid flowchart, top to bottom so that it
