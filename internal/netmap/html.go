@@ -15,7 +15,8 @@ import (
 // lab page (site/assets/yourvpc.js puts it in <section id="your-vpc">) and
 // what the self-contained file shows.
 var tmpl = template.Must(template.New("fragment").Parse(`<div class="yv" data-lab="{{.D.Lab}}" data-stops="{{.Stops}}">
-<h2 class="yv-title">{{.T.Title}}</h2>
+<details class="yv-box" open>
+<summary><h2 class="yv-title">{{.T.Title}}{{if .Stops}} <span class="yv-stop">✖ {{.Stops}}</span>{{end}}</h2></summary>
 <p class="yv-intro">{{.T.Intro}}</p>
 <ul class="yv-legend"><li class="yv-legend-path">{{.T.LegendPath}}</li><li class="yv-legend-broken">{{.T.LegendBroken}}</li></ul>
 <figure class="yv-figure" role="group" aria-label="{{.T.Figure}}">
@@ -47,6 +48,7 @@ var tmpl = template.Must(template.New("fragment").Parse(`<div class="yv" data-la
 {{- else}}
 <p class="yv-none">{{.T.NoPaths}}</p>
 {{- end}}
+</details>
 </div>
 `))
 

@@ -82,7 +82,11 @@
         return data;
       });
     }).then(function (data) {
+      // The learner may have folded it away: it stays folded.
+      var box = section.querySelector("details.yv-box");
+      var folded = box && !box.open;
       section.innerHTML = data.html; // rendered and escaped by the server
+      if (folded) section.querySelector("details.yv-box").open = false;
       section.hidden = false;
       section.setAttribute("data-stops", String(data.stops));
       status(data.updated || "");
