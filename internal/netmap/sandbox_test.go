@@ -97,8 +97,13 @@ func buildNatLab(t *testing.T) natNet {
 // learner types it and returns the file.
 func checkDiagram(t *testing.T, file, lang string) string {
 	t.Helper()
+	return checkLabDiagram(t, "nat-private-egress", file, lang)
+}
+
+func checkLabDiagram(t *testing.T, lab, file, lang string) string {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Run([]string{"check", "nat-private-egress", "--region", labRegion, "--record=false", "--lang", lang, "--diagram", file},
+	code := cli.Run([]string{"check", lab, "--region", labRegion, "--record=false", "--lang", lang, "--diagram", file},
 		&cli.Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
 	if code != 0 && code != 1 {
 		t.Fatalf("vpclab check exited %d:\n%s\n%s", code, out.String(), errb.String())
@@ -166,4 +171,21 @@ func TestSandboxBrokenRoute(t *testing.T) {
 
 func deleteDefault(rt string) *ec2.DeleteRouteInput {
 	return &ec2.DeleteRouteInput{RouteTableId: aws.String(rt), DestinationCidrBlock: aws.String("0.0.0.0/0")}
+}
+
+// TestEveryLabOnAnEmptyAccount: before the first step, every lab's diagram
+// says that no VPC of the lab is there (moto's default VPC is not the
+// lab's).
+func TestEveryLabOnAnEmptyAccount(t *testing.T) {
+	sandboxtest.Config(t) // a fresh sandbox
+	dir := t.TempDir()
+	for _, l := range []string{"first-vpc", "igw-eip-basics", "nat-private-egress", "nat-vs-endpoints", "one-way-egress"} {
+		lang, want := "en", "No VPC of this lab was found"
+		if l == "first-vpc" {
+			lang, want = "ja", "このラボの VPC が"
+		}
+		if page := checkLabDiagram(t, l, filepath.Join(dir, l+".html"), lang); !strings.Contains(page, want) {
+			t.Errorf("%s: the empty diagram does not say that the lab's VPC is missing", l)
+		}
+	}
 }
