@@ -26,6 +26,7 @@ func init() { register(&command{name: "check", run: runCheck}) }
 
 type checkOpts struct {
 	step, format, profile, region, content string
+	diagram                                string // --diagram FILE: "Your VPC" (yourvpc.go)
 	wait                                   time.Duration
 	record                                 bool
 }
@@ -38,6 +39,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	fs.StringVar(&o.region, "region", "", env.Loc.T("FlagRegion"))
 	fs.DurationVar(&o.wait, "wait", 0, env.Loc.T("FlagCheckWait"))
 	fs.BoolVar(&o.record, "record", true, env.Loc.T("FlagCheckRecord"))
+	fs.StringVar(&o.diagram, "diagram", "", env.Loc.T("FlagCheckDiagram"))
 	timeout := timeoutFlag(env, fs, DefaultCheckTimeout)
 	dir := contentFlag(env, fs)
 	x := explainFlags(env, fs) // binding: --explain, --stack, --tfstate (explain.go)
@@ -82,11 +84,12 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		return awsProblem(env, err, lab, o.profile)
 	}
 	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": cfg.Region}))
+	var snap snapshotKeeper // the last snapshot judged, for --diagram
 	runOpts, ok := x.options(env, cfg, checkrun.Options{
 		Lab: lab, Step: o.step, Wait: o.wait,
-		Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+		Load: snap.keep(func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
 			return account.Load(ctx, cfg, need)
-		},
+		}),
 		Attempt: func(failing int, left time.Duration) {
 			spin.set(env.Loc.T("CheckWaiting", i18n.M{"Failing": failing, "Left": left.Round(time.Second)}))
 		},
@@ -104,6 +107,9 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	hint := regionHint(env, cfg, rep)
 	at := time.Now().UTC()
+	if o.diagram != "" {
+		writeDiagram(env, o.diagram, lab, snap.last, rep, at)
+	}
 	if o.record {
 		recordResultsAt(env, rep, at)
 	}

@@ -116,10 +116,12 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 		Check:    serveChecker(env, o),
 		Log:      env.Stderr,
 		Class:    classHandler(dash),
+		Diagram:  serveDiagram(env, o.profile, accountConfig(o)), // Your VPC (yourvpc.go)
 	}
 	if prac != nil {
 		opts.Progress = func() *progress.Progress { return prac.progress(env) }
 		opts.Check = prac.checker(env)
+		opts.Diagram = serveDiagram(env, "", prac.sandboxConfig)
 		opts.Practice = prac.options()
 	}
 	srv, err := serve.New(st, opts)

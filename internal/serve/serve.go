@@ -145,6 +145,8 @@ type Options struct {
 	// Practice, when set, is the sandbox mode (vpclab serve --sandbox):
 	// see sandbox.go.
 	Practice *Practice
+	// Diagram, when set, draws "Your VPC" for POST /api/yourvpc (yourvpc.go).
+	Diagram DiagramFunc
 }
 
 // Server serves one site. Create it with New, then Listen and Serve.
@@ -437,7 +439,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer
 	fail := func(status int, code, id string, data ...i18n.M) {
 		writeJSON(w, status, errorBody{Error: loc.T(id, data...), Code: code})
 	}
-	if r.URL.Path != "/api/check" && !s.practicePath(r.URL.Path) {
+	if r.URL.Path != "/api/check" && r.URL.Path != yourVPCPath && !s.practicePath(r.URL.Path) {
 		fail(http.StatusNotFound, "not-found", "ServeNoSuchAPI", i18n.M{"Path": r.URL.Path})
 		return
 	}
@@ -460,6 +462,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer
 	}
 	if s.practicePath(r.URL.Path) {
 		s.practiceAPI(w, r, loc)
+		return
+	}
+	if r.URL.Path == yourVPCPath {
+		s.yourVPC(w, r, loc)
 		return
 	}
 	var req checkBody
