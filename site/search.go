@@ -36,7 +36,7 @@ var searchFields = []string{"t", "p", "x"}
 
 // searchTextCap bounds the text kept per section for the result's
 // excerpt; the whole text is indexed.
-const searchTextCap = 1200
+const searchTextCap = 500
 
 type searchDoc struct {
 	ID     string            `json:"id"`
