@@ -1,7 +1,10 @@
 package site
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -160,4 +163,26 @@ func TestTabsRender(t *testing.T) {
 	if strings.Contains(page, "<div>raw</div>") {
 		t.Error("raw HTML passed through")
 	}
+}
+
+// BenchmarkSearchIndex is what the search index adds to a build of the
+// labs in ../content.
+func BenchmarkSearchIndex(b *testing.B) {
+	labs, _, err := content.Load(os.DirFS(filepath.Join("..", "content")), ".")
+	if err != nil || len(labs) == 0 {
+		b.Skip("no labs in ../content")
+	}
+	s, err := New(labs, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	size := 0
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := s.writeSearchIndex(&buf); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "bytes")
 }

@@ -1,9 +1,11 @@
 package site
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -66,7 +68,11 @@ func (s *Site) searchDocs() []searchDoc {
 
 func pageSections(l *content.Lab, p *content.Page, lang i18n.Lang) []searchDoc {
 	src := p.Source
-	doc := content.Markdown.Parser().Parse(text.NewReader(src))
+	// The page's own AST, only read here (rendering parses its own copy).
+	doc := p.Doc
+	if doc == nil {
+		doc = content.Markdown.Parser().Parse(text.NewReader(src))
+	}
 	base := string(lang) + "/" + l.ID + "/index.html"
 	cur := searchDoc{ID: base, Lang: string(lang), URL: base, Step: p.Meta.Title, Lab: p.Meta.Title}
 	var body strings.Builder
@@ -222,76 +228,116 @@ func searchTerms(s string) []string {
 }
 
 // miniSearchIndex is MiniSearch's serialized form (its toJSON, version 2),
-// which MiniSearch.loadJS reads back.
+// which MiniSearch.loadJS reads back. The term index is written by hand
+// (writeTerms): as maps it would be most of the build's time.
 type miniSearchIndex struct {
-	DocumentCount      int                            `json:"documentCount"`
-	NextID             int                            `json:"nextId"`
-	DocumentIDs        map[int]string                 `json:"documentIds"`
-	FieldIDs           map[string]int                 `json:"fieldIds"`
-	FieldLength        map[int][]int                  `json:"fieldLength"`
-	AverageFieldLength []float64                      `json:"averageFieldLength"`
-	StoredFields       map[int]searchDoc              `json:"storedFields"`
-	DirtCount          int                            `json:"dirtCount"`
-	Index              [][2]any                       `json:"index"`
-	Version            int                            `json:"serializationVersion"`
-	terms              map[string]map[int]map[int]int // term → field → doc → count
+	DocumentCount      int               `json:"documentCount"`
+	NextID             int               `json:"nextId"`
+	DocumentIDs        map[int]string    `json:"documentIds"`
+	FieldIDs           map[string]int    `json:"fieldIds"`
+	FieldLength        map[int][]int     `json:"fieldLength"`
+	AverageFieldLength []float64         `json:"averageFieldLength"`
+	StoredFields       map[int]searchDoc `json:"storedFields"`
+	DirtCount          int               `json:"dirtCount"`
+	Version            int               `json:"serializationVersion"`
+	terms              map[string]*termPostings
 }
+
+// termPostings are a term's (document, count) pairs per field, documents
+// in increasing order.
+type termPostings [][]docCount
+
+type docCount struct{ doc, n int }
 
 func buildSearchIndex(docs []searchDoc) *miniSearchIndex {
 	ix := &miniSearchIndex{DocumentCount: len(docs), NextID: len(docs), DocumentIDs: map[int]string{},
 		FieldIDs: map[string]int{}, FieldLength: map[int][]int{}, AverageFieldLength: make([]float64, len(searchFields)),
-		StoredFields: map[int]searchDoc{}, Version: 2, terms: map[string]map[int]map[int]int{}}
+		StoredFields: map[int]searchDoc{}, Version: 2, terms: map[string]*termPostings{}}
 	for i, f := range searchFields {
 		ix.FieldIDs[f] = i
 	}
+	counts := map[string]int{}
 	for id, d := range docs {
 		ix.DocumentIDs[id] = d.ID
 		ix.StoredFields[id] = d
 		lengths := make([]int, len(searchFields))
 		for fid, f := range searchFields {
-			terms := searchTerms(d.fields[f])
-			unique := map[string]bool{}
-			for _, t := range terms {
-				unique[t] = true
-				byField := ix.terms[t]
-				if byField == nil {
-					byField = map[int]map[int]int{}
-					ix.terms[t] = byField
-				}
-				if byField[fid] == nil {
-					byField[fid] = map[int]int{}
-				}
-				byField[fid][id]++
+			clear(counts)
+			for _, t := range searchTerms(d.fields[f]) {
+				counts[t]++
 			}
-			lengths[fid] = len(unique)
+			for t, n := range counts {
+				p := ix.terms[t]
+				if p == nil {
+					tp := make(termPostings, len(searchFields))
+					p = &tp
+					ix.terms[t] = p
+				}
+				(*p)[fid] = append((*p)[fid], docCount{id, n})
+			}
+			lengths[fid] = len(counts)
 			// MiniSearch's running mean, as addFieldLength keeps it.
-			ix.AverageFieldLength[fid] = (ix.AverageFieldLength[fid]*float64(id) + float64(len(unique))) / float64(id+1)
+			ix.AverageFieldLength[fid] = (ix.AverageFieldLength[fid]*float64(id) + float64(len(counts))) / float64(id+1)
 		}
 		ix.FieldLength[id] = lengths
 	}
+	return ix
+}
+
+// writeTerms writes the "index" member: [[term, {field: {doc: count}}], …],
+// terms sorted so that a build is reproducible.
+func (ix *miniSearchIndex) writeTerms(b *bytes.Buffer) {
 	keys := make([]string, 0, len(ix.terms))
 	for t := range ix.terms {
 		keys = append(keys, t)
 	}
 	slices.Sort(keys)
-	for _, t := range keys {
-		ix.Index = append(ix.Index, [2]any{t, ix.terms[t]})
+	b.WriteString(`"index":[`)
+	for i, t := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		q, _ := json.Marshal(t)
+		b.WriteByte('[')
+		b.Write(q)
+		b.WriteString(",{")
+		first := true
+		for fid, posts := range *ix.terms[t] {
+			if len(posts) == 0 {
+				continue
+			}
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			b.WriteString(`"` + strconv.Itoa(fid) + `":{`)
+			for j, p := range posts {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(`"` + strconv.Itoa(p.doc) + `":` + strconv.Itoa(p.n))
+			}
+			b.WriteByte('}')
+		}
+		b.WriteString("}]")
 	}
-	return ix
+	b.WriteByte(']')
 }
 
 // writeSearchIndex writes search/index.js.
 func (s *Site) writeSearchIndex(w io.Writer) error {
-	data, err := json.Marshal(buildSearchIndex(s.searchDocs()))
+	ix := buildSearchIndex(s.searchDocs())
+	rest, err := json.Marshal(ix)
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(w, "window.vpclabSearch="); err != nil {
-		return err
-	}
-	if _, err := w.Write(data); err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, ";\n")
+	var b bytes.Buffer
+	b.Grow(len(rest) + 64*len(ix.terms))
+	b.WriteString("window.vpclabSearch=")
+	b.Write(rest[:len(rest)-1]) // the object without its closing brace
+	b.WriteByte(',')
+	ix.writeTerms(&b)
+	b.WriteString("};\n")
+	_, err = w.Write(b.Bytes())
 	return err
 }
