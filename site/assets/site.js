@@ -202,7 +202,10 @@
     doc.querySelectorAll(".tab-bar").forEach(function (bar) { bar.hidden = false; });
     var saved = null;
     try { saved = localStorage.getItem(tabKey); } catch (e) { /* private mode */ }
-    chooseTab(saved || "console", false);
+    // Practice mode (vpclab serve --sandbox) runs the CLI blocks, so it
+    // starts on the CLI tab; otherwise the console comes first.
+    var practice = !!doc.getElementById("vpclab-sandbox");
+    chooseTab(saved || (practice ? "cli" : "console"), false);
     doc.addEventListener("click", function (ev) {
       var b = ev.target.closest(".tab-bar .tab");
       if (!b) return;
