@@ -186,3 +186,12 @@ func BenchmarkSearchIndex(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "bytes")
 }
+
+func TestPhraseBreaks(t *testing.T) {
+	if got := phraseBreaks("2 つのサブネットを<b>パブリックにする", i18n.JA); got != "2 つの<wbr>サブネットを<wbr>&lt;b&gt;パブリックにする" {
+		t.Errorf("ja: %s", got)
+	}
+	if got := phraseBreaks("Create the <NAT> gateway", i18n.EN); got != "Create the &lt;NAT&gt; gateway" {
+		t.Errorf("en: %s", got)
+	}
+}

@@ -177,7 +177,9 @@ var stepStateMsg = map[string]string{"done": "JourneyDone", "done-earlier": "Jou
 
 // tocItem is a step in the lab page's table of contents.
 type tocItem struct {
-	ID, Title   string
+	ID          string
+	Title       template.HTML // escaped, with <wbr> at Japanese phrase ends
+	PlainTitle  string
 	N           int    // the step's number; 0 for a section without checks
 	Status      string // a journey state (done, current, not-reached, …); "" for a section
 	StatusLabel string
@@ -220,7 +222,7 @@ func (s *Site) RenderLab(w io.Writer, id string, lang i18n.Lang, prog *progress.
 				label += " · " + loc.T("JourneyOptional")
 			}
 		}
-		toc = append(toc, tocItem{ID: st.ID, Title: st.Title, N: page.Number(st), Status: status, StatusLabel: label,
+		toc = append(toc, tocItem{ID: st.ID, Title: phraseBreaks(st.Title, lang), PlainTitle: st.Title, N: page.Number(st), Status: status, StatusLabel: label,
 			Role: string(st.Role), Checks: len(st.Checks)})
 	}
 	var pres []prereq
@@ -455,3 +457,24 @@ func msgValue(v any) any {
 	}
 	return v
 }
+
+// phraseBreaks escapes a Japanese title and marks where a line may break
+// between phrases (<wbr> after the kana that ends a phrase, before a word
+// in another script), for browsers without word-break: auto-phrase, which
+// site.css pairs with keep-all.
+func phraseBreaks(title string, lang i18n.Lang) template.HTML {
+	if lang != i18n.JA {
+		return template.HTML(esc(title))
+	}
+	var b strings.Builder
+	rs := []rune(title)
+	for i, r := range rs {
+		b.WriteString(esc(string(r)))
+		if i+1 < len(rs) && isHiragana(r) && !isHiragana(rs[i+1]) && rs[i+1] != ' ' && !strings.ContainsRune("、。）」ー", rs[i+1]) {
+			b.WriteString("<wbr>")
+		}
+	}
+	return template.HTML(b.String())
+}
+
+func isHiragana(r rune) bool { return r >= 0x3041 && r <= 0x309f }

@@ -430,7 +430,8 @@
       if (label && links[current]) {
         var num = links[current].querySelector(".toc-num");
         var title = links[current].querySelector(".toc-title");
-        label.textContent = (num && num.textContent ? num.textContent + ". " : "") + (title ? title.firstChild.textContent : "");
+        label.textContent = (num && num.textContent ? num.textContent + ". " : "") + (title ? Array.prototype.filter.call(title.childNodes, function (n) { return n.nodeType === 3; })
+                    .map(function (n) { return n.textContent; }).join("").trim() : "");
       }
     }, { rootMargin: "-20% 0px -60% 0px" });
     sections.forEach(function (s) { obs.observe(s); });
