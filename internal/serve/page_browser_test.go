@@ -301,7 +301,7 @@ func pageChecks(t *testing.T, ctx context.Context, dir, shots string, v viewport
 
 	// Far down the page: the step list is still at the top, folded to the
 	// step being read, and there is a way back to the top.
-	step(t, ctx, "scroll far down", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight * 0.6)`),
+	step(t, ctx, "scroll far down", chromedp.Evaluate[chromedp.Void](`window.scrollTo({top: document.body.scrollHeight * 0.6, behavior: 'instant'})`),
 		chromedp.Poll[chromedp.Void](`!document.querySelector('.back-to-top').hidden`, chromedp.WithPollingTimeout(5*time.Second)))
 	nav := value(t, ctx, "sticky steps", chromedp.Evaluate[box](`(() => { const r = document.querySelector('.sidebar').getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width}; })()`))
 	if nav.Bottom <= 0 || nav.Top > 120 {
