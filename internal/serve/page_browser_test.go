@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/sandboxtest"
@@ -386,6 +387,16 @@ func livePage(t *testing.T, ctx context.Context, shots string, console *consoleL
 	}
 	step(t, ctx, "scroll to the card", chromedp.ScrollIntoView(chromedp.CSS(card)))
 	screenshot(t, ctx, shots, "live-recorded-ja.png", chromedp.Screenshot(chromedp.CSS(`.vgroup[data-step="create-subnet"]`)))
+	// Search works from the server too (under its CSP), and the arrow key
+	// moves from the field to the first result.
+	if hits := searchFor(t, ctx, "ゲートウェイ"); len(hits) == 0 || hits[0].Lang != "ja" {
+		t.Errorf("served page: search found %+v", hits)
+	}
+	step(t, ctx, "arrow down", chromedp.KeyEvent(kb.ArrowDown))
+	if f := value(t, ctx, "focus", chromedp.Evaluate[string](`document.activeElement.getAttribute('data-lang-result') || document.activeElement.className`)); f != "ja" {
+		t.Errorf("after ArrowDown the focus is on %q, not the first result", f)
+	}
+	step(t, ctx, "close the search", chromedp.KeyEvent(kb.Escape), chromedp.KeyEvent(kb.Escape))
 	if code := srv.Stop(t); code != 0 {
 		t.Errorf("vpclab serve exited with %d", code)
 	}

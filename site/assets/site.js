@@ -377,9 +377,20 @@
         open();
       }
     });
-    // Escape closes the search at once (a search field would only clear).
+    // Escape closes the search at once (a search field would only clear);
+    // the arrow keys move between the field and the results.
     input.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape") { ev.preventDefault(); dlg.close(); }
+    });
+    dlg.addEventListener("keydown", function (ev) {
+      if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") return;
+      var links = Array.prototype.slice.call(dlg.querySelectorAll(".search-results a"));
+      if (!links.length) return;
+      var i = links.indexOf(doc.activeElement);
+      var next = ev.key === "ArrowDown" ? i + 1 : i - 1;
+      ev.preventDefault();
+      if (next < 0) input.focus();
+      else links[Math.min(next, links.length - 1)].focus();
     });
     input.addEventListener("input", function () {
       clearTimeout(timer);
