@@ -641,7 +641,7 @@ func (b *body) codeSpan(w util.BufWriter, src []byte, node ast.Node, entering bo
 	}
 	id := sb.String()
 	l := b.p.site.lab(id)
-	if l == nil || id == b.p.lab.ID || l.Page(b.p.lang) == nil {
+	if l == nil || id == b.p.lab.ID || l.Page(b.p.lang) == nil || insideLink(node) {
 		return base()[ast.KindCodeSpan](w, src, node, entering)
 	}
 	if entering {
@@ -652,4 +652,15 @@ func (b *body) codeSpan(w util.BufWriter, src []byte, node ast.Node, entering bo
 	s, err := base()[ast.KindCodeSpan](w, src, node, entering)
 	_, _ = w.WriteString("</a>")
 	return s, err
+}
+
+// insideLink reports whether n is already part of a link (no link may
+// hold another).
+func insideLink(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if _, ok := p.(*ast.Link); ok {
+			return true
+		}
+	}
+	return false
 }

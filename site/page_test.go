@@ -195,3 +195,24 @@ func TestPhraseBreaks(t *testing.T) {
 		t.Errorf("en: %s", got)
 	}
 }
+
+// TestLabLinks: a lab's id written as code links to that lab in the page's
+// language, but not inside a link, and not the page's own lab.
+func TestLabLinks(t *testing.T) {
+	body := "## Go on {#go}\n\nNext, do `other`. Or [`other`](https://example.com/). This is `demo`.\n"
+	labs := []*content.Lab{
+		parseLab(t, "demo", map[i18n.Lang]string{i18n.EN: frontMatter("demo", "Demo", "beginner") + md(body), i18n.JA: frontMatter("demo", "デモ", "beginner") + md(body)}),
+		parseLab(t, "other", map[i18n.Lang]string{i18n.EN: frontMatter("other", "Other lab", "beginner") + md(otherBody), i18n.JA: frontMatter("other", "別のラボ", "beginner") + md(otherBody)}),
+	}
+	s, err := New(labs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := render(t, s, "ja/demo/index.html", nil)
+	if !strings.Contains(page, `Next, do <a class="lab-link" href="../other/index.html" title="別のラボ"><code>other</code></a>.`) {
+		t.Error("the lab's id is not linked to its page with its Japanese title")
+	}
+	if strings.Count(page, `class="lab-link"`) != 1 || !strings.Contains(page, "This is <code>demo</code>.") {
+		t.Error("an id inside a link, or the page's own id, was linked")
+	}
+}
