@@ -7,6 +7,7 @@ import (
 	"html"
 	"net/url"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,6 +73,12 @@ type body struct {
 	checks  map[int]*content.CheckBlock // by the fence's info-string offset
 	roles   map[int]content.Role
 	mermaid bool
+	// Console / CLI tabs (see tabs below): a group is open, and how many
+	// groups and diagrams the page has had (for unique ids).
+	tabsOpen bool
+	tabSeq   int
+	diagSeq  int
+	section  string // the title of the ## section being written
 }
 
 func renderBody(p *pageCtx) (string, bool, error) {
@@ -110,9 +117,14 @@ func (b *body) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindLink, b.link)
 	reg.Register(ast.KindImage, b.image)
 	reg.Register(extast.KindTable, b.table)
+	reg.Register(ast.KindHTMLBlock, b.htmlBlock)
+	reg.Register(ast.KindCodeSpan, b.codeSpan)
 }
 
 func (b *body) document(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		b.closeTabs(w)
+	}
 	if !entering && b.inStep {
 		_, _ = w.WriteString("</section>\n")
 	}
@@ -128,6 +140,21 @@ func (b *body) document(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (
 func (b *body) text(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Text)
 	render := base()[ast.KindText]
+	if entering && b.p.lang == i18n.JA && !n.IsRaw() {
+		if v, ok := b.trimAroundEmphasis(n, src); ok {
+			_, _ = w.Write(util.EscapeHTML([]byte(v)))
+			if n.HardLineBreak() {
+				_, _ = w.WriteString("<br>\n")
+			} else if n.SoftLineBreak() {
+				next, ok := firstRune(n.NextSibling(), src)
+				last, _ := utf8.DecodeLastRuneInString(v)
+				if v == "" || !ok || !util.IsEastAsianWideRune(last) || !util.IsEastAsianWideRune(next) {
+					_ = w.WriteByte('\n')
+				}
+			}
+			return ast.WalkContinue, nil
+		}
+	}
 	if !entering || !n.SoftLineBreak() || n.HardLineBreak() || n.IsRaw() {
 		return render(w, src, node, entering)
 	}
@@ -142,6 +169,41 @@ func (b *body) text(w util.BufWriter, src []byte, node ast.Node, entering bool) 
 	_ = bw.Flush()
 	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	return s, err
+}
+
+// trimAroundEmphasis drops the space an author put between Japanese text
+// and emphasis (インターネット *から* も): CommonMark needs none there, and
+// in Japanese it shows as a gap. ok is false when nothing changes.
+func (b *body) trimAroundEmphasis(n *ast.Text, src []byte) (string, bool) {
+	v := string(n.Value(src))
+	orig := v
+	if e, isEm := n.NextSibling().(*ast.Emphasis); isEm && strings.HasSuffix(v, " ") && !n.SoftLineBreak() {
+		before, _ := utf8.DecodeLastRuneInString(strings.TrimRight(v, " "))
+		if first, ok := firstRune(e, src); ok && isCJK(before) && isCJK(first) {
+			v = strings.TrimRight(v, " ")
+		}
+	}
+	if e, isEm := n.PreviousSibling().(*ast.Emphasis); isEm && strings.HasPrefix(v, " ") {
+		after, _ := utf8.DecodeRuneInString(strings.TrimLeft(v, " "))
+		if last, ok := lastRune(e, src); ok && isCJK(after) && isCJK(last) {
+			v = strings.TrimLeft(v, " ")
+		}
+	}
+	return v, v != orig
+}
+
+// lastRune is the last character of text in n.
+func lastRune(n ast.Node, src []byte) (rune, bool) {
+	var r rune
+	found := false
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering && len(t.Value(src)) > 0 {
+			r, _ = utf8.DecodeLastRune(t.Value(src))
+			found = true
+		}
+		return ast.WalkContinue, nil
+	})
+	return r, found
 }
 
 // firstRune is the first character of text in n or its descendants.
@@ -190,12 +252,14 @@ func attrString(v any) string {
 
 // heading opens a <section> per step (every ## heading), numbers steps and
 // gives headings with an id a link to themselves.
-func (b *body) heading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+func (b *body) heading(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Heading)
 	id := headingID(n)
 	tag := "h" + strconv.Itoa(n.Level)
 	if entering {
 		if n.Level == 2 {
+			b.closeTabs(w)
+			b.section = strings.TrimSpace(content.PlainText(n, src))
 			if b.inStep {
 				_, _ = w.WriteString("</section>\n")
 			}
@@ -258,9 +322,7 @@ func (b *body) fencedCode(w util.BufWriter, src []byte, node ast.Node, entering 
 	}
 	if lang == "mermaid" {
 		b.mermaid = true
-		label := esc(b.p.loc.T("SiteDiagramLabel"))
-		fmt.Fprintf(w, `<figure class="diagram" role="group" aria-label="%s"><pre class="mermaid">%s</pre>`, label, esc(codeText(n, src)))
-		fmt.Fprintf(w, `<noscript><p class="note">%s</p></noscript></figure>`+"\n", esc(b.p.loc.T("SiteDiagramNoScript")))
+		b.diagram(w, codeText(n, src))
 		return ast.WalkSkipChildren, nil
 	}
 	label, class := lang, "code"
@@ -336,9 +398,16 @@ func (p *pageCtx) codeHead(w util.BufWriter, class, label string) {
 	fmt.Fprintf(w, `<button type="button" class="copy" aria-label="%s">%s</button></div>`, esc(p.loc.T("SiteCopyLabel")), esc(p.loc.T("SiteCopy")))
 }
 
+// table wraps a table in a box that scrolls sideways on its own (the
+// page never does), with a hint that site.js shows only while the table
+// is wider than its box; the box is focusable so a keyboard can scroll it.
 func (b *body) table(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		_, _ = w.WriteString(`<div class="table-wrap">`)
+		cols := 0
+		if h := node.FirstChild(); h != nil {
+			cols = h.ChildCount()
+		}
+		fmt.Fprintf(w, `<p class="table-hint" hidden>%s</p><div class="table-wrap" tabindex="0" data-cols="%d">`, esc(b.p.loc.T("PageTableScroll")), cols)
 	}
 	s, err := base()[extast.KindTable](w, src, node, entering)
 	if !entering {
@@ -435,3 +504,163 @@ func (p *pageCtx) rewrite(dest string) (string, bool) {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// diagram writes a Mermaid block as a figure with an accessible name (the
+// section's title) and the diagram as text (describeMermaid), which is its
+// description; site.js draws it, fits it to the column and opens it full
+// size on click.
+func (b *body) diagram(w util.BufWriter, src string) {
+	b.mermaid = true
+	b.diagSeq++
+	id := fmt.Sprintf("diagram-%d", b.diagSeq)
+	name := b.p.loc.T("SiteDiagramLabel")
+	if b.section != "" {
+		name += ": " + b.section
+	} else {
+		name += ": " + b.p.page.Meta.Title
+	}
+	fmt.Fprintf(w, `<figure class="diagram" id="%s" role="group" aria-label="%s" aria-describedby="%s-text">`, id, esc(name), id)
+	fmt.Fprintf(w, `<button type="button" class="diagram-open" data-action="diagram-open" hidden>%s</button>`, esc(b.p.loc.T("PageDiagramOpen")))
+	fmt.Fprintf(w, `<pre class="mermaid">%s</pre>`, esc(src))
+	fmt.Fprintf(w, `<noscript><p class="note">%s</p></noscript>`, esc(b.p.loc.T("SiteDiagramNoScript")))
+	d := describeMermaid(src)
+	fmt.Fprintf(w, `<details class="diagram-text" id="%s-text"><summary>%s</summary>`, id, esc(b.p.loc.T("PageDiagramText")))
+	for _, list := range [][]string{d.Groups, d.Edges} {
+		if len(list) == 0 {
+			continue
+		}
+		_, _ = w.WriteString("<ul>")
+		for _, item := range list {
+			fmt.Fprintf(w, "<li>%s</li>", esc(item))
+		}
+		_, _ = w.WriteString("</ul>")
+	}
+	_, _ = w.WriteString("</details></figure>\n")
+}
+
+// tabMarker is a Console / CLI tab marker, an HTML comment alone in its
+// block: <!-- tab: console -->, <!-- tab: cli -->, <!-- /tabs -->. lint
+// (internal/lint/tabs.go) reads them with the same expression.
+var tabMarker = regexp.MustCompile(`^<!--\s*(?:tab:\s*([A-Za-z0-9_-]+)|/tabs)\s*-->\s*$`)
+
+func htmlBlockText(n *ast.HTMLBlock, src []byte) string {
+	var sb strings.Builder
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		sb.Write(seg.Value(src))
+	}
+	if n.HasClosure() {
+		sb.Write(n.ClosureLine.Value(src))
+	}
+	return strings.TrimSpace(sb.String())
+}
+
+// tabOf returns the tab an HTML block opens ("" for /tabs), if it is a
+// marker.
+func tabOf(n ast.Node, src []byte) (string, bool) {
+	h, ok := n.(*ast.HTMLBlock)
+	if !ok {
+		return "", false
+	}
+	m := tabMarker.FindStringSubmatch(htmlBlockText(h, src))
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// htmlBlock renders tab markers; other raw HTML stays dropped.
+func (b *body) htmlBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	name, ok := tabOf(node, src)
+	if !ok {
+		return base()[ast.KindHTMLBlock](w, src, node, entering)
+	}
+	if !entering {
+		return ast.WalkSkipChildren, nil
+	}
+	if name == "" {
+		b.closeTabs(w)
+		return ast.WalkSkipChildren, nil
+	}
+	if b.tabsOpen {
+		_, _ = w.WriteString("</div>\n")
+	} else {
+		// A new group: the tab bar lists the group's tabs, read ahead up
+		// to its end. Without scripts the bar stays hidden and every
+		// panel shows, one after the other.
+		b.tabSeq++
+		b.tabsOpen = true
+		var names []string
+		for s := node; s != nil; s = s.NextSibling() {
+			if h, ok := s.(*ast.Heading); ok && h.Level == 2 {
+				break
+			}
+			if n, ok := tabOf(s, src); ok {
+				if n == "" {
+					break
+				}
+				names = append(names, n)
+			}
+		}
+		fmt.Fprintf(w, `<div class="tabs" data-tabs="%s"><div class="tab-bar" role="tablist" aria-label="%s" hidden>`, esc(strings.Join(names, " ")), esc(b.p.loc.T("PageTabsLabel")))
+		for _, n := range names {
+			fmt.Fprintf(w, `<button type="button" role="tab" class="tab" id="tabs-%d-%s" aria-controls="tabs-%d-%s-panel" data-tab="%s" aria-selected="false" tabindex="-1">%s</button>`,
+				b.tabSeq, esc(n), b.tabSeq, esc(n), esc(n), esc(b.tabLabel(n)))
+		}
+		_, _ = w.WriteString("</div>\n")
+	}
+	fmt.Fprintf(w, `<div class="tab-panel" role="tabpanel" id="tabs-%d-%s-panel" aria-labelledby="tabs-%d-%s" data-tab="%s">`+"\n", b.tabSeq, esc(name), b.tabSeq, esc(name), esc(name))
+	return ast.WalkSkipChildren, nil
+}
+
+func (b *body) tabLabel(name string) string {
+	switch name {
+	case "console":
+		return b.p.loc.T("PageTabConsole")
+	case "cli":
+		return b.p.loc.T("PageTabCLI")
+	}
+	return name
+}
+
+func (b *body) closeTabs(w util.BufWriter) {
+	if b.tabsOpen {
+		_, _ = w.WriteString("</div></div>\n")
+		b.tabsOpen = false
+	}
+}
+
+// codeSpan links a lab's id written as code (`nat-private-egress`) to that
+// lab's page in this language, titled with the lab's title.
+func (b *body) codeSpan(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	var sb strings.Builder
+	for c := node.FirstChild(); c != nil; c = c.NextSibling() {
+		if t, ok := c.(*ast.Text); ok {
+			sb.Write(t.Value(src))
+		}
+	}
+	id := sb.String()
+	l := b.p.site.lab(id)
+	if l == nil || id == b.p.lab.ID || l.Page(b.p.lang) == nil || insideLink(node) {
+		return base()[ast.KindCodeSpan](w, src, node, entering)
+	}
+	if entering {
+		fmt.Fprintf(w, `<a class="lab-link" href="../%s/index.html" title="%s">`, esc(id), esc(l.Page(b.p.lang).Meta.Title))
+		s, err := base()[ast.KindCodeSpan](w, src, node, entering)
+		return s, err
+	}
+	s, err := base()[ast.KindCodeSpan](w, src, node, entering)
+	_, _ = w.WriteString("</a>")
+	return s, err
+}
+
+// insideLink reports whether n is already part of a link (no link may
+// hold another).
+func insideLink(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if _, ok := p.(*ast.Link); ok {
+			return true
+		}
+	}
+	return false
+}

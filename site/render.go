@@ -71,6 +71,9 @@ func (s *Site) head(loc *i18n.Localizer, root string) head {
 		"noResult": loc.T("SiteCheckNoResult"), "fix": loc.T("SiteFix"), "reason": loc.T("SiteReason"),
 		"copyLabel": loc.T("SiteCopyLabel"),
 	}
+	for _, id := range pageScriptStrings {
+		h.Strings[id] = loc.T(id)
+	}
 	for _, st := range []progress.Status{progress.StatusPass, progress.StatusWarn, progress.StatusFail, progress.StatusError, progress.StatusSkipped} {
 		h.Strings["status-"+string(st)] = loc.T(statusMsg(st))
 	}
@@ -79,6 +82,13 @@ func (s *Site) head(loc *i18n.Localizer, root string) head {
 	}
 	return h
 }
+
+// pageScriptStrings are the page area's messages site.js uses, by id.
+var pageScriptStrings = []string{"PageSearchPlaceholder", "PageSearchNoResults", "PageSearchLoading", "PageSearchFailed",
+	"PageSearchCount", "PageSearchThisLang", "PageSearchOtherLang", "PageDiagramClose", "PageErrDetails",
+	"PageErrNetwork", "PageErrNetworkDo", "PageErrUnreachable", "PageErrUnreachableDo", "PageErrCredentials", "PageErrCredentialsDo",
+	"PageErrDenied", "PageErrDeniedDo", "PageErrRegion", "PageErrRegionDo", "PageErrThrottled", "PageErrThrottledDo",
+	"PageErrTimeout", "PageErrTimeoutDo", "PageErrOther", "PageErrOtherDo"}
 
 func statusMsg(s progress.Status) string {
 	return map[progress.Status]string{progress.StatusPass: "StatusPass", progress.StatusWarn: "StatusWarn",
@@ -167,7 +177,9 @@ var stepStateMsg = map[string]string{"done": "JourneyDone", "done-earlier": "Jou
 
 // tocItem is a step in the lab page's table of contents.
 type tocItem struct {
-	ID, Title   string
+	ID          string
+	Title       template.HTML // escaped, with <wbr> at Japanese phrase ends
+	PlainTitle  string
 	N           int    // the step's number; 0 for a section without checks
 	Status      string // a journey state (done, current, not-reached, …); "" for a section
 	StatusLabel string
@@ -210,7 +222,7 @@ func (s *Site) RenderLab(w io.Writer, id string, lang i18n.Lang, prog *progress.
 				label += " · " + loc.T("JourneyOptional")
 			}
 		}
-		toc = append(toc, tocItem{ID: st.ID, Title: st.Title, N: page.Number(st), Status: status, StatusLabel: label,
+		toc = append(toc, tocItem{ID: st.ID, Title: phraseBreaks(st.Title, lang), PlainTitle: st.Title, N: page.Number(st), Status: status, StatusLabel: label,
 			Role: string(st.Role), Checks: len(st.Checks)})
 	}
 	var pres []prereq
@@ -220,6 +232,18 @@ func (s *Site) RenderLab(w io.Writer, id string, lang i18n.Lang, prog *progress.
 			pr.Title, pr.URL = pl.Page(lang).Meta.Title, "../"+pid+"/index.html"
 		}
 		pres = append(pres, pr)
+	}
+	var prev, next *prereq
+	for i, o := range s.labs {
+		if o.ID != l.ID {
+			continue
+		}
+		if i > 0 {
+			prev = &prereq{ID: s.labs[i-1].ID, Title: s.labs[i-1].Page(lang).Meta.Title, URL: "../" + s.labs[i-1].ID + "/index.html"}
+		}
+		if i+1 < len(s.labs) {
+			next = &prereq{ID: s.labs[i+1].ID, Title: s.labs[i+1].Page(lang).Meta.Title, URL: "../" + s.labs[i+1].ID + "/index.html"}
+		}
 	}
 	where := ""
 	if pc.prog.Account != "" {
@@ -237,6 +261,7 @@ func (s *Site) RenderLab(w io.Writer, id string, lang i18n.Lang, prog *progress.
 		LabCommand                                    string
 		Body                                          template.HTML
 		PageTitle                                     string
+		Prev, Next                                    *prereq
 	}{
 		head: h, ID: l.ID, Summary: page.Meta.Summary, Level: page.Meta.Level, LevelName: levelName(loc, page.Meta.Level),
 		Duration: loc.T("SiteDuration", i18n.M{"Minutes": page.Meta.Duration}), Cost: costText(loc, page.Meta.Cost),
@@ -247,6 +272,7 @@ func (s *Site) RenderLab(w io.Writer, id string, lang i18n.Lang, prog *progress.
 		// never passed through, and every value the site adds is escaped.
 		Body:      template.HTML(bodyHTML),
 		PageTitle: page.Meta.Title,
+		Prev:      prev, Next: next,
 	}
 	return execute(w, "lab.html", data)
 }
@@ -297,8 +323,8 @@ func (p *pageCtx) card(w util.BufWriter, c *content.CheckBlock) error {
 	d.Raw = template.HTML(highlightYAML(c.Raw))
 	if r, ok := p.prog.Records[c.ID]; ok {
 		d.Status, d.StatusLabel = string(r.Status), p.loc.T(statusMsg(r.Status))
-		if r.Message != "" {
-			d.Recorded = p.loc.T("SiteCardRecorded", i18n.M{"When": r.At.UTC().Format("2006-01-02 15:04 UTC"), "Message": r.Message})
+		if msg := recordedMessage(p.loc, r); msg != "" {
+			d.Recorded = p.loc.T("SiteCardRecorded", i18n.M{"When": r.At.UTC().Format("2006-01-02 15:04 UTC"), "Message": msg})
 		}
 	} else {
 		d.StatusLabel = p.loc.T("SiteCardNotChecked")
@@ -385,3 +411,70 @@ func chromaCSS() string {
 	})
 	return chromaText
 }
+
+// recordedMessage is a recorded result's message in the page's language:
+// rendered again from its message id and data when the record has them
+// (a result recorded from the English page reads in Japanese on the
+// Japanese page), else the message as it was shown.
+func recordedMessage(loc *i18n.Localizer, r progress.Record) string {
+	if r.MessageID == "" {
+		return r.Message
+	}
+	data, _ := msgValue(r.MessageData).(i18n.M)
+	if s := loc.T(r.MessageID, data); !strings.HasPrefix(s, "[") {
+		return s
+	}
+	return r.Message
+}
+
+// msgValue turns a message's data read back from JSON into what the
+// localizer renders: a nested message ({"ID": …, "Data": …}) becomes an
+// i18n.Msg again, and whole numbers become ints.
+func msgValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		if id, ok := v["ID"].(string); ok && len(v) <= 2 {
+			if _, hasData := v["Data"]; hasData || len(v) == 1 {
+				data, _ := msgValue(v["Data"]).(i18n.M)
+				return i18n.Msg{ID: id, Data: data}
+			}
+		}
+		out := i18n.M{}
+		for k, x := range v {
+			out[k] = msgValue(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = msgValue(x)
+		}
+		return out
+	case float64:
+		if v == float64(int64(v)) {
+			return int(v)
+		}
+	}
+	return v
+}
+
+// phraseBreaks escapes a Japanese title and marks where a line may break
+// between phrases (<wbr> after the kana that ends a phrase, before a word
+// in another script), for browsers without word-break: auto-phrase, which
+// site.css pairs with keep-all.
+func phraseBreaks(title string, lang i18n.Lang) template.HTML {
+	if lang != i18n.JA {
+		return template.HTML(esc(title))
+	}
+	var b strings.Builder
+	rs := []rune(title)
+	for i, r := range rs {
+		b.WriteString(esc(string(r)))
+		if i+1 < len(rs) && isHiragana(r) && !isHiragana(rs[i+1]) && rs[i+1] != ' ' && !strings.ContainsRune("、。）」ー", rs[i+1]) {
+			b.WriteString("<wbr>")
+		}
+	}
+	return template.HTML(b.String())
+}
+
+func isHiragana(r rune) bool { return r >= 0x3041 && r <= 0x309f }

@@ -191,6 +191,7 @@ func (s *Site) Paths() []string {
 		}
 	}
 	out = append(out, assetPaths()...)
+	out = append(out, searchIndexPath)
 	for p := range s.files {
 		out = append(out, p)
 	}
@@ -236,6 +237,9 @@ func (s *Site) WriteFile(w io.Writer, name string, prog *progress.Progress) erro
 	notFound := fmt.Errorf("site: %s: %w", name, ErrNotFound)
 	if name == "index.html" {
 		return s.RenderRoot(w)
+	}
+	if name == searchIndexPath {
+		return s.writeSearchIndex(w)
 	}
 	if name == chromaCSSPath {
 		_, err := io.WriteString(w, chromaCSS())

@@ -104,7 +104,7 @@ func TestLabPageStructure(t *testing.T) {
 			if !strings.Contains(page, `<script src="../../assets/vendor/mermaid/mermaid.min.js" defer>`) {
 				t.Error("mermaid library not loaded")
 			}
-			if !strings.Contains(page, `<div class="table-wrap"><table>`) {
+			if !regexp.MustCompile(`<div class="table-wrap" tabindex="0" data-cols="\d+"><table>`).MatchString(page) {
 				t.Error("tables are not wrapped for scrolling")
 			}
 		})

@@ -337,7 +337,8 @@ func recordResultsAt(env *Env, rep checkrun.Report, now time.Time) {
 	var recs []progress.Record
 	for _, r := range rep.Results {
 		recs = append(recs, progress.Record{Account: rep.Account, Region: rep.Region, Lab: rep.Lab, Step: r.Step, Check: r.Check,
-			Status: statusOf(r.Status), Reason: r.Reason, Message: env.Loc.T(r.Message.ID, r.Message.Data), At: now})
+			Status: statusOf(r.Status), Reason: r.Reason, Message: env.Loc.T(r.Message.ID, r.Message.Data),
+			MessageID: r.Message.ID, MessageData: r.Message.Data, At: now})
 	}
 	writeProgress(env, recs)
 }

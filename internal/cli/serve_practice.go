@@ -164,7 +164,8 @@ func (p *practiceRun) record(env *Env, rep checkrun.Report) {
 	now := time.Now().UTC()
 	for _, r := range rep.Results {
 		recs = append(recs, progress.Record{Account: rep.Account, Region: rep.Region, Lab: rep.Lab, Step: r.Step, Check: r.Check,
-			Status: progress.Status(r.Status), Reason: r.Reason, Message: env.Loc.T(r.Message.ID, r.Message.Data), At: now})
+			Status: progress.Status(r.Status), Reason: r.Reason, Message: env.Loc.T(r.Message.ID, r.Message.Data),
+			MessageID: r.Message.ID, MessageData: r.Message.Data, At: now})
 	}
 	if len(recs) == 0 {
 		return

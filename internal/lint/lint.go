@@ -48,6 +48,7 @@ func labRules(fsys fs.FS, lab *content.Lab, terms []content.Term) content.Diags 
 	en, ja := lab.Pages[i18n.EN], lab.Pages[i18n.JA]
 	if en != nil && ja != nil {
 		ds = append(ds, compare(en, ja)...)
+		ds = append(ds, tabRules(en, ja)...)
 	}
 	return ds
 }

@@ -66,6 +66,11 @@ type Record struct {
 	// Message is the learner message as it was shown, in the language in
 	// use at the time; it is never re-translated.
 	Message string `json:"message,omitempty"`
+	// MessageID and MessageData are the same message as the catalog's id
+	// and its data, so that a page in the other language can show the
+	// result in its own language (Message is the fallback).
+	MessageID   string         `json:"message_id,omitempty"`
+	MessageData map[string]any `json:"message_data,omitempty"`
 	// At is when the check ran. Record fills in the current time if zero.
 	At time.Time `json:"at"`
 	// PassedAt is the last time this check passed or warned (zero if

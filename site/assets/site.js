@@ -96,25 +96,315 @@
         fontFamily: getComputedStyle(doc.body).fontFamily
       });
       var done = window.mermaid.run({ querySelector: "pre.mermaid" });
-      if (done && done.then) done.then(keepReadable, function () {});
+      if (done && done.then) done.then(afterDiagrams, function () {});
     } catch (e) {
       /* the source stays visible */
     }
   }
 
-  // A wide diagram is fitted to the column, but never shrunk below 65% of
-  // its natural size: past that its labels cannot be read, so it scrolls
-  // sideways instead.
-  function keepReadable() {
-    doc.querySelectorAll("pre.mermaid svg").forEach(function (svg) {
-      var vb = svg.viewBox && svg.viewBox.baseVal;
-      var box = svg.closest(".diagram");
-      if (!vb || !vb.width || !box) return;
-      var avail = box.clientWidth - 32;
-      if (avail / vb.width < 0.65) {
-        svg.style.maxWidth = "none";
-        svg.style.width = Math.round(vb.width * 0.65) + "px";
+  // A drawn diagram fits its column (site.css); it gets the figure's
+  // name, and a click or its button opens it at its natural size in a
+  // dialog that scrolls both ways.
+  function afterDiagrams() {
+    doc.querySelectorAll("figure.diagram").forEach(function (fig) {
+      var svg = fig.querySelector("pre.mermaid svg");
+      if (!svg) return;
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-label", fig.getAttribute("aria-label") || "");
+      var open = fig.querySelector(".diagram-open");
+      if (open) open.hidden = false;
+    });
+  }
+
+  function openDiagram(fig) {
+    var svg = fig.querySelector("pre.mermaid svg");
+    if (!svg) return;
+    var dlg = doc.querySelector("dialog.diagram-dialog");
+    if (!dlg) {
+      dlg = el("dialog", "diagram-dialog");
+      var bar = el("div", "diagram-dialog-bar");
+      bar.appendChild(el("span", "diagram-dialog-title"));
+      var close = el("button", "diagram-close", t("PageDiagramClose", "Close"));
+      close.type = "button";
+      close.addEventListener("click", function () { dlg.close(); });
+      bar.appendChild(close);
+      dlg.appendChild(bar);
+      dlg.appendChild(el("div", "diagram-dialog-body"));
+      dlg.addEventListener("click", function (ev) { if (ev.target === dlg) dlg.close(); });
+      doc.body.appendChild(dlg);
+    }
+    var name = fig.getAttribute("aria-label") || "";
+    dlg.setAttribute("aria-label", name);
+    dlg.querySelector(".diagram-dialog-title").textContent = name;
+    var body = dlg.querySelector(".diagram-dialog-body");
+    body.textContent = "";
+    var copy = svg.cloneNode(true);
+    var vb = svg.viewBox && svg.viewBox.baseVal;
+    copy.removeAttribute("style");
+    if (vb && vb.width) {
+      copy.setAttribute("width", Math.round(vb.width));
+      copy.setAttribute("height", Math.round(vb.height));
+    }
+    copy.style.cursor = "default";
+    body.appendChild(copy);
+    dlg.showModal();
+  }
+
+  doc.addEventListener("click", function (ev) {
+    var b = ev.target.closest('[data-action="diagram-open"], figure.diagram pre.mermaid svg');
+    if (!b) return;
+    var fig = b.closest("figure.diagram");
+    if (fig) openDiagram(fig);
+  });
+
+  /* ---- tables: the column's name on each cell (for phones, where a row
+     becomes a card) and a hint while a table is wider than its box ---- */
+  function setupTables() {
+    var wraps = doc.querySelectorAll(".table-wrap");
+    wraps.forEach(function (w) {
+      var heads = [];
+      w.querySelectorAll("thead th").forEach(function (th) { heads.push(th.textContent.trim()); });
+      w.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (heads[i]) td.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+    var hint = function () {
+      wraps.forEach(function (w) {
+        var h = w.previousElementSibling;
+        if (h && h.classList.contains("table-hint")) h.hidden = !(w.scrollWidth > w.clientWidth + 2);
+      });
+    };
+    hint();
+    window.addEventListener("resize", hint);
+  }
+
+  /* ---- Console / CLI tabs: one choice for every step and page ---- */
+  var tabKey = "vpclab-tab";
+  function chooseTab(name, save) {
+    doc.querySelectorAll(".tabs").forEach(function (group) {
+      var names = (group.getAttribute("data-tabs") || "").split(" ");
+      var pick = names.indexOf(name) >= 0 ? name : names[0];
+      group.querySelectorAll(".tab").forEach(function (b) {
+        var on = b.getAttribute("data-tab") === pick;
+        b.setAttribute("aria-selected", on ? "true" : "false");
+        b.tabIndex = on ? 0 : -1;
+      });
+      group.querySelectorAll(":scope > .tab-panel").forEach(function (p) {
+        p.hidden = p.getAttribute("data-tab") !== pick;
+      });
+    });
+    if (save) { try { localStorage.setItem(tabKey, name); } catch (e) { /* private mode */ } }
+  }
+  function setupTabs() {
+    if (!doc.querySelector(".tabs")) return;
+    doc.querySelectorAll(".tab-bar").forEach(function (bar) { bar.hidden = false; });
+    var saved = null;
+    try { saved = localStorage.getItem(tabKey); } catch (e) { /* private mode */ }
+    // Practice mode (vpclab serve --sandbox) runs the CLI blocks, so it
+    // starts on the CLI tab; otherwise the console comes first.
+    var practice = !!doc.getElementById("vpclab-sandbox");
+    chooseTab(saved || (practice ? "cli" : "console"), false);
+    doc.addEventListener("click", function (ev) {
+      var b = ev.target.closest(".tab-bar .tab");
+      if (!b) return;
+      // Keep the clicked tab where it is on the screen while the panels
+      // above it change height.
+      var top = b.getBoundingClientRect().top;
+      chooseTab(b.getAttribute("data-tab"), true);
+      window.scrollBy(0, b.getBoundingClientRect().top - top);
+    });
+    doc.addEventListener("keydown", function (ev) {
+      var b = ev.target.closest && ev.target.closest(".tab-bar .tab");
+      if (!b || (ev.key !== "ArrowRight" && ev.key !== "ArrowLeft")) return;
+      var tabs = Array.prototype.slice.call(b.parentNode.querySelectorAll(".tab"));
+      var i = tabs.indexOf(b) + (ev.key === "ArrowRight" ? 1 : -1);
+      var next = tabs[(i + tabs.length) % tabs.length];
+      chooseTab(next.getAttribute("data-tab"), true);
+      next.focus();
+      ev.preventDefault();
+    });
+    window.addEventListener("storage", function (ev) {
+      if (ev.key === tabKey && ev.newValue) chooseTab(ev.newValue, false);
+    });
+  }
+
+  /* ---- back to the top, and the step being read in the folded list ---- */
+  function setupScroll() {
+    var top = doc.querySelector(".back-to-top");
+    if (!top) return;
+    var onScroll = function () { top.hidden = window.scrollY < window.innerHeight; };
+    window.addEventListener("scroll", onScroll, { passive: true });
+    onScroll();
+    top.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      window.scrollTo({ top: 0 });
+      var main = doc.getElementById("main");
+      if (main) main.focus({ preventScroll: true });
+    });
+  }
+
+  /* ---- search: MiniSearch over the index vpclab build wrote ---- */
+  // searchTokens cuts a query as site/search.go cuts the index: NFKC, lower
+  // case, words of other scripts whole, Japanese as character pairs.
+  var cjk = /[\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var wordChar = /[\p{L}\p{N}]/u;
+  function searchTokens(text) {
+    var s = (text || "").normalize("NFKC").toLowerCase();
+    var out = [], word = "", run = [];
+    var endWord = function () { if (word) { out.push(word); word = ""; } };
+    var endRun = function () {
+      if (run.length === 1) out.push(run[0]);
+      for (var i = 0; i + 1 < run.length; i++) out.push(run[i] + run[i + 1]);
+      run = [];
+    };
+    Array.from(s).forEach(function (ch) {
+      if (cjk.test(ch)) { endWord(); run.push(ch); }
+      else if (wordChar.test(ch)) { endRun(); word += ch; }
+      else { endWord(); endRun(); }
+    });
+    endWord(); endRun();
+    return out;
+  }
+
+  var search = null; // the loaded MiniSearch, or a promise of it
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var sc = doc.createElement("script");
+      sc.src = src;
+      sc.onload = resolve;
+      sc.onerror = function () { reject(new Error(src)); };
+      doc.head.appendChild(sc);
+    });
+  }
+  function loadSearch() {
+    if (search) return search;
+    search = loadScript(root + "assets/vendor/minisearch/minisearch.js").then(function () {
+      return window.vpclabSearch ? null : loadScript(root + "search/index.js");
+    }).then(function () {
+      return window.MiniSearch.loadJS(window.vpclabSearch, { fields: ["t", "p", "x"], storeFields: ["l", "u", "t", "p", "x"] });
+    });
+    search.catch(function () { search = null; });
+    return search;
+  }
+
+  function snippet(textValue, query) {
+    var lower = textValue.normalize("NFKC").toLowerCase();
+    var q = query.normalize("NFKC").toLowerCase().trim();
+    var at = q ? lower.indexOf(q) : -1;
+    var len = q.length;
+    if (at < 0) {
+      var toks = searchTokens(q);
+      for (var i = 0; i < toks.length && at < 0; i++) { at = lower.indexOf(toks[i]); len = toks[i].length; }
+    }
+    var span = el("span", "search-result-text");
+    if (at < 0) { span.textContent = textValue.slice(0, 140) + (textValue.length > 140 ? "…" : ""); return span; }
+    var from = Math.max(0, at - 50);
+    if (from > 0) span.appendChild(doc.createTextNode("…"));
+    span.appendChild(doc.createTextNode(textValue.slice(from, at)));
+    span.appendChild(el("mark", null, textValue.slice(at, at + len)));
+    var rest = textValue.slice(at + len, at + len + 90);
+    span.appendChild(doc.createTextNode(rest + (at + len + 90 < textValue.length ? "…" : "")));
+    return span;
+  }
+
+  function runSearch(dlg) {
+    var input = dlg.querySelector(".search-input");
+    var list = dlg.querySelector(".search-results");
+    var status = dlg.querySelector(".search-status");
+    var query = input.value;
+    list.textContent = "";
+    list.removeAttribute("data-query");
+    if (!query.trim()) { status.textContent = ""; return; }
+    status.textContent = t("PageSearchLoading", "…");
+    loadSearch().then(function (ms) {
+      if (input.value !== query) return;
+      var lang = doc.documentElement.lang;
+      var hits = ms.search(query, {
+        tokenize: searchTokens,
+        processTerm: function (term) { return term; },
+        prefix: function (term) { return cjk.test(term) ? term.length === 1 : term.length > 1; },
+        fuzzy: function (term) { return !cjk.test(term) && term.length > 4 ? 0.2 : false; },
+        combineWith: "AND",
+        boost: { t: 3, p: 1.5 }
+      });
+      // The page's language first, then the other one.
+      var mine = hits.filter(function (h) { return h.l === lang; }).slice(0, 25);
+      var other = hits.filter(function (h) { return h.l !== lang; }).slice(0, 15);
+      hits = mine.concat(other);
+      status.textContent = hits.length ? t("PageSearchCount", "{n}").replace("{n}", hits.length)
+                                       : t("PageSearchNoResults", "{q}").replace("{q}", query);
+      hits.forEach(function (h) {
+        var li = el("li");
+        var a = el("a");
+        a.href = root + h.u;
+        a.setAttribute("lang", h.l);
+        a.setAttribute("data-lang-result", h.l);
+        var labLine = el("span", "search-result-lab", h.p);
+        if (h.l !== lang) labLine.appendChild(el("span", "search-lang", t("PageSearchOtherLang", h.l)));
+        a.appendChild(labLine);
+        a.appendChild(el("span", "search-result-title", h.t));
+        a.appendChild(snippet(h.x || "", query));
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      list.setAttribute("data-query", query);
+    }, function () {
+      status.textContent = t("PageSearchFailed", "The search index could not be loaded.");
+    });
+  }
+
+  function setupSearch() {
+    var dlg = doc.querySelector("dialog.search-dialog");
+    if (!dlg || !dlg.showModal) return;
+    var input = dlg.querySelector(".search-input");
+    var timer = null;
+    var open = function () {
+      if (!dlg.open) dlg.showModal();
+      input.focus();
+      input.select();
+      loadSearch();
+    };
+    doc.addEventListener("click", function (ev) {
+      if (ev.target.closest('[data-action="search-open"]')) open();
+      else if (ev.target === dlg) dlg.close();
+    });
+    doc.addEventListener("keydown", function (ev) {
+      var tag = (ev.target.tagName || "").toLowerCase();
+      if (ev.key === "/" && !dlg.open && tag !== "input" && tag !== "textarea" && !ev.target.isContentEditable) {
+        ev.preventDefault();
+        open();
       }
+    });
+    // Escape closes the search at once (a search field would only clear);
+    // the arrow keys move between the field and the results.
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { ev.preventDefault(); dlg.close(); }
+    });
+    dlg.addEventListener("keydown", function (ev) {
+      if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") return;
+      var links = Array.prototype.slice.call(dlg.querySelectorAll(".search-results a"));
+      if (!links.length) return;
+      var i = links.indexOf(doc.activeElement);
+      var next = ev.key === "ArrowDown" ? i + 1 : i - 1;
+      ev.preventDefault();
+      if (next < 0) input.focus();
+      else links[Math.min(next, links.length - 1)].focus();
+    });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { runSearch(dlg); }, 80);
+    });
+    dlg.querySelector("form").addEventListener("submit", function (ev) {
+      var first = dlg.querySelector(".search-results a");
+      if (ev.submitter && ev.submitter.classList.contains("search-close")) return;
+      ev.preventDefault();
+      if (first) location.href = first.href;
+    });
+    // A result on this same page: close the dialog and go there.
+    dlg.addEventListener("click", function (ev) {
+      if (ev.target.closest(".search-results a")) dlg.close();
     });
   }
 
@@ -147,6 +437,13 @@
       if (current && links[current]) links[current].removeAttribute("aria-current");
       current = first;
       if (links[current]) links[current].setAttribute("aria-current", "true");
+      var label = toc.querySelector(".toc-current");
+      if (label && links[current]) {
+        var num = links[current].querySelector(".toc-num");
+        var title = links[current].querySelector(".toc-title");
+        label.textContent = (num && num.textContent ? num.textContent + ". " : "") + (title ? Array.prototype.filter.call(title.childNodes, function (n) { return n.nodeType === 3; })
+                    .map(function (n) { return n.textContent; }).join("").trim() : "");
+      }
     }, { rootMargin: "-20% 0px -60% 0px" });
     sections.forEach(function (s) { obs.observe(s); });
   }
@@ -296,7 +593,11 @@
       method: "POST", headers: headers, body: JSON.stringify(body), credentials: "same-origin"
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) {
-        if (!res.ok) throw new Error(data.error || (res.status + " " + res.statusText));
+        if (!res.ok) {
+          var e = new Error(data.error || (res.status + " " + res.statusText));
+          e.code = data.code || "http-" + res.status;
+          throw e;
+        }
         return data;
       });
     }).then(function (data) {
@@ -326,15 +627,40 @@
       }
       refreshBadges();
     }).catch(function (err) {
-      var msg = t("failedRequest", "{err}").replace("{err}", err && err.message ? err.message : String(err));
       scope.forEach(function (c) {
         var pill = c.querySelector(".vcard-status");
         if (pill) { pill.setAttribute("data-status", "error"); pill.textContent = t("status-error", "error"); }
       });
-      if (out) { out.textContent = ""; out.appendChild(el("p", "result", msg)); }
+      if (out) { out.textContent = ""; out.appendChild(errorBox(err)); }
     }).finally(function () {
       buttons.forEach(function (b) { b.disabled = false; b.removeAttribute("aria-busy"); });
     });
+  }
+
+  // errorBox says what happened and what to do first, in the page's
+  // language; the raw error (the server's words, or the browser's) is
+  // behind a details toggle.
+  var errorKinds = {
+    "network": "Network", "aws-unreachable": "Unreachable", "aws-no-credentials": "Credentials",
+    "aws-invalid-credentials": "Credentials", "aws-expired-sso": "Credentials", "aws-expired-token": "Credentials",
+    "aws-access-denied": "Denied", "aws-no-region": "Region", "aws-throttled": "Throttled", "timeout": "Timeout"
+  };
+  function errorBox(err) {
+    var code = (err && err.code) || (err instanceof TypeError ? "network" : "");
+    var kind = errorKinds[code] || "Other";
+    var box = el("div", "result");
+    box.setAttribute("data-status", "error");
+    box.setAttribute("data-error", code || "other");
+    box.appendChild(el("p", "result-problem", t("PageErr" + kind)));
+    box.appendChild(el("p", "result-do", t("PageErr" + kind + "Do")));
+    var raw = err && err.message ? err.message : String(err);
+    if (raw) {
+      var det = el("details", "result-details");
+      det.appendChild(el("summary", null, t("PageErrDetails", "Details")));
+      det.appendChild(el("pre", null, raw));
+      box.appendChild(det);
+    }
+    return box;
   }
 
   function setupLive() {
@@ -352,6 +678,10 @@
 
   function init() {
     setupTOC();
+    setupTabs();
+    setupTables();
+    setupScroll();
+    setupSearch();
     setupLive();
     drawDiagrams();
   }

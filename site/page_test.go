@@ -1,0 +1,218 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/progress"
+)
+
+func TestSearchTerms(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"NAT gateway", []string{"nat", "gateway"}},
+		{"create-nat-gateway 0.0.0.0/0", []string{"create", "nat", "gateway", "0", "0", "0", "0", "0"}},
+		// Japanese runs as pairs plus the run's last character; Latin words
+		// between them whole; full-width letters folded by NFKC.
+		{"NAT ゲートウェイを作成", []string{"nat", "ゲー", "ート", "トウ", "ウェ", "ェイ", "イを", "を作", "作成", "成"}},
+		{"ＮＡＴゲートウェイ", []string{"nat", "ゲー", "ート", "トウ", "ウェ", "ェイ", "イ"}},
+		{"港", []string{"港"}},
+	}
+	for _, c := range cases {
+		if got := searchTerms(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("searchTerms(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestSearchIndex: the index is MiniSearch's serialized form, with every
+// section of both languages, and the Japanese text joined across source
+// line breaks so a phrase wrapped in the Markdown is still found.
+func TestSearchIndex(t *testing.T) {
+	s, err := New(demoLabs(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := render(t, s, searchIndexPath, nil)
+	body, ok := strings.CutPrefix(js, "window.vpclabSearch=")
+	if !ok {
+		t.Fatalf("the index is not a script setting window.vpclabSearch: %.60q", js)
+	}
+	var ix struct {
+		DocumentCount int                          `json:"documentCount"`
+		FieldIDs      map[string]int               `json:"fieldIds"`
+		DocumentIDs   map[string]string            `json:"documentIds"`
+		FieldLength   map[string][]int             `json:"fieldLength"`
+		StoredFields  map[string]map[string]string `json:"storedFields"`
+		Index         []json.RawMessage            `json:"index"`
+		Version       int                          `json:"serializationVersion"`
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimSpace(body), ";")), &ix); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Version != 2 || ix.FieldIDs["t"] != 0 || ix.FieldIDs["x"] != 2 || ix.DocumentCount != len(ix.DocumentIDs) || len(ix.FieldLength) != ix.DocumentCount {
+		t.Errorf("not MiniSearch's version 2 layout: version %d, fields %v, %d docs, %d ids, %d lengths", ix.Version, ix.FieldIDs, ix.DocumentCount, len(ix.DocumentIDs), len(ix.FieldLength))
+	}
+	langs := map[string]int{}
+	terms := map[string]bool{}
+	for _, raw := range ix.Index {
+		var pair []json.RawMessage
+		if err := json.Unmarshal(raw, &pair); err != nil || len(pair) != 2 {
+			t.Fatalf("index entry %s", raw)
+		}
+		var term string
+		_ = json.Unmarshal(pair[0], &term)
+		terms[term] = true
+	}
+	for _, d := range ix.StoredFields {
+		langs[d["l"]]++
+		if !strings.HasPrefix(d["u"], d["l"]+"/") {
+			t.Errorf("stored url %q is not under its language %q", d["u"], d["l"])
+		}
+	}
+	if langs["en"] == 0 || langs["ja"] == 0 {
+		t.Errorf("sections by language: %v", langs)
+	}
+	// demoBody's Japanese "日本語の\n文章" is one phrase: "の文" must be a term.
+	for _, want := range []string{"の文", "作成", "vpc"} {
+		if !terms[want] {
+			t.Errorf("the index has no term %q", want)
+		}
+	}
+}
+
+// TestRecordedMessageInPageLanguage: a result recorded from the English
+// page (message id and data kept) reads in Japanese on the Japanese page,
+// also after a trip through the progress file's JSON.
+func TestRecordedMessageInPageLanguage(t *testing.T) {
+	data := map[string]any{"Param": "destination", "Value": "10.0.0.0/8"}
+	r := progress.Record{Account: "123456789012", Region: "ap-northeast-1", Lab: "demo", Step: "create-vpc", Check: "vpc-exists",
+		Status: progress.StatusFail, Message: i18n.New(i18n.EN).T("CheckBadParam", data), MessageID: "CheckBadParam", MessageData: data, At: time.Now()}
+	p := record(t, r) // through the file
+	got := p.Lab(r.Account, r.Region, "demo")["vpc-exists"]
+	ja := recordedMessage(i18n.New(i18n.JA), got)
+	if ja != i18n.New(i18n.JA).T("CheckBadParam", data) || ja == r.Message {
+		t.Errorf("on the Japanese page: %q (English: %q)", ja, r.Message)
+	}
+	// A nested message comes back as a message, in the page's language.
+	nested := msgValue(map[string]any{"What": map[string]any{"ID": "StatusFail", "Data": nil}, "N": float64(3)}).(i18n.M)
+	if m, ok := nested["What"].(i18n.Msg); !ok || m.ID != "StatusFail" || nested["N"] != 3 {
+		t.Errorf("msgValue: %#v", nested)
+	}
+	// An older record without an id shows its message as it was.
+	got.MessageID = ""
+	if s := recordedMessage(i18n.New(i18n.JA), got); s != r.Message {
+		t.Errorf("without an id: %q", s)
+	}
+}
+
+func TestDescribeMermaid(t *testing.T) {
+	d := describeMermaid(`flowchart LR
+  inet(("Internet"))
+  subgraph vpc["VPC demo (10.0.0.0/16)"]
+    igw["Internet gateway"]
+    subgraph pub["Public subnet"]
+      nat["NAT gateway<br/>EIP"]
+    end
+  end
+  nat -- "0.0.0.0/0" --> igw
+  igw <--> inet
+  nat -.- igw --> inet
+`)
+	wantGroups := []string{"VPC demo (10.0.0.0/16): Internet gateway; Public subnet", "Public subnet: NAT gateway, EIP"}
+	wantEdges := []string{"NAT gateway, EIP → Internet gateway (0.0.0.0/0)", "Internet gateway ↔ Internet", "NAT gateway, EIP — Internet gateway", "Internet gateway → Internet"}
+	if !slices.Equal(d.Groups, wantGroups) || !slices.Equal(d.Edges, wantEdges) {
+		t.Errorf("groups %q\nedges %q", d.Groups, d.Edges)
+	}
+}
+
+// TestTabsRender: markers become a tab bar and panels (the bar hidden
+// until the script runs); other raw HTML stays dropped.
+func TestTabsRender(t *testing.T) {
+	body := "## Make it {#make}\n\n<!-- tab: console -->\n**Console:** click.\n\n<!-- tab: cli -->\n**AWS CLI:**\n\n'''bash {solution}\necho hi\n'''\n\n<!-- /tabs -->\n\n<div>raw</div>\n\n'''check\nid: c1\nkind: vpc\nname: v\n'''\n"
+	labs := []*content.Lab{parseLab(t, "tabs", map[i18n.Lang]string{i18n.EN: frontMatter("tabs", "Tabs", "beginner") + md(body), i18n.JA: frontMatter("tabs", "タブ", "beginner") + md(body)})}
+	s, err := New(labs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := render(t, s, "ja/tabs/index.html", nil)
+	for _, want := range []string{
+		`<div class="tabs" data-tabs="console cli"><div class="tab-bar" role="tablist" aria-label="操作方法" hidden>`,
+		`data-tab="console" aria-selected="false" tabindex="-1">コンソール</button>`,
+		`<div class="tab-panel" role="tabpanel" id="tabs-1-cli-panel" aria-labelledby="tabs-1-cli" data-tab="cli">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	// The check card comes after both panels are closed, outside the tabs.
+	tabsEnd := strings.Index(page, "</div></div>\n")
+	if tabsEnd < 0 || strings.Index(page, `class="vgroup"`) < tabsEnd || strings.Index(page, "echo") > tabsEnd {
+		t.Error("the tab group does not close before the check card")
+	}
+	if strings.Contains(page, "<div>raw</div>") {
+		t.Error("raw HTML passed through")
+	}
+}
+
+// BenchmarkSearchIndex is what the search index adds to a build of the
+// labs in ../content.
+func BenchmarkSearchIndex(b *testing.B) {
+	labs, _, err := content.Load(os.DirFS(filepath.Join("..", "content")), ".")
+	if err != nil || len(labs) == 0 {
+		b.Skip("no labs in ../content")
+	}
+	s, err := New(labs, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	size := 0
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := s.writeSearchIndex(&buf); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "bytes")
+}
+
+func TestPhraseBreaks(t *testing.T) {
+	if got := phraseBreaks("2 つのサブネットを<b>パブリックにする", i18n.JA); got != "2 つの<wbr>サブネットを<wbr>&lt;b&gt;パブリックにする" {
+		t.Errorf("ja: %s", got)
+	}
+	if got := phraseBreaks("Create the <NAT> gateway", i18n.EN); got != "Create the &lt;NAT&gt; gateway" {
+		t.Errorf("en: %s", got)
+	}
+}
+
+// TestLabLinks: a lab's id written as code links to that lab in the page's
+// language, but not inside a link, and not the page's own lab.
+func TestLabLinks(t *testing.T) {
+	body := "## Go on {#go}\n\nNext, do `other`. Or [`other`](https://example.com/). This is `demo`.\n"
+	labs := []*content.Lab{
+		parseLab(t, "demo", map[i18n.Lang]string{i18n.EN: frontMatter("demo", "Demo", "beginner") + md(body), i18n.JA: frontMatter("demo", "デモ", "beginner") + md(body)}),
+		parseLab(t, "other", map[i18n.Lang]string{i18n.EN: frontMatter("other", "Other lab", "beginner") + md(otherBody), i18n.JA: frontMatter("other", "別のラボ", "beginner") + md(otherBody)}),
+	}
+	s, err := New(labs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := render(t, s, "ja/demo/index.html", nil)
+	if !strings.Contains(page, `Next, do <a class="lab-link" href="../other/index.html" title="別のラボ"><code>other</code></a>.`) {
+		t.Error("the lab's id is not linked to its page with its Japanese title")
+	}
+	if strings.Count(page, `class="lab-link"`) != 1 || !strings.Contains(page, "This is <code>demo</code>.") {
+		t.Error("an id inside a link, or the page's own id, was linked")
+	}
+}
