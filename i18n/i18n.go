@@ -10,6 +10,7 @@ package i18n
 import (
 	"embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -207,7 +208,8 @@ func (l *Localizer) render(id string, count any, data []M) string {
 
 // Has reports whether id exists in l's own catalog (no fallback).
 func Has(l Lang, id string) bool {
-	ids, err := IDs(l)
+	e := catalogIDs(l)
+	ids, err := e.ids, e.err
 	if err != nil {
 		return false
 	}
@@ -215,8 +217,29 @@ func Has(l Lang, id string) bool {
 	return i < len(ids) && ids[i] == id
 }
 
-// IDs lists the message IDs of l's catalog, sorted.
+// IDs lists the message IDs of l's catalog, sorted. The catalogs are
+// embedded, so each language is parsed once.
 func IDs(l Lang) ([]string, error) {
+	e := catalogIDs(l)
+	return slices.Clone(e.ids), e.err
+}
+
+func catalogIDs(l Lang) *cachedIDs {
+	c, _ := idCache.LoadOrStore(l, &cachedIDs{})
+	e := c.(*cachedIDs)
+	e.once.Do(func() { e.ids, e.err = parseIDs(l) })
+	return e
+}
+
+type cachedIDs struct {
+	once sync.Once
+	ids  []string
+	err  error
+}
+
+var idCache sync.Map // Lang → *cachedIDs
+
+func parseIDs(l Lang) ([]string, error) {
 	src, err := CatalogSource(l)
 	if err != nil {
 		return nil, err
