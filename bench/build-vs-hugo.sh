@@ -17,18 +17,18 @@ run() { # name, command...
   local name=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$OUT/t" "$@" >/dev/null 2>&1
   read -r wall u s kb < "$OUT/t"
-  echo "$wall $(echo "$u + $s" | bc) $((kb / 1024))" >> "$OUT/$name"
+  echo "$wall $(echo "$u + $s" | bc) $((kb / 1024))" >> "$OUT/$name.times"
 }
 for r in $(seq 0 "$RUNS"); do
-  [ "$r" -eq 0 ] && { run warm "$VPCLAB" build --content "$LABS" -o "$OUT/site"; run warm hugo --minify=false -s "$HUGO" -d "$OUT/hugo" --quiet; continue; }
-  run vpclab "$VPCLAB" build --content "$LABS" -o "$OUT/site"
-  run hugo hugo --minify=false -s "$HUGO" -d "$OUT/hugo" --quiet
+  [ "$r" -eq 0 ] && { run warm "$VPCLAB" build --content "$LABS" -o "$OUT/out-site"; run warm hugo --minify=false -s "$HUGO" -d "$OUT/out-hugo" --quiet; continue; }
+  run vpclab "$VPCLAB" build --content "$LABS" -o "$OUT/out-site"
+  run hugo hugo --minify=false -s "$HUGO" -d "$OUT/out-hugo" --quiet
 done
-pages_v=$(find "$OUT/site" -name '*.html' | wc -l)
-pages_h=$(find "$OUT/hugo" -name '*.html' | wc -l)
+pages_v=$(find "$OUT/out-site" -name '*.html' | wc -l)
+pages_h=$(find "$OUT/out-hugo" -name '*.html' | wc -l)
 printf "%-7s %6s %9s %7s %9s %8s\n" tool pages wall_s cpu_s peak_MiB pages/s
 for t in vpclab hugo; do
   p=$([ "$t" = vpclab ] && echo "$pages_v" || echo "$pages_h")
-  w=$(awk '{print $1}' "$OUT/$t" | median); c=$(awk '{print $2}' "$OUT/$t" | median); m=$(awk '{print $3}' "$OUT/$t" | median)
+  w=$(awk '{print $1}' "$OUT/$t.times" | median); c=$(awk '{print $2}' "$OUT/$t.times" | median); m=$(awk '{print $3}' "$OUT/$t.times" | median)
   printf "%-7s %6d %9.2f %7.2f %9d %8.0f\n" "$t" "$p" "$w" "$c" "$m" "$(echo "$p / $w" | bc -l)"
 done
