@@ -177,7 +177,13 @@ type CheckBlock struct {
 	Body    *Mapping // everything, reserved keys included
 	Step    *Step
 	Node    *ast.FencedCodeBlock
+	info    int // InfoStart+1 once the tree is released (see ReleaseTrees)
 }
+
+// InfoStart is where the block's info string starts in its page's Source:
+// the site finds the block in its own parse of the page by it. ok is false
+// for a block without one (a hand-built block in a test).
+func (c *CheckBlock) InfoStart() (start int, ok bool) { return infoStart(c.Node, c.info) }
 
 // ReservedCheckKeys are the check-block keys that every kind shares.
 var ReservedCheckKeys = []Field{
@@ -205,6 +211,48 @@ type CodeBlock struct {
 	Lines []Pos
 	Attrs map[string]string
 	Node  *ast.FencedCodeBlock
+	info  int // InfoStart+1 once the tree is released (see ReleaseTrees)
+}
+
+// InfoStart is as CheckBlock.InfoStart.
+func (c *CodeBlock) InfoStart() (start int, ok bool) { return infoStart(c.Node, c.info) }
+
+func infoStart(n *ast.FencedCodeBlock, released int) (int, bool) {
+	if n != nil && n.Info != nil {
+		return n.Info.Segment.Start, true
+	}
+	return released - 1, released > 0
+}
+
+// ReleaseTrees drops the pages' syntax trees (Page.Doc and the blocks'
+// Node), which the linter needs and the site does not (it parses each page
+// again as it renders it): for a large site they are most of the memory
+// held while it is written. InfoStart still answers after it.
+func ReleaseTrees(labs []*Lab) {
+	for _, l := range labs {
+		for _, p := range l.Pages {
+			p.Doc = nil
+			for _, s := range p.Steps {
+				for _, c := range s.Checks {
+					c.info, _ = plusOne(c.InfoStart())
+					c.Node = nil
+				}
+				for _, group := range [][]*CodeBlock{s.Solution, s.Cleanup, s.Mutations} {
+					for _, c := range group {
+						c.info, _ = plusOne(c.InfoStart())
+						c.Node = nil
+					}
+				}
+			}
+		}
+	}
+}
+
+func plusOne(start int, ok bool) (int, bool) {
+	if !ok {
+		return 0, false
+	}
+	return start + 1, true
 }
 
 // Link is a link or image destination in the page's text.

@@ -39,8 +39,12 @@ func (e *NotSiteError) Error() string {
 
 func (e *NotSiteError) Unwrap() error { return errNotSite }
 
-// Build renders labs into outDir (see New and Site.Build).
+// Build renders labs into outDir (see New and Site.Build). It is a one-off
+// build: it first releases the labs' syntax trees (content.ReleaseTrees),
+// which the pages do not render from, so they are not held while every
+// page is written.
 func Build(outDir string, labs []*content.Lab, prog *progress.Progress, opts Options) (Stats, error) {
+	content.ReleaseTrees(labs)
 	s, err := New(labs, opts)
 	if err != nil {
 		return Stats{}, err

@@ -85,13 +85,13 @@ func renderBody(p *pageCtx) (string, bool, error) {
 	b := &body{p: p, checks: map[int]*content.CheckBlock{}, roles: map[int]content.Role{}}
 	for _, s := range p.page.Steps {
 		for _, c := range s.Checks {
-			if c.Node != nil && c.Node.Info != nil {
-				b.checks[c.Node.Info.Segment.Start] = c
+			if start, ok := c.InfoStart(); ok {
+				b.checks[start] = c
 			}
 		}
 		for _, cb := range append(append([]*content.CodeBlock{}, s.Solution...), s.Cleanup...) {
-			if cb.Node != nil && cb.Node.Info != nil {
-				b.roles[cb.Node.Info.Segment.Start] = cb.Role
+			if start, ok := cb.InfoStart(); ok {
+				b.roles[start] = cb.Role
 			}
 		}
 	}

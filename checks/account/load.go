@@ -43,47 +43,69 @@ const (
 	maxListTasksPage   = 100  // ecs:ListTasks: 1–100
 
 	// concurrency bounds the calls in flight, well under EC2's request
-	// rate limits (and gentle with the moto sandbox).
-	concurrency = 8
+	// rate limits (and gentle with the moto sandbox), yet above a whole
+	// lab's first round (identity and up to 18 resource types) so that no
+	// independent call waits for a slot: on a real account every wait is
+	// a round trip.
+	concurrency = 24
 
 	awsManagedPrefix = "com.amazonaws."
 )
 
 // Load reads the account of cfg's credentials and, in cfg.Region, every
-// resource need asks for, with read-only calls only: sts:GetCallerIdentity
-// first, then each resource type concurrently and at most once, then what
-// depends on them (VPC DNS attributes after VPCs, task ENIs after tasks).
+// resource need asks for, with read-only calls only, in as few dependent
+// round trips as the APIs allow: sts:GetCallerIdentity and every resource
+// type start at once, each at most once, and what depends on a call starts
+// as soon as that call answers (VPC DNS attributes after VPCs, task
+// descriptions after their cluster's lists, listeners after load
+// balancers), not after the whole first round. The deepest chain is
+// ecs:ListClusters → ListTasks → DescribeTasks: three rounds.
+//
+// Network interfaces are read whole (one paginated call in the first
+// round) rather than filtered by the tasks' interface ids, which would be a
+// fourth round after the tasks; Snapshot.AllENIs says so.
 //
 // The clients are built from cfg, so a guard or meter that awsx.Protect
 // put in cfg.APIOptions applies to every call. No server-side filters are
-// used (moto ignores or fails on many), except network-interface-id for
-// task ENIs.
+// used (moto ignores or fails on many).
 //
 // On error Load returns no snapshot and the first failure, a *LoadError
 // naming the resource (or the GetCallerIdentity error), and cancels the
 // other calls.
 func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
-	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return nil, fmt.Errorf("identify the account: %w", err)
-	}
 	l := &loader{
 		ec2:  ec2.NewFromConfig(cfg),
 		ecs:  ecs.NewFromConfig(cfg),
 		elb:  elbv2.NewFromConfig(cfg),
 		need: need,
 		snap: &Snapshot{
-			Account: aws.ToString(id.Account),
-			Region:  cfg.Region,
-			Loaded:  map[Resource]bool{},
+			Region: cfg.Region,
+			Loaded: map[Resource]bool{},
 		},
 	}
-
 	want := func(r Resource) bool { return need.Resources[r] }
-	enisOfTasks := want(NetworkInterfaces) && want(ECSTasks)
+
+	g := newGroup(ctx)
+	stsc := sts.NewFromConfig(cfg)
+	g.do(func(ctx context.Context) error {
+		id, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return fmt.Errorf("identify the account: %w", err)
+		}
+		l.snap.Account = aws.ToString(id.Account) // only this call writes it
+		return nil
+	})
 
 	first := map[Resource]func(context.Context) error{
-		VPCs:               l.vpcs,
+		VPCs: func(ctx context.Context) error {
+			if err := l.vpcs(ctx); err != nil {
+				return err
+			}
+			if want(VPCAttributes) {
+				l.vpcAttributes(g)
+			}
+			return nil
+		},
 		Subnets:            l.subnets,
 		RouteTables:        l.routeTables,
 		InternetGateways:   l.internetGateways,
@@ -98,18 +120,23 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 		ECSClusters:        l.clusters,
 		ECSServices:        l.services,
 		ECSTasks:           l.tasks,
-		LoadBalancers:      l.loadBalancers,
-		TargetGroups:       l.targetGroups,
+		LoadBalancers: func(ctx context.Context) error {
+			if err := l.loadBalancers(ctx); err != nil {
+				return err
+			}
+			if want(Listeners) {
+				l.run(g, Listeners, l.listeners)
+			}
+			return nil
+		},
+		TargetGroups: l.targetGroups,
 	}
 	phase1 := map[Resource]bool{}
 	for r := range first {
 		phase1[r] = want(r)
 	}
 	phase1[VPCs] = phase1[VPCs] || want(VPCAttributes)
-	phase1[NetworkInterfaces] = phase1[NetworkInterfaces] && !enisOfTasks
 	phase1[LoadBalancers] = phase1[LoadBalancers] || want(Listeners)
-
-	g := newGroup(ctx)
 	for r, ok := range phase1 {
 		if ok {
 			l.run(g, r, first[r])
@@ -118,23 +145,10 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 	if err := g.wait(); err != nil {
 		return nil, err
 	}
-
-	g = newGroup(ctx)
-	if want(VPCAttributes) {
-		l.vpcAttributes(g)
-	}
-	if enisOfTasks {
-		l.run(g, NetworkInterfaces, l.taskNetworkInterfaces)
-	}
-	if want(Listeners) {
-		l.run(g, Listeners, l.listeners)
-	}
-	if err := g.wait(); err != nil {
-		return nil, err
-	}
 	if want(VPCAttributes) {
 		l.snap.Loaded[VPCAttributes] = true
 	}
+	l.snap.AllENIs = want(NetworkInterfaces)
 	return l.snap, nil
 }
 
@@ -227,34 +241,39 @@ func (l *loader) loadBalancers(ctx context.Context) (err error) {
 // listeners reads the listeners of every loaded load balancer, one
 // paginated call each (DescribeListeners takes one load balancer), and
 // each listener's rules: a rule may forward where the default action
-// does not.
+// does not. The calls of one level go out at once.
 func (l *loader) listeners(ctx context.Context) error {
-	var all []elbtypes.Listener
-	for _, lb := range l.snap.LoadBalancers {
-		got, err := collect(ctx, elbv2.NewDescribeListenersPaginator(l.elb,
-			&elbv2.DescribeListenersInput{LoadBalancerArn: lb.LoadBalancerArn, PageSize: aws.Int32(400)}),
+	lbs := l.snap.LoadBalancers
+	per := make([][]elbtypes.Listener, len(lbs))
+	if err := each(len(lbs), func(i int) (err error) {
+		per[i], err = collect(ctx, elbv2.NewDescribeListenersPaginator(l.elb,
+			&elbv2.DescribeListenersInput{LoadBalancerArn: lbs[i].LoadBalancerArn, PageSize: aws.Int32(400)}),
 			func(o *elbv2.DescribeListenersOutput) []elbtypes.Listener { return o.Listeners })
-		if err != nil {
-			return err
-		}
-		all = append(all, got...)
+		return err
+	}); err != nil {
+		return err
+	}
+	all := slices.Concat(per...)
+	got := make([][]elbtypes.Rule, len(all))
+	if err := each(len(all), func(i int) (err error) {
+		got[i], err = collect(ctx, elbv2.NewDescribeRulesPaginator(l.elb,
+			&elbv2.DescribeRulesInput{ListenerArn: all[i].ListenerArn, PageSize: aws.Int32(400)}),
+			func(o *elbv2.DescribeRulesOutput) []elbtypes.Rule { return o.Rules })
+		return err
+	}); err != nil {
+		return err
 	}
 	rules := map[string][]elbtypes.Rule{}
-	for _, ls := range all {
-		got, err := collect(ctx, elbv2.NewDescribeRulesPaginator(l.elb,
-			&elbv2.DescribeRulesInput{ListenerArn: ls.ListenerArn, PageSize: aws.Int32(400)}),
-			func(o *elbv2.DescribeRulesOutput) []elbtypes.Rule { return o.Rules })
-		if err != nil {
-			return err
-		}
-		rules[aws.ToString(ls.ListenerArn)] = got
+	for i, ls := range all {
+		rules[aws.ToString(ls.ListenerArn)] = got[i]
 	}
 	l.snap.Listeners, l.snap.Rules = all, rules
 	return nil
 }
 
 // targetGroups reads every target group and, for each, its registered
-// targets (DescribeTargetHealth is the only call that lists them).
+// targets (DescribeTargetHealth is the only call that lists them), those
+// calls at once.
 func (l *loader) targetGroups(ctx context.Context) error {
 	tgs, err := collect(ctx, elbv2.NewDescribeTargetGroupsPaginator(l.elb,
 		&elbv2.DescribeTargetGroupsInput{PageSize: aws.Int32(400)}),
@@ -262,15 +281,44 @@ func (l *loader) targetGroups(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	health := make([][]elbtypes.TargetHealthDescription, len(tgs))
+	if err := each(len(tgs), func(i int) error {
+		out, err := l.elb.DescribeTargetHealth(ctx, &elbv2.DescribeTargetHealthInput{TargetGroupArn: tgs[i].TargetGroupArn})
+		if err == nil {
+			health[i] = out.TargetHealthDescriptions
+		}
+		return err
+	}); err != nil {
+		return err
+	}
 	targets := map[string][]elbtypes.TargetHealthDescription{}
-	for _, tg := range tgs {
-		out, err := l.elb.DescribeTargetHealth(ctx, &elbv2.DescribeTargetHealthInput{TargetGroupArn: tg.TargetGroupArn})
+	for i, tg := range tgs {
+		targets[aws.ToString(tg.TargetGroupArn)] = health[i]
+	}
+	l.snap.TargetGroups, l.snap.Targets = tgs, targets
+	return nil
+}
+
+// each runs f(0..n-1) at once, at most concurrency at a time, and returns
+// the first error (a lab has a few load balancers, listeners and target
+// groups; the bound is for accounts with many).
+func each(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	sem := make(chan struct{}, concurrency)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			errs[i] = f(i)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return err
 		}
-		targets[aws.ToString(tg.TargetGroupArn)] = out.TargetHealthDescriptions
 	}
-	l.snap.TargetGroups, l.snap.Targets = tgs, targets
 	return nil
 }
 
@@ -327,33 +375,12 @@ func (l *loader) prefixLists(ctx context.Context) error {
 	return nil
 }
 
-// allNetworkInterfaces is for runs that need ENIs but not ECS tasks.
+// allNetworkInterfaces reads every interface of the Region.
 func (l *loader) allNetworkInterfaces(ctx context.Context) (err error) {
 	l.snap.NetworkInterfaces, err = collect(ctx, ec2.NewDescribeNetworkInterfacesPaginator(l.ec2,
 		&ec2.DescribeNetworkInterfacesInput{MaxResults: aws.Int32(maxEC2Page)}),
 		func(o *ec2.DescribeNetworkInterfacesOutput) []ec2types.NetworkInterface { return o.NetworkInterfaces })
 	return err
-}
-
-// taskNetworkInterfaces loads the ENIs that the loaded tasks' awsvpc
-// attachments name.
-func (l *loader) taskNetworkInterfaces(ctx context.Context) error {
-	ids := TaskENIs(l.snap.Tasks)
-	var all []ec2types.NetworkInterface
-	for batch := range slices.Chunk(ids, maxFilterValues) {
-		enis, err := collect(ctx, ec2.NewDescribeNetworkInterfacesPaginator(l.ec2,
-			&ec2.DescribeNetworkInterfacesInput{
-				Filters:    []ec2types.Filter{{Name: aws.String("network-interface-id"), Values: batch}},
-				MaxResults: aws.Int32(maxEC2Page),
-			}),
-			func(o *ec2.DescribeNetworkInterfacesOutput) []ec2types.NetworkInterface { return o.NetworkInterfaces })
-		if err != nil {
-			return err
-		}
-		all = append(all, enis...)
-	}
-	l.snap.NetworkInterfaces = all
-	return nil
 }
 
 // TaskENIs lists, sorted and without repeats, the network interface IDs in
@@ -442,56 +469,119 @@ func (l *loader) services(ctx context.Context) error {
 
 // tasks lists the tasks of each of need.Clusters, running and stopped
 // (ECS keeps stopped tasks for about an hour: why a task stopped is often
-// the lesson), and describes them.
+// the lesson), and describes them. Every list starts at once (the named
+// clusters without waiting for ListClusters), and a cluster's tasks are
+// described as soon as its two lists are in.
 func (l *loader) tasks(ctx context.Context) error {
-	clusters := l.need.Clusters
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		seen  = map[string]bool{}
+		tasks = map[string][]ecstypes.Task{}
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first == nil {
+			first = err
+			cancel(err)
+		}
+	}
+	cluster := func(name string) {
+		mu.Lock()
+		dup := seen[name]
+		seen[name] = true
+		mu.Unlock()
+		if dup {
+			return
+		}
+		wg.Go(func() {
+			got, err := l.clusterTasks(ctx, name)
+			if err != nil {
+				fail(err)
+				return
+			}
+			mu.Lock()
+			tasks[name] = got
+			mu.Unlock()
+		})
+	}
+	for _, c := range l.need.Clusters {
+		cluster(c)
+	}
 	if l.need.Resources[ECSClusterList] {
 		arns, err := collect(ctx, ecs.NewListClustersPaginator(l.ecs, &ecs.ListClustersInput{MaxResults: aws.Int32(100)}),
 			func(o *ecs.ListClustersOutput) []string { return o.ClusterArns })
 		if err != nil {
-			return err
+			fail(err)
 		}
 		for _, arn := range arns {
-			if name := arn[strings.LastIndexByte(arn, '/')+1:]; !slices.Contains(clusters, name) {
-				clusters = append(clusters, name)
-			}
+			cluster(arn[strings.LastIndexByte(arn, '/')+1:])
 		}
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	if l.need.Resources[ECSClusterList] {
 		l.mu.Lock()
 		l.snap.Loaded[ECSClusterList] = true
 		l.mu.Unlock()
 	}
-	for _, cluster := range clusters {
-		var arns []string
-		missing := false
-		for _, status := range []ecstypes.DesiredStatus{ecstypes.DesiredStatusRunning, ecstypes.DesiredStatusStopped} {
-			got, err := collect(ctx, ecs.NewListTasksPaginator(l.ecs, &ecs.ListTasksInput{
+	// In need.Clusters order, then the listed ones by name, as before.
+	order := slices.Clone(l.need.Clusters)
+	for _, c := range sortedKeys(tasks) {
+		if !slices.Contains(order, c) {
+			order = append(order, c)
+		}
+	}
+	for _, c := range order {
+		l.snap.Tasks = append(l.snap.Tasks, tasks[c]...)
+	}
+	return nil
+}
+
+// clusterTasks lists a cluster's running and stopped tasks at once and
+// describes them; a missing cluster has none.
+func (l *loader) clusterTasks(ctx context.Context, cluster string) ([]ecstypes.Task, error) {
+	statuses := []ecstypes.DesiredStatus{ecstypes.DesiredStatusRunning, ecstypes.DesiredStatusStopped}
+	lists := make([][]string, len(statuses))
+	errs := make([]error, len(statuses))
+	var wg sync.WaitGroup
+	for i, status := range statuses {
+		wg.Go(func() {
+			lists[i], errs[i] = collect(ctx, ecs.NewListTasksPaginator(l.ecs, &ecs.ListTasksInput{
 				Cluster:       aws.String(cluster),
 				DesiredStatus: status,
 				MaxResults:    aws.Int32(maxListTasksPage),
 			}), func(o *ecs.ListTasksOutput) []string { return o.TaskArns })
-			if isClusterNotFound(err) {
-				missing = true
-				break
-			}
-			if err != nil {
-				return err
-			}
-			arns = append(arns, got...)
-		}
-		if missing {
-			continue
-		}
-		slices.Sort(arns)
-		arns = slices.Compact(arns) // a task may move from RUNNING to STOPPED between the lists
-		for batch := range slices.Chunk(arns, maxTasksPerCall) {
-			out, err := l.ecs.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: batch})
-			if err != nil {
-				return err
-			}
-			l.snap.Tasks = append(l.snap.Tasks, out.Tasks...)
-		}
+		})
 	}
-	return nil
+	wg.Wait()
+	var arns []string
+	for i := range statuses {
+		if isClusterNotFound(errs[i]) {
+			return nil, nil
+		}
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		arns = append(arns, lists[i]...)
+	}
+	slices.Sort(arns)
+	arns = slices.Compact(arns) // a task may move from RUNNING to STOPPED between the lists
+	var out []ecstypes.Task
+	for batch := range slices.Chunk(arns, maxTasksPerCall) {
+		got, err := l.ecs.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(cluster), Tasks: batch})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got.Tasks...)
+	}
+	return out, nil
 }
 
 func isClusterNotFound(err error) bool {

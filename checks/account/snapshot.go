@@ -126,6 +126,10 @@ type Snapshot struct {
 	Account string
 	Region  string
 	Loaded  map[Resource]bool
+	// AllENIs: NetworkInterfaces holds every interface of the Region, not
+	// only the tasks' (Load reads them all at once rather than after the
+	// tasks: one round trip fewer), so nobody needs to read them again.
+	AllENIs bool
 
 	VPCs               []ec2types.Vpc
 	VPCAttrs           map[string]VPCAttrs // by VPC id

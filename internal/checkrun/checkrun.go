@@ -177,7 +177,7 @@ func placeFindings(findings, results []checks.Result) []checks.Result {
 // interfaces, and the interface an Elastic IP belongs on would be missing
 // from the repair plan.
 func allENIs(ctx context.Context, load Loader, need account.Need, blocks []*content.CheckBlock, snap *account.Snapshot) error {
-	if !need.Resources[account.NetworkInterfaces] || !need.Resources[account.ECSTasks] {
+	if snap.AllENIs || !need.Resources[account.NetworkInterfaces] || !need.Resources[account.ECSTasks] {
 		return nil
 	}
 	eip := false

@@ -56,6 +56,11 @@ type Options struct {
 	// VPC is missing from the learner's region, so that a lab built in the
 	// wrong region is reported as such rather than as not started.
 	FindRegion bool
+	// AllRegions makes FindRegion sweep every region the account has
+	// (a call per region). Without it the search asks only the likely
+	// ones (see likelyRegions): a learner who has not started would
+	// otherwise cost about 38 calls, more than checking a finished lab.
+	AllRegions bool
 	// Done is told about each learner as soon as they are done, one call
 	// at a time, in the order learners finish. i is the learner's index.
 	Done func(i int, o Outcome)
@@ -115,6 +120,7 @@ func Run(ctx context.Context, o Options) []Outcome {
 		o.Prefix = DefaultPrefix
 	}
 	out := make([]Outcome, len(o.Learners))
+	hints := newRegionHints(o.Learners)
 	var (
 		mu sync.Mutex // serializes Done
 		wg sync.WaitGroup
@@ -123,7 +129,7 @@ func Run(ctx context.Context, o Options) []Outcome {
 	for range min(o.Parallel, len(o.Learners)) {
 		wg.Go(func() {
 			for i := range next {
-				res := runOne(ctx, o, o.Learners[i])
+				res := runOne(ctx, o, o.Learners[i], hints)
 				out[i] = res
 				if o.Done != nil {
 					mu.Lock()
@@ -185,7 +191,7 @@ func covers(have, want account.Need) bool {
 	return true
 }
 
-func runOne(parent context.Context, o Options, l roster.Learner) (out Outcome) {
+func runOne(parent context.Context, o Options, l roster.Learner, hints *regionHints) (out Outcome) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(parent, o.Timeout)
 	defer cancel()
@@ -235,7 +241,12 @@ func runOne(parent context.Context, o Options, l roster.Learner) (out Outcome) {
 
 	if vpc := missingVPC(out.Labs); vpc != "" {
 		if o.FindRegion {
-			if r := findRegion(ctx, cfg, vpc); r != "" {
+			var only []string
+			if !o.AllRegions {
+				only = hints.list()
+			}
+			if r := findRegion(ctx, cfg, vpc, only); r != "" {
+				hints.add(r)
 				out.Problem = &Problem{Code: ProblemWrongRegion, Region: r,
 					Msg: i18n.Msg{ID: "ClassProblemWrongRegion", Data: i18n.M{"Name": vpc, "Region": r, "Here": l.Region}}}
 				out.Labs = nil
@@ -282,19 +293,26 @@ func missingVPC(labs []LabResult) string {
 
 // findRegion looks for a VPC called name in the account's other regions,
 // as vpclab check's hint does; "" when it is nowhere, or the search fails.
-func findRegion(ctx context.Context, cfg aws.Config, name string) string {
+// With only set, it asks those regions alone (a region the account has not
+// enabled answers an error, which counts as not there).
+func findRegion(ctx context.Context, cfg aws.Config, name string, only []string) string {
 	client := ec2.NewFromConfig(cfg)
-	regs, err := client.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
-	if err != nil {
-		return ""
+	regions := only
+	if regions == nil {
+		regs, err := client.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+		if err != nil {
+			return ""
+		}
+		for _, r := range regs.Regions {
+			regions = append(regions, aws.ToString(r.RegionName))
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	found := make(chan string, len(regs.Regions))
+	found := make(chan string, len(regions))
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
-	for _, r := range regs.Regions {
-		region := aws.ToString(r.RegionName)
+	for _, region := range regions {
 		if region == cfg.Region {
 			continue
 		}

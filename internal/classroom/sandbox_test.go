@@ -453,3 +453,32 @@ func TestCostAccessDenied(t *testing.T) {
 		t.Errorf("cost %+v, cost problem %+v", o.Cost, o.CostProblem)
 	}
 }
+
+// TestNotStartedIsCheap: a learner with no lab VPC anywhere is looked for
+// in the likely Regions only (us-east-1, us-west-2, the roster's), not in
+// every Region of the account; --find-region-all still sweeps them all.
+func TestNotStartedIsCheap(t *testing.T) {
+	base := sandboxtest.Config(t)
+	lab := demoLab(t)
+	learners := []roster.Learner{{Name: "nothing yet", RoleARN: roleARN(3), Region: sandboxtest.Region}}
+	calls := func(find, all bool) (int, Outcome) {
+		m := &awsx.Meter{}
+		conn := &Connector{Base: base, Meter: m}
+		out := Run(context.Background(), Options{Labs: []*content.Lab{lab}, Learners: learners, Connect: conn.Connect, FindRegion: find, AllRegions: all})
+		return m.Total(), out[0]
+	}
+	plain, _ := calls(false, false)
+	likely, o := calls(true, false)
+	all, _ := calls(true, true)
+	if o.Note == nil || o.Note.ID != "ClassNoteNoLabVPC" {
+		t.Errorf("not started: problem %+v note %+v", o.Problem, o.Note)
+	}
+	// The roster's Region is us-east-1, so only us-west-2 is left to ask.
+	if likely-plain != 1 {
+		t.Errorf("the search made %d calls, want 1 (us-west-2)", likely-plain)
+	}
+	if all-plain < 10 {
+		t.Errorf("the full sweep made %d calls: it no longer asks every Region", all-plain)
+	}
+	t.Logf("calls: %d without the search, %d with the likely Regions, %d with every Region", plain, likely, all)
+}

@@ -70,6 +70,7 @@ type classRun struct {
 	timeout              time.Duration
 	profile, prefix, dir string
 	record, findRegion   bool
+	allRegions           bool
 }
 
 func (c *classRun) flags(env *Env, fs *flag.FlagSet) {
@@ -80,6 +81,7 @@ func (c *classRun) flags(env *Env, fs *flag.FlagSet) {
 	fs.StringVar(&c.prefix, "prefix", classroom.DefaultPrefix, env.Loc.T("FlagCostPrefix"))
 	fs.BoolVar(&c.record, "record", true, env.Loc.T("ClassFlagRecord"))
 	fs.BoolVar(&c.findRegion, "find-region", true, env.Loc.T("ClassFlagFindRegion"))
+	fs.BoolVar(&c.allRegions, "find-region-all", false, env.Loc.T("ClassFlagFindRegionAll"))
 	fs.StringVar(&c.dir, "content", "", env.Loc.T("FlagContent"))
 }
 
@@ -161,17 +163,23 @@ func (c *classRun) run(env *Env, w io.Writer, r *roster.Roster, labs []*content.
 	var finished atomic.Int32
 	fmt.Fprintln(w, env.Loc.N("ClassChecking", total, i18n.M{"Labs": labIDs(labs), "Parallel": c.parallel, "Timeout": c.timeout}))
 	start := time.Now()
+	// The class's records are written once, when the run ends (an
+	// interrupted run included): each write re-reads and rewrites the
+	// whole file, so one per learner made the class quadratic, and held
+	// Done's lock while finished workers waited.
+	var recs []progress.Record
 	outcomes := classroom.Run(env.Ctx, classroom.Options{
 		Labs: labs, Learners: r.Learners, Connect: conn.Connect,
-		Parallel: c.parallel, Timeout: c.timeout, Prefix: c.prefix, FindRegion: c.findRegion,
+		Parallel: c.parallel, Timeout: c.timeout, Prefix: c.prefix, FindRegion: c.findRegion, AllRegions: c.allRegions,
 		Done: func(i int, o classroom.Outcome) {
 			n := int(finished.Add(1))
 			fmt.Fprintln(w, learnerLine(env.Loc, labs, history, o, n, total))
 			if c.record {
-				writeProgress(env, classroom.Records(o, env.Loc, time.Now()))
+				recs = append(recs, classroom.Records(o, env.Loc, time.Now())...)
 			}
 		},
 	})
+	writeProgress(env, recs)
 	rep := classroom.Build(labs, outcomes, classroom.BuildOptions{History: history, Sandbox: c.sandbox(env)})
 	fmt.Fprintln(w, env.Loc.T("ClassDone", i18n.M{"Elapsed": time.Since(start).Round(100 * time.Millisecond), "Calls": meter.Total()}))
 	return rep, outcomes, true

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -10,11 +11,13 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awscli"
 	"github.com/vpclab/vpclab/internal/awsx"
@@ -31,7 +34,8 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	mutateFlag := fs.Bool("mutate", false, env.Loc.T("FlagTestMutate"))
 	threshold := fs.Float64("threshold", 95, env.Loc.T("FlagTestThreshold"))
 	kinds := fs.String("kind", "", env.Loc.T("FlagTestKind"))
-	parallel := fs.Int("parallel", 2, env.Loc.T("FlagTestParallel"))
+	parallel := fs.Int("parallel", 2, env.Loc.T("FlagTestParallelAll"))
+	shardFlag := fs.String("shard", "", env.Loc.T("FlagTestShard"))
 	shellFlag := fs.String("shell", "", env.Loc.T("FlagTestShell"))
 	plainAWS := fs.Bool("plain-aws", false, env.Loc.T("FlagTestPlainAWS"))
 	dir := contentFlag(env, fs)
@@ -50,6 +54,13 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	if *parallel < 1 || *parallel > 8 {
 		return usageError(env, "test", "MutateBadParallel", i18n.M{"Value": *parallel})
+	}
+	part := whole
+	if *shardFlag != "" {
+		var err error
+		if part, err = parseShard(*shardFlag); err != nil {
+			return usageError(env, "test", "TestBadShard", i18n.M{"Value": *shardFlag})
+		}
 	}
 	var only []string
 	if *kinds != "" {
@@ -73,6 +84,12 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	chosen, code := chooseLabs(env, labs, fs.Args(), "test")
 	if chosen == nil {
 		return code
+	}
+	// Plain runs take the shard's labs; a mutation pass builds every lab
+	// (its mutants need the lab's state) and takes the shard's mutants.
+	mine := part.labs(chosen)
+	if part.N > 1 {
+		fmt.Fprintln(env.Stderr, env.Loc.T("TestShardLabs", i18n.M{"Shard": part.String(), "Labs": len(mine), "All": len(chosen)}))
 	}
 
 	url := *endpoint
@@ -118,50 +135,32 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	if *mutateFlag {
 		// One sandbox per worker: a reset is global to a moto server.
-		workers := []mutate.Options{{Endpoint: url, Config: configFor(url), Env: sandboxEnv, Reset: reset, Kinds: only}}
+		onlyMine := part.mutant
+		workers := []mutate.Options{{Endpoint: url, Config: configFor(url), Env: sandboxEnv, Reset: reset, Kinds: only, Only: onlyMine}}
 		for i := 1; *endpoint == "" && i < *parallel && i < len(chosen); i++ {
 			srv := startSandbox(env, env.Ctx, sandbox.Options{})
 			if srv == nil {
 				return ExitFail
 			}
 			defer srv.Stop()
-			workers = append(workers, mutate.Options{Endpoint: srv.URL(), Config: configFor(srv.URL()), Env: sandboxEnv, Reset: srv.Reset, Kinds: only})
+			workers = append(workers, mutate.Options{Endpoint: srv.URL(), Config: configFor(srv.URL()), Env: sandboxEnv, Reset: srv.Reset, Kinds: only, Only: onlyMine})
 		}
-		return runMutate(env, chosen, *format, *threshold, workers, shells)
+		return runMutate(env, chosen, mine, *format, *threshold, workers, shells)
 	}
-	if *format == "text" {
-		opts.Step = func(lab string, r doctest.StepResult) { writeStep(env, env.Stdout, r) }
+	// One sandbox per worker: a reset is global to a moto server, so labs
+	// run at once only on sandboxes of their own.
+	workers := []doctest.Options{opts}
+	for i := 1; *endpoint == "" && i < *parallel && i < len(mine); i++ {
+		srv := startSandbox(env, env.Ctx, sandbox.Options{})
+		if srv == nil {
+			return ExitFail
+		}
+		defer srv.Stop()
+		u := srv.URL()
+		workers = append(workers, doctest.Options{Reset: srv.Reset, Config: configFor(u),
+			Env: func(region string) []string { return sandboxEnv(u, region) }})
 	}
-	var results []doctest.LabResult
-	// The summary counts labs, not runs: a lab with a deviation in any
-	// shell is one lab with deviations.
-	tested, failed := 0, 0
-	for _, lab := range chosen {
-		tested++
-		labFailed := false
-		for _, sh := range shells {
-			opts.Shell = sh
-			if *format == "text" {
-				name := doctest.LabResult{Lab: lab.ID, Shell: sh}.Name()
-				fmt.Fprintf(env.Stdout, "%s\n", env.Loc.T("TestLabHeader", i18n.M{"Lab": name, "Steps": len(lab.Page(i18n.EN).Steps)}))
-			}
-			r := doctest.RunLab(env.Ctx, lab, opts)
-			results = append(results, r)
-			labFailed = labFailed || !r.OK()
-			if *format == "text" {
-				writeLabSummary(env, env.Stdout, r)
-			}
-			if env.Ctx.Err() != nil {
-				break
-			}
-		}
-		if labFailed {
-			failed++
-		}
-		if env.Ctx.Err() != nil {
-			break
-		}
-	}
+	results, tested, failed := runPlainLabs(env, mine, shells, workers, *format == "text")
 	switch *format {
 	case "json":
 		writeTestJSON(env, env.Stdout, results)
@@ -173,6 +172,80 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// runPlainLabs runs each lab in each shell, a lab at a time per worker.
+// With one worker the text streams; with more, each lab's text is printed
+// whole when it ends. Results keep the labs' order whatever finishes first.
+// The counts are of labs, not runs: a lab with a deviation in any shell is
+// one lab with deviations.
+func runPlainLabs(env *Env, labs []*content.Lab, shells []string, workers []doctest.Options, text bool) (results []doctest.LabResult, tested, failed int) {
+	per := make([][]doctest.LabResult, len(labs))
+	var mu sync.Mutex
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for _, o := range workers {
+		wg.Add(1)
+		go func(o doctest.Options) {
+			defer wg.Done()
+			for i := range jobs {
+				lab := labs[i]
+				var buf bytes.Buffer
+				var w io.Writer = &buf
+				if len(workers) == 1 {
+					w = env.Stdout
+				}
+				if text {
+					o.Step = func(lab string, r doctest.StepResult) { writeStep(env, w, r) }
+				}
+				var rs []doctest.LabResult
+				for _, sh := range shells {
+					if env.Ctx.Err() != nil {
+						break
+					}
+					o.Shell = sh
+					if text {
+						name := doctest.LabResult{Lab: lab.ID, Shell: sh}.Name()
+						fmt.Fprintf(w, "%s\n", env.Loc.T("TestLabHeader", i18n.M{"Lab": name, "Steps": len(lab.Page(i18n.EN).Steps)}))
+					}
+					r := doctest.RunLab(env.Ctx, lab, o)
+					rs = append(rs, r)
+					if text {
+						writeLabSummary(env, w, r)
+					}
+				}
+				mu.Lock()
+				per[i] = rs
+				if len(workers) > 1 {
+					_, _ = env.Stdout.Write(buf.Bytes())
+				}
+				mu.Unlock()
+			}
+		}(o)
+	}
+	for i := range labs {
+		if env.Ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for _, rs := range per {
+		if len(rs) == 0 {
+			continue // interrupted before it started
+		}
+		tested++
+		bad := false
+		for _, r := range rs {
+			results = append(results, r)
+			bad = bad || !r.OK()
+		}
+		if bad {
+			failed++
+		}
+	}
+	return results, tested, failed
 }
 
 // chooseShells reads --shell. By default the labs run in bash and in zsh

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,8 +22,10 @@ import (
 // internal/mutate are made, judged and repaired with the printed fixes.
 // The mutation pass runs the blocks in bash (mutants are about checks, not
 // shells); each other shell of shells gets one plain pass per lab after it,
-// so make test still proves the labs in zsh.
-func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, workers []mutate.Options, shells []string) int {
+// so make test still proves the labs in zsh. Under --shard, every lab is
+// built for its mutants, and the other shells' passes are run for plain,
+// the shard's share of labs.
+func runMutate(env *Env, labs, plainLabs []*content.Lab, format string, threshold float64, workers []mutate.Options, shells []string) int {
 	start := time.Now()
 	text := format == "text"
 	reps := make([]*mutate.LabReport, len(labs))
@@ -62,6 +65,9 @@ func runMutate(env *Env, labs []*content.Lab, format string, threshold float64, 
 				}
 				var extra []doctest.LabResult
 				for _, sh := range others {
+					if !slices.Contains(plainLabs, lab) {
+						break
+					}
 					if env.Ctx.Err() != nil {
 						break
 					}

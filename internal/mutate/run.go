@@ -50,6 +50,8 @@ type Options struct {
 	Extra func(step *content.Step, g *Gen) []*Mutant
 	// Kinds, when set, limits the pass to these mutation kinds.
 	Kinds []string
+	// Only, when set, keeps the mutants it accepts (vpclab test --shard).
+	Only func(lab, step, id string) bool
 }
 
 // Gen exposes the step's before/after snapshots to Options.Extra.
@@ -378,6 +380,7 @@ func (p *pass) afterStep(ctx context.Context, step *content.Step, sr *doctest.St
 	if p.o.Extra != nil {
 		ms = append(ms, p.o.Extra(step, g)...)
 	}
+	ms = slices.DeleteFunc(ms, func(m *Mutant) bool { return p.o.Only != nil && !p.o.Only(p.lab.ID, step.ID, m.ID()) })
 	report := StepReport{Step: step.ID}
 	for i, m := range ms {
 		if ctx.Err() != nil {
