@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"os"
 	"regexp"
@@ -227,24 +226,8 @@ func (s *Server) practiceAPI(w http.ResponseWriter, r *http.Request, loc *i18n.L
 		writeJSON(w, status, errorBody{Error: loc.T(id, data...), Code: code})
 	}
 	var req runBody
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
-	dec.DisallowUnknownFields() // no "code": the server runs the lab's own block
-	err := dec.Decode(&req)
-	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("data after the JSON object")
-		}
-	}
-	if l, ok := exactLang(req.Lang); ok {
-		loc = i18n.New(l)
-	}
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		fail(http.StatusRequestEntityTooLarge, "too-large", "ServeBodyTooLarge", i18n.M{"Max": MaxBody})
-		return
-	case err != nil:
-		fail(http.StatusBadRequest, "bad-request", "ServeBadRequest", i18n.M{"Err": err.Error()})
+	var ok bool
+	if loc, ok = readJSON(w, r, loc, &req, func() string { return req.Lang }, true); !ok {
 		return
 	}
 	p := s.practice

@@ -469,23 +469,8 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer
 		return
 	}
 	var req checkBody
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
-	err := dec.Decode(&req)
-	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("data after the JSON object")
-		}
-	}
-	if l, ok := exactLang(req.Lang); ok {
-		loc = i18n.New(l)
-	}
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		fail(http.StatusRequestEntityTooLarge, "too-large", "ServeBodyTooLarge", i18n.M{"Max": MaxBody})
-		return
-	case err != nil:
-		fail(http.StatusBadRequest, "bad-request", "ServeBadRequest", i18n.M{"Err": err.Error()})
+	var ok bool
+	if loc, ok = readJSON(w, r, loc, &req, func() string { return req.Lang }, false); !ok {
 		return
 	}
 	st := s.site.Load()
@@ -659,4 +644,34 @@ func headerLang(r *http.Request) i18n.Lang {
 		}
 	}
 	return i18n.EN
+}
+
+// readJSON reads an API request's one JSON object into v (strict: no
+// unknown fields) and answers a bad or oversized body itself, in the
+// request's language (lang, read after decoding) when it names one. It
+// returns the localizer to answer with, and false when it has answered.
+func readJSON(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer, v any, lang func() string, strict bool) (*i18n.Localizer, bool) {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	err := dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = errors.New("data after the JSON object")
+		}
+	}
+	if l, ok := exactLang(lang()); ok {
+		loc = i18n.New(l)
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: loc.T("ServeBodyTooLarge", i18n.M{"Max": MaxBody}), Code: "too-large"})
+		return loc, false
+	case err != nil:
+		writeJSON(w, http.StatusBadRequest, errorBody{Error: loc.T("ServeBadRequest", i18n.M{"Err": err.Error()}), Code: "bad-request"})
+		return loc, false
+	}
+	return loc, true
 }

@@ -3,9 +3,7 @@ package serve
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -41,23 +39,8 @@ func (s *Server) yourVPC(w http.ResponseWriter, r *http.Request, loc *i18n.Local
 		return
 	}
 	var req checkBody
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
-	err := dec.Decode(&req)
-	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("data after the JSON object")
-		}
-	}
-	if l, ok := exactLang(req.Lang); ok {
-		loc = i18n.New(l)
-	}
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		fail(http.StatusRequestEntityTooLarge, "too-large", "ServeBodyTooLarge", i18n.M{"Max": MaxBody})
-		return
-	case err != nil:
-		fail(http.StatusBadRequest, "bad-request", "ServeBadRequest", i18n.M{"Err": err.Error()})
+	var ok bool
+	if loc, ok = readJSON(w, r, loc, &req, func() string { return req.Lang }, false); !ok {
 		return
 	}
 	lab := content.Find(s.site.Load().Labs(), req.Lab)
