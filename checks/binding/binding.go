@@ -67,6 +67,9 @@ type Report struct {
 	// Elsewhere lists, when the lab's VPC is missing here, the Regions
 	// where a VPC of that name exists (set by the caller, see Elsewhere).
 	Elsewhere []RegionHit
+	// Copies lists VPCs of the lab's names in other Regions while the lab
+	// is here (see SetElsewhere): each bills or confuses, and fails.
+	Copies []RegionHit
 
 	raw *account.Snapshot // the snapshot as loaded, before ApplyBindings
 }
@@ -117,7 +120,7 @@ func Bind(snap *account.Snapshot, blocks []*content.CheckBlock, o Options) Repor
 	sort.SliceStable(rep.Bindings, func(i, j int) bool {
 		return ws.get(rep.Bindings[i].Type, rep.Bindings[i].Name).order < ws.get(rep.Bindings[j].Type, rep.Bindings[j].Name).order
 	})
-	rep.raw = clone(snap)
+	rep.raw = snap.Clone()
 	rep.raw.Bindings = nil
 	snap.ApplyBindings()
 	return rep

@@ -1,0 +1,69 @@
+package binding
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/content"
+)
+
+// Judge is what vpclab check decides about blocks in snap, one result per
+// block, for callers that line results up with blocks (the mutation
+// pass): the lab's names are bound first, copies of its VPC are looked for
+// in cfg's other Regions (cfg may be the zero Config: then not), and each
+// finding that fails is folded into the result of the first block that
+// names its resource: that check fails, naming the duplicate, untagged or
+// other-Region resource, with the finding's proven plan as its fix.
+func Judge(ctx context.Context, cfg aws.Config, snap *account.Snapshot, blocks []*content.CheckBlock, lab string) []checks.Result {
+	snap = snap.Clone() // binding rewrites the view; the caller's snapshot stays as loaded
+	rep := Bind(snap, blocks, Options{})
+	if names := rep.VPCNames(); len(names) > 0 && cfg.Region != "" {
+		hits, _ := Elsewhere(ctx, cfg, names) // a Region that cannot be read is left out
+		rep.SetElsewhere(hits)
+	}
+	results := checks.EvaluateLab(snap, blocks, blocks)
+	findings := Findings(rep, snap, blocks, results, lab, Options{})
+	all := RegionFirst(append(findings, results...))
+	return Fold(all[len(findings):], all[:len(findings)], blocks)
+}
+
+// Fold puts each failing finding into the result of the block it belongs
+// to (the first block naming its resource; the first block for a lab in
+// another Region). A passing result becomes the finding; a failing one
+// keeps its own message and gains the finding's fix after its own.
+func Fold(results, findings []checks.Result, blocks []*content.CheckBlock) []checks.Result {
+	out := append([]checks.Result(nil), results...)
+	for _, f := range findings {
+		if f.Status != checks.Fail || len(out) == 0 {
+			continue
+		}
+		i := 0
+		if f.Block != nil {
+			for j, b := range blocks {
+				if j < len(out) && b.Pos == f.Block.Pos && b.Step == f.Block.Step {
+					i = j
+					break
+				}
+			}
+		}
+		r := &out[i]
+		if r.Status != checks.Fail {
+			kept := *r
+			*r = f
+			r.Check, r.Kind, r.Block, r.Step = kept.Check, kept.Kind, kept.Block, kept.Step
+			continue
+		}
+		if f.Fix != "" {
+			if r.Fix != "" {
+				r.Fix += "\n"
+			}
+			r.Fix += f.Fix
+			r.Plan = nil
+		}
+		r.Resources = append(r.Resources, f.Resources...)
+	}
+	return out
+}
