@@ -83,6 +83,7 @@ func Findings(rep Report, snap *account.Snapshot, blocks []*content.CheckBlock, 
 	for _, h := range rep.Copies {
 		out = append(out, copyResult(rep, h))
 	}
+	out = append(out, leftoversElsewhere(rep, blocks, out)...)
 	for _, b := range rep.Bindings {
 		if len(b.Twins) > 0 {
 			out = append(out, duplicateResult(rep, b, snap, blocks, base, now()))
@@ -163,6 +164,62 @@ func copyResult(rep Report, h RegionHit) checks.Result {
 	r.Check += "@" + h.Region
 	r.Block.ID = r.Check
 	return withPlan(r, plan, h.Region)
+}
+
+// leftoversElsewhere fails each clean-up check of blocks while the lab's
+// VPC in another Region (a copy, or the lab itself when it is not here)
+// still holds something billable: the clean-up must count every leftover,
+// not only this Region's. The fix is the copy's finding (its root cause)
+// or, for the lab itself, a check in its Region.
+func leftoversElsewhere(rep Report, blocks []*content.CheckBlock, found []checks.Result) []checks.Result {
+	var out []checks.Result
+	for _, blk := range blocks {
+		if blk.Kind != "cleanup" {
+			continue
+		}
+		prefix := "vpclab-"
+		if p := param(blk, "prefix"); p != "" {
+			prefix = p
+		}
+		for _, h := range append(append([]RegionHit(nil), rep.Copies...), rep.Elsewhere...) {
+			if h.Snap == nil {
+				continue
+			}
+			items := billing.Billable(h.Snap, billing.Scope{VPCID: h.ID, Prefix: prefix})
+			if len(items) == 0 {
+				continue
+			}
+			var list, res []string
+			for _, it := range items {
+				res = append(res, it.ID)
+				list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, label(it.ID, it.Name), it.USDPerHr))
+			}
+			b := Binding{Type: account.VPCs, Name: h.Name, Block: blk}
+			if blk.Step != nil {
+				b.Step = blk.Step.ID
+			}
+			total := billing.Total(items)
+			r := result(b, checks.Fail, "BILLABLE_RESOURCES_LEFT", "BindCleanupElsewhere", i18n.M{"Region": h.Region, "Count": len(items),
+				"List": strings.Join(list, ", "), "Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth)}, "", res...)
+			r.Check = "binding:cleanup:" + blk.ID + "@" + h.Region + ":" + h.ID
+			r.Block.ID = r.Check
+			for _, f := range found {
+				if f.Reason == Copy && slices.Contains(f.Resources, h.ID) {
+					r.RootCause = f.Check
+				}
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// label is "Name (id)" when the resource has a Name.
+func label(id, name string) string {
+	if name == "" {
+		return id
+	}
+	return name + " (" + id + ")"
 }
 
 func describeTwin(id string, created *time.Time, usd float64, now time.Time) string {

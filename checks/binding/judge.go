@@ -36,6 +36,7 @@ func Judge(ctx context.Context, cfg aws.Config, snap *account.Snapshot, blocks [
 // keeps its own message and gains the finding's fix after its own.
 func Fold(results, findings []checks.Result, blocks []*content.CheckBlock) []checks.Result {
 	out := append([]checks.Result(nil), results...)
+	moved := map[string]string{} // a finding's id → the check it is folded into
 	for _, f := range findings {
 		if f.Status != checks.Fail || len(out) == 0 {
 			continue
@@ -50,6 +51,7 @@ func Fold(results, findings []checks.Result, blocks []*content.CheckBlock) []che
 			}
 		}
 		r := &out[i]
+		moved[f.Check] = r.Check
 		if r.Status != checks.Fail {
 			kept := *r
 			*r = f
@@ -64,6 +66,11 @@ func Fold(results, findings []checks.Result, blocks []*content.CheckBlock) []che
 			r.Plan = nil
 		}
 		r.Resources = append(r.Resources, f.Resources...)
+	}
+	for i := range out {
+		if to, ok := moved[out[i].RootCause]; ok {
+			out[i].RootCause = to
+		}
 	}
 	return out
 }

@@ -89,19 +89,19 @@ func Elsewhere(ctx context.Context, cfg aws.Config, names []string) ([]RegionHit
 			}
 		}
 		return ""
-	})
+	}, false)
 }
 
-// WithPrefix looks, in the account's other Regions, for VPCs whose Name
-// starts with prefix (every lab's, for vpclab cost), and returns the
-// Regions that have one.
+// WithPrefix looks, in the account's other Regions, for VPCs, NAT
+// gateways and Elastic IPs whose Name starts with prefix (every lab's, for
+// vpclab cost), and returns the Regions that have one.
 func WithPrefix(ctx context.Context, cfg aws.Config, prefix string) ([]string, error) {
 	hits, err := search(ctx, cfg, func(tag string) string {
 		if prefix != "" && strings.HasPrefix(tag, prefix) {
 			return tag
 		}
 		return ""
-	})
+	}, true)
 	set := map[string]bool{}
 	var out []string
 	for _, h := range hits {
@@ -113,7 +113,10 @@ func WithPrefix(ctx context.Context, cfg aws.Config, prefix string) ([]string, e
 	return out, err
 }
 
-func search(ctx context.Context, cfg aws.Config, match func(tag string) string) ([]RegionHit, error) {
+// search finds the VPCs whose Name tag match maps to a lab name, in every
+// other Region; with billable, also NAT gateways and Elastic IPs (a hit
+// with no VPC id's match is then the resource's id).
+func search(ctx context.Context, cfg aws.Config, match func(tag string) string, billable bool) ([]RegionHit, error) {
 	c := ec2.NewFromConfig(cfg)
 	regs, err := c.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
 	if err != nil {
@@ -140,6 +143,25 @@ func search(ctx context.Context, cfg aws.Config, match func(tag string) string) 
 						hits = append(hits, RegionHit{Region: region, Name: name, ID: aws.ToString(v.VpcId)})
 					}
 				}
+			}
+			if billable {
+				opt := func(o *ec2.Options) { o.Region = region }
+				if nats, err := c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{MaxResults: aws.Int32(1000)}, opt); err == nil {
+					for _, n := range nats.NatGateways {
+						if name := match(account.Name(n.Tags)); name != "" && liveNAT(n.State) {
+							hits = append(hits, RegionHit{Region: region, Name: name, ID: aws.ToString(n.NatGatewayId)})
+						}
+					}
+				}
+				if eips, err := c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{}, opt); err == nil {
+					for _, a := range eips.Addresses {
+						if name := match(account.Name(a.Tags)); name != "" {
+							hits = append(hits, RegionHit{Region: region, Name: name, ID: aws.ToString(a.AllocationId)})
+						}
+					}
+				}
+				out <- res{hits}
+				return
 			}
 			if len(hits) > 0 {
 				rc := cfg.Copy()
