@@ -445,7 +445,7 @@ func busy(s *account.Snapshot, subnet string) bool {
 		}
 	}
 	for _, e := range s.NetworkInterfaces {
-		if str(e.SubnetId) == subnet && e.InterfaceType != ec2types.NetworkInterfaceTypeNatGateway {
+		if str(e.SubnetId) == subnet && !natENI(s, e) {
 			return true
 		}
 	}
@@ -476,7 +476,7 @@ func deleteVPC(s *account.Snapshot, id string, labEIPs map[string]bool) *repair.
 		}
 	}
 	for _, e := range s.NetworkInterfaces {
-		if str(e.VpcId) == id && e.InterfaceType != ec2types.NetworkInterfaceTypeNatGateway {
+		if str(e.VpcId) == id && !natENI(s, e) {
 			return nil
 		}
 	}
@@ -549,6 +549,22 @@ func deleteVPC(s *account.Snapshot, id string, labEIPs map[string]bool) *repair.
 	}
 	p.Add(repair.Action{Op: repair.DeleteVPC, VPC: id})
 	return p
+}
+
+// natENI: a NAT gateway's own interface goes with the gateway (moto does
+// not type it, so its id in a gateway's addresses counts too).
+func natENI(s *account.Snapshot, e ec2types.NetworkInterface) bool {
+	if e.InterfaceType == ec2types.NetworkInterfaceTypeNatGateway {
+		return true
+	}
+	for _, n := range s.NATGateways {
+		for _, a := range n.NatGatewayAddresses {
+			if str(a.NetworkInterfaceId) != "" && str(a.NetworkInterfaceId) == str(e.NetworkInterfaceId) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func protoOf(p ec2types.IpPermission) string {

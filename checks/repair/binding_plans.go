@@ -70,7 +70,7 @@ func (a *applier) applyBinding(act Action) (ok bool, err error) {
 			}
 		}
 		for _, e := range s.NetworkInterfaces {
-			if aws.ToString(e.SubnetId) == act.Subnet && e.InterfaceType != ec2types.NetworkInterfaceTypeNatGateway {
+			if aws.ToString(e.SubnetId) == act.Subnet && !natENI(s.NATGateways, e) {
 				return true, &Err{act, "network interface " + aws.ToString(e.NetworkInterfaceId) + " is in " + act.Subnet}
 			}
 		}
@@ -90,7 +90,9 @@ func (a *applier) applyBinding(act Action) (ok bool, err error) {
 	case DisassociateRouteTable:
 		for i := range s.RouteTables {
 			as := s.RouteTables[i].Associations
-			j := slices.IndexFunc(as, func(x ec2types.RouteTableAssociation) bool { return aws.ToString(x.RouteTableAssociationId) == act.Association })
+			j := slices.IndexFunc(as, func(x ec2types.RouteTableAssociation) bool {
+				return aws.ToString(x.RouteTableAssociationId) == act.Association
+			})
 			if j < 0 {
 				continue
 			}
@@ -186,4 +188,20 @@ func blackhole(a *applier, hit func(ec2types.Route) bool) {
 			}
 		}
 	}
+}
+
+// natENI: a NAT gateway's own interface goes with the gateway (the
+// sandbox does not type it, so its id in a gateway's addresses counts).
+func natENI(nats []ec2types.NatGateway, e ec2types.NetworkInterface) bool {
+	if e.InterfaceType == ec2types.NetworkInterfaceTypeNatGateway {
+		return true
+	}
+	for _, n := range nats {
+		for _, a := range n.NatGatewayAddresses {
+			if id := aws.ToString(a.NetworkInterfaceId); id != "" && id == aws.ToString(e.NetworkInterfaceId) {
+				return true
+			}
+		}
+	}
+	return false
 }
