@@ -64,6 +64,9 @@ type Endpoint struct {
 	SubnetID string
 	Groups   []string
 	IPv4     string // private address, to match load balancer targets ("" if unknown)
+	// Secondary are the interface's other private IPv4 addresses: an IP
+	// target registered by one of them reaches the workload all the same.
+	Secondary []string
 	// PublicIPv4 is the address ("assigned at launch" for a service whose
 	// assignPublicIp is ENABLED); "" for none.
 	PublicIPv4 string
@@ -490,7 +493,7 @@ func (a *analysis) targetPort(tg elbtypes.TargetGroup, ep Endpoint) (int32, bool
 			continue
 		}
 		id := str(d.Target.Id)
-		if (ep.IPv4 != "" && id == ep.IPv4) || (ep.Instance != "" && id == ep.Instance) {
+		if (ep.IPv4 != "" && id == ep.IPv4) || (ep.Instance != "" && id == ep.Instance) || slices.Contains(ep.Secondary, id) {
 			return port(d.Target.Port, port(tg.Port, 80)), true
 		}
 	}
