@@ -114,6 +114,10 @@ func writeExplain(w io.Writer, loc *i18n.Localizer, r binding.Report) {
 			fmt.Fprintln(w, loc.T("ExplainTwins", i18n.M{"IDs": strings.Join(ids, ", ")}))
 		}
 	}
+	// What the other-Region search found: where the lab is, or copies.
+	for _, h := range append(append([]binding.RegionHit(nil), r.Elsewhere...), r.Copies...) {
+		fmt.Fprintln(w, loc.T("ExplainElsewhere", i18n.M{"Name": h.Name, "Region": h.Region, "ID": h.ID}))
+	}
 }
 
 func explainWhy(b binding.Binding) i18n.Msg {
