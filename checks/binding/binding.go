@@ -71,7 +71,8 @@ type Report struct {
 	// is here (see SetElsewhere): each bills or confuses, and fails.
 	Copies []RegionHit
 
-	raw *account.Snapshot // the snapshot as loaded, before ApplyBindings
+	raw   *account.Snapshot     // the snapshot as loaded, before ApplyBindings
+	named []*content.CheckBlock // the blocks whose names were bound, to prove plans with the same names
 }
 
 // Bound returns the binding of a name.
@@ -96,7 +97,7 @@ var order = []account.Resource{account.VPCs, account.Subnets, account.RouteTable
 func Bind(snap *account.Snapshot, blocks []*content.CheckBlock, o Options) Report {
 	ws := collect(blocks)
 	r := &resolver{snap: snap, ws: ws, o: o, bound: map[account.Resource]map[string]string{}}
-	rep := Report{Region: snap.Region}
+	rep := Report{Region: snap.Region, named: blocks}
 	for _, typ := range order {
 		// Names the account has exactly come first: a resource that
 		// carries one lab name is never taken for another by structure.

@@ -90,7 +90,7 @@ func Findings(rep Report, snap *account.Snapshot, blocks []*content.CheckBlock, 
 		}
 	}
 	for _, b := range rep.Bindings {
-		if r, ok := tagResult(b, rep.raw, blocks, o); ok {
+		if r, ok := tagResult(b, rep.raw, rep.named, o); ok {
 			out = append(out, r)
 		}
 	}
@@ -261,7 +261,7 @@ func duplicateResult(rep Report, b Binding, snap *account.Snapshot, blocks []*co
 		}
 		plan.Add(p.Actions...)
 	}
-	if !plan.Empty() && !twinsGone(snap, blocks, b, plan) {
+	if !plan.Empty() && !twinsGone(snap, rep.named, b, plan) {
 		plan = nil
 		broken = append(broken, others...)
 	}

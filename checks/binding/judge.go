@@ -17,17 +17,24 @@ import (
 // finding that fails is folded into the result of the first block that
 // names its resource: that check fails, naming the duplicate, untagged or
 // other-Region resource, with the finding's proven plan as its fix.
-func Judge(ctx context.Context, cfg aws.Config, snap *account.Snapshot, blocks []*content.CheckBlock, lab string) []checks.Result {
+//
+// Every name of all (the whole lab) is bound, as vpclab check does: a
+// resource a step made but only a later step's check names is the lab's
+// all the same. A finding about it is folded into the first block.
+func Judge(ctx context.Context, cfg aws.Config, snap *account.Snapshot, blocks, all []*content.CheckBlock, lab string) []checks.Result {
 	snap = snap.Clone() // binding rewrites the view; the caller's snapshot stays as loaded
-	rep := Bind(snap, blocks, Options{})
+	if len(all) == 0 {
+		all = blocks
+	}
+	rep := Bind(snap, all, Options{})
 	if names := rep.VPCNames(); len(names) > 0 && cfg.Region != "" {
 		hits, _ := Elsewhere(ctx, cfg, names) // a Region that cannot be read is left out
 		rep.SetElsewhere(hits)
 	}
 	results := checks.EvaluateLab(snap, blocks, blocks)
 	findings := Findings(rep, snap, blocks, results, lab, Options{})
-	all := RegionFirst(append(findings, results...))
-	return Fold(all[len(findings):], all[:len(findings)], blocks)
+	rs := RegionFirst(append(findings, results...))
+	return Fold(rs[len(findings):], rs[:len(findings)], blocks)
 }
 
 // Fold puts each failing finding into the result of the block it belongs

@@ -331,7 +331,7 @@ func (p *pass) judge(ctx context.Context, blocks []*content.CheckBlock) ([]check
 	}
 	// As vpclab check judges: names bound first, and a duplicate, a
 	// missing Name tag or a copy in another Region fails a check.
-	return binding.Judge(ctx, p.cfg, snap, blocks, p.lab.ID), snap, nil
+	return binding.Judge(ctx, p.cfg, snap, blocks, p.lab.Checks(), p.lab.ID), snap, nil
 }
 
 func (p *pass) afterStep(ctx context.Context, step *content.Step, sr *doctest.StepResult) {
