@@ -109,14 +109,17 @@ func TestBindingDuplicateNAT(t *testing.T) {
 		t.Errorf("the twin NAT costs %.3f/h; a NAT gateway and its public IPv4 address cost $0.045 + $0.005 in us-east-1", b.Twins[0].USDPerHr)
 	}
 	f := finding(t, findings, "binding:nat-gateways:demo-nat")
-	checkResult(t, f, want{status: checks.Warn, reason: binding.Duplicate, msg: "BindDuplicate", res: []string{natID, "nat-0twin"},
+	checkResult(t, f, want{status: checks.Fail, reason: binding.Duplicate, msg: "BindDuplicate", res: []string{natID, "nat-0twin"},
 		text:  []string{"nat-0twin [2026-11-20 08:00 UTC · 4h0m0s · $", natID},
 		fix:   []string{"aws ec2 delete-nat-gateway --nat-gateway-id nat-0twin", "aws ec2 wait nat-gateway-deleted --nat-gateway-ids nat-0twin", "aws ec2 release-address --allocation-id eipalloc-0twin"},
 		noFix: []string{natID, allocID}})
 	for _, l := range strings.Split(f.Fix, "\n") {
-		if !strings.HasSuffix(l, " --region us-east-1") {
+		if !strings.Contains(l, " --region us-east-1") {
 			t.Errorf("a command without the Region vpclab checked: %s", l)
 		}
+	}
+	if f.Plan == nil || f.Plan.Render("us-east-1") != f.Fix {
+		t.Errorf("the fix is not its typed plan rendered: plan %+v", f.Plan)
 	}
 	if f.Kind != binding.Kind || f.Step != "s" || f.Block == nil || f.Block.Pos.Line == 0 {
 		t.Errorf("finding not placed on the step of the block that names it: kind %q step %q block %+v", f.Kind, f.Step, f.Block)
@@ -148,7 +151,7 @@ func TestBindingDuplicateKeptWhenWired(t *testing.T) {
 	_, base, findings := bindRun(snap, blocks)
 	allOK(t, base)
 	f := finding(t, findings, "binding:nat-gateways:demo-nat")
-	checkResult(t, f, want{status: checks.Warn, reason: binding.Duplicate, msg: "BindDuplicateKept", text: []string{"nat-0twin (route-b)"}, noFixAtAll: true})
+	checkResult(t, f, want{status: checks.Fail, reason: binding.Duplicate, msg: "BindDuplicateKept", text: []string{"nat-0twin (route-b)"}, noFixAtAll: true})
 }
 
 // untag removes every Name tag (security groups keep their group names,
@@ -200,7 +203,7 @@ func TestBindingUntagged(t *testing.T) {
 			continue
 		}
 		f := finding(t, findings, "binding:"+string(b.Type)+":"+name)
-		checkResult(t, f, want{status: checks.Warn, reason: binding.Untagged, msg: "BindUntagged", res: []string{id},
+		checkResult(t, f, want{status: checks.Fail, reason: binding.Untagged, msg: "BindUntagged", res: []string{id},
 			fix: []string{"aws ec2 create-tags --resources " + id + " --tags Key=Name,Value=" + name}})
 		if ja := i18n.New(i18n.JA).T(f.Message.ID, f.Message.Data); strings.Contains(ja, "<no value>") || !strings.Contains(ja, id) {
 			t.Errorf("Japanese message: %s", ja)

@@ -161,6 +161,16 @@ func eniEndpoint(n ec2types.NetworkInterface) inbound.Endpoint {
 	if n.Association != nil {
 		ep.PublicIPv4 = str(n.Association.PublicIp)
 	}
+	// A secondary private address is reached the same way: as an IP
+	// target, or through a public address mapped to it.
+	for _, a := range n.PrivateIpAddresses {
+		if ip := str(a.PrivateIpAddress); ip != "" && ip != ep.IPv4 {
+			ep.Secondary = append(ep.Secondary, ip)
+		}
+		if a.Association != nil && ep.PublicIPv4 == "" {
+			ep.PublicIPv4 = str(a.Association.PublicIp)
+		}
+	}
 	for _, a := range n.Ipv6Addresses {
 		ep.IPv6 = append(ep.IPv6, str(a.Ipv6Address))
 	}

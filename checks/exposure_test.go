@@ -184,6 +184,32 @@ func TestExposure(t *testing.T) {
 			l.LoadBalancerArn = lb.LoadBalancerArn
 			s.Listeners = append(s.Listeners, l)
 		}, want{status: checks.Fail, reason: "LB_NOT_ALLOWED", msg: "CheckExposureLB", text: []string{"other-alb"}}},
+		// Targets the service does not register itself: an EC2 instance
+		// in the task group registered as an instance target, or one of
+		// the task interface's secondary addresses as an IP target.
+		{"an instance target behind another load balancer", "kind: exposure\ngroup: demo-task-sg\nvpc: demo-vpc\nexcept:\n  load_balancer: demo-alb\n  port: 80", func(s *account.Snapshot) {
+			s.NetworkInterfaces = append(s.NetworkInterfaces, ec2types.NetworkInterface{NetworkInterfaceId: sp("eni-0web"), SubnetId: sp(subPrivA), VpcId: sp(vpcID),
+				InterfaceType: ec2types.NetworkInterfaceTypeInterface, PrivateIpAddress: sp("10.0.10.40"), Groups: []ec2types.GroupIdentifier{{GroupId: sp(taskSG)}},
+				Attachment: &ec2types.NetworkInterfaceAttachment{InstanceId: sp("i-0web")}})
+			otherAt(s, elbtypes.TargetTypeEnumInstance, "i-0web")
+		}, want{status: checks.Fail, reason: "LB_NOT_ALLOWED", msg: "CheckExposureLB", text: []string{"other-alb", "eni-0web"}, res: []string{albARN + "x"}}},
+		{"an instance target of another instance is none of the group's", "kind: exposure\ngroup: demo-task-sg\nvpc: demo-vpc\nexcept:\n  load_balancer: demo-alb\n  port: 80", func(s *account.Snapshot) {
+			otherAt(s, elbtypes.TargetTypeEnumInstance, "i-0elsewhere")
+		}, want{status: checks.Pass, msg: "CheckExposurePassVia"}},
+		{"a secondary address of the task's interface as an IP target", serviceExposure, func(s *account.Snapshot) {
+			eni := item(s.NetworkInterfaces, func(n *ec2types.NetworkInterface) bool { return *n.NetworkInterfaceId == taskENI })
+			eni.PrivateIpAddresses = []ec2types.NetworkInterfacePrivateIpAddress{{PrivateIpAddress: sp("10.0.10.25"), Primary: aws.Bool(true)},
+				{PrivateIpAddress: sp("10.0.10.26"), Primary: aws.Bool(false)}}
+			otherAt(s, elbtypes.TargetTypeEnumIp, "10.0.10.26")
+		}, want{status: checks.Fail, reason: "LB_NOT_ALLOWED", msg: "CheckExposureLB", text: []string{"other-alb"}}},
+		{"a public IP on a secondary address in a public subnet", serviceExposure, func(s *account.Snapshot) {
+			publicTask(s)
+			eni := item(s.NetworkInterfaces, func(n *ec2types.NetworkInterface) bool { return *n.NetworkInterfaceId == taskENI })
+			eni.Association = nil
+			eni.PrivateIpAddresses = []ec2types.NetworkInterfacePrivateIpAddress{{PrivateIpAddress: sp("10.0.10.25"), Primary: aws.Bool(true)},
+				{PrivateIpAddress: sp("10.0.10.26"), Association: &ec2types.NetworkInterfaceAssociation{PublicIp: sp("198.51.100.9")}}}
+			taskGroup(s).IpPermissions = append(taskGroup(s).IpPermissions, tcpFrom(80, "0.0.0.0/0"))
+		}, want{status: checks.Fail, reason: "INTERNET_REACHES_DIRECTLY", msg: "CheckExposureDirect", res: []string{taskSG, taskENI}}},
 		{"a group whose members are all private", "kind: exposure\ngroup: demo-task-sg\nvpc: demo-vpc\nexcept:\n  load_balancer: demo-alb\n  port: 80", nil,
 			want{status: checks.Pass, msg: "CheckExposurePassVia"}},
 		{"a group open to the internet", "kind: exposure\ngroup: demo-task-sg\nvpc: demo-vpc", func(s *account.Snapshot) {
@@ -203,4 +229,20 @@ func TestExposure(t *testing.T) {
 			checkResult(t, rs[0], c.want)
 		})
 	}
+}
+
+// otherAt adds another internet-facing load balancer, open on port 80,
+// whose target group of type typ has target id registered.
+func otherAt(s *account.Snapshot, typ elbtypes.TargetTypeEnum, id string) {
+	lb := s.LoadBalancers[0]
+	lb.LoadBalancerArn, lb.LoadBalancerName = sp(albARN+"x"), sp("other-alb")
+	s.LoadBalancers = append(s.LoadBalancers, lb)
+	tg := s.TargetGroups[0]
+	tg.TargetGroupArn, tg.TargetGroupName, tg.TargetType, tg.LoadBalancerArns = sp(tgARN+"x"), sp("other-tg"), typ, []string{albARN + "x"}
+	s.TargetGroups = append(s.TargetGroups, tg)
+	s.Targets[tgARN+"x"] = []elbtypes.TargetHealthDescription{{Target: &elbtypes.TargetDescription{Id: sp(id), Port: aws.Int32(80)}}}
+	l := listener(lis80+"x", 80)
+	l.LoadBalancerArn = lb.LoadBalancerArn
+	l.DefaultActions = []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: tg.TargetGroupArn}}
+	s.Listeners = append(s.Listeners, l)
 }

@@ -67,8 +67,12 @@ type Report struct {
 	// Elsewhere lists, when the lab's VPC is missing here, the Regions
 	// where a VPC of that name exists (set by the caller, see Elsewhere).
 	Elsewhere []RegionHit
+	// Copies lists VPCs of the lab's names in other Regions while the lab
+	// is here (see SetElsewhere): each bills or confuses, and fails.
+	Copies []RegionHit
 
-	raw *account.Snapshot // the snapshot as loaded, before ApplyBindings
+	raw   *account.Snapshot     // the snapshot as loaded, before ApplyBindings
+	named []*content.CheckBlock // the blocks whose names were bound, to prove plans with the same names
 }
 
 // Bound returns the binding of a name.
@@ -93,7 +97,7 @@ var order = []account.Resource{account.VPCs, account.Subnets, account.RouteTable
 func Bind(snap *account.Snapshot, blocks []*content.CheckBlock, o Options) Report {
 	ws := collect(blocks)
 	r := &resolver{snap: snap, ws: ws, o: o, bound: map[account.Resource]map[string]string{}}
-	rep := Report{Region: snap.Region}
+	rep := Report{Region: snap.Region, named: blocks}
 	for _, typ := range order {
 		// Names the account has exactly come first: a resource that
 		// carries one lab name is never taken for another by structure.
@@ -117,7 +121,7 @@ func Bind(snap *account.Snapshot, blocks []*content.CheckBlock, o Options) Repor
 	sort.SliceStable(rep.Bindings, func(i, j int) bool {
 		return ws.get(rep.Bindings[i].Type, rep.Bindings[i].Name).order < ws.get(rep.Bindings[j].Type, rep.Bindings[j].Name).order
 	})
-	rep.raw = clone(snap)
+	rep.raw = snap.Clone()
 	rep.raw.Bindings = nil
 	snap.ApplyBindings()
 	return rep

@@ -12,6 +12,7 @@ import (
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/billing"
+	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -22,10 +23,11 @@ const Kind = "binding"
 
 // Reason codes of binding findings.
 const (
-	OtherRegion = "LAB_IN_OTHER_REGION" // the lab's VPC is not here but in another Region
-	Duplicate   = "DUPLICATE_RESOURCE"  // two resources fit one name; one is a leftover
-	Untagged    = "NAME_TAG_MISSING"    // found by structure or IaC; it has no Name tag
-	Mistagged   = "NAME_TAG_MISMATCH"   // found by structure, IaC or a near name; its Name tag differs
+	OtherRegion = "LAB_IN_OTHER_REGION"      // the lab's VPC is not here but in another Region
+	Duplicate   = "DUPLICATE_RESOURCE"       // two resources fit one name; one is a leftover
+	Untagged    = "NAME_TAG_MISSING"         // found by structure or IaC; it has no Name tag
+	Mistagged   = "NAME_TAG_MISMATCH"        // found by structure, IaC or a near name; its Name tag differs
+	Copy        = "LAB_COPY_IN_OTHER_REGION" // the lab is here, and a VPC of its name also in another Region
 )
 
 func pricesFor(region string) billing.Prices {
@@ -78,37 +80,21 @@ func Findings(rep Report, snap *account.Snapshot, blocks []*content.CheckBlock, 
 	if len(rep.Elsewhere) > 0 {
 		out = append(out, elsewhereResult(rep, lab))
 	}
+	for _, h := range rep.Copies {
+		out = append(out, copyResult(rep, h))
+	}
+	out = append(out, leftoversElsewhere(rep, blocks, out)...)
 	for _, b := range rep.Bindings {
 		if len(b.Twins) > 0 {
 			out = append(out, duplicateResult(rep, b, snap, blocks, base, now()))
 		}
 	}
 	for _, b := range rep.Bindings {
-		if r, ok := tagResult(b, rep.raw, blocks, o); ok {
+		if r, ok := tagResult(b, rep.raw, rep.named, o); ok {
 			out = append(out, r)
 		}
 	}
-	for i := range out {
-		if out[i].Reason != OtherRegion {
-			out[i].Fix = inRegion(out[i].Fix, snap.Region)
-		}
-	}
 	return out
-}
-
-// inRegion names the Region in each command: the learner's shell may
-// default to another one than vpclab checked (--region, a profile).
-func inRegion(fix, region string) string {
-	if fix == "" || region == "" {
-		return fix
-	}
-	lines := strings.Split(fix, "\n")
-	for i, l := range lines {
-		if strings.HasPrefix(l, "aws ") && !strings.Contains(l, " --region ") {
-			lines[i] = l + " --region " + region
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 // result is a finding as a check result. Its Block is a synthetic block
@@ -140,6 +126,102 @@ func elsewhereResult(rep Report, lab string) checks.Result {
 		fmt.Sprintf("vpclab check %s --region %s", lab, first.Region), ids...)
 }
 
+// copyResult fails: a VPC of the lab's name in another Region while the
+// lab is here is a copy left over (the lab built twice, once in the wrong
+// Region). It bills (its NAT gateways, their Elastic IPs) or will confuse
+// a check run there, and the clean-up must find it. The plan deletes it,
+// in its Region, proven on that Region's snapshot: applied, the VPC is
+// gone and nothing of it bills.
+func copyResult(rep Report, h RegionHit) checks.Result {
+	b := Binding{Type: account.VPCs, Name: h.Name}
+	if x, ok := rep.Bound(account.VPCs, h.Name); ok {
+		b = x
+	}
+	items := h.Billable()
+	res := []string{h.ID}
+	var list []string
+	for _, it := range items {
+		res = append(res, it.ID)
+		list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, it.ID, it.USDPerHr))
+	}
+	data := i18n.M{"Name": h.Name, "ID": h.ID, "Region": h.Region, "Here": rep.Region, "Billable": strings.Join(list, ", "),
+		"Hourly": fmt.Sprintf("%.3f", billing.Total(items))}
+	var plan *repair.Plan
+	if h.Snap != nil {
+		plan = deleteVPC(h.Snap, h.ID, nil)
+		c := h.Snap.Clone()
+		if plan.Empty() || plan.Apply(c) != nil || len(billing.Billable(c, billing.Scope{VPCID: h.ID})) > 0 {
+			plan = nil
+		} else if _, still := c.VPC(h.ID); still {
+			plan = nil
+		}
+	}
+	msg := "BindCopyElsewhere"
+	if plan.Empty() {
+		msg = "BindCopyElsewhereKept"
+	}
+	r := result(b, checks.Fail, Copy, msg, data, "", res...)
+	r.Check += "@" + h.Region
+	r.Block.ID = r.Check
+	return withPlan(r, plan, h.Region)
+}
+
+// leftoversElsewhere fails each clean-up check of blocks while the lab's
+// VPC in another Region (a copy, or the lab itself when it is not here)
+// still holds something billable: the clean-up must count every leftover,
+// not only this Region's. The fix is the copy's finding (its root cause)
+// or, for the lab itself, a check in its Region.
+func leftoversElsewhere(rep Report, blocks []*content.CheckBlock, found []checks.Result) []checks.Result {
+	var out []checks.Result
+	for _, blk := range blocks {
+		if blk.Kind != "cleanup" {
+			continue
+		}
+		prefix := "vpclab-"
+		if p := param(blk, "prefix"); p != "" {
+			prefix = p
+		}
+		for _, h := range append(append([]RegionHit(nil), rep.Copies...), rep.Elsewhere...) {
+			if h.Snap == nil {
+				continue
+			}
+			items := billing.Billable(h.Snap, billing.Scope{VPCID: h.ID, Prefix: prefix})
+			if len(items) == 0 {
+				continue
+			}
+			var list, res []string
+			for _, it := range items {
+				res = append(res, it.ID)
+				list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, label(it.ID, it.Name), it.USDPerHr))
+			}
+			b := Binding{Type: account.VPCs, Name: h.Name, Block: blk}
+			if blk.Step != nil {
+				b.Step = blk.Step.ID
+			}
+			total := billing.Total(items)
+			r := result(b, checks.Fail, "BILLABLE_RESOURCES_LEFT", "BindCleanupElsewhere", i18n.M{"Region": h.Region, "Count": len(items),
+				"List": strings.Join(list, ", "), "Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth)}, "", res...)
+			r.Check = "binding:cleanup:" + blk.ID + "@" + h.Region + ":" + h.ID
+			r.Block.ID = r.Check
+			for _, f := range found {
+				if f.Reason == Copy && slices.Contains(f.Resources, h.ID) {
+					r.RootCause = f.Check
+				}
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// label is "Name (id)" when the resource has a Name.
+func label(id, name string) string {
+	if name == "" {
+		return id
+	}
+	return name + " (" + id + ")"
+}
+
 func describeTwin(id string, created *time.Time, usd float64, now time.Time) string {
 	var parts []string
 	if created != nil {
@@ -149,6 +231,11 @@ func describeTwin(id string, created *time.Time, usd float64, now time.Time) str
 	return id + " [" + strings.Join(parts, " · ") + "]"
 }
 
+// duplicateResult fails: a second resource answering to one of the lab's
+// names is a step run twice, and it bills or confuses the next check. The
+// plan deletes each twin that nothing the lab uses depends on; it is
+// proven on a copy of the account: applied, no passing check fails, and
+// the name binds to the same resource with no twin left.
 func duplicateResult(rep Report, b Binding, snap *account.Snapshot, blocks []*content.CheckBlock, base []checks.Result, now time.Time) checks.Result {
 	prices := pricesFor(snap.Region)
 	chosen := item{typ: b.Type, id: b.ID}
@@ -157,23 +244,26 @@ func duplicateResult(rep Report, b Binding, snap *account.Snapshot, blocks []*co
 			chosen = it
 		}
 	}
-	var others []string
-	var fixes []string
-	var broken []string
+	var others, broken []string
+	plan := repair.New()
 	res := []string{b.ID}
 	for _, t := range b.Twins {
 		others = append(others, describeTwin(t.ID, t.Created, t.USDPerHr, now))
 		res = append(res, t.ID)
-		cmd, gone := deleteCommands(rep, snap, b.Type, t.ID)
-		if cmd == "" {
+		p := deletePlan(rep, snap, b.Type, t.ID)
+		if p.Empty() {
 			broken = append(broken, t.ID)
 			continue
 		}
-		if br := breaks(snap, blocks, base, gone); len(br) > 0 {
+		if br := breaks(snap, blocks, base, p); len(br) > 0 {
 			broken = append(broken, t.ID+" ("+strings.Join(br, ", ")+")")
 			continue
 		}
-		fixes = append(fixes, cmd)
+		plan.Add(p.Actions...)
+	}
+	if !plan.Empty() && !twinsGone(snap, rep.named, b, plan) {
+		plan = nil
+		broken = append(broken, others...)
 	}
 	data := i18n.M{"Type": TypeMsg(b.Type), "Name": b.Name, "Count": len(b.Twins) + 1,
 		"Chosen": describeTwin(b.ID, chosen.created, hourly(snap, chosen, prices), now), "Others": strings.Join(others, ", ")}
@@ -181,13 +271,40 @@ func duplicateResult(rep Report, b Binding, snap *account.Snapshot, blocks []*co
 	if len(broken) > 0 {
 		msg, data["Kept"] = "BindDuplicateKept", strings.Join(broken, ", ")
 	}
-	return result(b, checks.Warn, Duplicate, msg, data, strings.Join(fixes, "\n"), res...)
+	r := result(b, checks.Fail, Duplicate, msg, data, "", res...)
+	return withPlan(r, plan, snap.Region)
 }
 
-// tagResult warns about a resource judged although its Name tag is not
-// the lab's, with the create-tags command that makes the name right;
-// the command is proven: on a copy of the account as loaded (raw) with
-// the tag set, the name binds to the same resource by its tag.
+// withPlan sets a proven plan as the result's fix, for the Region it is
+// proven in.
+func withPlan(r checks.Result, p *repair.Plan, region string) checks.Result {
+	if p.Empty() {
+		return r
+	}
+	r.Plan, r.Fix = p, p.Render(region)
+	return r
+}
+
+// twinsGone proves a duplicate's plan: on a copy of the account as it
+// was loaded, with the plan applied, the name binds to the same resource
+// and nothing else fits it.
+func twinsGone(snap *account.Snapshot, blocks []*content.CheckBlock, b Binding, p *repair.Plan) bool {
+	c := snap.Clone()
+	if err := p.Apply(c); err != nil {
+		return false
+	}
+	c.Bindings = nil
+	got, ok := Bind(c, blocks, Options{}).Bound(b.Type, b.Name)
+	return ok && got.ID == b.ID && len(got.Twins) == 0
+}
+
+// tagResult is a resource judged although its Name tag is not the lab's,
+// with the create-tags plan that makes the name right, proven: on a copy
+// of the account as loaded (raw) with the plan applied, the name binds to
+// the same resource by its tag. A missing or other name fails (the step
+// that names it is not done, and the next check finds nothing); the same
+// name typed differently, or a resource of the learner's own stack or
+// state, only warns.
 func tagResult(b Binding, snap *account.Snapshot, blocks []*content.CheckBlock, o Options) (checks.Result, bool) {
 	if b.ID == "" || b.Evidence == ByNameTag || b.Type == account.LoadBalancers {
 		return checks.Result{}, false
@@ -196,18 +313,26 @@ func tagResult(b Binding, snap *account.Snapshot, blocks []*content.CheckBlock, 
 	if b.Tag == "" {
 		reason, msg = Untagged, "BindUntagged"
 	}
-	data := i18n.M{"Type": TypeMsg(b.Type), "Name": b.Name, "ID": b.ID, "Tag": b.Tag, "Why": evidenceMsg(b)}
-	cmd := fmt.Sprintf("aws ec2 create-tags --resources %s --tags Key=Name,Value=%s", b.ID, b.Name)
-	if !tagProven(snap, blocks, b, o) {
-		cmd = ""
+	status := checks.Fail
+	if b.Evidence == ByNameFold || b.Evidence == ByStack || b.Evidence == ByTerraform {
+		status = checks.Warn
 	}
-	return result(b, checks.Warn, reason, msg, data, cmd, b.ID), true
+	data := i18n.M{"Type": TypeMsg(b.Type), "Name": b.Name, "ID": b.ID, "Tag": b.Tag, "Why": evidenceMsg(b)}
+	plan := repair.New(repair.Action{Op: repair.CreateTags, Target: b.ID, Name: b.Name})
+	r := result(b, status, reason, msg, data, "", b.ID)
+	if !tagProven(snap, blocks, b, o, plan) {
+		return r, true
+	}
+	return withPlan(r, plan, snap.Region), true
 }
 
-func tagProven(snap *account.Snapshot, blocks []*content.CheckBlock, b Binding, o Options) bool {
-	c := clone(snap)
+func tagProven(snap *account.Snapshot, blocks []*content.CheckBlock, b Binding, o Options, p *repair.Plan) bool {
+	c := snap.Clone()
 	c.Bindings = nil
-	setTag(c, b.Type, b.ID, b.Name)
+	if err := p.Apply(c); err != nil {
+		return false
+	}
+	c.Bindings = nil
 	o.IaC = nil
 	got, ok := Bind(c, blocks, o).Bound(b.Type, b.Name)
 	return ok && got.ID == b.ID && got.Evidence == ByNameTag
@@ -226,107 +351,88 @@ func evidenceMsg(b Binding) i18n.Msg {
 	return i18n.Msg{ID: "BindNotFound"}
 }
 
-// breaks lists the checks that pass on snap but not once gone is applied.
-func breaks(snap *account.Snapshot, blocks []*content.CheckBlock, base []checks.Result, gone func(*account.Snapshot)) []string {
-	c := clone(snap)
-	gone(c)
+// breaks lists the checks that pass on snap but not once p is applied
+// (all of them when AWS would refuse p).
+func breaks(snap *account.Snapshot, blocks []*content.CheckBlock, base []checks.Result, p *repair.Plan) []string {
+	c := snap.Clone()
+	if err := p.Apply(c); err != nil {
+		return []string{err.Error()}
+	}
 	after := checks.Evaluate(c, blocks)
 	var out []string
 	for i, r := range base {
-		if r.OK() && !after[i].OK() {
+		if i < len(after) && r.OK() && !after[i].OK() {
 			out = append(out, r.Check)
 		}
 	}
 	return out
 }
 
-// deleteCommands returns the commands that delete the twin id of type typ
-// and what they do to a snapshot; "" when vpclab cannot offer them (the
-// twin holds things vpclab does not see or must not touch).
-func deleteCommands(rep Report, s *account.Snapshot, typ account.Resource, id string) (string, func(*account.Snapshot)) {
+// deletePlan is the plan that deletes the twin id of type typ; empty when
+// vpclab cannot offer one (the twin holds things vpclab does not see or
+// must not touch).
+func deletePlan(rep Report, s *account.Snapshot, typ account.Resource, id string) *repair.Plan {
 	labEIPs := map[string]bool{}
 	for _, b := range rep.Bindings {
 		if b.Type == account.Addresses && b.ID != "" {
 			labEIPs[b.ID] = true
 		}
 	}
+	p := repair.New()
 	switch typ {
 	case account.NATGateways:
 		n, ok := s.NATGateway(id)
 		if !ok {
-			return "", nil
+			return nil
 		}
-		cmds := []string{"aws ec2 delete-nat-gateway --nat-gateway-id " + id}
-		var release []string
+		p.Add(repair.Action{Op: repair.DeleteNATGateway, NAT: id})
 		for _, a := range n.NatGatewayAddresses {
 			if al := str(a.AllocationId); al != "" && !labEIPs[al] {
-				release = append(release, al)
-			}
-		}
-		if len(release) > 0 {
-			cmds = append(cmds, "aws ec2 wait nat-gateway-deleted --nat-gateway-ids "+id)
-			for _, al := range release {
-				cmds = append(cmds, "aws ec2 release-address --allocation-id "+al)
-			}
-		}
-		return strings.Join(cmds, "\n"), func(c *account.Snapshot) {
-			deleteNAT(c, id)
-			for _, al := range release {
-				c.Addresses = slices.DeleteFunc(c.Addresses, func(a ec2types.Address) bool { return str(a.AllocationId) == al })
+				p.Add(repair.Action{Op: repair.ReleaseAddress, Alloc: al})
 			}
 		}
 	case account.Addresses:
 		for _, a := range s.Addresses {
 			if str(a.AllocationId) == id && str(a.AssociationId) == "" && str(a.NetworkInterfaceId) == "" {
-				return "aws ec2 release-address --allocation-id " + id, func(c *account.Snapshot) {
-					c.Addresses = slices.DeleteFunc(c.Addresses, func(a ec2types.Address) bool { return str(a.AllocationId) == id })
-				}
+				p.Add(repair.Action{Op: repair.ReleaseAddress, Alloc: id})
 			}
 		}
 	case account.InternetGateways:
 		g, ok := s.InternetGateway(id)
 		if !ok {
-			return "", nil
+			return nil
 		}
-		var cmds []string
 		for _, a := range g.Attachments {
-			cmds = append(cmds, fmt.Sprintf("aws ec2 detach-internet-gateway --internet-gateway-id %s --vpc-id %s", id, str(a.VpcId)))
+			p.Add(repair.Action{Op: repair.DetachInternetGateway, IGW: id, VPC: str(a.VpcId)})
 		}
-		cmds = append(cmds, "aws ec2 delete-internet-gateway --internet-gateway-id "+id)
-		return strings.Join(cmds, "\n"), func(c *account.Snapshot) { deleteIGW(c, id) }
+		p.Add(repair.Action{Op: repair.DeleteInternetGateway, IGW: id})
 	case account.Subnets:
 		if busy(s, id) {
-			return "", nil
+			return nil
 		}
-		return "aws ec2 delete-subnet --subnet-id " + id, func(c *account.Snapshot) { deleteSubnet(c, id) }
+		p.Add(repair.Action{Op: repair.DeleteSubnet, Subnet: id})
 	case account.RouteTables:
 		t, ok := s.RouteTable(id)
 		if !ok {
-			return "", nil
+			return nil
 		}
-		var cmds []string
 		for _, a := range t.Associations {
 			if a.Main != nil && *a.Main {
-				return "", nil // a main route table goes with its VPC
+				return nil // a main route table goes with its VPC
 			}
-			cmds = append(cmds, "aws ec2 disassociate-route-table --association-id "+str(a.RouteTableAssociationId))
+			p.Add(repair.Action{Op: repair.DisassociateRouteTable, Association: str(a.RouteTableAssociationId)})
 		}
-		cmds = append(cmds, "aws ec2 delete-route-table --route-table-id "+id)
-		return strings.Join(cmds, "\n"), func(c *account.Snapshot) {
-			c.RouteTables = slices.DeleteFunc(c.RouteTables, func(t ec2types.RouteTable) bool { return str(t.RouteTableId) == id })
-		}
+		p.Add(repair.Action{Op: repair.DeleteRouteTable, RouteTable: id})
 	case account.SecurityGroups:
 		g, ok := s.SecurityGroup(id)
 		if !ok || str(g.GroupName) == "default" {
-			return "", nil
+			return nil
 		}
-		return "aws ec2 delete-security-group --group-id " + id, func(c *account.Snapshot) {
-			c.SecurityGroups = slices.DeleteFunc(c.SecurityGroups, func(g ec2types.SecurityGroup) bool { return str(g.GroupId) == id })
-		}
+		p.Add(repair.Action{Op: repair.DeleteSecurityGroup, Group: id})
 	case account.VPCs:
 		return deleteVPC(s, id, labEIPs)
 	}
-	return "", nil
+	return p
 }
 
 // busy reports whether a subnet holds something vpclab would have to
@@ -339,7 +445,7 @@ func busy(s *account.Snapshot, subnet string) bool {
 		}
 	}
 	for _, e := range s.NetworkInterfaces {
-		if str(e.SubnetId) == subnet && e.InterfaceType != ec2types.NetworkInterfaceTypeNatGateway {
+		if str(e.SubnetId) == subnet && !natENI(s, e) {
 			return true
 		}
 	}
@@ -356,11 +462,29 @@ func busy(s *account.Snapshot, subnet string) bool {
 // deleteVPC deletes a twin VPC and what the lab put in it, in the order
 // AWS requires: NAT gateways (and their Elastic IPs once they are gone),
 // internet gateways, subnets, route tables, security groups, the VPC.
-func deleteVPC(s *account.Snapshot, id string, labEIPs map[string]bool) (string, func(*account.Snapshot)) {
-	var cmds, nats, release []string
+// Empty when the VPC holds what vpclab does not delete for a learner
+// (endpoints, load balancers, other network interfaces).
+func deleteVPC(s *account.Snapshot, id string, labEIPs map[string]bool) *repair.Plan {
+	for _, e := range s.VPCEndpoints {
+		if str(e.VpcId) == id {
+			return nil
+		}
+	}
+	for _, lb := range s.LoadBalancers {
+		if str(lb.VpcId) == id {
+			return nil
+		}
+	}
+	for _, e := range s.NetworkInterfaces {
+		if str(e.VpcId) == id && !natENI(s, e) {
+			return nil
+		}
+	}
+	p := repair.New()
+	var release []string
 	for _, n := range s.NATGateways {
 		if str(n.VpcId) == id && liveNAT(n.State) {
-			nats = append(nats, str(n.NatGatewayId))
+			p.Add(repair.Action{Op: repair.DeleteNATGateway, NAT: str(n.NatGatewayId)})
 			for _, a := range n.NatGatewayAddresses {
 				if al := str(a.AllocationId); al != "" && !labEIPs[al] {
 					release = append(release, al)
@@ -368,42 +492,20 @@ func deleteVPC(s *account.Snapshot, id string, labEIPs map[string]bool) (string,
 			}
 		}
 	}
-	for _, e := range s.VPCEndpoints {
-		if str(e.VpcId) == id {
-			return "", nil
-		}
-	}
-	for _, lb := range s.LoadBalancers {
-		if str(lb.VpcId) == id {
-			return "", nil
-		}
-	}
-	for _, e := range s.NetworkInterfaces {
-		if str(e.VpcId) == id && e.InterfaceType != ec2types.NetworkInterfaceTypeNatGateway {
-			return "", nil
-		}
-	}
-	for _, n := range nats {
-		cmds = append(cmds, "aws ec2 delete-nat-gateway --nat-gateway-id "+n)
-	}
-	if len(nats) > 0 {
-		cmds = append(cmds, "aws ec2 wait nat-gateway-deleted --nat-gateway-ids "+strings.Join(nats, " "))
-	}
 	for _, al := range release {
-		cmds = append(cmds, "aws ec2 release-address --allocation-id "+al)
+		p.Add(repair.Action{Op: repair.ReleaseAddress, Alloc: al})
 	}
 	for _, g := range s.InternetGateways {
 		for _, a := range g.Attachments {
 			if str(a.VpcId) == id {
 				gid := str(g.InternetGatewayId)
-				cmds = append(cmds, fmt.Sprintf("aws ec2 detach-internet-gateway --internet-gateway-id %s --vpc-id %s", gid, id),
-					"aws ec2 delete-internet-gateway --internet-gateway-id "+gid)
+				p.Add(repair.Action{Op: repair.DetachInternetGateway, IGW: gid, VPC: id}, repair.Action{Op: repair.DeleteInternetGateway, IGW: gid})
 			}
 		}
 	}
 	for _, sn := range s.Subnets {
 		if str(sn.VpcId) == id {
-			cmds = append(cmds, "aws ec2 delete-subnet --subnet-id "+str(sn.SubnetId))
+			p.Add(repair.Action{Op: repair.DeleteSubnet, Subnet: str(sn.SubnetId)})
 		}
 	}
 	for _, t := range s.RouteTables {
@@ -415,7 +517,7 @@ func deleteVPC(s *account.Snapshot, id string, labEIPs map[string]bool) (string,
 			main = main || (a.Main != nil && *a.Main)
 		}
 		if !main {
-			cmds = append(cmds, "aws ec2 delete-route-table --route-table-id "+str(t.RouteTableId))
+			p.Add(repair.Action{Op: repair.DeleteRouteTable, RouteTable: str(t.RouteTableId)})
 		}
 	}
 	var groups []string
@@ -425,145 +527,60 @@ func deleteVPC(s *account.Snapshot, id string, labEIPs map[string]bool) (string,
 		}
 	}
 	sort.Strings(groups)
-	for _, g := range groups {
-		cmds = append(cmds, "aws ec2 delete-security-group --group-id "+g)
-	}
-	cmds = append(cmds, "aws ec2 delete-vpc --vpc-id "+id)
-	return strings.Join(cmds, "\n"), func(c *account.Snapshot) {
-		for _, n := range nats {
-			deleteNAT(c, n)
-		}
-		for _, al := range release {
-			c.Addresses = slices.DeleteFunc(c.Addresses, func(a ec2types.Address) bool { return str(a.AllocationId) == al })
-		}
-		for _, g := range c.InternetGateways {
-			for _, a := range g.Attachments {
-				if str(a.VpcId) == id {
-					deleteIGW(c, str(g.InternetGatewayId))
+	// A group another group's rule names cannot go first: AWS refuses.
+	// Rules between the twin's own groups are revoked first.
+	for _, gid := range groups {
+		g, _ := s.SecurityGroup(gid)
+		for _, dir := range []struct {
+			perms []ec2types.IpPermission
+			op    repair.Op
+		}{{g.IpPermissions, repair.RevokeIngress}, {g.IpPermissionsEgress, repair.RevokeEgress}} {
+			for _, perm := range dir.perms {
+				for _, pair := range perm.UserIdGroupPairs {
+					if slices.Contains(groups, str(pair.GroupId)) {
+						p.Add(repair.Action{Op: dir.op, Group: gid, Rule: &repair.Rule{Protocol: protoOf(perm), From: int(i32(perm.FromPort)), To: int(i32(perm.ToPort)), Group: str(pair.GroupId)}})
+					}
 				}
 			}
 		}
-		in := func(v *string) bool { return str(v) == id }
-		c.VPCs = slices.DeleteFunc(c.VPCs, func(v ec2types.Vpc) bool { return in(v.VpcId) })
-		c.Subnets = slices.DeleteFunc(c.Subnets, func(v ec2types.Subnet) bool { return in(v.VpcId) })
-		c.RouteTables = slices.DeleteFunc(c.RouteTables, func(v ec2types.RouteTable) bool { return in(v.VpcId) })
-		c.SecurityGroups = slices.DeleteFunc(c.SecurityGroups, func(v ec2types.SecurityGroup) bool { return in(v.VpcId) })
-		c.NetworkACLs = slices.DeleteFunc(c.NetworkACLs, func(v ec2types.NetworkAcl) bool { return in(v.VpcId) })
+	}
+	for _, g := range groups {
+		p.Add(repair.Action{Op: repair.DeleteSecurityGroup, Group: g})
+	}
+	p.Add(repair.Action{Op: repair.DeleteVPC, VPC: id})
+	return p
+}
+
+// natENI: a NAT gateway's own interface goes with the gateway (moto does
+// not type it, so its id in a gateway's addresses counts too).
+func natENI(s *account.Snapshot, e ec2types.NetworkInterface) bool {
+	if e.InterfaceType == ec2types.NetworkInterfaceTypeNatGateway {
+		return true
+	}
+	for _, n := range s.NATGateways {
+		for _, a := range n.NatGatewayAddresses {
+			if str(a.NetworkInterfaceId) != "" && str(a.NetworkInterfaceId) == str(e.NetworkInterfaceId) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func protoOf(p ec2types.IpPermission) string {
+	switch x := strings.ToLower(str(p.IpProtocol)); x {
+	case "6":
+		return "tcp"
+	case "all":
+		return "-1"
+	default:
+		return x
 	}
 }
 
-// clone copies the snapshot's lists, so a simulated deletion or tag does
-// not touch the original (the resources inside are shared and must be
-// replaced, not modified).
-func clone(s *account.Snapshot) *account.Snapshot {
-	c := *s
-	c.VPCs = slices.Clone(s.VPCs)
-	c.Subnets = slices.Clone(s.Subnets)
-	c.RouteTables = slices.Clone(s.RouteTables)
-	c.InternetGateways = slices.Clone(s.InternetGateways)
-	c.NATGateways = slices.Clone(s.NATGateways)
-	c.Addresses = slices.Clone(s.Addresses)
-	c.SecurityGroups = slices.Clone(s.SecurityGroups)
-	c.NetworkACLs = slices.Clone(s.NetworkACLs)
-	c.LoadBalancers = slices.Clone(s.LoadBalancers)
-	c.Bindings = map[account.Resource]map[string]string{}
-	for r, m := range s.Bindings {
-		c.Bindings[r] = map[string]string{}
-		for k, v := range m {
-			c.Bindings[r][k] = v
-		}
+func i32(p *int32) int32 {
+	if p == nil {
+		return 0
 	}
-	return &c
-}
-
-// deleteNAT marks a NAT gateway deleted, as AWS shows it for an hour, and
-// turns the routes through it into blackholes.
-func deleteNAT(c *account.Snapshot, id string) {
-	for i, n := range c.NATGateways {
-		if str(n.NatGatewayId) == id {
-			n.State = ec2types.NatGatewayStateDeleted
-			n.NatGatewayAddresses = nil
-			c.NATGateways[i] = n
-		}
-	}
-	blackhole(c, func(r ec2types.Route) bool { return str(r.NatGatewayId) == id })
-}
-
-func deleteIGW(c *account.Snapshot, id string) {
-	c.InternetGateways = slices.DeleteFunc(c.InternetGateways, func(g ec2types.InternetGateway) bool { return str(g.InternetGatewayId) == id })
-	blackhole(c, func(r ec2types.Route) bool { return str(r.GatewayId) == id })
-}
-
-func deleteSubnet(c *account.Snapshot, id string) {
-	c.Subnets = slices.DeleteFunc(c.Subnets, func(x ec2types.Subnet) bool { return str(x.SubnetId) == id })
-	for i, t := range c.RouteTables {
-		t.Associations = slices.DeleteFunc(slices.Clone(t.Associations), func(a ec2types.RouteTableAssociation) bool { return str(a.SubnetId) == id })
-		c.RouteTables[i] = t
-	}
-}
-
-func blackhole(c *account.Snapshot, hit func(ec2types.Route) bool) {
-	for i, t := range c.RouteTables {
-		rs := slices.Clone(t.Routes)
-		for j, r := range rs {
-			if hit(r) {
-				rs[j].State = ec2types.RouteStateBlackhole
-			}
-		}
-		t.Routes = rs
-		c.RouteTables[i] = t
-	}
-}
-
-// setTag gives resource id the Name tag name on a cloned snapshot.
-func setTag(c *account.Snapshot, typ account.Resource, id, name string) {
-	tag := func(ts []ec2types.Tag) []ec2types.Tag {
-		out := slices.DeleteFunc(slices.Clone(ts), func(t ec2types.Tag) bool { return str(t.Key) == "Name" })
-		k, v := "Name", name
-		return append(out, ec2types.Tag{Key: &k, Value: &v})
-	}
-	switch typ {
-	case account.VPCs:
-		for i := range c.VPCs {
-			if str(c.VPCs[i].VpcId) == id {
-				c.VPCs[i].Tags = tag(c.VPCs[i].Tags)
-			}
-		}
-	case account.Subnets:
-		for i := range c.Subnets {
-			if str(c.Subnets[i].SubnetId) == id {
-				c.Subnets[i].Tags = tag(c.Subnets[i].Tags)
-			}
-		}
-	case account.RouteTables:
-		for i := range c.RouteTables {
-			if str(c.RouteTables[i].RouteTableId) == id {
-				c.RouteTables[i].Tags = tag(c.RouteTables[i].Tags)
-			}
-		}
-	case account.InternetGateways:
-		for i := range c.InternetGateways {
-			if str(c.InternetGateways[i].InternetGatewayId) == id {
-				c.InternetGateways[i].Tags = tag(c.InternetGateways[i].Tags)
-			}
-		}
-	case account.NATGateways:
-		for i := range c.NATGateways {
-			if str(c.NATGateways[i].NatGatewayId) == id {
-				c.NATGateways[i].Tags = tag(c.NATGateways[i].Tags)
-			}
-		}
-	case account.Addresses:
-		for i := range c.Addresses {
-			if str(c.Addresses[i].AllocationId) == id {
-				c.Addresses[i].Tags = tag(c.Addresses[i].Tags)
-			}
-		}
-	case account.SecurityGroups:
-		for i := range c.SecurityGroups {
-			if str(c.SecurityGroups[i].GroupId) == id {
-				c.SecurityGroups[i].Tags = tag(c.SecurityGroups[i].Tags)
-			}
-		}
-	}
+	return *p
 }

@@ -3,11 +3,14 @@ package binding
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
+	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/checks/billing"
 )
 
 // RegionHit is a VPC of the lab found in another Region.
@@ -15,6 +18,10 @@ type RegionHit struct {
 	Region string
 	Name   string // the lab's name for it
 	ID     string
+	// Snap is that Region's account as far as deleting the VPC needs it
+	// (nil when it could not be read): plans that delete a copy are
+	// proven on it.
+	Snap *account.Snapshot
 }
 
 // Missing lists the lab's VPC names that nothing in this Region fits:
@@ -29,18 +36,87 @@ func (r Report) Missing() []string {
 	return out
 }
 
-// ElsewhereActions are the calls Elsewhere makes; both are already in
-// every lab's policy (vpclab check's region hint uses them).
+// VPCNames lists every VPC name of the lab: a lab found here may still
+// have a copy in another Region, which bills and fails the clean-up.
+func (r Report) VPCNames() []string {
+	var out []string
+	for _, b := range r.Bindings {
+		if b.Type == account.VPCs {
+			out = append(out, b.Name)
+		}
+	}
+	return out
+}
+
+// SetElsewhere records what was found in other Regions: for a name bound
+// here, a copy to delete; for a name missing here, where the lab is.
+func (r *Report) SetElsewhere(hits []RegionHit) {
+	r.Elsewhere, r.Copies = nil, nil
+	for _, h := range hits {
+		if b, ok := r.Bound(account.VPCs, h.Name); ok && b.ID != "" {
+			r.Copies = append(r.Copies, h)
+		} else {
+			r.Elsewhere = append(r.Elsewhere, h)
+		}
+	}
+}
+
+// ElsewhereActions are the calls Elsewhere makes; all are already in
+// every lab's policy.
 var ElsewhereActions = []string{"ec2:DescribeRegions", "ec2:DescribeVpcs"}
+
+// copyNeed is what deleting a copy of the lab's VPC, and pricing it, reads.
+func copyNeed() account.Need {
+	var n account.Need
+	n.Add(account.VPCs, account.Subnets, account.RouteTables, account.InternetGateways, account.NATGateways,
+		account.Addresses, account.SecurityGroups, account.NetworkInterfaces, account.VPCEndpoints, account.LoadBalancers)
+	return n
+}
 
 // Elsewhere looks for VPCs answering to names (Name tag, or the same name
 // typed differently) in the account's other enabled Regions, at most 8
-// Regions at a time. A Region that cannot be read is skipped: this is a
-// hint, and the run's verdict does not depend on it.
+// Regions at a time, and reads each Region with a hit for the plan that
+// deletes it. A Region that cannot be read is skipped: the run's verdict
+// in this Region does not depend on it.
 func Elsewhere(ctx context.Context, cfg aws.Config, names []string) ([]RegionHit, error) {
 	if len(names) == 0 {
 		return nil, nil
 	}
+	return search(ctx, cfg, func(tag string) string {
+		for _, name := range names {
+			if tag != "" && fold(tag) == fold(name) {
+				return name
+			}
+		}
+		return ""
+	}, false)
+}
+
+// WithPrefix looks, in the account's other Regions, for VPCs, NAT
+// gateways and Elastic IPs whose Name starts with prefix (every lab's, for
+// vpclab cost), and returns the Regions that have one.
+func WithPrefix(ctx context.Context, cfg aws.Config, prefix string) ([]string, error) {
+	hits, err := search(ctx, cfg, func(tag string) string {
+		if prefix != "" && strings.HasPrefix(tag, prefix) {
+			return tag
+		}
+		return ""
+	}, true)
+	set := map[string]bool{}
+	var out []string
+	for _, h := range hits {
+		if !set[h.Region] {
+			set[h.Region] = true
+			out = append(out, h.Region)
+		}
+	}
+	return out, err
+}
+
+// search finds the VPCs whose Name tag match maps to a lab name, in every
+// other Region; with billable, also NAT gateways and Elastic IPs (a hit
+// with no VPC id's match is then the resource's id).
+func search(ctx context.Context, cfg aws.Config, match func(tag string) string, billable bool) ([]RegionHit, error) {
 	c := ec2.NewFromConfig(cfg)
 	regs, err := c.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
 	if err != nil {
@@ -63,11 +139,36 @@ func Elsewhere(ctx context.Context, cfg aws.Config, names []string) ([]RegionHit
 			vpcs, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{MaxResults: aws.Int32(1000)}, func(o *ec2.Options) { o.Region = region })
 			if err == nil {
 				for _, v := range vpcs.Vpcs {
-					tag := account.Name(v.Tags)
-					for _, name := range names {
-						if tag != "" && fold(tag) == fold(name) {
-							hits = append(hits, RegionHit{Region: region, Name: name, ID: aws.ToString(v.VpcId)})
+					if name := match(account.Name(v.Tags)); name != "" {
+						hits = append(hits, RegionHit{Region: region, Name: name, ID: aws.ToString(v.VpcId)})
+					}
+				}
+			}
+			if billable {
+				opt := func(o *ec2.Options) { o.Region = region }
+				if nats, err := c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{MaxResults: aws.Int32(1000)}, opt); err == nil {
+					for _, n := range nats.NatGateways {
+						if name := match(account.Name(n.Tags)); name != "" && liveNAT(n.State) {
+							hits = append(hits, RegionHit{Region: region, Name: name, ID: aws.ToString(n.NatGatewayId)})
 						}
+					}
+				}
+				if eips, err := c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{}, opt); err == nil {
+					for _, a := range eips.Addresses {
+						if name := match(account.Name(a.Tags)); name != "" {
+							hits = append(hits, RegionHit{Region: region, Name: name, ID: aws.ToString(a.AllocationId)})
+						}
+					}
+				}
+				out <- res{hits}
+				return
+			}
+			if len(hits) > 0 {
+				rc := cfg.Copy()
+				rc.Region = region
+				if snap, err := account.Load(ctx, rc, copyNeed()); err == nil {
+					for i := range hits {
+						hits[i].Snap = snap
 					}
 				}
 			}
@@ -85,4 +186,35 @@ func Elsewhere(ctx context.Context, cfg aws.Config, names []string) ([]RegionHit
 		return all[i].ID < all[j].ID
 	})
 	return all, ctx.Err()
+}
+
+// Billable lists what a copy of the lab's VPC in another Region costs:
+// its NAT gateways (and their Elastic IPs), endpoints, load balancers.
+func (h RegionHit) Billable() []billing.Item {
+	if h.Snap == nil {
+		return nil
+	}
+	return billing.Billable(h.Snap, billing.Scope{VPCID: h.ID})
+}
+
+// RegionFirst withholds every fix while the lab is in another Region:
+// there, the fixes would build a second lab in the wrong Region. Only
+// the finding that says where the lab is keeps its command (to check
+// there).
+func RegionFirst(results []checks.Result) []checks.Result {
+	other := false
+	for _, r := range results {
+		other = other || r.Reason == OtherRegion
+	}
+	if !other {
+		return results
+	}
+	out := make([]checks.Result, len(results))
+	for i, r := range results {
+		if r.Reason != OtherRegion {
+			r.Fix, r.Plan = "", nil
+		}
+		out[i] = r
+	}
+	return out
 }

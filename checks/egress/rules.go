@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/vpclab/vpclab/checks/portset"
 )
 
 // Security groups are stateful: only the egress rules of the source count,
@@ -133,8 +135,6 @@ func aclCheck(acl ec2types.NetworkAcl, egress bool, peer netip.Prefix, label str
 		Detail: map[string]string{"direction": dir, "ports": ports, "subnet": subnetID, "cidr": label, "rule": rule}}
 }
 
-type portRange struct{ lo, hi int }
-
 // aclAllows evaluates the ACL for the whole set peer × lo..hi. An allow
 // rule only counts for the addresses and ports it fully covers; a deny
 // rule touching any of them blocks (some packet of the set is dropped).
@@ -147,7 +147,7 @@ func aclAllows(acl ec2types.NetworkAcl, egress bool, peer netip.Prefix, lo, hi i
 		}
 	}
 	slices.SortStableFunc(entries, func(x, y ec2types.NetworkAclEntry) int { return int(num(x.RuleNumber)) - int(num(y.RuleNumber)) })
-	remaining := []portRange{{lo, hi}}
+	remaining := portset.Of(lo, hi)
 	for _, e := range entries {
 		elo, ehi, ok := aclEntryPorts(e)
 		if !ok {
@@ -158,7 +158,7 @@ func aclAllows(acl ec2types.NetworkAcl, egress bool, peer netip.Prefix, lo, hi i
 			cidr = str(e.Ipv6CidrBlock)
 		}
 		rp := prefix(cidr)
-		if !rp.IsValid() || !rp.Overlaps(peer) || !overlapsAny(remaining, elo, ehi) {
+		if !rp.IsValid() || !rp.Overlaps(peer) || !remaining.Overlaps(elo, ehi) {
 			continue
 		}
 		number := strconv.Itoa(int(num(e.RuleNumber)))
@@ -168,7 +168,7 @@ func aclAllows(acl ec2types.NetworkAcl, egress bool, peer netip.Prefix, lo, hi i
 		if !contains(rp, peer) {
 			continue // allows only some of the addresses
 		}
-		remaining = subtract(remaining, elo, ehi)
+		remaining = remaining.Minus(elo, ehi)
 		if len(remaining) == 0 {
 			return true, number
 		}
@@ -196,31 +196,4 @@ func num(p *int32) int32 {
 		return 0
 	}
 	return *p
-}
-
-func overlapsAny(rs []portRange, lo, hi int) bool {
-	for _, r := range rs {
-		if r.lo <= hi && lo <= r.hi {
-			return true
-		}
-	}
-	return false
-}
-
-// subtract removes lo..hi from rs.
-func subtract(rs []portRange, lo, hi int) []portRange {
-	var out []portRange
-	for _, r := range rs {
-		if r.hi < lo || hi < r.lo {
-			out = append(out, r)
-			continue
-		}
-		if r.lo < lo {
-			out = append(out, portRange{r.lo, lo - 1})
-		}
-		if hi < r.hi {
-			out = append(out, portRange{hi + 1, r.hi})
-		}
-	}
-	return out
 }

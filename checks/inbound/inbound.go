@@ -26,6 +26,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/checks/portset"
 )
 
 // Code names what admits the internet (or, on a hop, what stops it). The
@@ -63,6 +64,9 @@ type Endpoint struct {
 	SubnetID string
 	Groups   []string
 	IPv4     string // private address, to match load balancer targets ("" if unknown)
+	// Secondary are the interface's other private IPv4 addresses: an IP
+	// target registered by one of them reaches the workload all the same.
+	Secondary []string
 	// PublicIPv4 is the address ("assigned at launch" for a service whose
 	// assignPublicIp is ENABLED); "" for none.
 	PublicIPv4 string
@@ -379,7 +383,7 @@ func aclAdmitsAny(acl ec2types.NetworkAcl, egress bool, peer netip.Prefix, proto
 	slices.SortStableFunc(entries, func(x, y ec2types.NetworkAclEntry) int {
 		return int(port(x.RuleNumber, 0)) - int(port(y.RuleNumber, 0))
 	})
-	remaining := []portRange{{lo, hi}}
+	remaining := portset.Of(int(lo), int(hi))
 	for _, e := range entries {
 		elo, ehi, ok := entryPorts(e, proto)
 		if !ok {
@@ -390,14 +394,14 @@ func aclAdmitsAny(acl ec2types.NetworkAcl, egress bool, peer netip.Prefix, proto
 			cidr = str(e.Ipv6CidrBlock)
 		}
 		rp, err := netip.ParsePrefix(cidr)
-		if err != nil || !rp.Overlaps(peer) || !overlapsAny(remaining, elo, ehi) {
+		if err != nil || !rp.Overlaps(peer) || !remaining.Overlaps(int(elo), int(ehi)) {
 			continue
 		}
 		if strings.EqualFold(string(e.RuleAction), string(ec2types.RuleActionAllow)) {
 			return true
 		}
 		if rp.Bits() <= peer.Bits() && rp.Contains(peer.Addr()) {
-			remaining = subtract(remaining, elo, ehi)
+			remaining = remaining.Minus(int(elo), int(ehi))
 			if len(remaining) == 0 {
 				return false
 			}
@@ -424,34 +428,6 @@ func entryPorts(e ec2types.NetworkAclEntry, proto string) (lo, hi int32, ok bool
 		return 0, 65535, true
 	}
 	return *e.PortRange.From, *e.PortRange.To, true
-}
-
-type portRange struct{ lo, hi int32 }
-
-func overlapsAny(rs []portRange, lo, hi int32) bool {
-	for _, r := range rs {
-		if r.lo <= hi && lo <= r.hi {
-			return true
-		}
-	}
-	return false
-}
-
-func subtract(rs []portRange, lo, hi int32) []portRange {
-	var out []portRange
-	for _, r := range rs {
-		if r.hi < lo || hi < r.lo {
-			out = append(out, r)
-			continue
-		}
-		if r.lo < lo {
-			out = append(out, portRange{r.lo, lo - 1})
-		}
-		if hi < r.hi {
-			out = append(out, portRange{hi + 1, r.hi})
-		}
-	}
-	return out
 }
 
 // ruleAdmits reports whether one of groups' rules admits proto/port from
@@ -517,7 +493,7 @@ func (a *analysis) targetPort(tg elbtypes.TargetGroup, ep Endpoint) (int32, bool
 			continue
 		}
 		id := str(d.Target.Id)
-		if (ep.IPv4 != "" && id == ep.IPv4) || (ep.Instance != "" && id == ep.Instance) {
+		if (ep.IPv4 != "" && id == ep.IPv4) || (ep.Instance != "" && id == ep.Instance) || slices.Contains(ep.Secondary, id) {
 			return port(d.Target.Port, port(tg.Port, 80)), true
 		}
 	}

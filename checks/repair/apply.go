@@ -526,6 +526,9 @@ func (a *applier) apply(act Action) error {
 		}
 		s.LoadBalancers = slices.Delete(s.LoadBalancers, i, i+1)
 	default:
+		if ok, err := a.applyBinding(act); ok {
+			return err
+		}
 		return &Err{act, "unknown action"}
 	}
 	return nil

@@ -217,6 +217,9 @@ func (a Action) command(region string) string {
 	case CreateTags:
 		return fmt.Sprintf("aws ec2 create-tags --resources %s --tags Key=Name,Value=%s%s", ref(a.Target), shq(a.Name), reg)
 	}
+	if c, ok := a.bindingCommand(region); ok {
+		return c
+	}
 	return ""
 }
 

@@ -301,11 +301,17 @@ func TestBindingLabBuiltTwice(t *testing.T) {
 	}
 	fs := findings(rep)
 	nat := byCheck(rep)["binding:nat-gateways:demo-nat"]
+	if nat.Status != checks.Fail || !strings.Contains(i18n.New(i18n.EN).T(nat.Message.ID, nat.Message.Data), stale("nat")) {
+		t.Errorf("the NAT gateway twin must fail the run, naming %s: %s %v", stale("nat"), nat.Status, nat.Message.Data)
+	}
 	if nat.Reason != binding.Duplicate || !strings.Contains(nat.Fix, "delete-nat-gateway --nat-gateway-id "+stale("nat")) ||
 		strings.Contains(nat.Fix, used["nat"][0]) || !strings.Contains(nat.Fix, "release-address --allocation-id "+stale("eip")) {
 		t.Errorf("the NAT gateway twin's finding: %s %s\nfix:\n%s", nat.Status, nat.Reason, nat.Fix)
 	}
 	vpc := byCheck(rep)["binding:vpcs:demo-vpc"]
+	if vpc.Status != checks.Fail {
+		t.Errorf("the VPC twin must fail the run: %s", vpc.Status)
+	}
 	if vpc.Reason != binding.Duplicate || !strings.Contains(vpc.Fix, "delete-vpc --vpc-id "+stale("vpc")) {
 		t.Errorf("the VPC twin's finding: %s %s\nfix:\n%s", vpc.Status, vpc.Reason, vpc.Fix)
 	}
@@ -340,8 +346,12 @@ func TestBindingLabWithoutTags(t *testing.T) {
 		t.Errorf("%d findings, want one per untagged name (%d): %v", len(fs), len(want), fs)
 	}
 	for _, f := range fs {
-		if f.Reason != binding.Untagged || f.Status != checks.Warn || !strings.HasPrefix(f.Fix, "aws ec2 create-tags --resources ") {
-			t.Errorf("finding %s: %s %s %q", f.Check, f.Status, f.Reason, f.Fix)
+		// The step that names it is not done: the finding fails, naming
+		// the untagged resource by its id, with the command that tags it.
+		text := i18n.New(i18n.EN).T(f.Message.ID, f.Message.Data)
+		if f.Reason != binding.Untagged || f.Status != checks.Fail || !strings.HasPrefix(f.Fix, "aws ec2 create-tags --resources ") ||
+			len(f.Resources) != 1 || !strings.Contains(text, f.Resources[0]) || f.Plan == nil {
+			t.Errorf("finding %s: %s %s %q: %s", f.Check, f.Status, f.Reason, f.Fix, text)
 		}
 	}
 	// The promise: after the create-tags commands every name binds by tag.
@@ -436,13 +446,101 @@ func TestBindingLabFromCloudFormation(t *testing.T) {
 			t.Errorf("%s bound to %s, which the stack did not make", b.Name, b.ID)
 		}
 	}
-	for _, f := range findings(rep) {
-		if f.Reason != binding.Untagged || !strings.HasPrefix(f.Fix, "aws ec2 create-tags") {
-			t.Errorf("finding %s: %s %q", f.Check, f.Reason, f.Fix)
+	fs := findings(rep)
+	if len(fs) == 0 {
+		t.Error("the stack's resources have no Name tags, and no finding says so")
+	}
+	for _, f := range fs {
+		// Built from the learner's own stack: a missing Name only warns.
+		if f.Reason != binding.Untagged || f.Status != checks.Warn || !strings.HasPrefix(f.Fix, "aws ec2 create-tags") {
+			t.Errorf("finding %s: %s %s %q", f.Check, f.Status, f.Reason, f.Fix)
+		}
+	}
+	// The promise: the printed commands tag the stack's resources, and the
+	// lab then binds by name with no finding left.
+	runFixes(t, fs)
+	after := runBound(t, cfg, lab, binding.Options{IaC: iac}, false)
+	kindsPass(t, lab, after)
+	if fs := findings(after); len(fs) != 0 {
+		t.Errorf("after the fixes, findings remain: %v", fs)
+	}
+	for _, b := range after.Binding.Bindings {
+		if b.Evidence != binding.ByNameTag {
+			t.Errorf("after tagging, %s bound by %s", b.Name, b.Evidence)
 		}
 	}
 	// Missing stacks are a clear error, not an empty binding.
 	if _, err := binding.LoadStack(ctx, guarded, "no-such-stack"); err == nil || !strings.Contains(err.Error(), "no-such-stack") {
 		t.Errorf("a missing stack: %v", err)
+	}
+}
+
+// cleanupLab is bindLab with the clean-up step a lab ends with.
+const cleanupLab = bindLab + "\n## Clean up {#cleanup}\n\n```check\nid: cleanup\nkind: cleanup\nvpc: demo-vpc\nprefix: demo-\n```\n"
+
+// TestBindingCopyInAnotherRegion: the lab built here, and built again in
+// another Region (a VPC of the lab's name with a subnet and a NAT gateway
+// with its Elastic IP). The copy fails the run, named by Region and id,
+// and the clean-up fails while it bills; the printed commands, run with
+// the AWS CLI, delete the copy in its Region, and the run is clean.
+func TestBindingCopyInAnotherRegion(t *testing.T) {
+	cfg := sandboxtest.Config(t)
+	p, ds := content.ParsePage("bind-demo/index.en.md", i18n.EN, []byte(cleanupLab))
+	if len(ds) > 0 {
+		t.Fatalf("test lab does not parse: %v", ds)
+	}
+	lab := &content.Lab{ID: "bind-demo", Pages: map[i18n.Lang]*content.Page{i18n.EN: p}}
+	build(t, cfg, false, true)
+	ctx := context.Background()
+	west := cfg.Copy()
+	west.Region = "us-west-2"
+	c := ec2.NewFromConfig(west)
+	vpc := must(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"), TagSpecifications: tag(ec2types.ResourceTypeVpc, "demo-vpc")}))
+	sub := must(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.0.0.0/24"), TagSpecifications: tag(ec2types.ResourceTypeSubnet, "demo-public-a")}))
+	eip := must(c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: ec2types.DomainTypeVpc, TagSpecifications: tag(ec2types.ResourceTypeElasticIp, "demo-nat-eip")}))
+	nat := must(c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: sub.Subnet.SubnetId, AllocationId: eip.AllocationId,
+		TagSpecifications: tag(ec2types.ResourceTypeNatgateway, "demo-nat")}))
+
+	rep := runBound(t, cfg, lab, binding.Options{}, true)
+	res := byCheck(rep)
+	cp := res["binding:vpcs:demo-vpc@us-west-2"]
+	text := i18n.New(i18n.EN).T(cp.Message.ID, cp.Message.Data)
+	if cp.Status != checks.Fail || cp.Reason != binding.Copy || !strings.Contains(text, *vpc.Vpc.VpcId) || !strings.Contains(text, *nat.NatGateway.NatGatewayId) {
+		t.Fatalf("the copy's finding: %s %s: %s", cp.Status, cp.Reason, text)
+	}
+	for _, want := range []string{"delete-nat-gateway --nat-gateway-id " + *nat.NatGateway.NatGatewayId, "release-address --allocation-id " + *eip.AllocationId,
+		"delete-subnet --subnet-id " + *sub.Subnet.SubnetId, "delete-vpc --vpc-id " + *vpc.Vpc.VpcId} {
+		if !strings.Contains(cp.Fix, want+" --region us-west-2") {
+			t.Errorf("the copy's fix lacks %q in us-west-2:\n%s", want, cp.Fix)
+		}
+	}
+	// The clean-up counts what the copy bills, and follows from the copy.
+	var left checks.Result
+	for _, r := range rep.Results {
+		if r.Reason == "BILLABLE_RESOURCES_LEFT" && r.Kind == binding.Kind {
+			left = r
+		}
+	}
+	if left.Status != checks.Fail || left.Step != "cleanup" || left.RootCause != cp.Check || !slices.Contains(left.Resources, *nat.NatGateway.NatGatewayId) ||
+		!slices.Contains(left.Resources, *eip.AllocationId) {
+		t.Errorf("the clean-up's leftovers in us-west-2: %+v", left)
+	}
+	// The lab here is still judged as built.
+	for _, b := range lab.Checks() {
+		if b.ID != "cleanup" && !res[b.ID].OK() {
+			t.Errorf("check %s = %s %s", b.ID, res[b.ID].Status, res[b.ID].Reason)
+		}
+	}
+	runFixes(t, []checks.Result{cp})
+	after := runBound(t, cfg, lab, binding.Options{}, true)
+	for _, r := range after.Results {
+		if r.Kind == binding.Kind {
+			t.Errorf("after the fixes, still a finding: %s %s %v", r.Check, r.Reason, r.Message.Data)
+		}
+	}
+	if vs, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{*vpc.Vpc.VpcId}}); err == nil && len(vs.Vpcs) != 0 {
+		t.Errorf("the copy is still in us-west-2")
+	} else if err != nil && !strings.Contains(err.Error(), "InvalidVpcID.NotFound") {
+		t.Errorf("looking for the copy: %v", err)
 	}
 }

@@ -38,8 +38,8 @@ type Options struct {
 	// Bind is what the learner said about how the lab was built (a
 	// CloudFormation stack, a Terraform state) for binding names.
 	Bind binding.Options
-	// Elsewhere, if set, looks for the lab's missing VPCs in other Regions
-	// (once per run, and only when one is missing here).
+	// Elsewhere, if set, looks for the lab's VPCs in other Regions (once
+	// per run): where the lab is when it is missing here, else copies.
 	Elsewhere func(ctx context.Context, names []string) []binding.RegionHit
 }
 
@@ -135,15 +135,15 @@ func bind(ctx context.Context, o Options, snap *account.Snapshot, blocks, all []
 	// Bind every name of the lab, not only this step's: plans are proven
 	// against the whole lab, which must see the same resources.
 	b := binding.Bind(snap, all, o.Bind)
-	if missing := b.Missing(); len(missing) > 0 && o.Elsewhere != nil {
+	if names := b.VPCNames(); len(names) > 0 && o.Elsewhere != nil {
 		if *elsewhere == nil {
-			hits := o.Elsewhere(ctx, missing)
+			hits := o.Elsewhere(ctx, names)
 			*elsewhere = &hits
 		}
-		b.Elsewhere = **elsewhere
+		b.SetElsewhere(**elsewhere)
 	}
 	results := checks.EvaluateLab(snap, blocks, all)
-	return b, placeFindings(binding.Findings(b, snap, blocks, results, o.Lab.ID, o.Bind), results)
+	return b, binding.RegionFirst(placeFindings(binding.Findings(b, snap, blocks, results, o.Lab.ID, o.Bind), results))
 }
 
 // placeFindings puts the lab found in another Region first, and each other

@@ -8,10 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
@@ -105,7 +102,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		// verdict, and the store must never lose an earlier pass.
 		return awsProblem(env, err, lab, o.profile)
 	}
-	hint := regionHint(env, cfg, rep)
+	hint := "" // a lab in another Region is binding's first finding, and its fixes are withheld there
 	at := time.Now().UTC()
 	if o.diagram != "" {
 		writeDiagram(env, o.diagram, lab, snap.last, rep, at)
@@ -276,56 +273,6 @@ func explainAWS(env *Env, err error, profile, labID, labRegion string, cost bool
 		id = "ProblemOther"
 	}
 	return env.Loc.T(id, data)
-}
-
-// regionHint looks, when the lab's VPC is missing, for the same VPC in the
-// account's other regions: "it's in us-west-2" saves a learner an hour.
-func regionHint(env *Env, cfg aws.Config, rep checkrun.Report) string {
-	var vpcName string
-	for _, r := range rep.Results {
-		if m := r.Core(); r.Reason == "NOT_FOUND" && m.ID == "CheckNotFound" {
-			if t, ok := m.Data["Type"].(i18n.Msg); ok && t.ID == "ResVPC" {
-				vpcName, _ = m.Data["Name"].(string)
-				break
-			}
-		}
-	}
-	if vpcName == "" {
-		return ""
-	}
-	ctx, cancel := context.WithTimeout(env.Ctx, 15*time.Second)
-	defer cancel()
-	client := ec2.NewFromConfig(cfg)
-	regs, err := client.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
-	if err != nil {
-		return ""
-	}
-	found := make(chan string, len(regs.Regions))
-	sem := make(chan struct{}, 8)
-	for _, r := range regs.Regions {
-		name := aws.ToString(r.RegionName)
-		if name == cfg.Region {
-			found <- ""
-			continue
-		}
-		go func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out, err := client.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{{Name: aws.String("tag:Name"), Values: []string{vpcName}}}},
-				func(o *ec2.Options) { o.Region = name })
-			if err == nil && len(out.Vpcs) > 0 {
-				found <- name
-				return
-			}
-			found <- ""
-		}()
-	}
-	for range regs.Regions {
-		if r := <-found; r != "" {
-			return env.Loc.T("CheckRegionHint", i18n.M{"Name": vpcName, "Region": r, "Here": cfg.Region})
-		}
-	}
-	return ""
 }
 
 func statusOf(s checks.Status) progress.Status { return progress.Status(s) }

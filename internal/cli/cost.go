@@ -18,6 +18,7 @@ import (
 
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/billing"
+	"github.com/vpclab/vpclab/checks/binding"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
 )
@@ -97,6 +98,20 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 		}
 	} else {
 		regions = labRegions(env, *dir, cfg.Region)
+		// A lab built (also) in another Region bills there: binding's
+		// other-Region search finds the Regions holding a VPC, NAT gateway
+		// or Elastic IP of the labs' prefix (a Region it cannot read is
+		// left out of this search; --all reads every Region or fails).
+		more, err := binding.WithPrefix(ctx, cfg, *prefix)
+		if err != nil {
+			return costProblem(env, err, *profile)
+		}
+		for _, r := range more {
+			if !slices.Contains(regions, r) {
+				regions = append(regions, r)
+			}
+		}
+		slices.Sort(regions)
 	}
 	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": strings.Join(regions, ", ")}))
 	found, err := costInRegions(ctx, cfg, regions, *prefix, *all)

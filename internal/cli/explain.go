@@ -60,13 +60,21 @@ func (x *explainOpts) options(env *Env, cfg aws.Config, o checkrun.Options) (che
 		}
 		o.Bind.IaC = iac
 	}
-	o.Elsewhere = func(ctx context.Context, names []string) []binding.RegionHit {
+	o.Elsewhere = elsewhere(cfg)
+	return o, true
+}
+
+// elsewhere looks for the lab's VPCs in the account's other Regions, for
+// binding: where the lab is when it is missing here (then no fix is
+// printed: it would build a second lab in the wrong Region), and copies
+// left there. A Region that cannot be read is left out.
+func elsewhere(cfg aws.Config) func(ctx context.Context, names []string) []binding.RegionHit {
+	return func(ctx context.Context, names []string) []binding.RegionHit {
 		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
-		hits, _ := binding.Elsewhere(ctx, cfg, names) // a hint: a Region that cannot be read is left out
+		hits, _ := binding.Elsewhere(ctx, cfg, names)
 		return hits
 	}
-	return o, true
 }
 
 // print writes the binding report when --explain was given: on standard
@@ -105,6 +113,10 @@ func writeExplain(w io.Writer, loc *i18n.Localizer, r binding.Report) {
 			}
 			fmt.Fprintln(w, loc.T("ExplainTwins", i18n.M{"IDs": strings.Join(ids, ", ")}))
 		}
+	}
+	// What the other-Region search found: where the lab is, or copies.
+	for _, h := range append(append([]binding.RegionHit(nil), r.Elsewhere...), r.Copies...) {
+		fmt.Fprintln(w, loc.T("ExplainElsewhere", i18n.M{"Name": h.Name, "Region": h.Region, "ID": h.ID}))
 	}
 }
 

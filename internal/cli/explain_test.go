@@ -18,14 +18,14 @@ func TestWriteExplain(t *testing.T) {
 		{Type: account.NATGateways, Name: "demo-nat", ID: "nat-0b", Evidence: binding.ByNameFold, Tag: "Demo-NAT",
 			Twins: []binding.Twin{{ID: "nat-0old"}}},
 		{Type: account.Addresses, Name: "demo-nat-eip", Evidence: binding.Unbound},
-	}}
+	}, Copies: []binding.RegionHit{{Region: "us-west-2", Name: "demo-vpc", ID: "vpc-0copy"}}}
 	for _, c := range []struct {
 		lang i18n.Lang
 		want []string
 	}{
 		{i18n.EN, []string{"in us-east-1:", "demo-vpc (VPC) → vpc-0a: its Name tag", "demo-public-a (subnet) → subnet-0p: the subnet with the lab's CIDR 10.0.0.0/24 in vpc-0a",
-			`demo-nat (NAT gateway) → nat-0b: its Name tag "Demo-NAT"`, "also fits: nat-0old", "demo-nat-eip (Elastic IP) → not found"}},
-		{i18n.JA, []string{"us-east-1 で", "demo-vpc（VPC）→ vpc-0a：Name タグ", "vpc-0a 内の、ラボの CIDR 10.0.0.0/24 を持つサブネット", "ほかに当てはまるもの：nat-0old", "見つかりません"}},
+			`demo-nat (NAT gateway) → nat-0b: its Name tag "Demo-NAT"`, "also fits: nat-0old", "demo-nat-eip (Elastic IP) → not found", "demo-vpc (VPC) in us-west-2: vpc-0copy"}},
+		{i18n.JA, []string{"us-east-1 で", "demo-vpc（VPC）→ vpc-0a：Name タグ", "vpc-0a 内の、ラボの CIDR 10.0.0.0/24 を持つサブネット", "ほかに当てはまるもの：nat-0old", "見つかりません", "demo-vpc（VPC）：us-west-2 にあります（vpc-0copy）"}},
 	} {
 		var b bytes.Buffer
 		writeExplain(&b, i18n.New(c.lang), rep)

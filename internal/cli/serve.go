@@ -222,12 +222,13 @@ func serveChecker(env *Env, o serveOpts) serve.CheckFunc {
 			Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
 				return account.Load(ctx, cfg, need)
 			},
+			Elsewhere: elsewhere(cfg),
 		})
 		if err != nil {
 			// As in vpclab check: no verdict, nothing recorded.
 			return nil, serveProblem(env, &e, err, lab, o.profile)
 		}
-		hint := regionHint(&e, cfg, rep)
+		hint := "" // binding says first where the lab is, and withholds the fixes
 		at := time.Now().UTC()
 		recordResultsAt(&e, rep, at)
 		sum := checkrun.Summarize(rep.Results)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/checks/binding"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/doctest"
@@ -330,7 +331,9 @@ func (p *pass) judge(ctx context.Context, blocks []*content.CheckBlock) ([]check
 	if err != nil {
 		return nil, nil, err
 	}
-	return checks.Evaluate(snap, blocks), snap, nil
+	// As vpclab check judges: names bound first, and a duplicate, a
+	// missing Name tag or a copy in another Region fails a check.
+	return binding.Judge(ctx, p.cfg, snap, blocks, p.lab.Checks(), p.lab.ID), snap, nil
 }
 
 func (p *pass) afterStep(ctx context.Context, step *content.Step, sr *doctest.StepResult) {
