@@ -18,17 +18,25 @@ import (
 // names its resource: that check fails, naming the duplicate, untagged or
 // other-Region resource, with the finding's proven plan as its fix.
 //
+// elsewhere does the other-Region search (nil: Elsewhere with cfg); a
+// caller that knows the other Regions did not change can answer from what
+// it found before.
+//
 // Every name of all (the whole lab) is bound, as vpclab check does: a
 // resource a step made but only a later step's check names is the lab's
 // all the same. A finding about it is folded into the first block.
-func Judge(ctx context.Context, cfg aws.Config, snap *account.Snapshot, blocks, all []*content.CheckBlock, lab string) []checks.Result {
+func Judge(ctx context.Context, cfg aws.Config, snap *account.Snapshot, blocks, all []*content.CheckBlock, lab string,
+	elsewhere func(ctx context.Context, names []string) ([]RegionHit, error)) []checks.Result {
+	if elsewhere == nil {
+		elsewhere = func(ctx context.Context, names []string) ([]RegionHit, error) { return Elsewhere(ctx, cfg, names) }
+	}
 	snap = snap.Clone() // binding rewrites the view; the caller's snapshot stays as loaded
 	if len(all) == 0 {
 		all = blocks
 	}
 	rep := Bind(snap, all, Options{})
 	if names := rep.VPCNames(); len(names) > 0 && cfg.Region != "" {
-		hits, _ := Elsewhere(ctx, cfg, names) // a Region that cannot be read is left out
+		hits, _ := elsewhere(ctx, names) // a Region that cannot be read is left out
 		rep.SetElsewhere(hits)
 	}
 	results := checks.EvaluateLab(snap, blocks, blocks)

@@ -222,6 +222,15 @@ type pass struct {
 	before *account.Snapshot
 	done   []*content.Step // steps whose blocks ran, in order
 	broken bool
+	// away is what the other-Region search found after the step: only a
+	// binding mutant (a copy of the lab in another Region) or its fix
+	// changes another Region, so the other mutants reuse it instead of
+	// reading every Region at each judgement.
+	away struct {
+		key  string
+		hits []binding.RegionHit
+		ok   bool
+	}
 }
 
 // RunLab builds the lab in the sandbox with doctest and mutates it after
@@ -326,14 +335,27 @@ func (p *pass) blocksThrough(step *content.Step) []*content.CheckBlock {
 	return out
 }
 
-func (p *pass) judge(ctx context.Context, blocks []*content.CheckBlock) ([]checks.Result, *account.Snapshot, error) {
+// judge loads the sandbox and judges blocks as vpclab check does. m is
+// the mutant being judged, nil for the state after the step.
+func (p *pass) judge(ctx context.Context, blocks []*content.CheckBlock, m *Mutant) ([]checks.Result, *account.Snapshot, error) {
 	snap, err := load(ctx, p.cfg, p.need)
 	if err != nil {
 		return nil, nil, err
 	}
+	elsewhere := func(ctx context.Context, names []string) ([]binding.RegionHit, error) {
+		key := strings.Join(names, "\x00")
+		if m != nil && !m.Binding && p.away.ok && p.away.key == key {
+			return p.away.hits, nil
+		}
+		hits, err := binding.Elsewhere(ctx, p.cfg, names)
+		if err == nil && m == nil {
+			p.away.key, p.away.hits, p.away.ok = key, hits, true
+		}
+		return hits, err
+	}
 	// As vpclab check judges: names bound first, and a duplicate, a
 	// missing Name tag or a copy in another Region fails a check.
-	return binding.Judge(ctx, p.cfg, snap, blocks, p.lab.Checks(), p.lab.ID), snap, nil
+	return binding.Judge(ctx, p.cfg, snap, blocks, p.lab.Checks(), p.lab.ID, elsewhere), snap, nil
 }
 
 func (p *pass) afterStep(ctx context.Context, step *content.Step, sr *doctest.StepResult) {
@@ -351,7 +373,7 @@ func (p *pass) afterStep(ctx context.Context, step *content.Step, sr *doctest.St
 		return
 	}
 	blocks := p.blocksThrough(step)
-	base, after, err := p.judge(ctx, blocks)
+	base, after, err := p.judge(ctx, blocks, nil)
 	if err != nil {
 		p.fail(err)
 		return
@@ -443,7 +465,7 @@ func (p *pass) one(ctx context.Context, m *Mutant, decl []Equivalent, blocks, ju
 		p.restore(ctx, r, undo, fp0)
 		return r
 	}
-	results, snap, err := p.judge(ctx, blocks)
+	results, snap, err := p.judge(ctx, blocks, m)
 	if err != nil {
 		p.fail(err)
 		return r
@@ -471,7 +493,7 @@ func (p *pass) one(ctx context.Context, m *Mutant, decl []Equivalent, blocks, ju
 		}
 		prev = fix
 		out, code := p.runFix(ctx, fix)
-		results, _, err = p.judge(ctx, blocks)
+		results, _, err = p.judge(ctx, blocks, m)
 		if err != nil {
 			p.fail(err)
 			return r
