@@ -11,6 +11,7 @@ import (
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/billing"
+	"github.com/vpclab/vpclab/content"
 )
 
 // RegionHit is a VPC of the lab found in another Region.
@@ -44,6 +45,17 @@ func (r Report) VPCNames() []string {
 		if b.Type == account.VPCs {
 			out = append(out, b.Name)
 		}
+	}
+	return out
+}
+
+// VPCNamesOf are the VPC names blocks bind: the same as VPCNames of
+// their Report, known before the account is read, so the other-Region
+// search can run beside the read instead of after it.
+func VPCNamesOf(blocks []*content.CheckBlock) []string {
+	var out []string
+	for _, w := range collect(blocks).list(account.VPCs) {
+		out = append(out, w.name)
 	}
 	return out
 }

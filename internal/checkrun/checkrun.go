@@ -6,6 +6,7 @@ package checkrun
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/vpclab/vpclab/checks"
@@ -79,7 +80,14 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	need := checks.NeedOf(all)
 	rep := Report{Lab: o.Lab.ID}
 	deadline := start.Add(o.Wait)
-	var elsewhere *[]binding.RegionHit // looked up at most once
+	// The other-Region search needs only the lab's VPC names: it runs
+	// beside the account read, once, and costs no round of its own.
+	away := func() []binding.RegionHit { return nil }
+	if names := binding.VPCNamesOf(all); len(names) > 0 && o.Elsewhere != nil {
+		ch := make(chan []binding.RegionHit, 1)
+		go func() { ch <- o.Elsewhere(ctx, names) }()
+		away = sync.OnceValue(func() []binding.RegionHit { return <-ch })
+	}
 	sleep := o.Sleep
 	if sleep == nil {
 		sleep = sleepCtx
@@ -100,7 +108,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return rep, err
 		}
 		rep.Account, rep.Region = snap.Account, snap.Region
-		rep.Binding, rep.Results = bind(ctx, o, snap, blocks, all, &elsewhere)
+		rep.Binding, rep.Results = bind(o, snap, blocks, all, away)
 		rep.Names = checks.ResourceNames(snap)
 		rep.Rounds++
 		failing := 0
@@ -131,16 +139,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 // bind resolves the lab's names in snap before the kinds judge it, and
 // puts binding's findings (another Region first, then duplicates and
 // names to fix) ahead of the kinds' results.
-func bind(ctx context.Context, o Options, snap *account.Snapshot, blocks, all []*content.CheckBlock, elsewhere **[]binding.RegionHit) (binding.Report, []checks.Result) {
+func bind(o Options, snap *account.Snapshot, blocks, all []*content.CheckBlock, away func() []binding.RegionHit) (binding.Report, []checks.Result) {
 	// Bind every name of the lab, not only this step's: plans are proven
 	// against the whole lab, which must see the same resources.
 	b := binding.Bind(snap, all, o.Bind)
-	if names := b.VPCNames(); len(names) > 0 && o.Elsewhere != nil {
-		if *elsewhere == nil {
-			hits := o.Elsewhere(ctx, names)
-			*elsewhere = &hits
-		}
-		b.SetElsewhere(**elsewhere)
+	if hits := away(); hits != nil {
+		b.SetElsewhere(hits)
 	}
 	results := checks.EvaluateLab(snap, blocks, all)
 	return b, binding.RegionFirst(placeFindings(binding.Findings(b, snap, blocks, results, o.Lab.ID, o.Bind), results))
