@@ -54,7 +54,9 @@ func init() {
 		Params: []content.Field{name("Name tag of the Elastic IP"),
 			{Name: "associated", Type: content.Bool, Doc: "expected association (default true)"}},
 		Resources: with(routing, account.Addresses, account.NetworkInterfaces),
-		Eval:      evalEIP})
+		// The interface the lab means for the address is no task's.
+		Need: func(p Params, n *account.Need) { n.AllNetworkInterfaces = true },
+		Eval: evalEIP})
 
 	register(&Kind{Name: "nat-gateway",
 		Params: []content.Field{name("Name tag of the NAT gateway"), ref("vpc", "Name tag of its VPC", false),

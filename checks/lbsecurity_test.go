@@ -118,3 +118,16 @@ func TestTaskMovedToPrivateSubnets(t *testing.T) {
 		t.Fatalf("exposure points to %q, want the task check", rs[1].RootCause)
 	}
 }
+
+// An Elastic IP's interface is no task's: with tasks in the lab (a
+// cleanup check lists them), the loader must still read every interface,
+// or the elastic-ip check cannot name the one to associate.
+func TestElasticIPNeedsEveryInterface(t *testing.T) {
+	n := checks.NeedOf(parseBlocks(t, "id: e\nkind: elastic-ip\nname: demo-eip", "id: c\nkind: cleanup\nprefix: demo-\ncluster: demo-cluster"))
+	if !n.Resources[account.NetworkInterfaces] || !n.Resources[account.ECSTasks] || !n.AllNetworkInterfaces {
+		t.Fatalf("need = %+v, want every network interface with the tasks", n)
+	}
+	if n := checks.NeedOf(parseBlocks(t, "id: c\nkind: cleanup\nprefix: demo-\ncluster: demo-cluster")); n.AllNetworkInterfaces {
+		t.Fatal("a cleanup check alone asks for every network interface; the tasks' are enough")
+	}
+}

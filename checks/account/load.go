@@ -80,7 +80,7 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 	}
 
 	want := func(r Resource) bool { return need.Resources[r] }
-	enisOfTasks := want(NetworkInterfaces) && want(ECSTasks)
+	enisOfTasks := want(NetworkInterfaces) && want(ECSTasks) && !need.AllNetworkInterfaces
 
 	first := map[Resource]func(context.Context) error{
 		VPCs:               l.vpcs,

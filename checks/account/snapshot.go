@@ -79,6 +79,9 @@ type Need struct {
 	Resources map[Resource]bool
 	Clusters  []string // ECS clusters whose services and tasks to load
 	Services  map[string][]string
+	// AllNetworkInterfaces: a kind needs every interface (an Elastic IP's
+	// target), not only the ECS tasks' that are loaded when tasks are.
+	AllNetworkInterfaces bool
 }
 
 // Add merges resources into the need.
