@@ -546,7 +546,7 @@ func evalLBSecurity(e *Env, p Params) Result {
 			}
 			want = append(want, str(g.GroupId))
 			return fail("LB_GROUP_MISSING", "CheckLBGroupMissing", i18n.M{"Name": name, "Group": str(g.GroupId), "Has": strings.Join(lb.SecurityGroups, ", ")}, "", arn).
-				propose(repair.New(repair.Action{Op: repair.SetLoadBalancerGroups, ARN: arn, Groups: want}))
+				propose(repair.New(repair.Action{Op: repair.SetLoadBalancerGroups, ARN: arn, LoadBalancer: name, Groups: want}))
 		}
 	} else {
 		for _, g := range groups {

@@ -354,6 +354,23 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 			subs[i] = name(sn)
 		}
 		id, m = "RepairConsoleServiceNetwork", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Subnets": strings.Join(subs, ", ")}
+	case RunTask:
+		subs, groups := make([]string, len(a.Subnets)), make([]string, len(a.Groups))
+		for i, sn := range a.Subnets {
+			subs[i] = name(sn)
+		}
+		for i, g := range a.Groups {
+			groups[i] = name(g)
+		}
+		id, m = "RepairConsoleRunTask", i18n.M{"Cluster": a.Cluster, "Family": a.Family, "Subnets": strings.Join(subs, ", "), "Groups": strings.Join(groups, ", ")}
+	case SetDesiredCount:
+		id, m = "RepairConsoleDesiredCount", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Count": a.Count}
+	case SetLoadBalancerGroups:
+		groups := make([]string, len(a.Groups))
+		for i, g := range a.Groups {
+			groups[i] = name(g)
+		}
+		id, m = "RepairConsoleLBGroups", i18n.M{"LB": orDash(a.LoadBalancer), "Groups": strings.Join(groups, ", ")}
 	default:
 		return i18n.Msg{}, false
 	}
