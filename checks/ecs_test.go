@@ -139,7 +139,7 @@ func TestECSTask(t *testing.T) {
 				eniOf(s, taskENI).Association = &ec2types.NetworkInterfaceAssociation{PublicIp: sp("198.51.100.20"), IpOwnerId: sp("amazon")}
 			},
 			want: want{status: checks.Warn, reason: "PUBLIC_IP_IN_PRIVATE_SUBNET", msg: "CheckTaskPublicIP", res: []string{taskARN, taskENI},
-				data: i18n.M{"IP": "198.51.100.20"}}},
+				data: i18n.M{"IP": "198.51.100.20"}, fix: append([]string{"aws ecs stop-task --cluster demo-cluster --task " + taskARN}, runFix...)}},
 		{name: "task in a public subnet", check: task,
 			mutate: func(s *account.Snapshot) {
 				s.Tasks[0].Attachments[0].Details[0].Value = sp(subPubA)

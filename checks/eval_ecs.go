@@ -132,7 +132,11 @@ func evalTask(e *Env, p Params) Result {
 		return r
 	}
 	if eni, ok := e.Snap.NetworkInterface(eniID); ok && eni.Association != nil && str(eni.Association.PublicIp) != "" {
-		return warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckTaskPublicIP", i18n.M{"Task": shortARN(arn), "IP": str(eni.Association.PublicIp)}, "", arn, eniID)
+		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckTaskPublicIP", i18n.M{"Task": shortARN(arn), "IP": str(eni.Association.PublicIp)}, "", arn, eniID)
+		if run, ok := e.runTaskAction(cluster, family, tasks); ok {
+			w = w.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
+		}
+		return w
 	}
 	return pass("CheckTaskPass", i18n.M{"Task": shortARN(arn), "Subnet": subnetID, "ENI": eniID}, arn, eniID, subnetID)
 }
