@@ -48,10 +48,19 @@ func TestECSService(t *testing.T) {
 				awsvpc(s).Subnets, awsvpc(s).AssignPublicIp = []string{subPubA}, ecstypes.AssignPublicIpEnabled
 			},
 			want: want{status: checks.Fail, reason: "SUBNET_IS_PUBLIC", msg: "CheckServicePublicSubnets", res: []string{serviceARN, subPubA}, fix: netFix}},
-		{name: "public IPs in private subnets warn", check: svc,
+		// Every lab says "Public IP off": a public IP in a private subnet
+		// is billed, useless, and an open lock, so it fails.
+		{name: "public IPs in private subnets fail", check: svc,
 			mutate: func(s *account.Snapshot) { awsvpc(s).AssignPublicIp = ecstypes.AssignPublicIpEnabled },
-			want: want{status: checks.Warn, reason: "PUBLIC_IP_IN_PRIVATE_SUBNET", msg: "CheckServicePublicIPWasted", res: []string{serviceARN},
+			want: want{status: checks.Fail, reason: "PUBLIC_IP_IN_PRIVATE_SUBNET", msg: "CheckServicePublicIPWasted", res: []string{serviceARN},
 				fix: netFix}},
+		{name: "desired count 0", check: svc,
+			mutate: func(s *account.Snapshot) { s.Services[0].DesiredCount, s.Services[0].RunningCount = 0, 0 },
+			want: want{status: checks.Fail, reason: "SERVICE_DESIRED_ZERO", msg: "CheckServiceDesiredZero", res: []string{serviceARN},
+				fix: []string{"aws ecs update-service --cluster demo-cluster --service demo-web --desired-count 1"}}},
+		{name: "desired count 0 with min_running 2", check: svc + "\nmin_running: 2",
+			mutate: func(s *account.Snapshot) { s.Services[0].DesiredCount, s.Services[0].RunningCount = 0, 0 },
+			want:   want{status: checks.Fail, reason: "SERVICE_DESIRED_ZERO", msg: "CheckServiceDesiredZero", fix: []string{"--desired-count 2"}}},
 		{name: "min_running met", check: svc + "\nmin_running: 1",
 			want: want{status: checks.Pass, msg: "CheckServicePass", res: []string{serviceARN}}},
 		{name: "min_running not met", check: svc + "\nmin_running: 2",
@@ -94,6 +103,11 @@ func TestECSTask(t *testing.T) {
 		t.LastStatus, t.DesiredStatus = sp("STOPPED"), sp("STOPPED")
 		t.StoppedReason, t.StopCode = sp(pullErr), ecstypes.TaskStopCodeTaskFailedToStart
 	}
+	// The task comes back where the lab means it: the private subnets, the
+	// groups its interface had (or its service's), no public IP.
+	runFix := []string{"TASK_ARN=$(aws ecs run-task --cluster demo-cluster --launch-type FARGATE --task-definition demo-web --count 1",
+		"awsvpcConfiguration={subnets=[" + subPrivA + ",", "securityGroups=[" + taskSG + "],assignPublicIp=DISABLED}",
+		`aws ecs wait tasks-running --cluster demo-cluster --tasks "$TASK_ARN"`}
 	runKindCases(t, []kindCase{
 		{name: "running", check: task,
 			want: want{status: checks.Pass, msg: "CheckTaskPass", res: []string{taskARN, taskENI, subPrivA},
@@ -101,7 +115,7 @@ func TestECSTask(t *testing.T) {
 		{name: "stopped, quoting its reason", check: task, mutate: stop,
 			want: want{status: checks.Fail, reason: "TASK_STOPPED", msg: "CheckTaskStopped", res: []string{taskARN},
 				data: i18n.M{"Why": pullErr, "Family": "demo-web"}, text: []string{pullErr},
-				noFixAtAll: true}},
+				fix: runFix, noFix: []string{"stop-task", subPubA}}},
 		{name: "the newest stopped task is quoted", check: task,
 			mutate: func(s *account.Snapshot) {
 				stop(s)
@@ -125,22 +139,25 @@ func TestECSTask(t *testing.T) {
 				eniOf(s, taskENI).Association = &ec2types.NetworkInterfaceAssociation{PublicIp: sp("198.51.100.20"), IpOwnerId: sp("amazon")}
 			},
 			want: want{status: checks.Warn, reason: "PUBLIC_IP_IN_PRIVATE_SUBNET", msg: "CheckTaskPublicIP", res: []string{taskARN, taskENI},
-				data: i18n.M{"IP": "198.51.100.20"}}},
+				data: i18n.M{"IP": "198.51.100.20"}, fix: append([]string{"aws ecs stop-task --cluster demo-cluster --task " + taskARN}, runFix...)}},
 		{name: "task in a public subnet", check: task,
 			mutate: func(s *account.Snapshot) {
 				s.Tasks[0].Attachments[0].Details[0].Value = sp(subPubA)
 				eniOf(s, taskENI).SubnetId = sp(subPubA)
 			},
 			want: want{status: checks.Fail, reason: "SUBNET_IS_PUBLIC", msg: "CheckTaskPublicSubnet", res: []string{taskARN, subPubA},
-				data: i18n.M{"Subnet": subPubA}}},
+				data: i18n.M{"Subnet": subPubA}, fix: append([]string{"aws ecs stop-task --cluster demo-cluster --task " + taskARN}, runFix...)}},
 		{name: "task without an awsvpc attachment", check: task,
 			mutate: func(s *account.Snapshot) { s.Tasks[0].Attachments = nil },
 			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckTaskNoENI", res: []string{taskARN}}},
 		{name: "none", check: task,
 			mutate: func(s *account.Snapshot) { s.Tasks = nil },
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckTaskNone",
-				data:       i18n.M{"Family": "demo-web", "Cluster": "demo-cluster"},
-				noFixAtAll: true}},
+				data: i18n.M{"Family": "demo-web", "Cluster": "demo-cluster"},
+				fix:  runFix}}, // the groups come from the family's service
+		{name: "none, and no group vpclab could name", check: task,
+			mutate: func(s *account.Snapshot) { s.Tasks, s.Services = nil, nil },
+			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckTaskNone", noFixAtAll: true}},
 		{name: "another family", check: lines("kind: ecs-task", "cluster: demo-cluster", "family: lab-web"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckTaskNone", notRes: []string{taskARN}}},
 		{name: "another cluster", check: lines("kind: ecs-task", "cluster: lab-cluster", "family: demo-web"),

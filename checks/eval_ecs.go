@@ -1,11 +1,13 @@
 package checks
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -41,27 +43,11 @@ func evalService(e *Env, p Params) Result {
 		}
 	}
 	publicIP := vpcCfg.AssignPublicIp == ecstypes.AssignPublicIpEnabled
-	// The private subnets the lab names (its subnet checks with public:
-	// false) in the service's VPC, as the service's new home.
-	var private []string
 	var vpcID string
 	if sn, ok := e.Snap.Subnet(vpcCfg.Subnets[0]); ok {
 		vpcID = str(sn.VpcId)
 	}
-	for _, sp := range e.labBlocks("subnet", func(p Params) bool { return p.Has("public") && !p.Bool("public", true) }) {
-		if sn, n := e.Snap.SubnetByName(sp.Str("name", ""), vpcID); n > 0 && !isPublic(e, sn) {
-			private = append(private, str(sn.SubnetId))
-		}
-	}
-	if len(private) == 0 {
-		// No subnet of the lab says it is private: the VPC's private ones.
-		for _, sn := range e.Snap.Subnets {
-			if str(sn.VpcId) == vpcID && !isPublic(e, sn) {
-				private = append(private, str(sn.SubnetId))
-			}
-		}
-		sort.Strings(private)
-	}
+	private := e.privateSubnets(vpcID)
 	move := func(r Result) Result {
 		if len(private) == 0 || len(vpcCfg.SecurityGroups) == 0 {
 			return r
@@ -76,12 +62,21 @@ func evalService(e *Env, p Params) Result {
 		}
 		return move(fail("SUBNET_IS_PUBLIC", "CheckServicePublicSubnets", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, "", append([]string{arn}, public...)...))
 	}
+	if svc.DesiredCount == 0 {
+		// A service that wants no task runs none: nothing serves, nothing
+		// registers with the load balancer.
+		return fail("SERVICE_DESIRED_ZERO", "CheckServiceDesiredZero", i18n.M{"Name": name}, "", arn).
+			propose(repair.New(repair.Action{Op: repair.SetDesiredCount, Cluster: cluster, Service2: name, Count: max(1, p.Int("min_running", 0))}))
+	}
 	if min := p.Int("min_running", 0); int(svc.RunningCount) < min {
 		return fail("BAD_STATE", "CheckServiceNotRunning", i18n.M{"Name": name, "Running": svc.RunningCount, "Want": min}, "", arn)
 	}
 	if publicIP {
-		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckServicePublicIPWasted", i18n.M{"Name": name}, "", arn)
-		return w.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: vpcCfg.Subnets, Groups: vpcCfg.SecurityGroups}))
+		// Every lab runs its services without public IPs: one there is
+		// billed, does nothing, and is an open lock (a route to the
+		// internet gateway later would expose the tasks at once).
+		f := fail("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckServicePublicIPWasted", i18n.M{"Name": name}, "", arn)
+		return f.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: vpcCfg.Subnets, Groups: vpcCfg.SecurityGroups}))
 	}
 	return pass("CheckServicePass", i18n.M{"Name": name, "Subnets": len(vpcCfg.Subnets), "Running": svc.RunningCount}, arn)
 }
@@ -109,11 +104,17 @@ func evalTask(e *Env, p Params) Result {
 		}
 	}
 	if running == nil {
+		var r Result
 		if len(tasks) > 0 && str(tasks[0].StoppedReason) != "" {
-			return fail("TASK_STOPPED", "CheckTaskStopped", i18n.M{"Family": family, "Why": str(tasks[0].StoppedReason)}, "",
+			r = fail("TASK_STOPPED", "CheckTaskStopped", i18n.M{"Family": family, "Why": str(tasks[0].StoppedReason)}, "",
 				str(tasks[0].TaskArn))
+		} else {
+			r = fail("NOT_FOUND", "CheckTaskNone", i18n.M{"Family": family, "Cluster": cluster}, "")
 		}
-		return fail("NOT_FOUND", "CheckTaskNone", i18n.M{"Family": family, "Cluster": cluster}, "")
+		if run, ok := e.runTaskAction(cluster, family, tasks); ok {
+			r = r.propose(repair.New(run))
+		}
+		return r
 	}
 	arn := str(running.TaskArn)
 	eniID, subnetID := taskENI(*running)
@@ -122,10 +123,20 @@ func evalTask(e *Env, p Params) Result {
 		return fail("NOT_FOUND", "CheckTaskNoENI", i18n.M{"Task": arn}, "", arn)
 	}
 	if isPublic(e, sn) {
-		return fail("SUBNET_IS_PUBLIC", "CheckTaskPublicSubnet", i18n.M{"Task": shortARN(arn), "Subnet": subnetID}, "", arn, subnetID)
+		r := fail("SUBNET_IS_PUBLIC", "CheckTaskPublicSubnet", i18n.M{"Task": shortARN(arn), "Subnet": subnetID}, "", arn, subnetID)
+		// A task cannot move: stop it and run it again in the private
+		// subnets, with the same groups.
+		if run, ok := e.runTaskAction(cluster, family, tasks); ok {
+			r = r.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
+		}
+		return r
 	}
 	if eni, ok := e.Snap.NetworkInterface(eniID); ok && eni.Association != nil && str(eni.Association.PublicIp) != "" {
-		return warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckTaskPublicIP", i18n.M{"Task": shortARN(arn), "IP": str(eni.Association.PublicIp)}, "", arn, eniID)
+		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckTaskPublicIP", i18n.M{"Task": shortARN(arn), "IP": str(eni.Association.PublicIp)}, "", arn, eniID)
+		if run, ok := e.runTaskAction(cluster, family, tasks); ok {
+			w = w.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
+		}
+		return w
 	}
 	return pass("CheckTaskPass", i18n.M{"Task": shortARN(arn), "Subnet": subnetID, "ENI": eniID}, arn, eniID, subnetID)
 }
@@ -151,4 +162,102 @@ func shortARN(arn string) string {
 		return arn[i+1:]
 	}
 	return arn
+}
+
+// privateSubnets are the private subnets the lab names (its subnet checks
+// with public: false) in the VPC, else the VPC's private subnets: where a
+// task or service of the lab belongs.
+func (e *Env) privateSubnets(vpcID string) []string {
+	var private []string
+	if vpcID == "" {
+		return nil
+	}
+	for _, sp := range e.labBlocks("subnet", func(p Params) bool { return p.Has("public") && !p.Bool("public", true) }) {
+		if sn, n := e.Snap.SubnetByName(sp.Str("name", ""), vpcID); n > 0 && !isPublic(e, sn) && !slices.Contains(private, str(sn.SubnetId)) {
+			private = append(private, str(sn.SubnetId))
+		}
+	}
+	if len(private) == 0 {
+		for _, sn := range e.Snap.Subnets {
+			if str(sn.VpcId) == vpcID && !isPublic(e, sn) {
+				private = append(private, str(sn.SubnetId))
+			}
+		}
+		sort.Strings(private)
+	}
+	return private
+}
+
+// runTaskAction is the run-task that gives the lab its task of the family
+// again: in the lab's private subnets, without a public IP, with the
+// groups the family's tasks had (their interfaces), else those of a
+// service of the family, else the workload group the lab guards (its
+// exposure and security-group-egress checks). ok is false when vpclab
+// cannot name both.
+func (e *Env) runTaskAction(cluster, family string, tasks []ecstypes.Task) (repair.Action, bool) {
+	if _, ok := e.Snap.Cluster(cluster); !ok || family == "" {
+		return repair.Action{}, false
+	}
+	var vpcID string
+	var groups []string
+	for _, t := range tasks {
+		eniID, subnetID := taskENI(t)
+		if sn, ok := e.Snap.Subnet(subnetID); ok && vpcID == "" {
+			vpcID = str(sn.VpcId)
+		}
+		if eni, ok := e.Snap.NetworkInterface(eniID); ok && len(groups) == 0 {
+			for _, g := range eni.Groups {
+				groups = append(groups, str(g.GroupId))
+			}
+		}
+	}
+	for _, svc := range e.Snap.Services {
+		if !strings.HasSuffix(str(svc.ClusterArn), "/"+cluster) || account.TaskFamily(str(svc.TaskDefinition)) != family ||
+			svc.NetworkConfiguration == nil || svc.NetworkConfiguration.AwsvpcConfiguration == nil {
+			continue
+		}
+		c := svc.NetworkConfiguration.AwsvpcConfiguration
+		if sn, ok := e.Snap.Subnet(firstOf(c.Subnets)); ok && vpcID == "" {
+			vpcID = str(sn.VpcId)
+		}
+		if len(groups) == 0 {
+			groups = append(groups, c.SecurityGroups...)
+		}
+	}
+	if len(groups) == 0 {
+		for _, kind := range []string{"exposure", "security-group-egress"} {
+			for _, p := range e.labBlocks(kind, func(p Params) bool { return p.Str("group", "") != "" }) {
+				vid := vpcID
+				if vid == "" {
+					if v, n := e.Snap.VPCByName(p.Str("vpc", "")); n > 0 {
+						vid = str(v.VpcId)
+					}
+				}
+				if g, ok := e.Snap.SecurityGroupByName(p.Str("group", ""), vid); ok && vid != "" {
+					groups, vpcID = []string{str(g.GroupId)}, vid
+					break
+				}
+			}
+			if len(groups) > 0 {
+				break
+			}
+		}
+	}
+	if vpcID == "" && len(groups) > 0 {
+		if g, ok := e.Snap.SecurityGroup(groups[0]); ok {
+			vpcID = str(g.VpcId)
+		}
+	}
+	subnets := e.privateSubnets(vpcID)
+	if len(subnets) == 0 || len(groups) == 0 {
+		return repair.Action{}, false
+	}
+	return repair.Action{Op: repair.RunTask, Cluster: cluster, Family: family, Subnets: subnets, Groups: groups}, true
+}
+
+func firstOf(ss []string) string {
+	if len(ss) == 0 {
+		return ""
+	}
+	return ss[0]
 }

@@ -119,7 +119,24 @@ func exposureTarget(e *Env, p Params) (inbound.Target, *Result) {
 		}
 		id := str(sg.GroupId)
 		t := inbound.Target{Label: id}
+		// A stopped task's interface is no workload: AWS deletes it (the
+		// sandbox leaves it in-use).
+		stopped := map[string]bool{}
+		for _, task := range e.Snap.Tasks {
+			if str(task.LastStatus) == "STOPPED" {
+				for _, a := range task.Attachments {
+					for _, d := range a.Details {
+						if str(d.Name) == "networkInterfaceId" {
+							stopped[str(d.Value)] = true
+						}
+					}
+				}
+			}
+		}
 		for _, n := range e.Snap.NetworkInterfaces {
+			if stopped[str(n.NetworkInterfaceId)] {
+				continue
+			}
 			for _, g := range n.Groups {
 				if str(g.GroupId) == id {
 					t.Endpoints = append(t.Endpoints, eniEndpoint(n))

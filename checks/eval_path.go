@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -104,6 +106,9 @@ func evalSGEgress(e *Env, p Params) Result {
 	}
 	id := str(sg.GroupId)
 	port := p.Int("port", 443)
+	if p.Str("to", "") == "vpc" {
+		return sgEgressToVPC(e, sg, port)
+	}
 	dst := egress.Dest(p.Str("to", string(egress.Internet)))
 	// The analyzer judges security groups first, on any subnet of the
 	// group's VPC; later hops do not matter to this check.
@@ -425,3 +430,169 @@ func (e *Env) pathPlans(r Result, src egress.Source, b *egress.Block, dst egress
 }
 
 var _ = account.Name
+
+// sgEgressToVPC judges a group whose traffic stays in its VPC (a load
+// balancer's, toward its targets): some outbound rule must allow the TCP
+// port to an address range that overlaps the VPC's, or to a security
+// group. The fix opens the port to the VPC's CIDR only.
+func sgEgressToVPC(e *Env, sg ec2types.SecurityGroup, port int) Result {
+	id := str(sg.GroupId)
+	v, ok := e.Snap.VPC(str(sg.VpcId))
+	if !ok {
+		return notFound(e, "ResVPC", str(sg.VpcId), "")
+	}
+	cidr := str(v.CidrBlock)
+	if egressReaches([]ec2types.SecurityGroup{sg}, port, cidr, "") {
+		return pass("CheckSGVPCPass", i18n.M{"ID": id, "Port": port, "CIDR": cidr}, id)
+	}
+	return fail("SG_EGRESS_BLOCKED", "CheckSGVPCBlocked", i18n.M{"ID": id, "Port": port, "CIDR": cidr}, "", id).
+		propose(repair.New(repair.Action{Op: repair.AuthorizeEgress, Group: id, Rule: egressRule(port, cidr, "", "")}))
+}
+
+// egressReaches reports whether one of the groups' outbound rules lets TCP
+// port out toward cidr (a range that overlaps it) or, when group is set,
+// toward that group; without group any group reference counts.
+func egressReaches(groups []ec2types.SecurityGroup, port int, cidr, group string) bool {
+	want, _ := netip.ParsePrefix(cidr)
+	for _, g := range groups {
+		for _, perm := range g.IpPermissionsEgress {
+			if !permPort(perm, port) {
+				continue
+			}
+			for _, r := range perm.IpRanges {
+				if pf, err := netip.ParsePrefix(str(r.CidrIp)); err == nil && want.IsValid() && pf.Overlaps(want) {
+					return true
+				}
+			}
+			for _, pair := range perm.UserIdGroupPairs {
+				if group == "" || str(pair.GroupId) == group {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// ingressFrom reports whether one of group's inbound rules admits TCP port
+// from one of the peers.
+func ingressFrom(g ec2types.SecurityGroup, port int, peers []string) bool {
+	for _, perm := range g.IpPermissions {
+		if !permPort(perm, port) {
+			continue
+		}
+		for _, pair := range perm.UserIdGroupPairs {
+			if slices.Contains(peers, str(pair.GroupId)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// permPort reports whether a rule covers TCP port.
+func permPort(p ec2types.IpPermission, port int) bool {
+	switch strings.ToLower(str(p.IpProtocol)) {
+	case "-1", "all":
+		return true
+	case "tcp", "6":
+		return p.FromPort != nil && p.ToPort != nil && int(*p.FromPort) <= port && port <= int(*p.ToPort)
+	}
+	return false
+}
+
+// evalLBSecurity judges a load balancer's security groups: it carries the
+// lab's group (not the VPC's default one in its place), the groups let it
+// open the target port toward its targets (their group, else the VPC),
+// and the targets' group admits the port from one of them.
+func evalLBSecurity(e *Env, p Params) Result {
+	name := p.Str("name", "")
+	lb, ok := e.Snap.LoadBalancer(name)
+	if !ok {
+		r := notFoundNamed(e, "ResLB", name, "")
+		if step := e.stepOf("load-balancer", "name", name); step != "" {
+			r = r.explain("RepairDoStep", i18n.M{"Step": step})
+		}
+		return r
+	}
+	arn, vpcID := str(lb.LoadBalancerArn), str(lb.VpcId)
+	port := p.Int("port", 80)
+	var groups []ec2types.SecurityGroup
+	for _, id := range lb.SecurityGroups {
+		if g, ok := e.Snap.SecurityGroup(id); ok {
+			groups = append(groups, g)
+		}
+	}
+	// The group the lab gives the load balancer: it must carry it.
+	var own ec2types.SecurityGroup
+	if gname := p.Str("group", ""); gname != "" {
+		g, ok := e.Snap.SecurityGroupByName(gname, vpcID)
+		if !ok {
+			r := notFound(e, "ResSG", gname, "")
+			if step := e.stepOf("security-group-ingress", "group", gname); step != "" {
+				r = r.explain("RepairDoStep", i18n.M{"Step": step})
+			}
+			return r
+		}
+		own = g
+		if !slices.Contains(lb.SecurityGroups, str(g.GroupId)) {
+			// Keep the load balancer's other groups, except the VPC's
+			// default one, which the lab says to remove.
+			want := []string{}
+			for _, id := range lb.SecurityGroups {
+				if x, ok := e.Snap.SecurityGroup(id); ok && str(x.GroupName) != "default" {
+					want = append(want, id)
+				}
+			}
+			want = append(want, str(g.GroupId))
+			return fail("LB_GROUP_MISSING", "CheckLBGroupMissing", i18n.M{"Name": name, "Group": str(g.GroupId), "Has": strings.Join(lb.SecurityGroups, ", ")}, "", arn).
+				propose(repair.New(repair.Action{Op: repair.SetLoadBalancerGroups, ARN: arn, LoadBalancer: name, Groups: want}))
+		}
+	} else {
+		for _, g := range groups {
+			if str(g.GroupName) != "default" {
+				own = g
+				break
+			}
+		}
+	}
+	// The targets' group, when the lab names it.
+	var targets ec2types.SecurityGroup
+	tname := p.Str("targets", "")
+	if tname != "" {
+		g, ok := e.Snap.SecurityGroupByName(tname, vpcID)
+		if !ok {
+			return notFound(e, "ResSG", tname, "")
+		}
+		targets = g
+	}
+	v, _ := e.Snap.VPC(vpcID)
+	cidr := str(v.CidrBlock)
+	if !egressReaches(groups, port, cidr, str(targets.GroupId)) {
+		r := fail("LB_EGRESS_BLOCKED", "CheckLBEgressBlocked", i18n.M{"Name": name, "Port": port, "To": orPlaceholder(str(targets.GroupId), cidr)}, "", arn)
+		if str(own.GroupId) == "" {
+			return r
+		}
+		rule := egressRule(port, cidr, "", "")
+		if tname != "" {
+			rule = egressRule(port, "", "", str(targets.GroupId))
+		}
+		return r.propose(repair.New(repair.Action{Op: repair.AuthorizeEgress, Group: str(own.GroupId), Rule: rule}))
+	}
+	if tname != "" {
+		var ids []string
+		for _, g := range groups {
+			ids = append(ids, str(g.GroupId))
+		}
+		if !ingressFrom(targets, port, ids) {
+			r := fail("SG_SOURCE_MISSING", "CheckLBTargetsClosed", i18n.M{"Name": name, "Port": port, "Targets": str(targets.GroupId)}, "", arn, str(targets.GroupId))
+			if str(own.GroupId) == "" {
+				return r
+			}
+			return r.propose(repair.New(repair.Action{Op: repair.AuthorizeIngress, Group: str(targets.GroupId),
+				Rule: &repair.Rule{Protocol: "tcp", From: port, To: port, Group: str(own.GroupId)}}))
+		}
+	}
+	return pass("CheckLBSecurityPass", i18n.M{"Name": name, "Groups": strings.Join(lb.SecurityGroups, ", "), "Port": port,
+		"To": orPlaceholder(str(targets.GroupId), cidr)}, arn)
+}

@@ -76,7 +76,7 @@ func init() {
 	register(&Kind{Name: "security-group-egress",
 		Params: []content.Field{ref("group", "Name tag or group name of the security group", true), ref("vpc", "Name tag of its VPC", false),
 			{Name: "port", Type: content.Int, Doc: "default 443"},
-			{Name: "to", Type: content.String, Enum: []string{string(egress.Internet), string(egress.S3)}, Doc: "default internet"}},
+			{Name: "to", Type: content.String, Enum: []string{string(egress.Internet), string(egress.S3), "vpc"}, Doc: "default internet; vpc: into the group's own VPC (a load balancer's group toward its targets)"}},
 		Resources: with(routing, account.SecurityGroups, account.NetworkACLs, account.PrefixLists, account.VPCEndpoints, account.NATGateways),
 		Eval:      evalSGEgress})
 
@@ -93,6 +93,14 @@ func init() {
 			{Name: "scheme", Type: content.String, Enum: []string{"internet-facing", "internal"}, Doc: "default internet-facing"}},
 		Resources: with(routing, account.LoadBalancers),
 		Eval:      evalLoadBalancer})
+
+	register(&Kind{Name: "load-balancer-security",
+		Params: []content.Field{name("name of the load balancer"),
+			ref("group", "Name tag or group name of the security group it must carry", false),
+			{Name: "port", Type: content.Int, Doc: "the targets' port, default 80"},
+			ref("targets", "Name tag or group name of the targets' security group; without it the VPC's CIDR stands for the targets", false)},
+		Resources: []account.Resource{account.VPCs, account.SecurityGroups, account.LoadBalancers},
+		Eval:      evalLBSecurity})
 
 	register(&Kind{Name: "network-acl",
 		Params: []content.Field{ref("subnet", "Name tag of the subnet", true), ref("vpc", "Name tag of its VPC", false),

@@ -27,7 +27,7 @@ func Describe(loc *i18n.Localizer, b *content.CheckBlock) string {
 // resource, destination and hop names in the reader's language, from the
 // catalogs the check messages use.
 var (
-	destMsgs = map[string]string{"internet": "DestInternet", "ipv6-internet": "DestIPv6", "s3": "DestS3", "ecr": "DestECR", "logs": "DestLogs"}
+	destMsgs = map[string]string{"internet": "DestInternet", "ipv6-internet": "DestIPv6", "s3": "DestS3", "ecr": "DestECR", "logs": "DestLogs", "vpc": "DestVPC"}
 	hopMsgs  = map[string]string{"internet-gateway": "ResIGW", "nat-gateway": "ResNAT", "egress-only-internet-gateway": "ResEIGW",
 		"gateway-endpoint": "ResGatewayEndpoint", "interface-endpoint": "ResInterfaceEndpoint"}
 )
@@ -97,6 +97,8 @@ func describeMsg(b *content.CheckBlock) (string, i18n.M) {
 		return "SiteCheckSGIngressClosed", data
 	case "load-balancer":
 		return "SiteCheckLB", i18n.M{"Name": s("name"), "Internal": s("scheme") == "internal"}
+	case "load-balancer-security":
+		return "SiteCheckLBSecurity", i18n.M{"Name": s("name"), "Group": s("group"), "Port": p.Int("port", 80), "Targets": s("targets")}
 	case "network-acl":
 		return "SiteCheckNACL", i18n.M{"Subnet": s("subnet"), "Port": p.Int("port", 443)}
 	case "gateway-endpoint":
@@ -150,7 +152,7 @@ func describeMsg(b *content.CheckBlock) (string, i18n.M) {
 // codeKeys are the parameters whose values are names or addresses the
 // learner types, shown as code in a card's description.
 var codeKeys = []string{"name", "vpc", "subnet", "subnets", "eip", "group", "from", "cluster", "service", "family",
-	"target_name", "route_table", "cidr", "destination", "prefix", "az"}
+	"target_name", "route_table", "cidr", "destination", "prefix", "az", "targets"}
 
 // describeHTML is a description with the check's names and addresses
 // (vpclab-nat, 10.0.0.0/16) set as code, the way the lab's prose shows them.

@@ -179,6 +179,13 @@ name: vpclab-alb
 scheme: internal
 '''
 '''check
+id: i3
+kind: load-balancer-security
+name: vpclab-alb
+group: vpclab-alb-sg
+targets: vpclab-task-sg
+'''
+'''check
 id: j1
 kind: network-acl
 subnet: vpclab-s

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -519,6 +520,45 @@ func (a *applier) apply(act Action) error {
 		}
 		s.Listeners = slices.Delete(s.Listeners, i, i+1)
 		delete(s.Rules, act.ARN) // its rules go with it
+	case RunTask:
+		return a.runTask(act)
+	case SetDesiredCount:
+		found := false
+		for i := range s.Services {
+			svc := &s.Services[i]
+			if aws.ToString(svc.ServiceName) == act.Service2 && strings.HasSuffix(aws.ToString(svc.ClusterArn), "/"+act.Cluster) &&
+				aws.ToString(svc.Status) != "INACTIVE" {
+				// Settled: the service runs what it wants.
+				svc.DesiredCount, svc.RunningCount, svc.PendingCount, found = int32(act.Count), int32(act.Count), 0, true
+			}
+		}
+		if !found {
+			return &Err{act, "no service " + act.Service2}
+		}
+	case SetLoadBalancerGroups:
+		i := slices.IndexFunc(s.LoadBalancers, func(lb elbtypes.LoadBalancer) bool { return aws.ToString(lb.LoadBalancerArn) == act.ARN })
+		if i < 0 {
+			return &Err{act, "no load balancer " + act.ARN}
+		}
+		if len(act.Groups) == 0 {
+			return &Err{act, "a load balancer needs a security group"}
+		}
+		var ids []string
+		for _, g := range act.Groups {
+			id, err := a.id(act, g)
+			if err != nil {
+				return err
+			}
+			sg, ok := s.SecurityGroup(id)
+			if !ok {
+				return &Err{act, "no security group " + id}
+			}
+			if aws.ToString(sg.VpcId) != aws.ToString(s.LoadBalancers[i].VpcId) {
+				return &Err{act, "security group " + id + " is in another VPC"}
+			}
+			ids = append(ids, id)
+		}
+		s.LoadBalancers[i].SecurityGroups = ids
 	case DeleteLoadBalancer:
 		i := slices.IndexFunc(s.LoadBalancers, func(lb elbtypes.LoadBalancer) bool { return aws.ToString(lb.LoadBalancerArn) == act.ARN })
 		if i < 0 {
@@ -881,5 +921,70 @@ func (a *applier) updateService(act Action) error {
 			}
 		}
 	}
+	return nil
+}
+
+// runTask starts a Fargate task of the family, settled: RUNNING, with its
+// own network interface in the first subnet (as ECS places it when one
+// subnet is enough; moto always takes the first), carrying the groups and
+// no public address.
+func (a *applier) runTask(act Action) error {
+	s := a.s
+	c, ok := s.Cluster(act.Cluster)
+	if !ok {
+		return &Err{act, "no cluster " + act.Cluster}
+	}
+	if act.Family == "" {
+		return &Err{act, "no task definition family"}
+	}
+	if len(act.Subnets) == 0 || len(act.Groups) == 0 {
+		return &Err{act, "a Fargate task needs subnets and security groups"}
+	}
+	var subnets []ec2types.Subnet
+	for _, id := range act.Subnets {
+		sn, ok := s.Subnet(id)
+		if !ok {
+			return &Err{act, "no subnet " + id}
+		}
+		if len(subnets) > 0 && aws.ToString(sn.VpcId) != aws.ToString(subnets[0].VpcId) {
+			return &Err{act, "the subnets are in different VPCs"}
+		}
+		subnets = append(subnets, sn)
+	}
+	sn := subnets[0]
+	var groups []ec2types.GroupIdentifier
+	for _, g := range act.Groups {
+		sg, ok := s.SecurityGroup(g)
+		if !ok {
+			return &Err{act, "no security group " + g}
+		}
+		if aws.ToString(sg.VpcId) != aws.ToString(sn.VpcId) {
+			return &Err{act, "security group " + g + " is in another VPC"}
+		}
+		groups = append(groups, ec2types.GroupIdentifier{GroupId: aws.String(g), GroupName: sg.GroupName})
+	}
+	eniID := a.newID("eni")
+	ip := "10.255.254.1"
+	s.NetworkInterfaces = append(s.NetworkInterfaces, ec2types.NetworkInterface{NetworkInterfaceId: aws.String(eniID), SubnetId: sn.SubnetId,
+		VpcId: sn.VpcId, AvailabilityZone: sn.AvailabilityZone, Groups: groups, PrivateIpAddress: aws.String(ip),
+		InterfaceType: ec2types.NetworkInterfaceTypeInterface, Status: ec2types.NetworkInterfaceStatusInUse})
+	// Newest of all: the checks read a family's latest task first.
+	created := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, t := range s.Tasks {
+		if t.CreatedAt != nil && t.CreatedAt.After(created) {
+			created = *t.CreatedAt
+		}
+	}
+	created = created.Add(time.Minute)
+	prefix := "arn:aws:ecs:" + s.Region + ":" + s.Account + ":"
+	detail := func(k, v string) ecstypes.KeyValuePair {
+		return ecstypes.KeyValuePair{Name: aws.String(k), Value: aws.String(v)}
+	}
+	s.Tasks = append(s.Tasks, ecstypes.Task{TaskArn: aws.String(prefix + "task/" + act.Cluster + "/" + a.newID("task")),
+		ClusterArn: c.ClusterArn, TaskDefinitionArn: aws.String(prefix + "task-definition/" + act.Family + ":1"),
+		LastStatus: aws.String("RUNNING"), DesiredStatus: aws.String("RUNNING"), LaunchType: ecstypes.LaunchTypeFargate, CreatedAt: &created,
+		Attachments: []ecstypes.Attachment{{Type: aws.String("ElasticNetworkInterface"), Status: aws.String("ATTACHED"),
+			Details: []ecstypes.KeyValuePair{detail("subnetId", aws.ToString(sn.SubnetId)), detail("networkInterfaceId", eniID),
+				detail("privateIPv4Address", ip)}}}})
 	return nil
 }

@@ -210,6 +210,18 @@ func (a Action) command(region string) string {
 		return fmt.Sprintf("aws ecs stop-task --cluster %s --task %s%s --query task.lastStatus --output text", shq(a.Cluster), shq(a.ARN), reg)
 	case SetLoadBalancerSubnets:
 		return fmt.Sprintf("aws elbv2 set-subnets --load-balancer-arn %s --subnets %s%s --query 'AvailabilityZones[].SubnetId' --output text", shq(a.ARN), refs(a.Subnets), reg)
+	case RunTask:
+		v := a.Var
+		if v == "" {
+			v = "TASK_ARN"
+		}
+		line := fmt.Sprintf("%s=$(aws ecs run-task --cluster %s --launch-type FARGATE --task-definition %s --count 1 --network-configuration 'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=DISABLED}'%s --query 'tasks[0].taskArn' --output text)",
+			v, shq(a.Cluster), shq(a.Family), strings.Join(a.Subnets, ","), strings.Join(a.Groups, ","), reg)
+		return line + fmt.Sprintf("\naws ecs wait tasks-running --cluster %s --tasks \"$%s\"%s", shq(a.Cluster), v, reg)
+	case SetDesiredCount:
+		return fmt.Sprintf("aws ecs update-service --cluster %s --service %s --desired-count %d%s --query service.desiredCount --output text", shq(a.Cluster), shq(a.Service2), a.Count, reg)
+	case SetLoadBalancerGroups:
+		return fmt.Sprintf("aws elbv2 set-security-groups --load-balancer-arn %s --security-groups %s%s --query 'SecurityGroupIds' --output text", shq(a.ARN), refs(a.Groups), reg)
 	case DeleteLoadBalancer:
 		return fmt.Sprintf("aws elbv2 delete-load-balancer --load-balancer-arn %s%s", shq(a.ARN), reg)
 	case DeleteListener:
@@ -345,6 +357,23 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 			subs[i] = name(sn)
 		}
 		id, m = "RepairConsoleServiceNetwork", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Subnets": strings.Join(subs, ", ")}
+	case RunTask:
+		subs, groups := make([]string, len(a.Subnets)), make([]string, len(a.Groups))
+		for i, sn := range a.Subnets {
+			subs[i] = name(sn)
+		}
+		for i, g := range a.Groups {
+			groups[i] = name(g)
+		}
+		id, m = "RepairConsoleRunTask", i18n.M{"Cluster": a.Cluster, "Family": a.Family, "Subnets": strings.Join(subs, ", "), "Groups": strings.Join(groups, ", ")}
+	case SetDesiredCount:
+		id, m = "RepairConsoleDesiredCount", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Count": a.Count}
+	case SetLoadBalancerGroups:
+		groups := make([]string, len(a.Groups))
+		for i, g := range a.Groups {
+			groups[i] = name(g)
+		}
+		id, m = "RepairConsoleLBGroups", i18n.M{"LB": orDash(a.LoadBalancer), "Groups": strings.Join(groups, ", ")}
 	default:
 		return i18n.Msg{}, false
 	}

@@ -56,6 +56,9 @@ const (
 	SetLoadBalancerSubnets       Op = "set-subnets"
 	DeleteLoadBalancer           Op = "delete-load-balancer"
 	DeleteListener               Op = "delete-listener"
+	RunTask                      Op = "run-task"
+	SetDesiredCount              Op = "set-desired-count"
+	SetLoadBalancerGroups        Op = "set-security-groups"
 )
 
 // Target kinds of a route.
@@ -133,6 +136,10 @@ type Action struct {
 	Cluster  string `json:"cluster,omitempty"`
 	Service2 string `json:"ecs_service,omitempty"`
 	ARN      string `json:"arn,omitempty"`
+	// Family is a task definition family (run-task); Count a service's
+	// desired count (set-desired-count).
+	Family string `json:"family,omitempty"`
+	Count  int    `json:"count,omitempty"`
 	// LoadBalancer and Port name a listener for the console: its load
 	// balancer's name and its port (ARN is the listener's).
 	LoadBalancer string `json:"load_balancer,omitempty"`

@@ -197,3 +197,102 @@ func TestServiceNetworkAndListener(t *testing.T) {
 		}
 	}
 }
+
+// ecsSnap adds a cluster, a private subnet in a second VPC's way, a task
+// group, a service and a load balancer to snap.
+func ecsSnap() *account.Snapshot {
+	s := snap()
+	s.Account = "123456789012"
+	s.Subnets = append(s.Subnets, ec2types.Subnet{SubnetId: aws.String("subnet-2"), VpcId: aws.String("vpc-1"), AvailabilityZone: aws.String("ap-northeast-1c")},
+		ec2types.Subnet{SubnetId: aws.String("subnet-9"), VpcId: aws.String("vpc-9")})
+	s.SecurityGroups = []ec2types.SecurityGroup{{GroupId: aws.String("sg-task"), GroupName: aws.String("task"), VpcId: aws.String("vpc-1")},
+		{GroupId: aws.String("sg-alb"), GroupName: aws.String("alb"), VpcId: aws.String("vpc-1")},
+		{GroupId: aws.String("sg-other"), GroupName: aws.String("other"), VpcId: aws.String("vpc-9")}}
+	s.Clusters = []ecstypes.Cluster{{ClusterName: aws.String("lab"), ClusterArn: aws.String("arn:aws:ecs:ap-northeast-1:123456789012:cluster/lab"), Status: aws.String("ACTIVE")}}
+	s.Services = []ecstypes.Service{{ServiceName: aws.String("web"), ClusterArn: aws.String("arn:aws:ecs:ap-northeast-1:123456789012:cluster/lab"), DesiredCount: 0}}
+	s.LoadBalancers = []elbtypes.LoadBalancer{{LoadBalancerArn: aws.String("arn:lb"), VpcId: aws.String("vpc-1"), SecurityGroups: []string{"sg-default"}}}
+	return s
+}
+
+// run-task gives the snapshot a RUNNING task of the family with its own
+// interface in the first subnet, carrying the groups; desired-count and
+// set-security-groups change what their commands change.
+func TestApplyECSAndLoadBalancer(t *testing.T) {
+	s := ecsSnap()
+	p := repair.New(repair.Action{Op: repair.RunTask, Cluster: "lab", Family: "web", Subnets: []string{"subnet-2", "subnet-1"}, Groups: []string{"sg-task"}},
+		repair.Action{Op: repair.SetDesiredCount, Cluster: "lab", Service2: "web", Count: 2},
+		repair.Action{Op: repair.SetLoadBalancerGroups, ARN: "arn:lb", Groups: []string{"sg-alb"}})
+	if err := p.Apply(s); err != nil {
+		t.Fatal(err)
+	}
+	tasks := s.TasksOf("lab", "web")
+	if len(tasks) != 1 || aws.ToString(tasks[0].LastStatus) != "RUNNING" {
+		t.Fatalf("tasks = %+v", tasks)
+	}
+	var eniID string
+	for _, d := range tasks[0].Attachments[0].Details {
+		if aws.ToString(d.Name) == "networkInterfaceId" {
+			eniID = aws.ToString(d.Value)
+		}
+	}
+	eni, ok := s.NetworkInterface(eniID)
+	if !ok || aws.ToString(eni.SubnetId) != "subnet-2" || len(eni.Groups) != 1 || aws.ToString(eni.Groups[0].GroupId) != "sg-task" || eni.Association != nil {
+		t.Fatalf("task interface %s = %+v", eniID, eni)
+	}
+	if s.Services[0].DesiredCount != 2 {
+		t.Errorf("desired count = %d", s.Services[0].DesiredCount)
+	}
+	if got := s.LoadBalancers[0].SecurityGroups; len(got) != 1 || got[0] != "sg-alb" {
+		t.Errorf("load balancer groups = %v", got)
+	}
+	out := p.Render("ap-northeast-1")
+	for _, w := range []string{
+		"TASK_ARN=$(aws ecs run-task --cluster lab --launch-type FARGATE --task-definition web --count 1 --network-configuration 'awsvpcConfiguration={subnets=[subnet-2,subnet-1],securityGroups=[sg-task],assignPublicIp=DISABLED}' --region ap-northeast-1 --query 'tasks[0].taskArn' --output text)",
+		`aws ecs wait tasks-running --cluster lab --tasks "$TASK_ARN" --region ap-northeast-1`,
+		"aws ecs update-service --cluster lab --service web --desired-count 2 --region ap-northeast-1",
+		"aws elbv2 set-security-groups --load-balancer-arn arn:lb --security-groups sg-alb --region ap-northeast-1",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("render lacks %q:\n%s", w, out)
+		}
+	}
+	if err := exec.Command("bash", "-n", "-c", out).Run(); err != nil {
+		t.Errorf("bash cannot parse the plan: %v\n%s", err, out)
+	}
+	for _, c := range []struct {
+		name string
+		a    repair.Action
+	}{
+		{"no cluster", repair.Action{Op: repair.RunTask, Cluster: "nope", Family: "web", Subnets: []string{"subnet-1"}, Groups: []string{"sg-task"}}},
+		{"no groups", repair.Action{Op: repair.RunTask, Cluster: "lab", Family: "web", Subnets: []string{"subnet-1"}}},
+		{"group of another VPC", repair.Action{Op: repair.RunTask, Cluster: "lab", Family: "web", Subnets: []string{"subnet-1"}, Groups: []string{"sg-other"}}},
+		{"subnets of two VPCs", repair.Action{Op: repair.RunTask, Cluster: "lab", Family: "web", Subnets: []string{"subnet-1", "subnet-9"}, Groups: []string{"sg-task"}}},
+		{"no service", repair.Action{Op: repair.SetDesiredCount, Cluster: "lab", Service2: "api", Count: 1}},
+		{"load balancer group of another VPC", repair.Action{Op: repair.SetLoadBalancerGroups, ARN: "arn:lb", Groups: []string{"sg-other"}}},
+		{"no load balancer", repair.Action{Op: repair.SetLoadBalancerGroups, ARN: "arn:nope", Groups: []string{"sg-alb"}}},
+	} {
+		if err := repair.New(c.a).Apply(ecsSnap()); err == nil {
+			t.Errorf("%s: applied", c.name)
+		}
+	}
+}
+
+// The ECS and load balancer actions have console steps in both languages.
+func TestConsoleStepsECS(t *testing.T) {
+	p := repair.New(repair.Action{Op: repair.RunTask, Cluster: "lab", Family: "web", Subnets: []string{"subnet-2"}, Groups: []string{"sg-task"}},
+		repair.Action{Op: repair.SetDesiredCount, Cluster: "lab", Service2: "web", Count: 1},
+		repair.Action{Op: repair.SetLoadBalancerGroups, ARN: "arn:lb", LoadBalancer: "lab-alb", Groups: []string{"sg-alb"}})
+	label := func(id string) string { return "lab-x (" + id + ")" }
+	for _, l := range i18n.Langs {
+		loc := i18n.New(l)
+		for i, want := range []string{"lab-x (subnet-2)", "web", "lab-alb"} {
+			m, ok := p.Console(i, label)
+			if !ok {
+				t.Fatalf("no console step for %s", p.Actions[i].Op)
+			}
+			if text := loc.T(m.ID, m.Data); !strings.Contains(text, want) || strings.Contains(text, "<no value>") || text == m.ID {
+				t.Errorf("%s %s: %q", l, p.Actions[i].Op, text)
+			}
+		}
+	}
+}
