@@ -73,10 +73,6 @@ func (r *Report) SetElsewhere(hits []RegionHit) {
 	}
 }
 
-// ElsewhereActions are the calls Elsewhere makes; all are already in
-// every lab's policy.
-var ElsewhereActions = []string{"ec2:DescribeRegions", "ec2:DescribeVpcs"}
-
 // copyNeed is what deleting a copy of the lab's VPC, and pricing it, reads.
 func copyNeed() account.Need {
 	var n account.Need

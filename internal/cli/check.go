@@ -102,7 +102,6 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		// verdict, and the store must never lose an earlier pass.
 		return awsProblem(env, err, lab, o.profile)
 	}
-	hint := "" // a lab in another Region is binding's first finding, and its fixes are withheld there
 	at := time.Now().UTC()
 	if o.diagram != "" {
 		writeDiagram(env, o.diagram, lab, snap.last, rep, at)
@@ -115,20 +114,20 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		// One step asked for: its checks are the answer, 0 only when it
 		// passes (the clean-up too, judged whenever asked).
 		if o.format == "json" {
-			writeCheckJSON(env, j, rep, meter, hint)
+			writeCheckJSON(env, j, rep, meter)
 		} else {
-			writeReport(env, o.format, lab, rep, meter, hint)
+			writeReport(env, o.format, lab, rep, meter)
 		}
 		x.print(env, o.format, rep)
 		return reportExit(rep)
 	}
 	switch o.format {
 	case "json":
-		writeCheckJSON(env, j, rep, meter, hint)
+		writeCheckJSON(env, j, rep, meter)
 	case "junit":
-		writeReport(env, o.format, lab, reached(j, rep), meter, hint)
+		writeReport(env, o.format, lab, reached(j, rep), meter)
 	default:
-		writeReport(env, o.format, lab, reached(j, rep), meter, hint)
+		writeReport(env, o.format, lab, reached(j, rep), meter)
 		writeJourney(env, env.Stdout, lab, j, rep)
 	}
 	x.print(env, o.format, rep)

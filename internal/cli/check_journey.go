@@ -100,16 +100,16 @@ type JSONCheckReport struct {
 	Steps        []JSONStep `json:"steps"`
 }
 
-func writeCheckJSON(env *Env, j *journey.Journey, rep checkrun.Report, meter *awsx.Meter, hint string) {
+func writeCheckJSON(env *Env, j *journey.Journey, rep checkrun.Report, meter *awsx.Meter) {
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(checkJSONReport(env, j, rep, meter, hint))
+	_ = enc.Encode(checkJSONReport(env, j, rep, meter))
 }
 
 // checkJSONReport is --format json of vpclab check, and the local server's
 // answer to the page (which updates its step list from Steps).
-func checkJSONReport(env *Env, j *journey.Journey, rep checkrun.Report, meter *awsx.Meter, hint string) JSONCheckReport {
-	out := JSONCheckReport{JSONReport: jsonReport(env.Loc, rep, meter, hint), CurrentStep: j.Current, Complete: j.Complete,
+func checkJSONReport(env *Env, j *journey.Journey, rep checkrun.Report, meter *awsx.Meter) JSONCheckReport {
+	out := JSONCheckReport{JSONReport: jsonReport(env.Loc, rep, meter), CurrentStep: j.Current, Complete: j.Complete,
 		Regressions: []string{}, RequiredDone: j.RequiredDone, Required: j.RequiredTotal, Steps: []JSONStep{}}
 	if !j.CurrentSince.IsZero() {
 		t := j.CurrentSince.UTC()

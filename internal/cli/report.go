@@ -83,21 +83,6 @@ func nameLabels(rep checkrun.Report) func(string) string {
 	}
 }
 
-// regionFirst drops every fix when the lab's resources are in another
-// Region: there, the fixes would build a second lab in the wrong Region.
-func regionFirst(rep checkrun.Report, hint string) checkrun.Report {
-	if hint == "" {
-		return rep
-	}
-	out := rep
-	out.Results = make([]checks.Result, len(rep.Results))
-	for i, r := range rep.Results {
-		r.Fix, r.Plan = "", nil
-		out.Results[i] = r
-	}
-	return out
-}
-
 // JSONReport is the whole of --format json: one object per run.
 type JSONReport struct {
 	Lab       string           `json:"lab"`
@@ -108,16 +93,15 @@ type JSONReport struct {
 	APICalls  int              `json:"api_calls"`
 	CallsByOp map[string]int   `json:"api_calls_by_action"`
 	ElapsedMS int64            `json:"elapsed_ms"`
-	Hint      string           `json:"hint,omitempty"`
+	Hint      string           `json:"hint,omitempty"` // a note for the page, such as "nothing to check here"
 }
 
-func jsonReport(loc *i18n.Localizer, rep checkrun.Report, meter *awsx.Meter, hint string) JSONReport {
+func jsonReport(loc *i18n.Localizer, rep checkrun.Report, meter *awsx.Meter) JSONReport {
 	out := JSONReport{Lab: rep.Lab, Account: rep.Account, Region: rep.Region, Results: []JSONResult{},
-		Summary: checkrun.Summarize(rep.Results), ElapsedMS: rep.Elapsed.Milliseconds(), Hint: hint, CallsByOp: map[string]int{}}
+		Summary: checkrun.Summarize(rep.Results), ElapsedMS: rep.Elapsed.Milliseconds(), CallsByOp: map[string]int{}}
 	if meter != nil {
 		out.APICalls, out.CallsByOp = meter.Total(), meter.Calls()
 	}
-	rep = regionFirst(rep, hint)
 	names := nameLabels(rep)
 	for _, r := range rep.Results {
 		jr := JSONResult{Step: r.Step, Check: r.Check, Kind: r.Kind, Status: string(r.Status), Reason: r.Reason,
@@ -138,16 +122,16 @@ func jsonReport(loc *i18n.Localizer, rep checkrun.Report, meter *awsx.Meter, hin
 	return out
 }
 
-func writeReport(env *Env, format string, lab *content.Lab, rep checkrun.Report, meter *awsx.Meter, hint string) {
+func writeReport(env *Env, format string, lab *content.Lab, rep checkrun.Report, meter *awsx.Meter) {
 	switch format {
 	case "json":
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(jsonReport(env.Loc, rep, meter, hint))
+		_ = enc.Encode(jsonReport(env.Loc, rep, meter))
 	case "junit":
-		writeJUnit(env, env.Stdout, lab, rep, hint)
+		writeJUnit(env, env.Stdout, lab, rep)
 	default:
-		writeText(env, env.Stdout, lab, rep, meter, hint)
+		writeText(env, env.Stdout, lab, rep, meter)
 	}
 }
 
@@ -160,15 +144,10 @@ func statusMark(loc *i18n.Localizer, s checks.Status) string {
 	return mark + " " + loc.T(statusMsg[s])
 }
 
-func writeText(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, meter *awsx.Meter, hint string) {
+func writeText(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, meter *awsx.Meter) {
 	loc := env.Loc
 	page := lab.Page(loc.Lang())
 	fmt.Fprintln(w, loc.T("CheckHeader", i18n.M{"Lab": lab.ID, "Title": page.Meta.Title, "Account": rep.Account, "Region": rep.Region}))
-	// A wrong Region is said first: every other finding follows from it.
-	if hint != "" {
-		fmt.Fprintf(w, "\n%s\n%s\n", hint, loc.T("RepairRegionFirst"))
-	}
-	rep = regionFirst(rep, hint)
 	names := nameLabels(rep)
 	lastStep := ""
 	for _, r := range rep.Results {
@@ -241,8 +220,7 @@ type junitMessage struct {
 	Body    string `xml:",chardata"`
 }
 
-func writeJUnit(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, hint string) {
-	rep = regionFirst(rep, hint)
+func writeJUnit(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report) {
 	sum := checkrun.Summarize(rep.Results)
 	suite := junitSuite{Name: lab.ID, Tests: len(rep.Results), Failures: sum.Fail, Errors: sum.Error, Skipped: sum.Skipped,
 		Time: fmt.Sprintf("%.3f", rep.Elapsed.Seconds())}
@@ -252,9 +230,6 @@ func writeJUnit(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, hi
 		body := r.Fix
 		if r.RootCause != "" {
 			body = env.Loc.T("RepairRootCauseLabel", i18n.M{"Root": r.RootCause})
-		}
-		if hint != "" {
-			body = strings.TrimSpace(hint + "\n" + body)
 		}
 		m := &junitMessage{Message: msg, Type: r.Reason, Body: body}
 		switch r.Status {

@@ -228,13 +228,12 @@ func serveChecker(env *Env, o serveOpts) serve.CheckFunc {
 			// As in vpclab check: no verdict, nothing recorded.
 			return nil, serveProblem(env, &e, err, lab, o.profile)
 		}
-		hint := "" // binding says first where the lab is, and withholds the fixes
 		at := time.Now().UTC()
 		recordResultsAt(&e, rep, at)
 		sum := checkrun.Summarize(rep.Results)
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeChecked", i18n.M{"Lab": lab.ID, "Step": step, "Pass": sum.Pass, "Warn": sum.Warn,
 			"Fail": sum.Fail, "Error": sum.Error, "Calls": meter.Total(), "Elapsed": rep.Elapsed.Round(time.Millisecond)}))
-		return checkJSONReport(&e, checkJourney(&e, lab, cfg, rep, at), rep, meter, hint), nil
+		return checkJSONReport(&e, checkJourney(&e, lab, cfg, rep, at), rep, meter), nil
 	}
 }
 

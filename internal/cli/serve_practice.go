@@ -155,7 +155,7 @@ func (p *practiceRun) checker(env *Env) serve.CheckFunc {
 		sum := checkrun.Summarize(rep.Results)
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeChecked", i18n.M{"Lab": lab.ID, "Step": step, "Pass": sum.Pass, "Warn": sum.Warn,
 			"Fail": sum.Fail, "Error": sum.Error, "Calls": meter.Total(), "Elapsed": rep.Elapsed.Round(time.Millisecond)}))
-		return jsonReport(e.Loc, rep, meter, ""), nil
+		return jsonReport(e.Loc, rep, meter), nil
 	}
 }
 
