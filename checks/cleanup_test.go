@@ -52,6 +52,21 @@ func TestCleanup(t *testing.T) {
 					"aws ecs update-service --cluster demo-cluster --service demo-web --desired-count 0",
 					"aws ec2 release-address --allocation-id " + allocID,
 				}}},
+		// network: a lab that builds nothing billable (first-vpc) must
+		// still be undone: its VPC left is a failing clean-up, whose fix
+		// deletes the subnets before the VPC, as AWS requires.
+		{name: "network: the empty VPC is left", check: lines("kind: cleanup", "vpc: demo-vpc", "network: true"), mutate: bareVPC,
+			want: want{status: checks.Fail, reason: "LAB_NETWORK_LEFT", msg: "CheckCleanupNetworkLeft", res: []string{vpcID},
+				text: []string{"demo-vpc (" + vpcID + ") still exists"},
+				fix:  []string{"aws ec2 delete-subnet --subnet-id ", "aws ec2 delete-vpc --vpc-id " + vpcID}}},
+		{name: "network: the VPC is gone", check: lines("kind: cleanup", "vpc: demo-vpc", "network: true"),
+			mutate: func(s *account.Snapshot) { bareVPC(s); s.VPCs = s.VPCs[:0]; s.Subnets = nil },
+			want:   want{status: checks.Pass, msg: "CheckCleanupPass"}},
+		// What bills is said first; a fix is shown only if deleting it and
+		// then the network is proven to pass (here the endpoints'
+		// interfaces stay in the model, so vpclab explains instead).
+		{name: "network: what bills is said first", check: lines("kind: cleanup", "vpc: demo-vpc", "network: true"),
+			want: want{status: checks.Fail, reason: "BILLABLE_RESOURCES_LEFT", msg: "CheckCleanupLeft", res: []string{natID}}},
 		{name: "a deleted NAT gateway is not counted", check: byVPC,
 			mutate: func(s *account.Snapshot) { cleaned(s); s.Tasks[0].LastStatus = sp("RUNNING") },
 			want: want{status: checks.Fail, reason: "BILLABLE_RESOURCES_LEFT", msg: "CheckCleanupLeft",
@@ -137,4 +152,19 @@ func TestCleanupAgreesWithBilling(t *testing.T) {
 			t.Errorf("resource %d is %s, billing's item %s", i, rs[0].Resources[i], it.ID)
 		}
 	}
+}
+
+// bareVPC leaves the lab's VPC with its subnets and nothing else: what
+// first-vpc builds.
+func bareVPC(s *account.Snapshot) {
+	cleaned(s)
+	s.NATGateways, s.VPCEndpoints, s.Tasks, s.NetworkInterfaces, s.LoadBalancers = nil, nil, nil, nil, nil
+	s.InternetGateways, s.RouteTables = nil, nil
+	var groups []ec2types.SecurityGroup
+	for _, g := range s.SecurityGroups {
+		if g.GroupName != nil && *g.GroupName == "default" {
+			groups = append(groups, g)
+		}
+	}
+	s.SecurityGroups = groups
 }

@@ -22,16 +22,46 @@ func evalCleanup(e *Env, p Params) Result {
 		}
 	}
 	items := billing.Billable(e.Snap, sc)
-	if len(items) == 0 {
+	// network: a lab that builds only free things is undone too, so that
+	// its clean-up step means something; its VPC goes after what bills.
+	network := p.Bool("network", false) && sc.VPCID != ""
+	if len(items) == 0 && !network {
 		return pass("CheckCleanupPass", nil)
+	}
+	plan := billablePlan(e, items)
+	if network {
+		after := e.Snap.Clone()
+		if plan.Apply(after) == nil {
+			if td := repair.TeardownVPC(after, sc.VPCID, nil); td != nil {
+				plan.Add(td.Actions...)
+			}
+		}
+	}
+	if len(items) == 0 {
+		subnets := 0
+		for _, x := range e.Snap.Subnets {
+			if str(x.VpcId) == sc.VPCID {
+				subnets++
+			}
+		}
+		return fail("LAB_NETWORK_LEFT", "CheckCleanupNetworkLeft", i18n.M{"VPC": p.Str("vpc", ""), "ID": sc.VPCID, "Subnets": subnets}, "", sc.VPCID).propose(plan)
 	}
 	var ids, list []string
 	for _, it := range items {
 		ids = append(ids, it.ID)
 		list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, shortARN(it.ID), it.USDPerHr))
 	}
-	// The teardown as a plan: NAT gateways first (deleting one frees its
-	// Elastic IP), then the addresses, then the endpoints.
+	total := billing.Total(items)
+	return fail("BILLABLE_RESOURCES_LEFT", "CheckCleanupLeft", i18n.M{
+		"Count": len(items), "List": strings.Join(list, ", "),
+		"Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth),
+	}, "", ids...).propose(plan)
+}
+
+// billablePlan is the teardown of what bills: NAT gateways first
+// (deleting one frees its Elastic IP), then the addresses, the endpoints,
+// load balancers and tasks.
+func billablePlan(e *Env, items []billing.Item) *repair.Plan {
 	plan := repair.New()
 	var later []repair.Action
 	for _, it := range items {
@@ -76,12 +106,7 @@ func evalCleanup(e *Env, p Params) Result {
 			}
 		}
 	}
-	plan.Add(later...)
-	total := billing.Total(items)
-	return fail("BILLABLE_RESOURCES_LEFT", "CheckCleanupLeft", i18n.M{
-		"Count": len(items), "List": strings.Join(list, ", "),
-		"Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth),
-	}, "", ids...).propose(plan)
+	return plan.Add(later...)
 }
 
 func heldByNAT(e *Env, alloc string) bool {

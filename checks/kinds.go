@@ -164,13 +164,17 @@ func init() {
 	register(&Kind{Name: "cleanup",
 		Params: []content.Field{ref("vpc", "Name tag of the lab's VPC", false),
 			ref("prefix", "Name tag prefix of the lab's resources (default vpclab-)", false),
-			ref("cluster", "the lab's ECS cluster", false)},
+			ref("cluster", "the lab's ECS cluster", false),
+			{Name: "network", Type: content.Bool, Doc: "also require the VPC named by vpc to be deleted, with its subnets, route tables, gateways and groups (for a lab that builds nothing billable, default false)"}},
 		// Every cluster is listed: a lab's tasks count wherever they run
 		// when their cluster carries the lab's prefix.
 		Resources: []account.Resource{account.VPCs, account.NATGateways, account.Addresses, account.VPCEndpoints, account.ECSClusterList, account.ECSTasks, account.NetworkInterfaces, account.LoadBalancers},
 		Need: func(p Params, n *account.Need) {
 			if c := p.Str("cluster", ""); c != "" {
 				n.AddCluster(c)
+			}
+			if p.Bool("network", false) { // what the VPC's teardown must delete first
+				n.Add(account.Subnets, account.RouteTables, account.InternetGateways, account.SecurityGroups)
 			}
 		},
 		Eval: evalCleanup})

@@ -112,6 +112,12 @@ func prove(snap *account.Snapshot, lab []*content.CheckBlock, base map[string]Re
 		return after, nil
 	}
 	for _, b := range lab {
+		// And building the lab is what the other checks ask for: a
+		// cleanup check that passed because nothing was built yet fails
+		// after it by design.
+		if b.Kind == "cleanup" {
+			continue
+		}
 		if was, ok := base[b.ID]; ok && was.OK() && !after[b.ID].OK() {
 			return nil, &i18n.Msg{ID: "RepairWouldBreak", Data: i18n.M{"Check": b.ID}}
 		}

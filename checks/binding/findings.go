@@ -3,7 +3,6 @@ package binding
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -459,96 +458,10 @@ func busy(s *account.Snapshot, subnet string) bool {
 	return false
 }
 
-// deleteVPC deletes a twin VPC and what the lab put in it, in the order
-// AWS requires: NAT gateways (and their Elastic IPs once they are gone),
-// internet gateways, subnets, route tables, security groups, the VPC.
-// Empty when the VPC holds what vpclab does not delete for a learner
-// (endpoints, load balancers, other network interfaces).
+// deleteVPC deletes a twin VPC and what the lab put in it (see
+// repair.TeardownVPC).
 func deleteVPC(s *account.Snapshot, id string, labEIPs map[string]bool) *repair.Plan {
-	for _, e := range s.VPCEndpoints {
-		if str(e.VpcId) == id {
-			return nil
-		}
-	}
-	for _, lb := range s.LoadBalancers {
-		if str(lb.VpcId) == id {
-			return nil
-		}
-	}
-	for _, e := range s.NetworkInterfaces {
-		if str(e.VpcId) == id && !natENI(s, e) {
-			return nil
-		}
-	}
-	p := repair.New()
-	var release []string
-	for _, n := range s.NATGateways {
-		if str(n.VpcId) == id && liveNAT(n.State) {
-			p.Add(repair.Action{Op: repair.DeleteNATGateway, NAT: str(n.NatGatewayId)})
-			for _, a := range n.NatGatewayAddresses {
-				if al := str(a.AllocationId); al != "" && !labEIPs[al] {
-					release = append(release, al)
-				}
-			}
-		}
-	}
-	for _, al := range release {
-		p.Add(repair.Action{Op: repair.ReleaseAddress, Alloc: al})
-	}
-	for _, g := range s.InternetGateways {
-		for _, a := range g.Attachments {
-			if str(a.VpcId) == id {
-				gid := str(g.InternetGatewayId)
-				p.Add(repair.Action{Op: repair.DetachInternetGateway, IGW: gid, VPC: id}, repair.Action{Op: repair.DeleteInternetGateway, IGW: gid})
-			}
-		}
-	}
-	for _, sn := range s.Subnets {
-		if str(sn.VpcId) == id {
-			p.Add(repair.Action{Op: repair.DeleteSubnet, Subnet: str(sn.SubnetId)})
-		}
-	}
-	for _, t := range s.RouteTables {
-		if str(t.VpcId) != id {
-			continue
-		}
-		main := false
-		for _, a := range t.Associations {
-			main = main || (a.Main != nil && *a.Main)
-		}
-		if !main {
-			p.Add(repair.Action{Op: repair.DeleteRouteTable, RouteTable: str(t.RouteTableId)})
-		}
-	}
-	var groups []string
-	for _, g := range s.SecurityGroups {
-		if str(g.VpcId) == id && str(g.GroupName) != "default" {
-			groups = append(groups, str(g.GroupId))
-		}
-	}
-	sort.Strings(groups)
-	// A group another group's rule names cannot go first: AWS refuses.
-	// Rules between the twin's own groups are revoked first.
-	for _, gid := range groups {
-		g, _ := s.SecurityGroup(gid)
-		for _, dir := range []struct {
-			perms []ec2types.IpPermission
-			op    repair.Op
-		}{{g.IpPermissions, repair.RevokeIngress}, {g.IpPermissionsEgress, repair.RevokeEgress}} {
-			for _, perm := range dir.perms {
-				for _, pair := range perm.UserIdGroupPairs {
-					if slices.Contains(groups, str(pair.GroupId)) {
-						p.Add(repair.Action{Op: dir.op, Group: gid, Rule: &repair.Rule{Protocol: protoOf(perm), From: int(i32(perm.FromPort)), To: int(i32(perm.ToPort)), Group: str(pair.GroupId)}})
-					}
-				}
-			}
-		}
-	}
-	for _, g := range groups {
-		p.Add(repair.Action{Op: repair.DeleteSecurityGroup, Group: g})
-	}
-	p.Add(repair.Action{Op: repair.DeleteVPC, VPC: id})
-	return p
+	return repair.TeardownVPC(s, id, labEIPs)
 }
 
 // natENI: a NAT gateway's own interface goes with the gateway (moto does
@@ -565,22 +478,4 @@ func natENI(s *account.Snapshot, e ec2types.NetworkInterface) bool {
 		}
 	}
 	return false
-}
-
-func protoOf(p ec2types.IpPermission) string {
-	switch x := strings.ToLower(str(p.IpProtocol)); x {
-	case "6":
-		return "tcp"
-	case "all":
-		return "-1"
-	default:
-		return x
-	}
-}
-
-func i32(p *int32) int32 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
