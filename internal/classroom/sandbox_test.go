@@ -73,7 +73,7 @@ var expect = map[scenario]struct {
 	notStarted:  {[]State{Current, NotReached, NotReached, NotReached}, 0, 0},
 }
 
-// TestClassAtScale checks a class of 100 learners, each in an account of
+// TestClassAtScale checks a class of up to 60 learners, each in an account of
 // their own in one sandbox, plus two that cannot be reached: one whose
 // role STS refuses to let the instructor assume (moto assumes any role, so
 // STS's AccessDenied is put in the way of that one call), and one whose
