@@ -759,20 +759,10 @@ func (a *applier) perm(act Action, r Rule) (ec2types.IpPermission, error) {
 }
 
 func samePorts(a, b ec2types.IpPermission) bool {
-	proto := func(p ec2types.IpPermission) string {
-		switch x := strings.ToLower(aws.ToString(p.IpProtocol)); x {
-		case "6":
-			return "tcp"
-		case "all":
-			return "-1"
-		default:
-			return x
-		}
-	}
-	if proto(a) != proto(b) {
+	if ruleProto(a) != ruleProto(b) {
 		return false
 	}
-	if proto(a) == "-1" {
+	if ruleProto(a) == "-1" {
 		return true
 	}
 	return aws.ToInt32(a.FromPort) == aws.ToInt32(b.FromPort) && aws.ToInt32(a.ToPort) == aws.ToInt32(b.ToPort)

@@ -103,6 +103,7 @@ func TeardownVPC(s *account.Snapshot, id string, keepEIPs map[string]bool) *Plan
 	return p
 }
 
+// ruleProto is a rule's protocol as the CLI spells it ("6" is tcp).
 func ruleProto(p ec2types.IpPermission) string {
 	switch x := strings.ToLower(aws.ToString(p.IpProtocol)); x {
 	case "6":
