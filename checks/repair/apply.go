@@ -803,47 +803,28 @@ func (a *applier) tag(act Action) error {
 		*tags = slices.DeleteFunc(*tags, func(t ec2types.Tag) bool { return aws.ToString(t.Key) == "Name" })
 		*tags = append(*tags, nameTags(act.Name)...)
 	}
-	for i := range s.Addresses {
-		if aws.ToString(s.Addresses[i].AllocationId) == id {
-			set(&s.Addresses[i].Tags)
-			a.claim(account.Addresses, act.Name, id)
-			return nil
-		}
+	found := func(r account.Resource, tags *[]ec2types.Tag) error {
+		set(tags)
+		a.claim(r, act.Name, id)
+		return nil
 	}
-	for i := range s.NATGateways {
-		if aws.ToString(s.NATGateways[i].NatGatewayId) == id {
-			set(&s.NATGateways[i].Tags)
-			a.claim(account.NATGateways, act.Name, id)
-			return nil
-		}
+	if t := tagsOf(s.Addresses, id, func(x *ec2types.Address) (*string, *[]ec2types.Tag) { return x.AllocationId, &x.Tags }); t != nil {
+		return found(account.Addresses, t)
 	}
-	for i := range s.InternetGateways {
-		if aws.ToString(s.InternetGateways[i].InternetGatewayId) == id {
-			set(&s.InternetGateways[i].Tags)
-			a.claim(account.InternetGateways, act.Name, id)
-			return nil
-		}
+	if t := tagsOf(s.NATGateways, id, func(x *ec2types.NatGateway) (*string, *[]ec2types.Tag) { return x.NatGatewayId, &x.Tags }); t != nil {
+		return found(account.NATGateways, t)
 	}
-	for i := range s.RouteTables {
-		if aws.ToString(s.RouteTables[i].RouteTableId) == id {
-			set(&s.RouteTables[i].Tags)
-			a.claim(account.RouteTables, act.Name, id)
-			return nil
-		}
+	if t := tagsOf(s.InternetGateways, id, func(x *ec2types.InternetGateway) (*string, *[]ec2types.Tag) { return x.InternetGatewayId, &x.Tags }); t != nil {
+		return found(account.InternetGateways, t)
 	}
-	for i := range s.Subnets {
-		if aws.ToString(s.Subnets[i].SubnetId) == id {
-			set(&s.Subnets[i].Tags)
-			a.claim(account.Subnets, act.Name, id)
-			return nil
-		}
+	if t := tagsOf(s.RouteTables, id, func(x *ec2types.RouteTable) (*string, *[]ec2types.Tag) { return x.RouteTableId, &x.Tags }); t != nil {
+		return found(account.RouteTables, t)
 	}
-	for i := range s.VPCs {
-		if aws.ToString(s.VPCs[i].VpcId) == id {
-			set(&s.VPCs[i].Tags)
-			a.claim(account.VPCs, act.Name, id)
-			return nil
-		}
+	if t := tagsOf(s.Subnets, id, func(x *ec2types.Subnet) (*string, *[]ec2types.Tag) { return x.SubnetId, &x.Tags }); t != nil {
+		return found(account.Subnets, t)
+	}
+	if t := tagsOf(s.VPCs, id, func(x *ec2types.Vpc) (*string, *[]ec2types.Tag) { return x.VpcId, &x.Tags }); t != nil {
+		return found(account.VPCs, t)
 	}
 	return &Err{act, "cannot tag " + id}
 }
@@ -976,5 +957,16 @@ func (a *applier) runTask(act Action) error {
 		Attachments: []ecstypes.Attachment{{Type: aws.String("ElasticNetworkInterface"), Status: aws.String("ATTACHED"),
 			Details: []ecstypes.KeyValuePair{detail("subnetId", aws.ToString(sn.SubnetId)), detail("networkInterfaceId", eniID),
 				detail("privateIPv4Address", ip)}}}})
+	return nil
+}
+
+// tagsOf is the tag list of the element of xs whose id is id, nil when
+// none has it.
+func tagsOf[T any](xs []T, id string, f func(*T) (*string, *[]ec2types.Tag)) *[]ec2types.Tag {
+	for i := range xs {
+		if x, tags := f(&xs[i]); aws.ToString(x) == id {
+			return tags
+		}
+	}
 	return nil
 }
