@@ -489,22 +489,16 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer
 
 	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 	defer cancel()
-	select {
-	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
-	case <-ctx.Done():
+	if !s.takeSlot(ctx) {
 		fail(http.StatusServiceUnavailable, "busy", "ServeBusy")
 		return
 	}
+	defer func() { <-s.slots }()
 	out, err := s.opts.Check(ctx, CheckRequest{Lab: lab, Step: req.Step, Loc: loc})
 	var ce *Error
 	switch {
 	case errors.As(err, &ce):
-		status := ce.Status
-		if status < 400 || status > 599 {
-			status = http.StatusBadGateway
-		}
-		writeJSON(w, status, errorBody{Error: ce.Message, Code: ce.Code})
+		writeJSON(w, ce.httpStatus(), errorBody{Error: ce.Message, Code: ce.Code})
 	case err != nil:
 		s.logf("check %s %s: %v", lab.ID, req.Step, err)
 		fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err.Error()})
@@ -674,4 +668,25 @@ func readJSON(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer, v any
 		return loc, false
 	}
 	return loc, true
+}
+
+// takeSlot waits for one of the slots that bound the account reads running
+// at once (checks and Your VPC); false when ctx ends first. The caller
+// frees it with <-s.slots.
+func (s *Server) takeSlot(ctx context.Context) bool {
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// httpStatus is the answer's status for e: its own when it is an error
+// status, else 502 (AWS, behind this server, failed).
+func (e *Error) httpStatus() int {
+	if e.Status < 400 || e.Status > 599 {
+		return http.StatusBadGateway
+	}
+	return e.Status
 }

@@ -51,22 +51,16 @@ func (s *Server) yourVPC(w http.ResponseWriter, r *http.Request, loc *i18n.Local
 	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 	defer cancel()
 	// The diagram reads the account like a check: it takes a check slot.
-	select {
-	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
-	case <-ctx.Done():
+	if !s.takeSlot(ctx) {
 		fail(http.StatusServiceUnavailable, "busy", "ServeBusy")
 		return
 	}
+	defer func() { <-s.slots }()
 	d, err := s.opts.Diagram(ctx, CheckRequest{Lab: lab, Loc: loc})
 	var ce *Error
 	switch {
 	case errors.As(err, &ce):
-		status := ce.Status
-		if status < 400 || status > 599 {
-			status = http.StatusBadGateway
-		}
-		writeJSON(w, status, errorBody{Error: loc.T("NetmapFailed", i18n.M{"Err": ce.Message}), Code: ce.Code})
+		writeJSON(w, ce.httpStatus(), errorBody{Error: loc.T("NetmapFailed", i18n.M{"Err": ce.Message}), Code: ce.Code})
 		return
 	case err != nil:
 		s.logf("your vpc %s: %v", lab.ID, err)
