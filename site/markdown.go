@@ -13,8 +13,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -25,11 +23,8 @@ import (
 
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/site/highlight"
 )
-
-// chromaOptions makes chroma emit CSS classes (styled by assets/chroma.css,
-// light and dark) instead of inline styles.
-var chromaOptions = []chromahtml.Option{chromahtml.WithClasses(true), chromahtml.WithLineNumbers(false)}
 
 // funcTable collects the render functions a NodeRenderer registers, so that
 // the page renderer can call them around its own markup.
@@ -42,8 +37,8 @@ var (
 	baseFuncs funcTable
 )
 
-// base is goldmark's HTML renderer with the GFM extensions' renderers and
-// highlighted code. Raw HTML stays off (goldmark's default: it is replaced
+// base is goldmark's HTML renderer with the GFM extensions' renderers
+// (fenced code is the site's own, see body.fencedCode). Raw HTML stays off (goldmark's default: it is replaced
 // by a comment). The functions hold no per-document state, so one table
 // serves every page concurrently. Soft line breaks between Japanese
 // characters are handled by body.text.
@@ -54,10 +49,6 @@ func base() funcTable {
 		extension.NewTableHTMLRenderer().RegisterFuncs(t)
 		extension.NewStrikethroughHTMLRenderer().RegisterFuncs(t)
 		extension.NewTaskCheckBoxHTMLRenderer().RegisterFuncs(t)
-		highlighting.NewHTMLRenderer(
-			highlighting.WithFormatOptions(chromaOptions...),
-			highlighting.WithGuessLanguage(false),
-		).(renderer.NodeRenderer).RegisterFuncs(t)
 		baseFuncs = t
 	})
 	return baseFuncs
@@ -340,11 +331,9 @@ func (b *body) fencedCode(w util.BufWriter, src []byte, node ast.Node, entering 
 		_, _ = w.WriteString(html.(string))
 	} else {
 		var buf bytes.Buffer
-		bw := bufio.NewWriter(&buf)
-		if _, err := base()[ast.KindFencedCodeBlock](bw, src, node, true); err != nil {
+		if err := highlight.Write(&buf, lang, codeText(n, src)); err != nil {
 			return ast.WalkStop, err
 		}
-		_ = bw.Flush()
 		b.p.site.highlighted.Store(key, buf.String())
 		_, _ = w.Write(buf.Bytes())
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/progress"
+	"github.com/vpclab/vpclab/site/highlight"
 )
 
 //go:embed assets templates
@@ -242,7 +243,7 @@ func (s *Site) WriteFile(w io.Writer, name string, prog *progress.Progress) erro
 		return s.writeSearchIndex(w)
 	}
 	if name == chromaCSSPath {
-		_, err := io.WriteString(w, chromaCSS())
+		_, err := io.WriteString(w, highlight.CSS())
 		return err
 	}
 	if strings.HasPrefix(name, "assets/") && !strings.HasSuffix(name, ".md") {
