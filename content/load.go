@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -96,16 +98,43 @@ func LoadLab(fsys fs.FS, dir string) (*Lab, Diags) {
 
 // Load discovers and parses every lab under root.
 func Load(fsys fs.FS, root string) ([]*Lab, Diags, error) {
+	return LoadEach(fsys, root, nil)
+}
+
+// LoadEach is Load with each called on every lab as soon as it is parsed,
+// its findings added to the loader's. Labs are parsed concurrently, one
+// per processor, so each must be safe for concurrent use; the labs and the
+// findings come back in the same order as from Load.
+func LoadEach(fsys fs.FS, root string, each func(*Lab) Diags) ([]*Lab, Diags, error) {
 	dirs, err := Discover(fsys, root)
 	if err != nil {
 		return nil, nil, err
 	}
-	var labs []*Lab
+	labs := make([]*Lab, len(dirs))
+	found := make([]Diags, len(dirs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(dirs), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				lab, ds := LoadLab(fsys, dirs[i])
+				if each != nil {
+					ds = append(ds, each(lab)...)
+				}
+				labs[i], found[i] = lab, ds
+			}
+		}()
+	}
+	for i := range dirs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var ds Diags
-	for _, d := range dirs {
-		lab, lds := LoadLab(fsys, d)
-		labs = append(labs, lab)
-		ds = append(ds, lds...)
+	for _, f := range found {
+		ds = append(ds, f...)
 	}
 	return labs, ds, nil
 }

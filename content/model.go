@@ -97,7 +97,6 @@ type Step struct {
 	Attrs map[string]string // other heading attributes, e.g. sandbox="…"
 	// Role is the heading's role= attribute: RoleRequired when absent.
 	Role     StepRole
-	Heading  *ast.Heading
 	Checks   []*CheckBlock
 	Solution []*CodeBlock
 	Cleanup  []*CodeBlock

@@ -252,7 +252,7 @@ func (p *Page) walk(li *lineIndex) Diags {
 }
 
 func (p *Page) newStep(h *ast.Heading, li *lineIndex) *Step {
-	s := &Step{Pos: li.pos(snap(p.Source, h.Pos(), "#")), Heading: h, Title: strings.TrimSpace(PlainText(h, p.Source)), Role: RoleRequired}
+	s := &Step{Pos: li.pos(snap(p.Source, h.Pos(), "#")), Title: strings.TrimSpace(PlainText(h, p.Source)), Role: RoleRequired}
 	for _, a := range h.Attributes() {
 		val := attrString(a.Value)
 		if string(a.Name) == "id" {
@@ -428,20 +428,23 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 // at the exact character even inside an indented list item.
 func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, src []byte) (*CheckBlock, Diags) {
 	cb := &CheckBlock{Raw: body, Pos: fence}
-	segs := n.Lines()
+	// A copy of the lines: the positions outlive the syntax tree (the
+	// mapping keeps this function), and n.Lines() points into the node,
+	// which would keep the whole tree alive.
+	segs := slices.Clone(n.Lines().Sliced(0, n.Lines().Len()))
 	at := func(tk *token.Token) Pos {
-		if tk == nil || tk.Position == nil || segs.Len() == 0 {
+		if tk == nil || tk.Position == nil || len(segs) == 0 {
 			return fence
 		}
 		line := tk.Position.Line - 1
-		if line >= segs.Len() {
-			seg := segs.At(segs.Len() - 1)
+		if line >= len(segs) {
+			seg := segs[len(segs)-1]
 			return li.pos(seg.Stop)
 		}
 		if line < 0 {
 			line = 0
 		}
-		seg := segs.At(line)
+		seg := segs[line]
 		// goldmark pads a line with spaces for tabs it expanded; the YAML
 		// saw those spaces, the file has the tab.
 		col := byteCol(seg.Value(src), tk.Position.Column) - seg.Padding

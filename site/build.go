@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -155,54 +156,65 @@ func checkReplaceable(dir string) (bool, error) {
 
 // writeAll renders every file into dir, pages in parallel.
 func (s *Site) writeAll(dir string, prog *progress.Progress) (Stats, error) {
+	// The search index is written last, from the parts the pages' renders
+	// kept (see Site.keepIndex).
 	paths := s.Paths()
+	withIndex := slices.Contains(paths, searchIndexPath)
+	paths = slices.DeleteFunc(paths, func(p string) bool { return p == searchIndexPath })
 	var (
 		mu       sync.Mutex
 		st       Stats
 		firstErr error
 		wg       sync.WaitGroup
 	)
+	write := func(buf *bytes.Buffer, name string) {
+		buf.Reset()
+		err := s.WriteFile(buf, name, prog)
+		if err == nil {
+			err = writeFile(dir, name, buf.Bytes())
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("%s: %w", name, err)
+		}
+		st.Bytes += int64(buf.Len())
+		switch {
+		case strings.HasSuffix(name, ".html"):
+			st.Pages++
+		case strings.HasPrefix(name, "badges/"):
+			st.Badges++
+		default:
+			st.Assets++
+		}
+	}
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return firstErr != nil
+	}
 	jobs := make(chan string)
-	workers := max(1, runtime.GOMAXPROCS(0))
-	for range workers {
+	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var buf bytes.Buffer
 			for name := range jobs {
-				buf.Reset()
-				err := s.WriteFile(&buf, name, prog)
-				if err == nil {
-					err = writeFile(dir, name, buf.Bytes())
-				}
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("%s: %w", name, err)
-				}
-				st.Bytes += int64(buf.Len())
-				switch {
-				case strings.HasSuffix(name, ".html"):
-					st.Pages++
-				case strings.HasPrefix(name, "badges/"):
-					st.Badges++
-				default:
-					st.Assets++
-				}
-				mu.Unlock()
+				write(&buf, name)
 			}
 		}()
 	}
 	for _, p := range paths {
-		mu.Lock()
-		failed := firstErr != nil
-		mu.Unlock()
-		if failed {
+		if failed() {
 			break
 		}
 		jobs <- p
 	}
 	close(jobs)
 	wg.Wait()
+	if withIndex && !failed() {
+		write(new(bytes.Buffer), searchIndexPath)
+	}
 	return st, firstErr
 }
 

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -41,38 +43,95 @@ var searchFields = []string{"t", "p", "x"}
 const searchTextCap = 500
 
 type searchDoc struct {
-	ID     string            `json:"id"`
-	Lang   string            `json:"l"`
-	URL    string            `json:"u"` // from the site root
-	Step   string            `json:"t"`
-	Lab    string            `json:"p"`
-	Text   string            `json:"x"`
-	fields map[string]string // what is indexed, by field
+	ID   string `json:"id"`
+	Lang string `json:"l"`
+	URL  string `json:"u"` // from the site root
+	Step string `json:"t"`
+	Lab  string `json:"p"`
+	Text string `json:"x"`
 }
 
-// searchDocs splits every page into its sections: the introduction (before
-// the first ## heading) and each ## section with what follows it.
-func (s *Site) searchDocs() []searchDoc {
-	var docs []searchDoc
-	for _, l := range s.labs {
-		for _, lang := range i18n.Langs {
-			p := l.Page(lang)
-			if p == nil {
-				continue
-			}
-			docs = append(docs, pageSections(l, p, lang)...)
-		}
+// pageIndex is one page's part of the search index: its sections, each
+// with its terms counted per field. Pages are indexed as they are rendered
+// (see renderBody), from the tree the renderer has just parsed, and on
+// their own, so a build indexes on every processor.
+type pageIndex []indexedDoc
+
+type indexedDoc struct {
+	searchDoc
+	terms [][]termCount // by field, in searchFields order
+}
+
+type termCount struct {
+	term string
+	n    int
+}
+
+func pageKey(l *content.Lab, lang i18n.Lang) string { return string(lang) + "/" + l.ID }
+
+// indexOf returns a page's part of the index, from the one renderBody kept
+// or else by parsing the page.
+func (s *Site) indexOf(l *content.Lab, lang i18n.Lang) pageIndex {
+	if ix, ok := s.pageIndexes.Load(pageKey(l, lang)); ok {
+		return ix.(pageIndex)
 	}
-	return docs
-}
-
-func pageSections(l *content.Lab, p *content.Page, lang i18n.Lang) []searchDoc {
-	src := p.Source
-	// The page's own AST, only read here (rendering parses its own copy).
+	p := l.Page(lang)
 	doc := p.Doc
 	if doc == nil {
-		doc = content.Markdown.Parser().Parse(text.NewReader(src))
+		doc = content.Markdown.Parser().Parse(text.NewReader(p.Source))
 	}
+	return indexPage(l, p, lang, doc)
+}
+
+// keepIndex indexes a page from the tree its render parsed, once.
+func (s *Site) keepIndex(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) {
+	key := pageKey(l, lang)
+	if _, ok := s.pageIndexes.Load(key); !ok {
+		s.pageIndexes.Store(key, indexPage(l, p, lang, doc))
+	}
+}
+
+// searchPages returns every page's part of the index, in the order of the
+// lab list and the languages; pages not yet indexed are indexed
+// concurrently.
+func (s *Site) searchPages() []pageIndex {
+	type job struct {
+		l    *content.Lab
+		lang i18n.Lang
+	}
+	var jobs []job
+	for _, l := range s.labs {
+		for _, lang := range i18n.Langs {
+			if l.Page(lang) != nil {
+				jobs = append(jobs, job{l, lang})
+			}
+		}
+	}
+	out := make([]pageIndex, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(jobs), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = s.indexOf(jobs[i].l, jobs[i].lang)
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// indexPage splits a page into its sections, the introduction (before the
+// first ## heading) and each ## section with what follows it, and counts
+// each section's terms.
+func indexPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) pageIndex {
+	src := p.Source
 	base := string(lang) + "/" + l.ID + "/index.html"
 	cur := searchDoc{ID: base, Lang: string(lang), URL: base, Step: p.Meta.Title, Lab: p.Meta.Title}
 	var body strings.Builder
@@ -96,14 +155,27 @@ func pageSections(l *content.Lab, p *content.Page, lang i18n.Lang) []searchDoc {
 		blockText(&body, n, src)
 	}
 	flush()
-	for i := range out {
-		d := &out[i]
-		d.fields = map[string]string{"t": d.Step, "p": d.Lab, "x": d.Text}
+	ix := make(pageIndex, len(out))
+	counts := map[string]int{}
+	for i, d := range out {
+		ix[i].terms = make([][]termCount, len(searchFields))
+		for fid, field := range []string{d.Step, d.Lab, d.Text} { // searchFields' order
+			clear(counts)
+			for _, t := range searchTerms(field) {
+				counts[t]++
+			}
+			tc := make([]termCount, 0, len(counts))
+			for t, n := range counts {
+				tc = append(tc, termCount{t, n})
+			}
+			ix[i].terms[fid] = tc
+		}
 		if utf8.RuneCountInString(d.Text) > searchTextCap {
 			d.Text = string([]rune(d.Text)[:searchTextCap]) + "…"
 		}
+		ix[i].searchDoc = d
 	}
-	return out
+	return ix
 }
 
 // blockText appends a block's text: prose, headings, tables and commands;
@@ -249,38 +321,38 @@ type termPostings [][]docCount
 
 type docCount struct{ doc, n int }
 
-func buildSearchIndex(docs []searchDoc) *miniSearchIndex {
-	ix := &miniSearchIndex{DocumentCount: len(docs), NextID: len(docs), DocumentIDs: map[int]string{},
+func buildSearchIndex(pages []pageIndex) *miniSearchIndex {
+	ix := &miniSearchIndex{DocumentIDs: map[int]string{},
 		FieldIDs: map[string]int{}, FieldLength: map[int][]int{}, AverageFieldLength: make([]float64, len(searchFields)),
 		StoredFields: map[int]searchDoc{}, Version: 2, terms: map[string]*termPostings{}}
 	for i, f := range searchFields {
 		ix.FieldIDs[f] = i
 	}
-	counts := map[string]int{}
-	for id, d := range docs {
-		ix.DocumentIDs[id] = d.ID
-		ix.StoredFields[id] = d
-		lengths := make([]int, len(searchFields))
-		for fid, f := range searchFields {
-			clear(counts)
-			for _, t := range searchTerms(d.fields[f]) {
-				counts[t]++
-			}
-			for t, n := range counts {
-				p := ix.terms[t]
-				if p == nil {
-					tp := make(termPostings, len(searchFields))
-					p = &tp
-					ix.terms[t] = p
+	id := 0
+	for _, page := range pages {
+		for _, d := range page {
+			ix.DocumentIDs[id] = d.ID
+			ix.StoredFields[id] = d.searchDoc
+			lengths := make([]int, len(searchFields))
+			for fid, tc := range d.terms {
+				for _, c := range tc {
+					p := ix.terms[c.term]
+					if p == nil {
+						tp := make(termPostings, len(searchFields))
+						p = &tp
+						ix.terms[c.term] = p
+					}
+					(*p)[fid] = append((*p)[fid], docCount{id, c.n})
 				}
-				(*p)[fid] = append((*p)[fid], docCount{id, n})
+				lengths[fid] = len(tc)
+				// MiniSearch's running mean, as addFieldLength keeps it.
+				ix.AverageFieldLength[fid] = (ix.AverageFieldLength[fid]*float64(id) + float64(len(tc))) / float64(id+1)
 			}
-			lengths[fid] = len(counts)
-			// MiniSearch's running mean, as addFieldLength keeps it.
-			ix.AverageFieldLength[fid] = (ix.AverageFieldLength[fid]*float64(id) + float64(len(counts))) / float64(id+1)
+			ix.FieldLength[id] = lengths
+			id++
 		}
-		ix.FieldLength[id] = lengths
 	}
+	ix.DocumentCount, ix.NextID = id, id
 	return ix
 }
 
@@ -326,7 +398,7 @@ func (ix *miniSearchIndex) writeTerms(b *bytes.Buffer) {
 
 // writeSearchIndex writes search/index.js.
 func (s *Site) writeSearchIndex(w io.Writer) error {
-	ix := buildSearchIndex(s.searchDocs())
+	ix := buildSearchIndex(s.searchPages())
 	rest, err := json.Marshal(ix)
 	if err != nil {
 		return err

@@ -53,6 +53,9 @@ type Site struct {
 	// highlighted caches code blocks' highlighted HTML by info string and
 	// code: a server renders the same blocks again and again.
 	highlighted sync.Map
+	// pageIndexes are the pages' parts of the search index (pageIndex) by
+	// pageKey, kept as the pages are rendered.
+	pageIndexes sync.Map
 }
 
 type labFile struct {

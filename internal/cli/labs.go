@@ -28,11 +28,11 @@ func contentFlag(env *Env, fs *flag.FlagSet) *string {
 // (and never record a pass).
 func openLabs(env *Env, dir string) ([]*content.Lab, error) {
 	fsys, root := labSource(env, dir)
-	labs, parsed, err := content.Load(fsys, root)
+	labs, ds, err := lint.Load(fsys, root)
 	if err != nil {
 		return nil, err
 	}
-	if ds := lint.Labs(fsys, labs, parsed); len(ds) > 0 {
+	if len(ds) > 0 {
 		return nil, contentError(env, labSourcePrefix(env, dir), ds, len(labs))
 	}
 	return labs, nil

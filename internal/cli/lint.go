@@ -38,7 +38,7 @@ func runLint(env *Env, fs *flag.FlagSet, args []string) int {
 			ds = append(ds, t.lintCatalogs()...)
 			continue
 		}
-		found, parsed, err := content.Load(t.fsys, t.dir)
+		found, findings, err := lint.Load(t.fsys, t.dir)
 		if err != nil {
 			return usageError(env, "lint", "CLIPathUnreadable", i18n.M{"Err": t.display(err.Error())})
 		}
@@ -46,7 +46,7 @@ func runLint(env *Env, fs *flag.FlagSet, args []string) int {
 			return usageError(env, "lint", "CLINoLabs", i18n.M{"Path": t.display(t.dir)})
 		}
 		labs += len(found)
-		for _, d := range lint.Labs(t.fsys, found, parsed) {
+		for _, d := range findings {
 			ds = append(ds, t.displayDiag(d))
 		}
 	}

@@ -307,12 +307,11 @@ func reloadContent(env *Env, srv *serve.Server, dir, tok string, cs []serve.Chan
 		id := map[serve.ChangeKind]string{serve.Added: "ServeWatchAdded", serve.Modified: "ServeWatchModified", serve.Removed: "ServeWatchRemoved"}[c.Kind]
 		fmt.Fprintln(env.Stderr, env.Loc.T(id, i18n.M{"File": displayPath(src.display, c.Path)}))
 	}
-	labs, ds, err := content.Load(src.fsys, src.root)
+	labs, ds, err := lint.Load(src.fsys, src.root) // one validation path: what lint rejects is never served
 	if err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ServeReloadFailed", i18n.M{"Err": err.Error()}))
 		return
 	}
-	ds = lint.Labs(src.fsys, labs, ds) // one validation path: what lint rejects is never served
 	if len(ds) > 0 {
 		t := lintTarget{prefix: src.prefix}
 		for i := range ds {

@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/content"
@@ -18,17 +19,69 @@ import (
 // Labs lints labs read from fsys. parsed are the diagnostics the loader
 // already found; they are part of the result.
 func Labs(fsys fs.FS, labs []*content.Lab, parsed content.Diags) content.Diags {
+	g := newGlossaries(fsys)
 	ds := append(content.Diags{}, parsed...)
 	for _, lab := range labs {
-		terms, err := content.Glossary(fsys, path.Dir(lab.Dir))
-		if err != nil {
-			ds = append(ds, diag(content.Pos{File: path.Join(path.Dir(path.Dir(lab.Dir)), "glossary.yaml")}, "LintGlossaryInvalid", i18n.M{"Err": err.Error()}))
-		}
-		ds = append(ds, labRules(fsys, lab, terms)...)
+		ds = append(ds, g.lint(lab)...)
 	}
+	return finish(ds)
+}
+
+// Load loads the labs under root and lints them, as Labs on what
+// content.Load returns would, but a lab per processor at a time, releasing
+// each lab's syntax trees once it is linted (content.ReleaseTrees): nothing
+// after lint reads them, and holding every tree of a large site at once
+// was most of the memory a build needed.
+func Load(fsys fs.FS, root string) ([]*content.Lab, content.Diags, error) {
+	g := newGlossaries(fsys)
+	labs, ds, err := content.LoadEach(fsys, root, func(lab *content.Lab) content.Diags {
+		ds := g.lint(lab)
+		content.ReleaseTrees([]*content.Lab{lab})
+		return ds
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return labs, finish(ds), nil
+}
+
+func finish(ds content.Diags) content.Diags {
 	ds = dedupe(ds)
 	ds.Sort()
 	return ds
+}
+
+// glossaries reads each content folder's glossary once, for labs linted
+// concurrently.
+type glossaries struct {
+	fsys  fs.FS
+	mu    sync.Mutex
+	byDir map[string]glossary
+}
+
+type glossary struct {
+	terms []content.Term
+	err   error
+}
+
+func newGlossaries(fsys fs.FS) *glossaries {
+	return &glossaries{fsys: fsys, byDir: map[string]glossary{}}
+}
+
+func (g *glossaries) lint(lab *content.Lab) content.Diags {
+	dir := path.Dir(lab.Dir)
+	g.mu.Lock()
+	e, ok := g.byDir[dir]
+	if !ok {
+		e.terms, e.err = content.Glossary(g.fsys, dir)
+		g.byDir[dir] = e
+	}
+	g.mu.Unlock()
+	var ds content.Diags
+	if e.err != nil {
+		ds = append(ds, diag(content.Pos{File: path.Join(path.Dir(dir), "glossary.yaml")}, "LintGlossaryInvalid", i18n.M{"Err": e.err.Error()}))
+	}
+	return append(ds, labRules(g.fsys, lab, e.terms)...)
 }
 
 func diag(p content.Pos, id string, args i18n.M) content.Diag {
@@ -164,6 +217,9 @@ func placeholderRules(p *content.Page) content.Diags {
 					break
 				}
 				code := shellCode(line) // comments may show example ids
+				if !strings.Contains(code, "-") {
+					continue // every id has one
+				}
 				for _, m := range placeholder.FindAllStringIndex(code, -1) {
 					pos := b.Lines[i]
 					pos.Col += m[0]

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"math"
 	"regexp"
 	"strconv"
@@ -47,13 +48,13 @@ func styleRulesWith(p *content.Page, table billing.Table) content.Diags {
 		}
 		text := string(p.Source[start:stop])
 		at := func(off int) content.Pos { return p.PosOf(start + off) }
-		for _, m := range badCurrency.FindAllStringIndex(text, -1) {
+		for _, m := range findCurrency(text) {
 			ds = append(ds, diag(at(m[0]), "StyleCurrency", i18n.M{"Got": text[m[0]:m[1]]}))
 		}
 		if !consoleLabel(t) {
 			ds = append(ds, parenRules(p.Lang, text, at)...)
 		}
-		for _, m := range dollar.FindAllStringSubmatchIndex(text, -1) {
+		for _, m := range findDollar(text) {
 			quotesPrice = true
 			amount := text[m[2]:m[3]]
 			if !(unitPrice(text, m[1]) || strings.HasSuffix(strings.TrimSpace(text[:m[0]]), "あたり")) || derived(lineAround(p.Source, start+m[0])) {
@@ -94,6 +95,23 @@ func joined(src []byte, a, b ast.Node) bool {
 	return strings.TrimSpace(string(src[ta.Segment.Stop:tb.Segment.Start])) == ""
 }
 
+// findCurrency and findDollar run their expressions only on text that
+// holds what every match must hold: most prose quotes no price, and the
+// expressions were most of lint's time.
+func findCurrency(text string) [][]int {
+	if !strings.Contains(text, "USD") && !strings.Contains(text, "ドル") && !strings.Contains(text, "US$") && !strings.Contains(text, "＄") {
+		return nil
+	}
+	return badCurrency.FindAllStringIndex(text, -1)
+}
+
+func findDollar(text string) [][]int {
+	if !strings.Contains(text, "$") {
+		return nil
+	}
+	return dollar.FindAllStringSubmatchIndex(text, -1)
+}
+
 func unitPrice(text string, end int) bool { return rateUnit.MatchString(text[end:]) }
 
 // derived reports whether the line holding an amount also shows the
@@ -102,7 +120,7 @@ func unitPrice(text string, end int) bool { return rateUnit.MatchString(text[end
 func derived(line string) bool { return arithmetic.MatchString(line) }
 
 func lineAround(src []byte, off int) string {
-	start := strings.LastIndexByte(string(src[:off]), '\n') + 1
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
 	end := off
 	for end < len(src) && src[end] != '\n' {
 		end++
@@ -188,15 +206,21 @@ func shellRules(p *content.Page) content.Diags {
 					continue
 				}
 				code := unquoted(shellCode(line))
-				if m := heredocStart.FindStringSubmatch(code); m != nil {
-					heredoc = m[1]
+				if strings.Contains(code, "<<") {
+					if m := heredocStart.FindStringSubmatch(code); m != nil {
+						heredoc = m[1]
+					}
 				}
 				at := func(col int) content.Pos { pos := b.Lines[i]; pos.Col += col; return pos }
-				for _, m := range bareVar.FindAllStringSubmatchIndex(code, -1) {
-					ds = append(ds, diag(at(m[2]), "StyleShellSplit", i18n.M{"Var": code[m[2]:m[3]]}))
+				if strings.Contains(code, "$") {
+					for _, m := range bareVar.FindAllStringSubmatchIndex(code, -1) {
+						ds = append(ds, diag(at(m[2]), "StyleShellSplit", i18n.M{"Var": code[m[2]:m[3]]}))
+					}
 				}
-				for _, m := range oneShellOnly.FindAllStringIndex(code, -1) {
-					ds = append(ds, diag(at(m[0]), "StyleShellOnly", i18n.M{"Got": code[m[0]:m[1]]}))
+				if oneShellOnlyMaybe(code) {
+					for _, m := range oneShellOnly.FindAllStringIndex(code, -1) {
+						ds = append(ds, diag(at(m[0]), "StyleShellOnly", i18n.M{"Got": code[m[0]:m[1]]}))
+					}
 				}
 			}
 		}
@@ -209,6 +233,17 @@ var (
 	oneShellOnly = regexp.MustCompile(`\b(?:setopt|unsetopt|emulate|printf -v|declare -n|mapfile|readarray|shopt)\b`)
 	heredocStart = regexp.MustCompile(`<<-?\s*\\?(?:x+|([A-Za-z_]+))`)
 )
+
+// oneShellOnlyMaybe reports whether code holds a word oneShellOnly needs
+// (unsetopt holds setopt): the expression then runs on few lines.
+func oneShellOnlyMaybe(code string) bool {
+	for _, w := range []string{"setopt", "emulate", "printf", "declare", "mapfile", "readarray", "shopt"} {
+		if strings.Contains(code, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // unquoted blanks out what is inside quotes, so that only the words the
 // shell splits remain: "$VPC_ID" is safe, $VPC_ID is not.
