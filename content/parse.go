@@ -62,7 +62,7 @@ func ParsePage(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
 		return &Page{Path: path, Lang: lang}, ds
 	}
 	li := newLineIndex(path, src)
-	p := &Page{Path: path, Lang: lang}
+	p := &Page{Path: path, Lang: lang, lines: li} // the body keeps the file's lines
 	var ds Diags
 
 	body, fm, fmDiags := splitFrontMatter(src, li)
@@ -136,6 +136,9 @@ func splitFrontMatter(src []byte, li *lineIndex) ([]byte, *Mapping, Diags) {
 		return noBOM, nil, Diags{diag(top, "ContentFrontMatterUnclosed", nil)}
 	}
 	yamlSrc := src[yamlStart:end]
+	// The positions outlive the parse (the mapping keeps this function):
+	// they keep a copy of the front matter, not the whole file.
+	head := bytes.Clone(src[:end])
 	at := func(tk *token.Token) Pos {
 		if tk == nil || tk.Position == nil {
 			return top
@@ -143,7 +146,8 @@ func splitFrontMatter(src []byte, li *lineIndex) ([]byte, *Mapping, Diags) {
 		// YAML line 1 is the file's line after the opening ---.
 		base := li.pos(yamlStart)
 		line := base.Line + tk.Position.Line - 1
-		return li.pos(li.lineStart(line) + byteCol(src[li.lineStart(line):], tk.Position.Column))
+		start := min(li.lineStart(line), len(head))
+		return li.pos(start + byteCol(head[start:], tk.Position.Column))
 	}
 	m, ds := parseMapping(yamlSrc, at, top)
 

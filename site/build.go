@@ -157,7 +157,7 @@ func checkReplaceable(dir string) (bool, error) {
 // writeAll renders every file into dir, pages in parallel.
 func (s *Site) writeAll(dir string, prog *progress.Progress) (Stats, error) {
 	// The search index is written last, from the parts the pages' renders
-	// kept (see Site.keepIndex).
+	// kept (see Site.keepSections).
 	paths := s.Paths()
 	withIndex := slices.Contains(paths, searchIndexPath)
 	paths = slices.DeleteFunc(paths, func(p string) bool { return p == searchIndexPath })

@@ -92,7 +92,7 @@ func renderBody(p *pageCtx) (string, bool, error) {
 	if err := r.Render(&buf, p.page.Source, doc); err != nil {
 		return "", false, err
 	}
-	p.site.keepIndex(p.lab, p.page, p.lang, doc)
+	p.site.keepSections(p.lab, p.page, p.lang, doc)
 	return buf.String(), b.mermaid, nil
 }
 

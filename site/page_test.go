@@ -29,7 +29,9 @@ func TestSearchTerms(t *testing.T) {
 		{"港", []string{"港"}},
 	}
 	for _, c := range cases {
-		if got := searchTerms(c.in); !slices.Equal(got, c.want) {
+		var got []string
+		searchTerms(c.in, func(t string) { got = append(got, t) })
+		if !slices.Equal(got, c.want) {
 			t.Errorf("searchTerms(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}

@@ -51,95 +51,58 @@ type searchDoc struct {
 	Text string `json:"x"`
 }
 
-// pageIndex is one page's part of the search index: its sections, each
-// with its terms counted per field. Pages are indexed as they are rendered
-// (see renderBody), from the tree the renderer has just parsed, and on
-// their own, so a build indexes on every processor.
-type pageIndex []indexedDoc
+// pageSections are one page's sections for the search index, with their
+// whole text (searchDoc.Text is cut to searchTextCap for the excerpt).
+// Pages are split as they are rendered (see renderBody), from the tree the
+// renderer has just parsed; their terms are counted when the index is
+// written (buildSearchIndex).
+type pageSections []section
 
-type indexedDoc struct {
+type section struct {
 	searchDoc
-	terms [][]termCount // by field, in searchFields order
-}
-
-type termCount struct {
-	term string
-	n    int
+	text string // all of it, for the terms
 }
 
 func pageKey(l *content.Lab, lang i18n.Lang) string { return string(lang) + "/" + l.ID }
 
-// indexOf returns a page's part of the index, from the one renderBody kept
-// or else by parsing the page.
-func (s *Site) indexOf(l *content.Lab, lang i18n.Lang) pageIndex {
-	if ix, ok := s.pageIndexes.Load(pageKey(l, lang)); ok {
-		return ix.(pageIndex)
+// sectionsOf returns a page's sections, from those renderBody kept or
+// else by parsing the page.
+func (s *Site) sectionsOf(l *content.Lab, lang i18n.Lang) pageSections {
+	if ix, ok := s.sections.Load(pageKey(l, lang)); ok {
+		return ix.(pageSections)
 	}
 	p := l.Page(lang)
 	doc := p.Doc
 	if doc == nil {
 		doc = content.Markdown.Parser().Parse(text.NewReader(p.Source))
 	}
-	return indexPage(l, p, lang, doc)
+	return splitPage(l, p, lang, doc)
 }
 
-// keepIndex indexes a page from the tree its render parsed, once.
-func (s *Site) keepIndex(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) {
+// keepSections splits a page from the tree its render parsed, once.
+func (s *Site) keepSections(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) {
 	key := pageKey(l, lang)
-	if _, ok := s.pageIndexes.Load(key); !ok {
-		s.pageIndexes.Store(key, indexPage(l, p, lang, doc))
+	if _, ok := s.sections.Load(key); !ok {
+		s.sections.Store(key, splitPage(l, p, lang, doc))
 	}
 }
 
-// searchPages returns every page's part of the index, in the order of the
-// lab list and the languages; pages not yet indexed are indexed
-// concurrently.
-func (s *Site) searchPages() []pageIndex {
-	type job struct {
-		l    *content.Lab
-		lang i18n.Lang
-	}
-	var jobs []job
-	for _, l := range s.labs {
-		for _, lang := range i18n.Langs {
-			if l.Page(lang) != nil {
-				jobs = append(jobs, job{l, lang})
-			}
-		}
-	}
-	out := make([]pageIndex, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(len(jobs), runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = s.indexOf(jobs[i].l, jobs[i].lang)
-			}
-		}()
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
-}
-
-// indexPage splits a page into its sections, the introduction (before the
-// first ## heading) and each ## section with what follows it, and counts
-// each section's terms.
-func indexPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) pageIndex {
+// splitPage splits a page into its sections: the introduction (before the
+// first ## heading) and each ## section with what follows it.
+func splitPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) pageSections {
 	src := p.Source
 	base := string(lang) + "/" + l.ID + "/index.html"
 	cur := searchDoc{ID: base, Lang: string(lang), URL: base, Step: p.Meta.Title, Lab: p.Meta.Title}
 	var body strings.Builder
-	var out []searchDoc
+	var out pageSections
 	flush := func() {
 		cur.Text = joinLines(body.String())
 		if cur.Text != "" || cur.Step != cur.Lab {
-			out = append(out, cur)
+			sec := section{searchDoc: cur, text: cur.Text}
+			if utf8.RuneCountInString(sec.Text) > searchTextCap {
+				sec.Text = string([]rune(sec.Text)[:searchTextCap]) + "…"
+			}
+			out = append(out, sec)
 		}
 		body.Reset()
 	}
@@ -155,27 +118,44 @@ func indexPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) pa
 		blockText(&body, n, src)
 	}
 	flush()
-	ix := make(pageIndex, len(out))
-	counts := map[string]int{}
-	for i, d := range out {
-		ix[i].terms = make([][]termCount, len(searchFields))
-		for fid, field := range []string{d.Step, d.Lab, d.Text} { // searchFields' order
-			clear(counts)
-			for _, t := range searchTerms(field) {
-				counts[t]++
+	return out
+}
+
+// searchPages returns every page's sections, in the order of the lab list
+// and the languages.
+func (s *Site) searchPages() []pageSections {
+	var out []pageSections
+	for _, l := range s.labs {
+		for _, lang := range i18n.Langs {
+			if l.Page(lang) != nil {
+				out = append(out, s.sectionsOf(l, lang))
 			}
-			tc := make([]termCount, 0, len(counts))
-			for t, n := range counts {
-				tc = append(tc, termCount{t, n})
-			}
-			ix[i].terms[fid] = tc
 		}
-		if utf8.RuneCountInString(d.Text) > searchTextCap {
-			d.Text = string([]rune(d.Text)[:searchTextCap]) + "…"
-		}
-		ix[i].searchDoc = d
 	}
-	return ix
+	return out
+}
+
+// termCounts are a section's terms with their counts, by field.
+type termCounts [][]termCount
+
+type termCount struct {
+	term string
+	n    int
+}
+
+func countTerms(sec section) termCounts {
+	out := make(termCounts, len(searchFields))
+	counts := map[string]int{}
+	for fid, field := range []string{sec.Step, sec.Lab, sec.text} { // searchFields' order
+		clear(counts)
+		searchTerms(field, func(t string) { counts[t]++ })
+		tc := make([]termCount, 0, len(counts))
+		for t, n := range counts {
+			tc = append(tc, termCount{t, n})
+		}
+		out[fid] = tc
+	}
+	return out
 }
 
 // blockText appends a block's text: prose, headings, tables and commands;
@@ -262,41 +242,61 @@ func isCJK(r rune) bool {
 // searchTerms cuts text into the index's terms: NFKC-normalized and in
 // lower case; words of other scripts whole, Japanese runs as bigrams plus
 // the run's last character. It is site.js's searchTokens with last=true.
-func searchTerms(s string) []string {
-	s = strings.ToLower(norm.NFKC.String(s))
-	var out []string
-	var word, run []rune
-	endWord := func() {
-		if len(word) > 0 {
-			out = append(out, string(word))
-			word = word[:0]
+func searchTerms(s string, term func(string)) {
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
+	s = strings.ToLower(s)
+	// Words and runs are cut from s by byte offsets: no term is copied.
+	word, run := -1, -1 // where the current word or Japanese run starts
+	var prev int        // the start of the run's previous character
+	endWord := func(at int) {
+		if word >= 0 {
+			term(s[word:at])
+			word = -1
 		}
 	}
-	endRun := func() {
-		for i := 0; i+1 < len(run); i++ {
-			out = append(out, string(run[i:i+2]))
+	endRun := func(at int) {
+		if run >= 0 {
+			for i := run; i < prev; {
+				_, n := utf8.DecodeRuneInString(s[i:])
+				_, m := utf8.DecodeRuneInString(s[i+n:])
+				term(s[i : i+n+m])
+				i += n
+			}
+			term(s[prev:at])
+			run = -1
 		}
-		if len(run) > 0 {
-			out = append(out, string(run[len(run)-1:]))
-		}
-		run = run[:0]
 	}
-	for _, r := range s {
+	for i, r := range s {
 		switch {
 		case isCJK(r):
-			endWord()
-			run = append(run, r)
+			endWord(i)
+			if run < 0 {
+				run = i
+			}
+			prev = i
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			endRun()
-			word = append(word, r)
+			endRun(i)
+			if word < 0 {
+				word = i
+			}
 		default:
-			endWord()
-			endRun()
+			endWord(i)
+			endRun(i)
 		}
 	}
-	endWord()
-	endRun()
-	return out
+	endWord(len(s))
+	endRun(len(s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // miniSearchIndex is MiniSearch's serialized form (its toJSON, version 2),
@@ -321,39 +321,63 @@ type termPostings [][]docCount
 
 type docCount struct{ doc, n int }
 
-func buildSearchIndex(pages []pageIndex) *miniSearchIndex {
+func buildSearchIndex(pages []pageSections) *miniSearchIndex {
 	ix := &miniSearchIndex{DocumentIDs: map[int]string{},
 		FieldIDs: map[string]int{}, FieldLength: map[int][]int{}, AverageFieldLength: make([]float64, len(searchFields)),
 		StoredFields: map[int]searchDoc{}, Version: 2, terms: map[string]*termPostings{}}
 	for i, f := range searchFields {
 		ix.FieldIDs[f] = i
 	}
-	id := 0
-	for _, page := range pages {
-		for _, d := range page {
-			ix.DocumentIDs[id] = d.ID
-			ix.StoredFields[id] = d.searchDoc
-			lengths := make([]int, len(searchFields))
-			for fid, tc := range d.terms {
-				for _, c := range tc {
-					p := ix.terms[c.term]
-					if p == nil {
-						tp := make(termPostings, len(searchFields))
-						p = &tp
-						ix.terms[c.term] = p
-					}
-					(*p)[fid] = append((*p)[fid], docCount{id, c.n})
+	var secs []section
+	for _, p := range pages {
+		secs = append(secs, p...)
+	}
+	// Terms are counted a batch of sections at a time on every processor,
+	// and added in order, so that few sections' counts are held at once.
+	workers := runtime.GOMAXPROCS(0)
+	batch := make([]termCounts, 8*workers)
+	for first := 0; first < len(secs); first += len(batch) {
+		n := min(len(batch), len(secs)-first)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < n; i += workers {
+					batch[i] = countTerms(secs[first+i])
 				}
-				lengths[fid] = len(tc)
-				// MiniSearch's running mean, as addFieldLength keeps it.
-				ix.AverageFieldLength[fid] = (ix.AverageFieldLength[fid]*float64(id) + float64(len(tc))) / float64(id+1)
-			}
-			ix.FieldLength[id] = lengths
-			id++
+			}()
+		}
+		wg.Wait()
+		for i := range n {
+			ix.add(first+i, secs[first+i].searchDoc, batch[i])
 		}
 	}
-	ix.DocumentCount, ix.NextID = id, id
+	ix.DocumentCount, ix.NextID = len(secs), len(secs)
 	return ix
+}
+
+// add adds document id, with its terms, as MiniSearch's add would.
+func (ix *miniSearchIndex) add(id int, d searchDoc, terms termCounts) {
+	ix.DocumentIDs[id] = d.ID
+	ix.StoredFields[id] = d
+	lengths := make([]int, len(searchFields))
+	for fid, tc := range terms {
+		for _, c := range tc {
+			p := ix.terms[c.term]
+			if p == nil {
+				tp := make(termPostings, len(searchFields))
+				p = &tp
+				// A copy: the term is cut from its section's whole text.
+				ix.terms[strings.Clone(c.term)] = p
+			}
+			(*p)[fid] = append((*p)[fid], docCount{id, c.n})
+		}
+		lengths[fid] = len(tc)
+		// MiniSearch's running mean, as addFieldLength keeps it.
+		ix.AverageFieldLength[fid] = (ix.AverageFieldLength[fid]*float64(id) + float64(len(tc))) / float64(id+1)
+	}
+	ix.FieldLength[id] = lengths
 }
 
 // writeTerms writes the "index" member: [[term, {field: {doc: count}}], …],

@@ -53,9 +53,9 @@ type Site struct {
 	// highlighted caches code blocks' highlighted HTML by info string and
 	// code: a server renders the same blocks again and again.
 	highlighted sync.Map
-	// pageIndexes are the pages' parts of the search index (pageIndex) by
-	// pageKey, kept as the pages are rendered.
-	pageIndexes sync.Map
+	// sections are the pages' sections for the search index
+	// (pageSections) by pageKey, kept as the pages are rendered.
+	sections sync.Map
 }
 
 type labFile struct {
