@@ -166,12 +166,13 @@ func (s *Site) writeAll(dir string, prog *progress.Progress) (Stats, error) {
 		st       Stats
 		firstErr error
 		wg       sync.WaitGroup
+		dirs     sync.Map // folders made
 	)
 	write := func(buf *bytes.Buffer, name string) {
 		buf.Reset()
 		err := s.WriteFile(buf, name, prog)
 		if err == nil {
-			err = writeFile(dir, name, buf.Bytes())
+			err = writeFile(&dirs, dir, name, buf.Bytes())
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -218,10 +219,19 @@ func (s *Site) writeAll(dir string, prog *progress.Progress) (Stats, error) {
 	return st, firstErr
 }
 
-func writeFile(dir, name string, data []byte) error {
+func writeFile(dirs *sync.Map, dir, name string, data []byte) error {
 	full := filepath.Join(dir, filepath.FromSlash(path.Clean(name)))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		return err
+	// Each folder is made once: a site has far more files than folders.
+	if parent := filepath.Dir(full); !loaded(dirs, parent) {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return err
+		}
+		dirs.Store(parent, true)
 	}
 	return os.WriteFile(full, data, 0o644)
+}
+
+func loaded(m *sync.Map, key string) bool {
+	_, ok := m.Load(key)
+	return ok
 }

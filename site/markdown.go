@@ -70,6 +70,9 @@ type body struct {
 	tabSeq   int
 	diagSeq  int
 	section  string // the title of the ## section being written
+	// tmp, through tmpw, holds a text node rendered on its own (text).
+	tmp  bytes.Buffer
+	tmpw *bufio.Writer
 }
 
 func renderBody(p *pageCtx) (string, bool, error) {
@@ -155,11 +158,13 @@ func (b *body) text(w util.BufWriter, src []byte, node ast.Node, entering bool) 
 	if len(value) == 0 || !ok || !util.IsEastAsianWideRune(util.ToRune(value, len(value)-1)) || !util.IsEastAsianWideRune(next) {
 		return render(w, src, node, entering)
 	}
-	var buf bytes.Buffer
-	bw := bufio.NewWriter(&buf)
-	s, err := render(bw, src, node, entering)
-	_ = bw.Flush()
-	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	if b.tmpw == nil {
+		b.tmpw = bufio.NewWriter(&b.tmp)
+	}
+	b.tmp.Reset()
+	s, err := render(b.tmpw, src, node, entering)
+	_ = b.tmpw.Flush()
+	_, _ = w.Write(bytes.TrimSuffix(b.tmp.Bytes(), []byte("\n")))
 	return s, err
 }
 

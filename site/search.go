@@ -213,20 +213,21 @@ func blockText(b *strings.Builder, n ast.Node, src []byte) {
 // one space elsewhere.
 func joinLines(s string) string {
 	var b strings.Builder
-	lines := strings.Split(s, "\n")
-	for _, line := range lines {
-		line = strings.Join(strings.Fields(line), " ")
-		if line == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			last, _ := utf8.DecodeLastRuneInString(b.String())
-			first, _ := utf8.DecodeRuneInString(line)
-			if !isCJK(last) || !isCJK(first) {
-				b.WriteByte(' ')
+	b.Grow(len(s))
+	var last rune // the last character written
+	for line := range strings.SplitSeq(s, "\n") {
+		first := true
+		for word := range strings.FieldsSeq(line) {
+			if b.Len() > 0 {
+				r, _ := utf8.DecodeRuneInString(word)
+				if !first || !isCJK(last) || !isCJK(r) {
+					b.WriteByte(' ')
+				}
 			}
+			b.WriteString(word)
+			last, _ = utf8.DecodeLastRuneInString(word)
+			first = false
 		}
-		b.WriteString(line)
 	}
 	return b.String()
 }

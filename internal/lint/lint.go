@@ -208,6 +208,21 @@ func hasAnchor(p *content.Page, id string) bool {
 // differ, so solutions must capture ids in shell variables instead.
 var placeholder = regexp.MustCompile(`\b(vpc|subnet|igw|eigw|nat|rtb|rtbassoc|eipalloc|eipassoc|eni|sg|sgr|acl|vpce|pl)-([0-9a-fA-FxX]{4,}|<[^>]*>|\.\.\.+)`)
 
+// idPrefixes are placeholder's id prefixes, with their hyphen.
+var idPrefixes = []string{"vpc-", "subnet-", "igw-", "eigw-", "nat-", "rtb-", "rtbassoc-", "eipalloc-",
+	"eipassoc-", "eni-", "sg-", "sgr-", "acl-", "vpce-", "pl-"}
+
+// mayHoldID reports whether a line holds what every placeholder match
+// starts with; most lines do not, and the expression is costly.
+func mayHoldID(code string) bool {
+	for _, p := range idPrefixes {
+		if strings.Contains(code, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func placeholderRules(p *content.Page) content.Diags {
 	var ds content.Diags
 	for _, s := range p.Steps {
@@ -217,8 +232,8 @@ func placeholderRules(p *content.Page) content.Diags {
 					break
 				}
 				code := shellCode(line) // comments may show example ids
-				if !strings.Contains(code, "-") {
-					continue // every id has one
+				if !mayHoldID(code) {
+					continue
 				}
 				for _, m := range placeholder.FindAllStringIndex(code, -1) {
 					pos := b.Lines[i]

@@ -146,8 +146,7 @@ func knownRate(v float64, table billing.Table) bool {
 // mentionsDate reports whether the page's prose or front matter names the
 // date prices.json was checked, as 2026-11-23 or 2026 年 11 月 23 日.
 func mentionsDate(p *content.Page, checked string) bool {
-	s := string(p.Source)
-	return checked != "" && (strings.Contains(s, checked) || strings.Contains(s, jaDate(checked)))
+	return checked != "" && (bytes.Contains(p.Source, []byte(checked)) || bytes.Contains(p.Source, []byte(jaDate(checked))))
 }
 
 func jaDate(iso string) string {
