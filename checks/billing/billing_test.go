@@ -48,7 +48,7 @@ func TestPriceTable(t *testing.T) {
 			}
 		}
 	}
-	// The figures aws-facts.md quotes (us-east-1 NAT $0.045/h, public IPv4
+	// The figures AWS publishes (us-east-1 NAT $0.045/h, public IPv4
 	// $0.005/h everywhere, interface endpoints $0.01/h per AZ; Tokyo NAT
 	// $0.062/h and endpoints $0.014/h).
 	use1, apne1 := tb.Regions["us-east-1"], tb.Regions["ap-northeast-1"]
