@@ -76,7 +76,9 @@ func (s *Site) sectionsOf(l *content.Lab, lang i18n.Lang) pageSections {
 	if doc == nil {
 		doc = content.Markdown.Parser().Parse(text.NewReader(p.Source))
 	}
-	return splitPage(l, p, lang, doc)
+	secs := splitPage(l, p, lang, doc)
+	s.sections.Store(pageKey(l, lang), secs) // a server asks for the index again
+	return secs
 }
 
 // keepSections splits a page from the tree its render parsed, once.
