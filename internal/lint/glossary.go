@@ -18,7 +18,19 @@ func glossaryRules(p *content.Page, terms []content.Term) content.Diags {
 	if p.Lang != i18n.JA || p.Doc == nil {
 		return nil
 	}
+	// The avoided words by their first character, so that each text is
+	// read once whatever the glossary's size.
+	type avoid struct{ word, want string }
+	byFirst := map[rune][]avoid{}
+	for _, term := range terms {
+		for _, bad := range term.Avoid {
+			if r, n := utf8.DecodeRuneInString(bad); n > 0 {
+				byFirst[r] = append(byFirst[r], avoid{bad, term.JA})
+			}
+		}
+	}
 	var ds content.Diags
+	next := map[string]int{} // where a word may be found again: occurrences do not overlap
 	_ = ast.Walk(p.Doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -32,22 +44,20 @@ func glossaryRules(p *content.Page, terms []content.Term) content.Diags {
 			return ast.WalkContinue, nil
 		}
 		text := string(t.Segment.Value(p.Source))
-		for _, term := range terms {
-			for _, bad := range term.Avoid {
-				for off := 0; ; {
-					i := strings.Index(text[off:], bad)
-					if i < 0 {
-						break
-					}
-					at := off + i
-					off = at + len(bad)
-					// クラスタ inside クラスター is the right word, not the wrong one.
-					if r, _ := utf8.DecodeRuneInString(text[off:]); r == 'ー' {
-						continue
-					}
-					ds = append(ds, content.Diag{Pos: p.PosOf(t.Segment.Start + at), ID: "LintGlossary",
-						Args: i18n.M{"Got": bad, "Want": term.JA}})
+		clear(next)
+		for at, r := range text {
+			for _, a := range byFirst[r] {
+				if at < next[a.word] || !strings.HasPrefix(text[at:], a.word) {
+					continue
 				}
+				end := at + len(a.word)
+				next[a.word] = end
+				// クラスタ inside クラスター is the right word, not the wrong one.
+				if r, _ := utf8.DecodeRuneInString(text[end:]); r == 'ー' {
+					continue
+				}
+				ds = append(ds, content.Diag{Pos: p.PosOf(t.Segment.Start + at), ID: "LintGlossary",
+					Args: i18n.M{"Got": a.word, "Want": a.want}})
 			}
 		}
 		return ast.WalkContinue, nil

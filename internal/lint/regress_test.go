@@ -28,6 +28,15 @@ func TestLabsRegressions(t *testing.T) {
 		}, func(l *labFiles) []finding {
 			return []finding{f("LintGlossary", l.inJA("|NATゲートウェイとクラスター"), "Got", "NATゲートウェイ", "Want", "NAT ゲートウェイ")}
 		}},
+		{"every avoided word of a sentence is found, each time it is written", func(l *labFiles) {
+			l.editJA("## 後片付け {#cleanup}", "## 後片付け {#cleanup}\n\nルーティングテーブルとNATゲートウェイ、もう一つのNATゲートウェイを削除します。")
+		}, func(l *labFiles) []finding {
+			return []finding{
+				f("LintGlossary", l.inJA("|ルーティングテーブルとNAT"), "Got", "ルーティングテーブル", "Want", "ルートテーブル"),
+				f("LintGlossary", l.inJA("ルーティングテーブルと|NATゲートウェイ、"), "Got", "NATゲートウェイ", "Want", "NAT ゲートウェイ"),
+				f("LintGlossary", l.inJA("もう一つの|NATゲートウェイを"), "Got", "NATゲートウェイ", "Want", "NAT ゲートウェイ"),
+			}
+		}},
 		{"a misspelt shared key gets a suggestion", func(l *labFiles) {
 			l.editBoth("kind: vpc\n", "kind: vpc\ntimout: 5m\n")
 		}, func(l *labFiles) []finding {
