@@ -161,6 +161,10 @@ func (s *Site) writeAll(dir string, prog *progress.Progress) (Stats, error) {
 	paths := s.Paths()
 	withIndex := slices.Contains(paths, searchIndexPath)
 	paths = slices.DeleteFunc(paths, func(p string) bool { return p == searchIndexPath })
+	total := len(paths)
+	if withIndex {
+		total++
+	}
 	var (
 		mu       sync.Mutex
 		st       Stats
@@ -187,6 +191,9 @@ func (s *Site) writeAll(dir string, prog *progress.Progress) (Stats, error) {
 			st.Badges++
 		default:
 			st.Assets++
+		}
+		if s.opts.Progress != nil {
+			s.opts.Progress(st.Files(), total)
 		}
 	}
 	failed := func() bool {

@@ -35,6 +35,9 @@ type Options struct {
 	// Token is written to <meta name="vpclab-token"> on every page when
 	// Live; the pages send it with each check request.
 	Token string
+	// Progress, when set, is called as Build writes files: done of total.
+	// It may be called from several goroutines, never at once.
+	Progress func(done, total int)
 	// LabFiles is the file system in which each lab's Dir is a folder.
 	// When set, the lab's other files (images and the like) are part of
 	// the site, next to the lab's pages, so that relative links to them

@@ -24,8 +24,11 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 	if fs.NArg() > 0 {
 		return usageError(env, "build", "CLIUnexpectedArgs", i18n.M{"Args": fmt.Sprint(fs.Args())})
 	}
+	// A large site takes seconds: a terminal shows how far it is.
+	sp := startTTYSpinner(env, env.Loc.T("BuildReading"))
 	labs, err := openLabs(env, *dir)
 	if err != nil {
+		sp.stop()
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
@@ -35,7 +38,16 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 		target = filepath.Join(env.Dir, target)
 	}
 	start := time.Now()
-	st, err := site.Build(target, labs, prog, site.Options{LabFiles: labFiles(env, *dir)})
+	opts := site.Options{LabFiles: labFiles(env, *dir)}
+	if sp.tty {
+		opts.Progress = func(done, total int) {
+			if done%50 == 0 || done == total {
+				sp.set(env.Loc.T("BuildWriting", i18n.M{"Done": done, "Total": total}))
+			}
+		}
+	}
+	st, err := site.Build(target, labs, prog, opts)
+	sp.stop()
 	var notSite *site.NotSiteError
 	switch {
 	case errors.As(err, &notSite):

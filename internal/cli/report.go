@@ -260,17 +260,31 @@ type spinner struct {
 	wg   sync.WaitGroup
 	tty  bool
 	w    io.Writer
+	// quiet: without a terminal, nothing is written (startTTYSpinner).
+	quiet bool
 }
 
 func startSpinner(env *Env, text string) *spinner {
-	s := &spinner{text: text, done: make(chan struct{}), w: env.Stderr}
+	return newSpinner(env, text, true)
+}
+
+// startTTYSpinner is startSpinner that writes nothing unless standard
+// error is a terminal: for a command whose output is its result.
+func startTTYSpinner(env *Env, text string) *spinner {
+	return newSpinner(env, text, false)
+}
+
+func newSpinner(env *Env, text string, plain bool) *spinner {
+	s := &spinner{text: text, done: make(chan struct{}), w: env.Stderr, quiet: !plain}
 	if f, ok := env.Stderr.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			s.tty = true
 		}
 	}
 	if !s.tty {
-		fmt.Fprintln(s.w, text)
+		if plain {
+			fmt.Fprintln(s.w, text)
+		}
 		return s
 	}
 	s.wg.Add(1)
@@ -298,7 +312,7 @@ func (s *spinner) set(text string) {
 	s.mu.Lock()
 	s.text = text
 	s.mu.Unlock()
-	if !s.tty {
+	if !s.tty && !s.quiet {
 		fmt.Fprintln(s.w, text)
 	}
 }
