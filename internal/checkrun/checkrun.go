@@ -138,6 +138,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			rest := complement(full, need)
 			fresh, err := read(ctx, o.Load, rest, all)
 			if err != nil {
+				if left := deadline.Sub(now()); left > 0 && awsx.Transient(err) && sleep(ctx, min(transientPause, left)) == nil {
+					need = full
+					need.NoIdentity = true
+					continue
+				}
 				rep.Elapsed = now().Sub(start)
 				return rep, err
 			}
@@ -161,8 +166,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			// verdict of the read before it.
 			break
 		}
+		// The first read named the account. A round before the last reads
+		// only what may still change a failing verdict.
 		need = full
-		if pause < left { // not the last round: only what may still change a verdict
+		need.NoIdentity = true
+		if pause < left {
 			need = retryNeed(full, rep.Results)
 		}
 	}
