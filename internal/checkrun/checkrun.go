@@ -57,9 +57,13 @@ type Report struct {
 	Binding binding.Report // how the last round bound the lab's names
 	// Names are the Name tags of the resources in the account, by id, for
 	// "Name (id)" in what the results print.
-	Names   map[string]string
-	Rounds  int
-	Elapsed time.Duration
+	Names map[string]string
+	// Snapshot is the account the last round judged, bound to the lab's
+	// names: under --wait, reads merged, so that it holds every resource
+	// type even when the last read was a retry's (for "Your VPC").
+	Snapshot *account.Snapshot
+	Rounds   int
+	Elapsed  time.Duration
 }
 
 // Blocks returns the check blocks a run covers, in lab order.
@@ -105,6 +109,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		rep.Account, rep.Region = snap.Account, snap.Region
 		rep.Binding, rep.Results = bind(o, snap, blocks, all, away)
 		rep.Names = checks.ResourceNames(snap)
+		rep.Snapshot = snap
 		failing := 0
 		for _, r := range rep.Results {
 			if r.Status == checks.Fail {

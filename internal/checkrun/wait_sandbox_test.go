@@ -157,5 +157,15 @@ func TestWaitRereadsOnlyWhatFails(t *testing.T) {
 	if n := total(m.calls[1]); n*2 > total(full) {
 		t.Errorf("a retry made %d calls, the first read %d: want well under half", n, total(full))
 	}
+	// The snapshot reported (for "Your VPC") holds every type, though
+	// the last read was the rest's only.
+	for r, ok := range checks.NeedOf(lab.Checks()).Resources {
+		if ok && !rep.Snapshot.Loaded[r] {
+			t.Errorf("the reported snapshot lacks %s", r)
+		}
+	}
+	if len(rep.Snapshot.RouteTables) == 0 || len(rep.Snapshot.SecurityGroups) == 0 {
+		t.Error("the reported snapshot lost the route tables or groups read in earlier rounds")
+	}
 	t.Logf("calls per read: full %d, retries %d %d %d, rest %d %d", total(full), total(m.calls[1]), total(m.calls[2]), total(m.calls[4]), total(m.calls[3]), total(m.calls[5]))
 }
