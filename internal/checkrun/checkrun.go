@@ -205,9 +205,10 @@ func merge(raw, fresh *account.Snapshot) *account.Snapshot {
 // retryNeed is what a --wait retry reads: the resources the checks that
 // still fail (or were skipped behind one) read, as their kinds declare
 // for their parameters. A check that passed is judged again on its
-// earlier read until the run is about to end (see Run). Findings not tied
-// to a check block (binding's) and ECS reads are not narrowed, so that a
-// retry never replaces a list with a shorter one.
+// earlier read until the run is about to end (see Run). A failing finding
+// that is not a kind's (binding's) makes the retry read everything, and ECS
+// reads are not narrowed, so that a retry never replaces a list with a
+// shorter one.
 func retryNeed(full account.Need, results []checks.Result) account.Need {
 	var blocks []*content.CheckBlock
 	for _, r := range results {
@@ -215,6 +216,11 @@ func retryNeed(full account.Need, results []checks.Result) account.Need {
 			continue
 		}
 		if r.Block == nil {
+			return full
+		}
+		if _, ok := checks.Lookup(r.Block.Kind); !ok {
+			// Binding's findings (a copy of the lab, a duplicate name,
+			// the lab in another Region) weigh every resource by name.
 			return full
 		}
 		blocks = append(blocks, r.Block)
@@ -225,6 +231,9 @@ func retryNeed(full account.Need, results []checks.Result) account.Need {
 		if ok {
 			want = append(want, r)
 		}
+	}
+	if len(want) == 0 { // nothing known to read: never judge on nothing new
+		return full
 	}
 	return narrowed(full, want)
 }

@@ -49,6 +49,7 @@ func parseTestLab(t *testing.T, body string) *content.Lab {
 type account2 struct {
 	nat       ec2types.NatGatewayState
 	hostnames bool
+	twin      bool // a second VPC named demo-vpc
 }
 
 func (a account2) read(need account.Need) *account.Snapshot {
@@ -60,6 +61,11 @@ func (a account2) read(need account.Need) *account.Snapshot {
 	s.VPCs = []ec2types.Vpc{{VpcId: aws.String("vpc-1"), CidrBlock: aws.String("10.0.0.0/16"),
 		Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("demo-vpc")}}}}
 	s.VPCAttrs = map[string]account.VPCAttrs{"vpc-1": {DNSSupport: true, DNSHostnames: a.hostnames}}
+	if a.twin {
+		s.VPCs = append(s.VPCs, ec2types.Vpc{VpcId: aws.String("vpc-2"), CidrBlock: aws.String("10.0.0.0/16"),
+			Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("demo-vpc")}}})
+		s.VPCAttrs["vpc-2"] = account.VPCAttrs{DNSSupport: true, DNSHostnames: a.hostnames}
+	}
 	return s
 }
 
@@ -225,5 +231,49 @@ func TestWaitRereadsWhatSkippedChecksRead(t *testing.T) {
 	}
 	if len(needs) < 2 || !needs[1].Resources[account.VPCAttributes] {
 		t.Fatalf("the retry did not read the VPC attributes the skipped check reads: %v", needs)
+	}
+}
+
+// A failing finding of binding's (here two VPCs answer to the lab's name)
+// depends on every resource by name: its retries read everything.
+func TestWaitBindingFindingRereadsEverything(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)}
+	defer checkrun.SetClock(clock.now)()
+	acct := account2{nat: ec2types.NatGatewayStateAvailable, hostnames: true, twin: true}
+	var needs []account.Need
+	o := checkrun.Options{Lab: twoCheckLab(t), Wait: time.Hour,
+		Load: func(_ context.Context, need account.Need) (*account.Snapshot, error) {
+			needs = append(needs, need)
+			return acct.read(need), nil
+		},
+		Sleep: func(_ context.Context, d time.Duration) error {
+			clock.t = clock.t.Add(d)
+			if len(needs) > 3 {
+				return context.Canceled
+			}
+			return nil
+		}}
+	rep, err := checkrun.Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bindingFails := 0
+	for _, r := range rep.Results {
+		if r.Status == checks.Fail && r.Block != nil {
+			if _, ok := checks.Lookup(r.Block.Kind); !ok {
+				bindingFails++
+			}
+		}
+	}
+	if bindingFails == 0 {
+		t.Fatalf("no failing binding finding for two VPCs named demo-vpc: %+v", rep.Results)
+	}
+	if len(needs) < 2 {
+		t.Fatalf("%d reads, want retries", len(needs))
+	}
+	for i, n := range needs[1:] {
+		if !n.Resources[account.VPCAttributes] || !n.Resources[account.NATGateways] {
+			t.Errorf("retry %d read %v, want everything", i+1, n.Resources)
+		}
 	}
 }
