@@ -174,10 +174,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		// The first read named the account. A round before the last reads
 		// only what may still change a failing verdict.
 		need = full
-		need.NoIdentity = true
 		if pause < left {
 			need = retryNeed(full, rep.Results)
 		}
+		need.NoIdentity = true
 	}
 	rep.Elapsed = now().Sub(start)
 	return rep, nil

@@ -272,8 +272,8 @@ func TestWaitBindingFindingRereadsEverything(t *testing.T) {
 		t.Fatalf("%d reads, want retries", len(needs))
 	}
 	for i, n := range needs[1:] {
-		if !n.Resources[account.VPCAttributes] || !n.Resources[account.NATGateways] {
-			t.Errorf("retry %d read %v, want everything", i+1, n.Resources)
+		if !n.Resources[account.VPCAttributes] || !n.Resources[account.NATGateways] || !n.NoIdentity {
+			t.Errorf("retry %d read %v (identity skipped: %v), want everything but the identity", i+1, n.Resources, n.NoIdentity)
 		}
 	}
 }
