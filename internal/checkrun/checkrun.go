@@ -1,7 +1,9 @@
 // Package checkrun runs a lab's checks against one account: it works out
 // what to load, loads it once, judges every check, and with a wait retries
-// the failing ones until they pass (AWS takes a while to settle). The CLI,
-// docs CI, the local server and classroom mode all run checks through it.
+// the failing ones until they pass (AWS takes a while to settle), each
+// retry reading again only what they read, and everything before the
+// verdict it prints. The CLI, docs CI, the local server and classroom mode
+// all run checks through it.
 package checkrun
 
 import (
