@@ -78,7 +78,15 @@ func init() {
 			{Name: "port", Type: content.Int, Doc: "default 443"},
 			{Name: "to", Type: content.String, Enum: []string{string(egress.Internet), string(egress.S3), "vpc"}, Doc: "default internet; vpc: into the group's own VPC (a load balancer's group toward its targets)"}},
 		Resources: with(routing, account.SecurityGroups, account.NetworkACLs, account.PrefixLists, account.VPCEndpoints, account.NATGateways),
-		Eval:      evalSGEgress})
+		// The S3 prefix list and endpoints matter only toward S3.
+		Reads: func(p Params) []account.Resource {
+			r := with(routing, account.SecurityGroups, account.NetworkACLs, account.NATGateways)
+			if p.Str("to", string(egress.Internet)) == string(egress.S3) {
+				r = append(r, account.PrefixLists, account.VPCEndpoints)
+			}
+			return r
+		},
+		Eval: evalSGEgress})
 
 	register(&Kind{Name: "security-group-ingress",
 		Params: []content.Field{ref("group", "Name tag or group name of the security group", true), ref("vpc", "Name tag of its VPC", false),
@@ -154,6 +162,7 @@ func init() {
 			{Name: "reachable", Type: content.Bool, Doc: "default true; false asserts the path is blocked"}},
 		Resources: with(routing, account.NATGateways, account.EgressOnlyGateways, account.NetworkACLs, account.SecurityGroups,
 			account.VPCEndpoints, account.PrefixLists, account.VPCAttributes, account.ECSServices),
+		Reads: pathReads,
 		Need: func(p Params, n *account.Need) {
 			if p.Has("service") {
 				n.AddService(p.Str("cluster", ""), p.Str("service", ""))
@@ -178,4 +187,28 @@ func init() {
 			}
 		},
 		Eval: evalCleanup})
+}
+
+// pathReads is what one egress-path block reads: the route to the
+// internet goes through route tables, gateways and network ACLs only;
+// security groups are judged only for a group or a service's tasks, and
+// endpoints (with their groups, the S3 prefix list and the VPC's DNS
+// attributes) only toward an AWS service.
+func pathReads(p Params) []account.Resource {
+	r := with(routing, account.NATGateways, account.NetworkACLs)
+	dst := egress.Dest(p.Str("to", ""))
+	if dst == egress.IPv6Internet {
+		r = append(r, account.EgressOnlyGateways)
+	}
+	toService := dst != egress.Internet && dst != egress.IPv6Internet
+	if p.Has("group") || p.Has("service") || toService {
+		r = append(r, account.SecurityGroups)
+	}
+	if p.Has("service") {
+		r = append(r, account.ECSServices)
+	}
+	if toService {
+		r = append(r, account.VPCEndpoints, account.PrefixLists, account.VPCAttributes)
+	}
+	return r
 }

@@ -20,6 +20,12 @@ type Kind struct {
 	// Resources the kind reads; the loader fetches each type once per run
 	// and vpclab policy grants exactly their read actions.
 	Resources []account.Resource
+	// Reads, when set, narrows Resources to what one block reads given its
+	// parameters (an egress-path to the internet reads no endpoints): the
+	// loader fetches only that, and the block is judged NOT_LOADED only
+	// when that is missing. It must return a subset of Resources, which
+	// stays the whole set for vpclab policy.
+	Reads func(p Params) []account.Resource
 	// Need adds parameter-dependent needs (ECS cluster and service names).
 	Need func(p Params, n *account.Need)
 	Eval func(e *Env, p Params) Result
@@ -94,6 +100,14 @@ func sorted(set map[string]bool) []string {
 	return out
 }
 
+// ReadsOf lists the resources judging one block of the kind reads.
+func (k *Kind) ReadsOf(p Params) []account.Resource {
+	if k.Reads == nil {
+		return k.Resources
+	}
+	return k.Reads(p)
+}
+
 // NeedOf is what the loader must fetch to judge blocks.
 func NeedOf(blocks []*content.CheckBlock) account.Need {
 	var n account.Need
@@ -103,9 +117,10 @@ func NeedOf(blocks []*content.CheckBlock) account.Need {
 		if !ok {
 			continue
 		}
-		n.Add(k.Resources...)
+		p := NewParams(b.Params)
+		n.Add(k.ReadsOf(p)...)
 		if k.Need != nil {
-			k.Need(NewParams(b.Params), &n)
+			k.Need(p, &n)
 		}
 	}
 	return n
@@ -186,10 +201,11 @@ func evalOne(env *Env, b *content.CheckBlock, done map[string]Result) (r Result)
 			r = Result{Status: Error, Reason: "INTERNAL", Message: i18n.Msg{ID: "CheckInternalError", Data: i18n.M{"Err": fmt.Sprint(p)}}}
 		}
 	}()
-	for _, res := range k.Resources {
+	p := NewParams(b.Params)
+	for _, res := range k.ReadsOf(p) {
 		if !env.Snap.Loaded[res] {
 			return Result{Status: Error, Reason: "NOT_LOADED", Message: i18n.Msg{ID: "CheckNotLoaded", Data: i18n.M{"Resource": string(res)}}}
 		}
 	}
-	return k.Eval(env, NewParams(b.Params))
+	return k.Eval(env, p)
 }

@@ -86,15 +86,17 @@ func Load(ctx context.Context, cfg aws.Config, need Need) (*Snapshot, error) {
 	want := func(r Resource) bool { return need.Resources[r] }
 
 	g := newGroup(ctx)
-	stsc := sts.NewFromConfig(cfg)
-	g.do(func(ctx context.Context) error {
-		id, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		if err != nil {
-			return fmt.Errorf("identify the account: %w", err)
-		}
-		l.snap.Account = aws.ToString(id.Account) // only this call writes it
-		return nil
-	})
+	if !need.NoIdentity {
+		stsc := sts.NewFromConfig(cfg)
+		g.do(func(ctx context.Context) error {
+			id, err := stsc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+			if err != nil {
+				return fmt.Errorf("identify the account: %w", err)
+			}
+			l.snap.Account = aws.ToString(id.Account) // only this call writes it
+			return nil
+		})
+	}
 
 	first := map[Resource]func(context.Context) error{
 		VPCs: func(ctx context.Context) error {

@@ -79,6 +79,9 @@ type Need struct {
 	Resources map[Resource]bool
 	Clusters  []string // ECS clusters whose services and tasks to load
 	Services  map[string][]string
+	// NoIdentity skips sts:GetCallerIdentity: a --wait retry already
+	// knows the account, and Snapshot.Account stays empty.
+	NoIdentity bool
 }
 
 // Add merges resources into the need.

@@ -1,11 +1,14 @@
 // Package checkrun runs a lab's checks against one account: it works out
 // what to load, loads it once, judges every check, and with a wait retries
-// the failing ones until they pass (AWS takes a while to settle). The CLI,
-// docs CI, the local server and classroom mode all run checks through it.
+// the failing ones until they pass (AWS takes a while to settle), each
+// retry reading again only what they read, and everything before the
+// verdict it prints. The CLI, docs CI, the local server and classroom mode
+// all run checks through it.
 package checkrun
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,6 +18,9 @@ import (
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/internal/awsx"
 )
+
+// now is the clock the wait's deadline is measured on; tests move it.
+var now = time.Now
 
 // transientPause is the wait after a transient error before trying again.
 const transientPause = 5 * time.Second
@@ -53,9 +59,13 @@ type Report struct {
 	Binding binding.Report // how the last round bound the lab's names
 	// Names are the Name tags of the resources in the account, by id, for
 	// "Name (id)" in what the results print.
-	Names   map[string]string
-	Rounds  int
-	Elapsed time.Duration
+	Names map[string]string
+	// Snapshot is the account the last round judged, bound to the lab's
+	// names: under --wait, reads merged, so that it holds every resource
+	// type even when the last read was a retry's (for "Your VPC").
+	Snapshot *account.Snapshot
+	Rounds   int
+	Elapsed  time.Duration
 }
 
 // Blocks returns the check blocks a run covers, in lab order.
@@ -72,12 +82,12 @@ func Blocks(lab *content.Lab, step string) []*content.CheckBlock {
 // Run judges the lab's checks. An error means the account could not be
 // read at all (credentials, permissions, network); results are then empty.
 func Run(ctx context.Context, o Options) (Report, error) {
-	start := time.Now()
+	start := now()
 	blocks := Blocks(o.Lab, o.Step)
 	// The whole lab is loaded and judged with the step: a repair plan is
 	// only shown when no check of the lab that passes would fail after it.
 	all := o.Lab.Checks()
-	need := checks.NeedOf(all)
+	full := checks.NeedOf(all)
 	rep := Report{Lab: o.Lab.ID}
 	deadline := start.Add(o.Wait)
 	// The other-Region search needs only the lab's VPC names: it runs
@@ -92,32 +102,61 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if sleep == nil {
 		sleep = sleepCtx
 	}
-	for {
-		snap, err := o.Load(ctx, need)
-		if err != nil {
-			// --wait rides out what may go away by itself (throttling, a
-			// dropped or stalled connection, a 5xx) until its deadline.
-			if left := time.Until(deadline); left > 0 && awsx.Transient(err) && sleep(ctx, min(transientPause, left)) == nil {
-				continue
-			}
-			rep.Elapsed = time.Since(start)
-			return rep, err
-		}
-		if err := allENIs(ctx, o.Load, need, all, snap); err != nil {
-			rep.Elapsed = time.Since(start)
-			return rep, err
-		}
+	// raw is the account as last read, merged over earlier reads and not
+	// yet bound; need is what the next read fetches: everything first,
+	// then under --wait only what the checks still failing read.
+	var raw *account.Snapshot
+	need := full
+	judge := func(snap *account.Snapshot) int {
 		rep.Account, rep.Region = snap.Account, snap.Region
 		rep.Binding, rep.Results = bind(o, snap, blocks, all, away)
 		rep.Names = checks.ResourceNames(snap)
-		rep.Rounds++
+		rep.Snapshot = snap
 		failing := 0
 		for _, r := range rep.Results {
 			if r.Status == checks.Fail {
 				failing++
 			}
 		}
-		left := time.Until(deadline)
+		return failing
+	}
+	for {
+		fresh, err := read(ctx, o.Load, need, all)
+		if err != nil {
+			// --wait rides out what may go away by itself (throttling, a
+			// dropped or stalled connection, a 5xx) until its deadline.
+			if left := deadline.Sub(now()); left > 0 && awsx.Transient(err) && sleep(ctx, min(transientPause, left)) == nil {
+				continue
+			}
+			rep.Elapsed = now().Sub(start)
+			return rep, err
+		}
+		partial := raw != nil && !covers(need, full)
+		raw = merge(raw, fresh)
+		failing := judge(raw.Merge(nil))
+		rep.Rounds++
+		left := deadline.Sub(now())
+		if partial && (failing == 0 || left <= 0) {
+			// The run ends on this round, and the checks that passed
+			// before were judged on older reads: read the rest now, so
+			// the verdict printed rests, like a fresh check's, on reads
+			// made after the last pause (a full read is no more one
+			// instant than these two).
+			rest := complement(full, need)
+			fresh, err := read(ctx, o.Load, rest, all)
+			if err != nil {
+				if left := deadline.Sub(now()); left > 0 && awsx.Transient(err) && sleep(ctx, min(transientPause, left)) == nil {
+					need = full
+					need.NoIdentity = true
+					continue
+				}
+				rep.Elapsed = now().Sub(start)
+				return rep, err
+			}
+			raw = merge(raw, fresh)
+			failing = judge(raw.Merge(nil))
+			left = deadline.Sub(now())
+		}
 		if failing == 0 || left <= 0 {
 			break
 		}
@@ -129,11 +168,122 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			o.Attempt(failing, left)
 		}
 		if err := sleep(ctx, pause); err != nil {
-			break // interrupted: report what we have
+			// Interrupted: report what we have. After a retry that read
+			// only the failing checks' resources, the others keep the
+			// verdict of the read before it.
+			break
+		}
+		// The first read named the account. A round before the last reads
+		// only what may still change a failing verdict.
+		need = full
+		if pause < left {
+			need = retryNeed(full, rep.Results)
+		}
+		need.NoIdentity = true
+	}
+	rep.Elapsed = now().Sub(start)
+	return rep, nil
+}
+
+// read loads need, with every network interface when the lab needs them.
+func read(ctx context.Context, load Loader, need account.Need, all []*content.CheckBlock) (*account.Snapshot, error) {
+	snap, err := load(ctx, need)
+	if err != nil {
+		return nil, err
+	}
+	if err := allENIs(ctx, load, need, all, snap); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+func merge(raw, fresh *account.Snapshot) *account.Snapshot {
+	if raw == nil {
+		return fresh
+	}
+	return raw.Merge(fresh)
+}
+
+// retryNeed is what a --wait retry reads: the resources the checks that
+// still fail (or were skipped behind one) read, as their kinds declare
+// for their parameters. A check that passed is judged again on its
+// earlier read until the run is about to end (see Run). A failing finding
+// that is not a kind's (binding's) makes the retry read everything, and ECS
+// reads are not narrowed, so that a retry never replaces a list with a
+// shorter one.
+func retryNeed(full account.Need, results []checks.Result) account.Need {
+	var blocks []*content.CheckBlock
+	for _, r := range results {
+		if r.Status != checks.Fail && r.Status != checks.Skipped {
+			continue
+		}
+		if r.Block == nil {
+			return full
+		}
+		if _, ok := checks.Lookup(r.Block.Kind); !ok {
+			// Binding's findings (a copy of the lab, a duplicate name,
+			// the lab in another Region) weigh every resource by name.
+			return full
+		}
+		blocks = append(blocks, r.Block)
+	}
+	n := checks.NeedOf(blocks)
+	var want []account.Resource
+	for r, ok := range n.Resources {
+		if ok {
+			want = append(want, r)
 		}
 	}
-	rep.Elapsed = time.Since(start)
-	return rep, nil
+	if len(want) == 0 { // nothing known to read: never judge on nothing new
+		return full
+	}
+	return narrowed(full, want)
+}
+
+// complement is what full reads beyond read.
+func complement(full, read account.Need) account.Need {
+	var want []account.Resource
+	for r, ok := range full.Resources {
+		if ok && !read.Resources[r] {
+			want = append(want, r)
+		}
+	}
+	return narrowed(full, want)
+}
+
+// ecsResources are replaced whole by a read, so a read of any of them
+// reads them for every cluster and service full names, and lists the
+// clusters when full does.
+var ecsResources = []account.Resource{account.ECSClusters, account.ECSServices, account.ECSTasks, account.ECSClusterList}
+
+// narrowed is full restricted to want, without the identity call.
+func narrowed(full account.Need, want []account.Resource) account.Need {
+	n := account.Need{NoIdentity: true}
+	n.Add()
+	ecs := false
+	for _, r := range want {
+		if full.Resources[r] {
+			n.Add(r)
+			ecs = ecs || slices.Contains(ecsResources, r)
+		}
+	}
+	if ecs {
+		n.Clusters, n.Services = full.Clusters, full.Services
+		if n.Resources[account.ECSTasks] && full.Resources[account.ECSClusterList] {
+			n.Add(account.ECSClusterList)
+		}
+	}
+	return n
+}
+
+// covers reports whether n reads every resource full does.
+func covers(n, full account.Need) bool {
+	for r, ok := range full.Resources {
+		if ok && !n.Resources[r] {
+			return false
+		}
+	}
+	return true
 }
 
 // bind resolves the lab's names in snap before the kinds judge it, and

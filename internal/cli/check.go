@@ -81,12 +81,11 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		return awsProblem(env, err, lab, o.profile)
 	}
 	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": cfg.Region}))
-	var snap snapshotKeeper // the last snapshot judged, for --diagram
 	runOpts, ok := x.options(env, cfg, checkrun.Options{
 		Lab: lab, Step: o.step, Wait: o.wait,
-		Load: snap.keep(func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+		Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
 			return account.Load(ctx, cfg, need)
-		}),
+		},
 		Attempt: func(failing int, left time.Duration) {
 			spin.set(env.Loc.T("CheckWaiting", i18n.M{"Failing": failing, "Left": left.Round(time.Second)}))
 		},
@@ -104,7 +103,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	at := time.Now().UTC()
 	if o.diagram != "" {
-		writeDiagram(env, o.diagram, lab, snap.last, rep, at)
+		writeDiagram(env, o.diagram, lab, rep.Snapshot, rep, at) // under --wait, every read merged
 	}
 	if o.record {
 		recordResultsAt(env, rep, at)
