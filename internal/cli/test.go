@@ -330,6 +330,8 @@ func problemText(loc *i18n.Localizer, p doctest.Problem) string {
 		return loc.T("TestPassedBefore", i18n.M{"Check": p.Check, "Message": msg})
 	case "failed-after":
 		return loc.T("TestFailedAfter", i18n.M{"Check": p.Check, "Message": msg})
+	case "reads-differ":
+		return loc.T("TestReadsDiffer", i18n.M{"Check": p.Check})
 	case "command-failed":
 		return loc.T("TestCommandFailed")
 	case "timeout":

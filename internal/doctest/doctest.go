@@ -42,6 +42,10 @@ type Options struct {
 	// one; it may change the sandbox (mutation testing) but must leave it
 	// as it found it, since later steps use the shell's variables.
 	AfterStep func(ctx context.Context, step *content.Step, r *StepResult)
+	// SameReads also proves, after every step that ran, that each check
+	// of the lab is judged alike on the least its kind reads and on a read
+	// of everything (see sameReads); a difference fails the step.
+	SameReads bool
 }
 
 // Status of a step.
@@ -55,7 +59,7 @@ const (
 
 // Problem is one deviation from "fails before, passes after".
 type Problem struct {
-	Kind    string      // passed-before, failed-after, command-failed, timeout, error
+	Kind    string      // passed-before, failed-after, reads-differ, command-failed, timeout, error
 	Check   string      // the check id, for check problems
 	Pos     content.Pos // the check block or the failing command's line
 	Message i18n.Msg    // the check's own message, for check problems
@@ -139,6 +143,17 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 	}
 	for _, step := range page.Steps {
 		sr := runStep(ctx, lab, step, sh, load, timeout, o.BeforeBlocks)
+		if o.SameReads && sr.Status != Skipped && ctx.Err() == nil {
+			if ps := sameReads(ctx, lab, load); len(ps) > 0 {
+				for i := range ps {
+					if ps[i].Pos.File == "" {
+						ps[i].Pos = step.Pos
+					}
+				}
+				sr.Problems = append(sr.Problems, ps...)
+				sr.Status = Failed
+			}
+		}
 		if o.Step != nil {
 			o.Step(lab.ID, sr)
 		}
