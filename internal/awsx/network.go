@@ -35,11 +35,22 @@ const (
 // on AWS, a TLS handshake each).
 const idleConnsPerHost = 256
 
+// maxConnsPerHost bounds the connections open to one endpoint at once;
+// calls beyond it wait for one to be free. A class run has up to 8
+// accounts × 24 calls in flight, and the sandbox (one Python process that
+// closes every connection after its answer, with a listen backlog of 128)
+// then dropped connection attempts, each retried by the kernel a second
+// or more later while the learner's whole read waited. 64 keeps the
+// sandbox's backlog from overflowing and hardly binds on AWS, where one
+// account read has at most 24 calls in flight.
+const maxConnsPerHost = 64
+
 // httpClient is the SDK's own client with a per-attempt time limit.
 func httpClient() aws.HTTPClient {
 	return awshttp.NewBuildableClient().WithTimeout(AttemptTimeout).WithTransportOptions(func(t *http.Transport) {
 		t.MaxIdleConns = max(t.MaxIdleConns, idleConnsPerHost)
 		t.MaxIdleConnsPerHost = idleConnsPerHost
+		t.MaxConnsPerHost = maxConnsPerHost
 	})
 }
 
