@@ -27,9 +27,31 @@ const (
 	AttemptTimeout = 30 * time.Second
 )
 
+// idleConnsPerHost is how many idle connections to one endpoint are kept
+// for reuse. The SDK keeps 10, but one account read has up to 24 calls in
+// flight and a class run reads 8 accounts at once (all on one regional
+// endpoint): above 10, every call dialed a connection and closed it after
+// (a third of a class's calls on the sandbox, each a new thread there;
+// on AWS, a TLS handshake each).
+const idleConnsPerHost = 256
+
+// maxConnsPerHost bounds the connections open to one endpoint at once;
+// calls beyond it wait for one to be free. A class run has up to 8
+// accounts × 24 calls in flight, and the sandbox (one Python process that
+// closes every connection after its answer, with a listen backlog of 128)
+// then dropped connection attempts, each retried by the kernel a second
+// or more later while the learner's whole read waited. 64 keeps the
+// sandbox's backlog from overflowing and hardly binds on AWS, where one
+// account read has at most 24 calls in flight.
+const maxConnsPerHost = 64
+
 // httpClient is the SDK's own client with a per-attempt time limit.
 func httpClient() aws.HTTPClient {
-	return awshttp.NewBuildableClient().WithTimeout(AttemptTimeout)
+	return awshttp.NewBuildableClient().WithTimeout(AttemptTimeout).WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConns = max(t.MaxIdleConns, idleConnsPerHost)
+		t.MaxIdleConnsPerHost = idleConnsPerHost
+		t.MaxConnsPerHost = maxConnsPerHost
+	})
 }
 
 // newRetryer is the SDK's standard retryer (5xx, throttling, connection
