@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -52,13 +53,17 @@ type Table struct {
 }
 
 // PriceTable returns the embedded table; it is tested to parse.
-func PriceTable() Table {
+// It is parsed once (every check of a class's learners asks for it);
+// callers must not change its maps.
+func PriceTable() Table { return priceTable() }
+
+var priceTable = sync.OnceValue(func() Table {
 	var t Table
 	if err := json.Unmarshal(pricesJSON, &t); err != nil {
 		panic("billing: embedded prices.json does not parse: " + err.Error())
 	}
 	return t
-}
+})
 
 // For returns region's prices; a region not in the table gets the most
 // expensive known prices (estimate high rather than reassure) and known
