@@ -272,6 +272,14 @@ func (p *Page) newStep(h *ast.Heading, li *lineIndex) *Step {
 	return s
 }
 
+// HeadingID is a heading's {#id} attribute, or "" without one.
+func HeadingID(n ast.Node) string {
+	if v, ok := n.AttributeString("id"); ok {
+		return attrString(v)
+	}
+	return ""
+}
+
 func attrString(v any) string {
 	switch v := v.(type) {
 	case []byte:

@@ -233,28 +233,11 @@ func firstRune(n ast.Node, src []byte) (rune, bool) {
 	return r, found
 }
 
-func headingID(n ast.Node) string {
-	if v, ok := n.AttributeString("id"); ok {
-		return attrString(v)
-	}
-	return ""
-}
-
-func attrString(v any) string {
-	switch v := v.(type) {
-	case []byte:
-		return string(v)
-	case string:
-		return v
-	}
-	return ""
-}
-
 // heading opens a <section> per step (every ## heading), numbers steps and
 // gives headings with an id a link to themselves.
 func (b *body) heading(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Heading)
-	id := headingID(n)
+	id := content.HeadingID(n)
 	tag := "h" + strconv.Itoa(n.Level)
 	if entering {
 		if n.Level == 2 {

@@ -112,7 +112,7 @@ func splitPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) pa
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
 			flush()
-			id := headingID(h)
+			id := content.HeadingID(h)
 			cur = searchDoc{ID: base + "#" + id, Lang: string(lang), URL: base + "#" + id,
 				Step: strings.TrimSpace(content.PlainText(h, src)), Lab: p.Meta.Title}
 			continue

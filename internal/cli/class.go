@@ -135,13 +135,11 @@ func (c *classRun) prepare(env *Env, fs *flag.FlagSet, sub string) (*roster.Rost
 	return r, labs, ExitOK
 }
 
-// openClassLabs is openLabs for a class run, without the start-up cost a
-// class check does not need: from the labs built into the binary it parses
-// only the labs asked for (ids, when each names a lab folder) and does not
-// lint them, since TestEmbeddedLabsLintClean proves them clean. Parsing
-// and linting every lab was about 60 of the 110 ms of CPU a class check
-// spent before checking anyone. Labs read from a folder, and ids that are
-// not a lab's folder (the error lists the labs), go through openLabs.
+// openClassLabs is openLabs for a class run, which needs only the labs it
+// was asked for: of the labs built into the binary (which openLabs does
+// not lint either) it parses only those (ids, when each names a lab
+// folder). Labs read from a folder, and ids that are not a lab's folder
+// (the error lists the labs), go through openLabs.
 func openClassLabs(env *Env, dir string, ids []string) ([]*content.Lab, error) {
 	fsys, root := labSource(env, dir)
 	if dir != "" || root != "labs" {

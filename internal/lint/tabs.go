@@ -80,7 +80,7 @@ func pageTabs(p *content.Page) ([]tabGroup, content.Diags) {
 				ds = append(ds, diag(open.pos, "LintTabsUnclosed", nil))
 				end()
 			}
-			step = headingIDOf(h)
+			step = content.HeadingID(h)
 			continue
 		}
 		name, closing, ok := tabMarkerOf(n, p.Source)
@@ -108,18 +108,6 @@ func pageTabs(p *content.Page) ([]tabGroup, content.Diags) {
 		end()
 	}
 	return groups, ds
-}
-
-func headingIDOf(h *ast.Heading) string {
-	if v, ok := h.AttributeString("id"); ok {
-		switch v := v.(type) {
-		case []byte:
-			return string(v)
-		case string:
-			return v
-		}
-	}
-	return ""
 }
 
 // tabRules checks each page's markers and that both languages mark the

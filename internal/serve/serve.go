@@ -487,13 +487,12 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer
 		}
 	}
 
-	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
-	defer cancel()
-	if !s.takeSlot(ctx) {
+	ctx, release, ok := s.takeSlot(r)
+	if !ok {
 		fail(http.StatusServiceUnavailable, "busy", "ServeBusy")
 		return
 	}
-	defer func() { <-s.slots }()
+	defer release()
 	out, err := s.opts.Check(ctx, CheckRequest{Lab: lab, Step: req.Step, Loc: loc})
 	var ce *Error
 	switch {
@@ -671,14 +670,17 @@ func readJSON(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer, v any
 }
 
 // takeSlot waits for one of the slots that bound the account reads running
-// at once (checks and Your VPC); false when ctx ends first. The caller
-// frees it with <-s.slots.
-func (s *Server) takeSlot(ctx context.Context) bool {
+// at once (checks and Your VPC). It returns the read's context, bounded by
+// checkTimeout, and the function that frees the slot and the context; ok
+// is false (nothing to free) when the request ends first.
+func (s *Server) takeSlot(r *http.Request) (ctx context.Context, release func(), ok bool) {
+	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 	select {
 	case s.slots <- struct{}{}:
-		return true
+		return ctx, func() { <-s.slots; cancel() }, true
 	case <-ctx.Done():
-		return false
+		cancel()
+		return nil, nil, false
 	}
 }
 

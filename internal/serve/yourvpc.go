@@ -48,14 +48,13 @@ func (s *Server) yourVPC(w http.ResponseWriter, r *http.Request, loc *i18n.Local
 		fail(http.StatusNotFound, "unknown-lab", "ServeUnknownLab", i18n.M{"Lab": req.Lab})
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
-	defer cancel()
 	// The diagram reads the account like a check: it takes a check slot.
-	if !s.takeSlot(ctx) {
+	ctx, release, ok := s.takeSlot(r)
+	if !ok {
 		fail(http.StatusServiceUnavailable, "busy", "ServeBusy")
 		return
 	}
-	defer func() { <-s.slots }()
+	defer release()
 	d, err := s.opts.Diagram(ctx, CheckRequest{Lab: lab, Loc: loc})
 	var ce *Error
 	switch {

@@ -27,9 +27,9 @@ var (
 // shellNames are the names chroma's Bash lexer answers to.
 var shellNames = map[string]bool{"bash": true, "sh": true, "ksh": true, "zsh": true, "shell": true}
 
-// Tokens lexes code as lang, coalesced as chroma does. ok is false when
+// tokens lexes code as lang, coalesced as chroma does. ok is false when
 // there is no lexer for lang.
-func Tokens(lang, code string) (toks []chroma.Token, ok bool) {
+func tokens(lang, code string) (toks []chroma.Token, ok bool) {
 	name := strings.ToLower(lang)
 	if shellNames[name] {
 		return shellTokens(code), true
@@ -49,7 +49,7 @@ func Tokens(lang, code string) (toks []chroma.Token, ok bool) {
 // not know (or none) gives a plain <pre><code>, with the language as a
 // class as CommonMark renderers write it.
 func Write(w io.Writer, lang, code string) error {
-	toks, ok := Tokens(lang, code)
+	toks, ok := tokens(lang, code)
 	if !ok {
 		var b strings.Builder
 		b.WriteString("<pre><code")
