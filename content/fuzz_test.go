@@ -2,6 +2,8 @@ package content_test
 
 import (
 	"bytes"
+	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -55,7 +57,50 @@ func FuzzParsePage(f *testing.F) {
 		f.Add([]byte(md(s)))
 	}
 
-	f.Fuzz(func(t *testing.T, src []byte) { checkParsed(t, src) })
+	f.Fuzz(func(t *testing.T, src []byte) {
+		checkParsed(t, src)
+		sameMeta(t, src)
+	})
+}
+
+// sameMeta: ParseMeta, which a site build reads every lab with before it
+// renders any, reads the front matter exactly as ParsePage does, and
+// finds nothing ParsePage does not.
+func sameMeta(t *testing.T, src []byte) {
+	t.Helper()
+	const path = "labs/fuzz/index.en.md"
+	full, fds := content.ParsePage(path, i18n.EN, src)
+	meta, mds := content.ParseMeta(path, i18n.EN, src)
+	if fmt.Sprint(meta.Meta) != fmt.Sprint(full.Meta) || meta.MetaPos != full.MetaPos || (meta.MetaYAML == nil) != (full.MetaYAML == nil) {
+		t.Fatalf("input %q:\nParseMeta %+v at %v\nParsePage %+v at %v", src, meta.Meta, meta.MetaPos, full.Meta, full.MetaPos)
+	}
+	if meta.Source != nil || meta.Doc != nil || len(meta.Steps) > 0 {
+		t.Fatalf("input %q: ParseMeta read the body", src)
+	}
+	found := map[string]bool{}
+	for _, d := range fds {
+		found[d.Pos.String()+d.ID] = true
+	}
+	for _, d := range mds {
+		if !found[d.Pos.String()+d.ID] {
+			t.Fatalf("input %q: ParseMeta found %s %s, ParsePage did not", src, d.Pos, d.ID)
+		}
+	}
+}
+
+// TestParseMetaIsParsePages: sameMeta on every page of the built-in labs.
+func TestParseMetaIsParsePages(t *testing.T) {
+	pages, err := fs.Glob(content.Embedded(), "labs/*/index.*.md")
+	if err != nil || len(pages) < 10 {
+		t.Fatalf("%d pages: %v", len(pages), err)
+	}
+	for _, name := range pages {
+		src, err := fs.ReadFile(content.Embedded(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameMeta(t, src)
+	}
 }
 
 // FuzzCheckBlock fuzzes what authors write most: the YAML of a check

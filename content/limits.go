@@ -35,11 +35,12 @@ func pageTooLarge(path string, src []byte) Diags {
 // yamlLimits checks one YAML text (front matter or a check block) against
 // the limits. It only runs the lexer, which is linear, on text no larger
 // than MaxYAMLBytes. The diagnostic is at the YAML's first line (size) or
-// at the token that breaks the limit.
-func yamlLimits(src []byte, at posFunc) *Diag {
+// at the token that breaks the limit. Within the limits it returns the
+// tokens, for the parser: lexing was a third of reading a check block.
+func yamlLimits(src []byte, at posFunc) (token.Tokens, *Diag) {
 	if len(src) > MaxYAMLBytes {
 		d := diag(at(tokenAt(1, 1)), "ContentYAMLTooLarge", i18n.M{"Size": size(len(src)), "Limit": size(MaxYAMLBytes)})
-		return &d
+		return nil, &d
 	}
 	toks := lexer.Tokenize(string(src))
 	flow := 0
@@ -69,7 +70,7 @@ func yamlLimits(src []byte, at posFunc) *Diag {
 		switch tk.Type {
 		case token.AnchorType, token.AliasType:
 			dd := diag(at(tk), "ContentYAMLAlias", nil)
-			return &dd
+			return nil, &dd
 		case token.SequenceStartType, token.MappingStartType:
 			flow++
 			d = tooDeep(tk)
@@ -83,10 +84,10 @@ func yamlLimits(src []byte, at posFunc) *Diag {
 			}
 		}
 		if d != nil {
-			return d
+			return nil, d
 		}
 	}
-	return nil
+	return toks, nil
 }
 
 // tokenAt is a stand-in token for a YAML line and column, for posFunc.

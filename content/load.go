@@ -66,7 +66,10 @@ func Discover(fsys fs.FS, root string) ([]string, error) {
 }
 
 // LoadLab reads and parses one lab folder in every language.
-func LoadLab(fsys fs.FS, dir string) (*Lab, Diags) {
+func LoadLab(fsys fs.FS, dir string) (*Lab, Diags) { return loadLab(fsys, dir, ParsePage) }
+
+// loadLab is LoadLab with parse for each page (ParsePage or ParseMeta).
+func loadLab(fsys fs.FS, dir string, parse func(string, i18n.Lang, []byte) (*Page, Diags)) (*Lab, Diags) {
 	lab := &Lab{ID: path.Base(dir), Dir: dir, Pages: map[i18n.Lang]*Page{}}
 	var ds Diags
 	var missing []i18n.Lang
@@ -81,7 +84,7 @@ func LoadLab(fsys fs.FS, dir string) (*Lab, Diags) {
 			ds = append(ds, diag(Pos{File: file}, "ContentReadFailed", i18n.M{"Err": err.Error()}))
 			continue
 		}
-		p, pds := ParsePage(file, l, src)
+		p, pds := parse(file, l, src)
 		lab.Pages[l] = p
 		ds = append(ds, pds...)
 	}
@@ -102,14 +105,31 @@ func Load(fsys fs.FS, root string) ([]*Lab, Diags, error) {
 }
 
 // LoadEach is Load with each called on every lab as soon as it is parsed,
-// its findings added to the loader's. Labs are parsed concurrently, one
+// with the parser's findings in it, each's findings added to them. Labs are parsed concurrently, one
 // per processor, so each must be safe for concurrent use; the labs and the
 // findings come back in the same order as from Load.
-func LoadEach(fsys fs.FS, root string, each func(*Lab) Diags) ([]*Lab, Diags, error) {
+func LoadEach(fsys fs.FS, root string, each func(*Lab, Diags) Diags) ([]*Lab, Diags, error) {
 	dirs, err := Discover(fsys, root)
 	if err != nil {
 		return nil, nil, err
 	}
+	labs, ds := loadAll(fsys, dirs, ParsePage, each)
+	return labs, ds, nil
+}
+
+// LoadMeta discovers the labs under root as Load does, but reads only
+// their front matter (ParseMeta): the lab list a site is rendered against
+// while the pages themselves are parsed one lab at a time (LoadEach).
+func LoadMeta(fsys fs.FS, root string) ([]*Lab, Diags, error) {
+	dirs, err := Discover(fsys, root)
+	if err != nil {
+		return nil, nil, err
+	}
+	labs, ds := loadAll(fsys, dirs, ParseMeta, nil)
+	return labs, ds, nil
+}
+
+func loadAll(fsys fs.FS, dirs []string, parse func(string, i18n.Lang, []byte) (*Page, Diags), each func(*Lab, Diags) Diags) ([]*Lab, Diags) {
 	labs := make([]*Lab, len(dirs))
 	found := make([]Diags, len(dirs))
 	next := make(chan int)
@@ -119,9 +139,9 @@ func LoadEach(fsys fs.FS, root string, each func(*Lab) Diags) ([]*Lab, Diags, er
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				lab, ds := LoadLab(fsys, dirs[i])
+				lab, ds := loadLab(fsys, dirs[i], parse)
 				if each != nil {
-					ds = append(ds, each(lab)...)
+					ds = append(ds, each(lab, ds)...)
 				}
 				labs[i], found[i] = lab, ds
 			}
@@ -136,7 +156,7 @@ func LoadEach(fsys fs.FS, root string, each func(*Lab) Diags) ([]*Lab, Diags, er
 	for _, f := range found {
 		ds = append(ds, f...)
 	}
-	return labs, ds, nil
+	return labs, ds
 }
 
 // Find returns the lab with id.

@@ -58,23 +58,11 @@ func ValidID(s string) bool { return idPattern.MatchString(s) }
 // problems come back as diagnostics with exact positions, and the page is
 // returned as far as it could be read so that later rules still run.
 func ParsePage(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
-	if ds := pageTooLarge(path, src); ds != nil { // before goldmark: limits.go
-		return &Page{Path: path, Lang: lang}, ds
+	p, li, ds := parseHead(path, lang, src, true)
+	if li == nil {
+		return p, ds
 	}
-	li := newLineIndex(path, src)
-	p := &Page{Path: path, Lang: lang, lines: li} // the body keeps the file's lines
-	var ds Diags
-
-	body, fm, fmDiags := splitFrontMatter(src, li)
-	ds = append(ds, fmDiags...)
-	p.Source = body
-	if fm != nil {
-		p.MetaPos = fm.Pos
-		p.MetaYAML = fm
-		ds = append(ds, decodeFrontMatter(fm, &p.Meta)...)
-	}
-
-	p.Doc = Markdown.Parser().Parse(text.NewReader(body))
+	p.Doc = Markdown.Parser().Parse(text.NewReader(p.Source))
 	ds = append(ds, p.walk(li)...)
 	for _, s := range p.Steps {
 		// A step that tears the lab down is the clean-up phase even when
@@ -84,6 +72,35 @@ func ParsePage(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
 		}
 	}
 	return p, ds
+}
+
+// ParseMeta parses only a page's front matter, as ParsePage would: what a
+// site must know of every lab (titles, levels, prerequisites) before it
+// renders any page. The page has no Source, tree or steps.
+func ParseMeta(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
+	p, _, ds := parseHead(path, lang, src, false)
+	p.lines = nil
+	return p, ds
+}
+
+// parseHead reads a page's front matter and, with body, blanks it out of
+// the body (Page.Source). li is nil when the page is too large to be
+// parsed.
+func parseHead(path string, lang i18n.Lang, src []byte, body bool) (p *Page, li *lineIndex, ds Diags) {
+	if ds := pageTooLarge(path, src); ds != nil { // before goldmark: limits.go
+		return &Page{Path: path, Lang: lang}, nil, ds
+	}
+	li = newLineIndex(path, src)
+	p = &Page{Path: path, Lang: lang, lines: li} // the body keeps the file's lines
+	masked, fm, fmDiags := splitFrontMatter(src, li, body)
+	ds = append(ds, fmDiags...)
+	p.Source = masked
+	if fm != nil {
+		p.MetaPos = fm.Pos
+		p.MetaYAML = fm
+		ds = append(ds, decodeFrontMatter(fm, &p.Meta)...)
+	}
+	return p, li, ds
 }
 
 // tearsDown reports whether the step holds clean-up work: {cleanup}
@@ -101,16 +118,20 @@ func (s *Step) tearsDown() bool {
 }
 
 // splitFrontMatter finds the YAML between the opening and closing ---
-// lines. It returns the source with the front matter blanked out (newlines
-// kept) so that goldmark's byte offsets stay those of the file.
-func splitFrontMatter(src []byte, li *lineIndex) ([]byte, *Mapping, Diags) {
+// lines. With body, it returns the source with the front matter blanked
+// out (newlines kept) so that goldmark's byte offsets stay those of the
+// file; without, no source.
+func splitFrontMatter(src []byte, li *lineIndex, body bool) ([]byte, *Mapping, Diags) {
 	top := Pos{File: li.file, Line: 1, Col: 1}
 	rest, _ := bytes.CutPrefix(src, []byte("\ufeff")) // editors on Windows add a BOM
 	start := len(src) - len(rest)
 	firstEnd := bytes.IndexByte(rest, '\n')
 	// Without front matter the body is the whole file, less its BOM
 	// (which would otherwise glue itself to the first heading).
-	noBOM := append(bytes.Repeat([]byte(" "), start), rest...)
+	var noBOM []byte
+	if body {
+		noBOM = append(bytes.Repeat([]byte(" "), start), rest...)
+	}
 	if firstEnd < 0 || strings.TrimRight(string(rest[:firstEnd]), "\r ") != "---" {
 		return noBOM, nil, Diags{diag(top, "ContentFrontMatterMissing", nil)}
 	}
@@ -150,7 +171,9 @@ func splitFrontMatter(src []byte, li *lineIndex) ([]byte, *Mapping, Diags) {
 		return li.pos(start + byteCol(head[start:], tk.Position.Column))
 	}
 	m, ds := parseMapping(yamlSrc, at, top)
-
+	if !body {
+		return nil, m, ds
+	}
 	masked := bytes.Clone(src)
 	for i := 0; i < end+closeLen; i++ {
 		if masked[i] != '\n' {

@@ -223,10 +223,11 @@ type posFunc func(tk *token.Token) Pos
 // empty mapping; anything else that is not a mapping is a diagnostic at
 // whole.
 func parseMapping(src []byte, at posFunc, whole Pos) (*Mapping, Diags) {
-	if d := yamlLimits(src, at); d != nil {
+	toks, d := yamlLimits(src, at)
+	if d != nil {
 		return nil, Diags{*d} // before the parser: see limits.go
 	}
-	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
+	f, err := parser.Parse(toks, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		return nil, Diags{yamlDiag(err, at, whole)}
 	}

@@ -8,12 +8,12 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/progress"
 )
 
@@ -40,90 +40,299 @@ func (e *NotSiteError) Error() string {
 
 func (e *NotSiteError) Unwrap() error { return errNotSite }
 
-// Build renders labs into outDir (see New and Site.Build). It is a one-off
-// build: it first releases the labs' syntax trees (content.ReleaseTrees),
-// which the pages do not render from, so they are not held while every
-// page is written.
+// Build renders labs into outDir (see Builder). Labs whose trees are
+// still held (content.Load) are rendered from them.
 func Build(outDir string, labs []*content.Lab, prog *progress.Progress, opts Options) (Stats, error) {
-	content.ReleaseTrees(labs)
-	s, err := New(labs, opts)
+	b, err := NewBuilder(outDir, labs, prog, opts)
 	if err != nil {
 		return Stats{}, err
 	}
-	return s.Build(outDir, prog)
+	return b.Finish(labs)
 }
 
-// Build writes the whole site into outDir. The site is written into a new
-// folder next to outDir and then renamed into place, so readers never see
-// half a site and a failed build leaves the previous one as it was. An
-// existing outDir is replaced only if it is empty or holds MarkerFile (an
-// earlier build); otherwise Build returns a *NotSiteError and touches
-// nothing.
+// Build writes the whole site into outDir, as Builder does.
 func (s *Site) Build(outDir string, prog *progress.Progress) (Stats, error) {
-	start := time.Now()
-	abs, err := filepath.Abs(outDir)
+	b, err := s.builder(outDir, prog)
 	if err != nil {
 		return Stats{}, err
+	}
+	return b.Finish(s.labs)
+}
+
+// A Builder writes a site as its labs are read. NewBuilder takes the
+// labs' front matter (content.LoadMeta): enough for the links, titles and
+// order between labs. Lab renders one lab's pages as soon as it has been
+// parsed and checked, from the syntax trees the check has just read, so
+// that each page is parsed once and no lab's trees outlive its turn.
+// Finish writes what needs every lab (the lab lists, the badges, the
+// search index) and puts the site in place.
+//
+// The site is written into a new folder next to outDir and then renamed
+// into place, so readers never see half a site and a failed or abandoned
+// build leaves the previous one as it was. An existing outDir is replaced
+// only if it is empty or holds MarkerFile (an earlier build); otherwise
+// NewBuilder returns a *NotSiteError and touches nothing.
+type Builder struct {
+	s        *Site
+	prog     *progress.Progress
+	abs, tmp string
+	existing bool
+	start    time.Time
+	total    int      // files the site will have
+	dirs     sync.Map // folders made
+	buffers  sync.Pool
+
+	mu      sync.Mutex
+	st      Stats
+	err     error
+	written map[string]bool
+}
+
+// NewBuilder starts a build of labs into outDir.
+func NewBuilder(outDir string, labs []*content.Lab, prog *progress.Progress, opts Options) (*Builder, error) {
+	s, err := New(labs, opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.builder(outDir, prog)
+}
+
+func (s *Site) builder(outDir string, prog *progress.Progress) (*Builder, error) {
+	b := &Builder{s: s, prog: prog, start: time.Now(), total: len(s.Paths()), written: map[string]bool{}}
+	b.buffers.New = func() any { return new(bytes.Buffer) }
+	abs, err := filepath.Abs(outDir)
+	if err != nil {
+		return nil, err
 	}
 	// Write through a symbolic link to the folder it names.
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		abs = real
 	}
-	existing, err := checkReplaceable(abs)
-	if err != nil {
-		return Stats{}, err
+	if b.existing, err = checkReplaceable(abs); err != nil {
+		return nil, err
 	}
 	parent := filepath.Dir(abs)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return Stats{}, err
+		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-")
-	if err != nil {
-		return Stats{}, err
+	if b.tmp, err = os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-"); err != nil {
+		return nil, err
 	}
-	keepTmp := false
+	b.abs = abs
+	return b, nil
+}
+
+// Lab writes lab's pages. lab must be one of the labs the Builder was
+// made with (by id), fully parsed; its trees are read if it still has
+// them. Lab is safe for concurrent use. After an error, here or in an
+// earlier call, it writes nothing and returns the first error.
+func (b *Builder) Lab(lab *content.Lab) error {
+	if b.s.lab(lab.ID) == nil {
+		return b.fail(fmt.Errorf("site: no lab %q: %w", lab.ID, ErrNotFound))
+	}
+	// The two languages share most code blocks: each is highlighted once.
+	code := map[string]string{}
+	buf := b.buffers.Get().(*bytes.Buffer)
+	defer b.buffers.Put(buf)
+	for _, lang := range i18n.Langs {
+		if lab.Page(lang) == nil {
+			continue
+		}
+		name := labPath(lab.ID, lang)
+		buf.Reset()
+		if err := b.s.renderLab(buf, lab, lang, b.prog, code); err != nil {
+			return b.fail(fmt.Errorf("%s: %w", name, err))
+		}
+		if err := b.put(name, buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return b.failed()
+}
+
+// Abandon removes what the build has written; the previous site, if any,
+// stays as it was. Finish must not be called after it.
+func (b *Builder) Abandon() { os.RemoveAll(b.tmp) }
+
+// Finish writes the rest of the site and puts it in place of outDir. labs
+// are the labs fully parsed, in any order; the pages Lab has not written
+// yet are rendered from them. On an error the build is abandoned.
+func (b *Builder) Finish(labs []*content.Lab) (Stats, error) {
+	if len(labs) != len(b.s.labs) {
+		b.Abandon()
+		return b.st, fmt.Errorf("site: %d labs finished, %d begun", len(labs), len(b.s.labs))
+	}
+	// From here on the site's labs are the parsed ones: the lists and
+	// badges count their steps and checks.
+	s := b.s
+	s.labs = orderLabs(labs)
+	s.byID = map[string]*content.Lab{}
+	for _, l := range s.labs {
+		s.byID[l.ID] = l
+	}
+	if err := b.writeRest(); err != nil {
+		b.Abandon()
+		return b.st, err
+	}
+	if err := b.place(); err != nil {
+		return b.st, err
+	}
+	b.st.Dir = b.abs
+	b.st.Elapsed = time.Since(b.start)
+	return b.st, nil
+}
+
+// writeRest renders every file not written yet, in parallel: the lab
+// pages first, since the search index is made from their sections; then
+// the search index, the largest file, alongside everything else.
+func (b *Builder) writeRest() error {
+	var pages, rest []string
+	withIndex := false
+	b.mu.Lock()
+	for _, p := range b.s.Paths() {
+		switch {
+		case b.written[p]:
+		case p == searchIndexPath:
+			withIndex = true
+		case b.s.isLabPage(p):
+			pages = append(pages, p)
+		default:
+			rest = append(rest, p)
+		}
+	}
+	b.mu.Unlock()
+	procs := runtime.GOMAXPROCS(0)
+	b.writeAll(pages, procs)
+	if b.failed() != nil {
+		return b.failed()
+	}
+	var index sync.WaitGroup
+	if withIndex {
+		index.Add(1)
+		go func() {
+			defer index.Done()
+			b.write(new(bytes.Buffer), searchIndexPath)
+		}()
+		procs = max(1, procs-1)
+	}
+	b.writeAll(rest, procs)
+	index.Wait()
+	return b.failed()
+}
+
+// writeAll writes names with workers goroutines, and stops handing out
+// work at the first error.
+func (b *Builder) writeAll(names []string, workers int) {
+	jobs := make(chan string)
+	var wg sync.WaitGroup
+	for range min(workers, len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := b.buffers.Get().(*bytes.Buffer)
+			defer b.buffers.Put(buf)
+			for name := range jobs {
+				b.write(buf, name)
+			}
+		}()
+	}
+	for _, name := range names {
+		if b.failed() != nil {
+			break
+		}
+		jobs <- name
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+func (b *Builder) write(buf *bytes.Buffer, name string) {
+	buf.Reset()
+	if err := b.s.WriteFile(buf, name, b.prog); err != nil {
+		b.fail(fmt.Errorf("%s: %w", name, err))
+		return
+	}
+	_ = b.put(name, buf.Bytes())
+}
+
+// put writes one file of the site and counts it.
+func (b *Builder) put(name string, data []byte) error {
+	if err := writeFile(&b.dirs, b.tmp, name, data); err != nil {
+		return b.fail(fmt.Errorf("%s: %w", name, err))
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.written[name] = true
+	b.st.Bytes += int64(len(data))
+	switch {
+	case strings.HasSuffix(name, ".html"):
+		b.st.Pages++
+	case strings.HasPrefix(name, "badges/"):
+		b.st.Badges++
+	default:
+		b.st.Assets++
+	}
+	if b.s.opts.Progress != nil {
+		b.s.opts.Progress(b.st.Files(), b.total)
+	}
+	return nil
+}
+
+func (b *Builder) fail(err error) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.err == nil {
+		b.err = err
+	}
+	return b.err
+}
+
+func (b *Builder) failed() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
+}
+
+// place marks the new folder as a build and renames it into place.
+func (b *Builder) place() error {
+	keep := false
 	defer func() {
-		if !keepTmp {
-			os.RemoveAll(tmp)
+		if !keep {
+			b.Abandon()
 		}
 	}()
-	st, err := s.writeAll(tmp, prog)
-	if err != nil {
-		return st, err
-	}
+	tmp, abs, parent := b.tmp, b.abs, filepath.Dir(b.abs)
 	if err := os.WriteFile(filepath.Join(tmp, MarkerFile), []byte(markerText), 0o644); err != nil {
-		return st, err
+		return err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
-		return st, err
+		return err
 	}
-	if existing {
-		old, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".old-")
-		if err != nil {
-			return st, err
-		}
-		os.Remove(old) // only the unique name is wanted
-		if err := os.Rename(abs, old); err != nil {
-			return st, err
-		}
+	if !b.existing {
 		if err := os.Rename(tmp, abs); err != nil {
-			_ = os.Rename(old, abs) // put the previous build back
-			return st, err
+			return err
 		}
-		keepTmp = true
-		// The previous build, moved aside; it had the marker (or was empty).
-		if err := os.RemoveAll(old); err != nil {
-			return st, fmt.Errorf("site built, but the previous build could not be removed from %s: %w", old, err)
-		}
-	} else {
-		if err := os.Rename(tmp, abs); err != nil {
-			return st, err
-		}
-		keepTmp = true
+		keep = true
+		return nil
 	}
-	st.Dir = abs
-	st.Elapsed = time.Since(start)
-	return st, nil
+	old, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".old-")
+	if err != nil {
+		return err
+	}
+	os.Remove(old) // only the unique name is wanted
+	if err := os.Rename(abs, old); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, abs); err != nil {
+		_ = os.Rename(old, abs) // put the previous build back
+		return err
+	}
+	keep = true
+	// The previous build, moved aside; it had the marker (or was empty).
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("site built, but the previous build could not be removed from %s: %w", old, err)
+	}
+	return nil
 }
 
 const markerText = "This folder was written by `vpclab build`, which replaces it as a whole on the next build.\n"
@@ -154,78 +363,6 @@ func checkReplaceable(dir string) (bool, error) {
 	return false, &NotSiteError{Dir: dir}
 }
 
-// writeAll renders every file into dir, pages in parallel.
-func (s *Site) writeAll(dir string, prog *progress.Progress) (Stats, error) {
-	// The search index is written last, from the parts the pages' renders
-	// kept (see Site.keepSections).
-	paths := s.Paths()
-	withIndex := slices.Contains(paths, searchIndexPath)
-	paths = slices.DeleteFunc(paths, func(p string) bool { return p == searchIndexPath })
-	total := len(paths)
-	if withIndex {
-		total++
-	}
-	var (
-		mu       sync.Mutex
-		st       Stats
-		firstErr error
-		wg       sync.WaitGroup
-		dirs     sync.Map // folders made
-	)
-	write := func(buf *bytes.Buffer, name string) {
-		buf.Reset()
-		err := s.WriteFile(buf, name, prog)
-		if err == nil {
-			err = writeFile(&dirs, dir, name, buf.Bytes())
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil && firstErr == nil {
-			firstErr = fmt.Errorf("%s: %w", name, err)
-		}
-		st.Bytes += int64(buf.Len())
-		switch {
-		case strings.HasSuffix(name, ".html"):
-			st.Pages++
-		case strings.HasPrefix(name, "badges/"):
-			st.Badges++
-		default:
-			st.Assets++
-		}
-		if s.opts.Progress != nil {
-			s.opts.Progress(st.Files(), total)
-		}
-	}
-	failed := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return firstErr != nil
-	}
-	jobs := make(chan string)
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf bytes.Buffer
-			for name := range jobs {
-				write(&buf, name)
-			}
-		}()
-	}
-	for _, p := range paths {
-		if failed() {
-			break
-		}
-		jobs <- p
-	}
-	close(jobs)
-	wg.Wait()
-	if withIndex && !failed() {
-		write(new(bytes.Buffer), searchIndexPath)
-	}
-	return st, firstErr
-}
-
 func writeFile(dirs *sync.Map, dir, name string, data []byte) error {
 	full := filepath.Join(dir, filepath.FromSlash(path.Clean(name)))
 	// Each folder is made once: a site has far more files than folders.
@@ -236,6 +373,12 @@ func writeFile(dirs *sync.Map, dir, name string, data []byte) error {
 		dirs.Store(parent, true)
 	}
 	return os.WriteFile(full, data, 0o644)
+}
+
+// isLabPage reports whether name is a lab's page (lang/id/index.html).
+func (s *Site) isLabPage(name string) bool {
+	parts := strings.Split(name, "/")
+	return len(parts) == 3 && parts[2] == "index.html" && s.lab(parts[1]) != nil
 }
 
 func loaded(m *sync.Map, key string) bool {

@@ -82,6 +82,47 @@ func TestBuildCommand(t *testing.T) {
 		t.Fatalf("rebuild: exit %d\n%s%s", code, out, errb)
 	}
 
+	// Content that lint refuses leaves the previous build as it was, and
+	// nothing half-written beside it, though clean labs are rendered
+	// while the others are still being read.
+	before, err := os.ReadFile(filepath.Join(dir, "site", "en", "tiny", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(dir, "content", "labs", "broken")
+	if err := os.MkdirAll(broken, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(strings.Replace(cliLab, "id: tiny", "id: broken", 1), "name: vpclab-tiny", "name: [a, list]", 1)
+	for _, name := range []string{"index.en.md", "index.ja.md"} {
+		if err := os.WriteFile(filepath.Join(broken, name), []byte(bad), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env, out, errb = cliEnv(t, dir)
+	if code := cli.Run([]string{"build", "--content", "content/labs", "-o", "site"}, env); code != cli.ExitUsage {
+		t.Fatalf("build of refused content: exit %d, want 2\n%s%s", code, out, errb)
+	}
+	if !strings.Contains(errb.String(), filepath.Join("broken", "index.en.md")) {
+		t.Errorf("the error does not name the broken file:\n%s", errb)
+	}
+	after, err := os.ReadFile(filepath.Join(dir, "site", "en", "tiny", "index.html"))
+	if err != nil || !bytes.Equal(after, before) {
+		t.Errorf("the previous build changed: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "site", "en", "broken")); err == nil {
+		t.Error("the refused lab reached the site")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".site") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+	if err := os.RemoveAll(broken); err != nil {
+		t.Fatal(err)
+	}
+
 	// A folder that is not a build is refused, with exit 1.
 	os.MkdirAll(filepath.Join(dir, "mine"), 0o755)
 	os.WriteFile(filepath.Join(dir, "mine", "keep.txt"), []byte("keep"), 0o644)

@@ -89,7 +89,12 @@ func renderBody(p *pageCtx) (string, bool, error) {
 			}
 		}
 	}
-	doc := content.Markdown.Parser().Parse(text.NewReader(p.page.Source))
+	// A one-off build hands over the tree lint has just read; a server's
+	// labs have theirs released, and each render parses its page.
+	doc := p.page.Doc
+	if doc == nil {
+		doc = content.Markdown.Parser().Parse(text.NewReader(p.page.Source))
+	}
 	r := renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(b, 0)))
 	// A page body's HTML is two to three times its Markdown; a Builder hands it
 	// over without a copy.
@@ -100,6 +105,26 @@ func renderBody(p *pageCtx) (string, bool, error) {
 	}
 	p.site.keepSections(p.lab, p.page, p.lang, doc)
 	return out.String(), b.mermaid, nil
+}
+
+func (p *pageCtx) highlighted(key string) (string, bool) {
+	if p.code != nil {
+		html, ok := p.code[key]
+		return html, ok
+	}
+	html, ok := p.site.highlighted.Load(key)
+	if !ok {
+		return "", false
+	}
+	return html.(string), true
+}
+
+func (p *pageCtx) keepHighlighted(key, html string) {
+	if p.code != nil {
+		p.code[key] = html
+		return
+	}
+	p.site.highlighted.Store(key, html)
 }
 
 // RegisterFuncs registers goldmark's renderers and, over them, the site's.
@@ -318,16 +343,17 @@ func (b *body) fencedCode(w util.BufWriter, src []byte, node ast.Node, entering 
 	b.p.codeHead(w, class, label)
 	// Highlighting is most of a page's rendering time; the same block
 	// appears in both languages and in every render a server does.
-	key := info + "\x00" + codeText(n, src)
-	if html, ok := b.p.site.highlighted.Load(key); ok {
-		_, _ = w.WriteString(html.(string))
+	code := codeText(n, src)
+	key := info + "\x00" + code
+	if html, ok := b.p.highlighted(key); ok {
+		_, _ = w.WriteString(html)
 	} else {
-		var buf bytes.Buffer
-		if err := highlight.Write(&buf, lang, codeText(n, src)); err != nil {
+		var buf strings.Builder
+		if err := highlight.Write(&buf, lang, code); err != nil {
 			return ast.WalkStop, err
 		}
-		b.p.site.highlighted.Store(key, buf.String())
-		_, _ = w.Write(buf.Bytes())
+		b.p.keepHighlighted(key, buf.String())
+		_, _ = w.WriteString(buf.String())
 	}
 	_, _ = w.WriteString("</div>\n")
 	return ast.WalkSkipChildren, nil

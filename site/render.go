@@ -36,6 +36,10 @@ type pageCtx struct {
 	lang i18n.Lang
 	loc  *i18n.Localizer
 	prog LabProgress
+	// code caches highlighted code blocks by info string and code for a
+	// one-off build, which renders a lab's two pages together (they share
+	// most blocks); nil means the site's own cache, for a server.
+	code map[string]string
 }
 
 // head is the data every page's <head> and top bar use.
@@ -193,12 +197,19 @@ func (s *Site) RenderLab(w io.Writer, id string, lang i18n.Lang, prog *progress.
 	if l == nil {
 		return fmt.Errorf("site: no lab %q: %w", id, ErrNotFound)
 	}
+	return s.renderLab(w, l, lang, prog, nil)
+}
+
+// renderLab writes l's page in lang. l may be a lab the site knows only
+// by its front matter so far (a Builder's). code, when not nil, caches
+// highlighted blocks for this render alone instead of the site's cache.
+func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *progress.Progress, code map[string]string) error {
 	page := l.Page(lang)
 	if page == nil {
-		return fmt.Errorf("site: lab %q has no pages: %w", id, ErrNotFound)
+		return fmt.Errorf("site: lab %q has no pages: %w", l.ID, ErrNotFound)
 	}
 	loc := i18n.New(lang)
-	pc := &pageCtx{site: s, lab: l, page: page, lang: lang, loc: loc, prog: ProgressOf(l, prog)}
+	pc := &pageCtx{site: s, lab: l, page: page, lang: lang, loc: loc, prog: ProgressOf(l, prog), code: code}
 	bodyHTML, mermaid, err := renderBody(pc)
 	if err != nil {
 		return err
@@ -330,7 +341,18 @@ func (p *pageCtx) card(w util.BufWriter, c *content.CheckBlock) error {
 	return templates().ExecuteTemplate(w, "card", d)
 }
 
+// execute runs a template into w, which gets nothing from a run that
+// fails. A buffer is written directly and cut back on failure: pages are
+// large, and a copy of each was much of a build's allocation.
 func execute(w io.Writer, name string, data any) error {
+	if buf, ok := w.(*bytes.Buffer); ok {
+		n := buf.Len()
+		err := templates().ExecuteTemplate(buf, name, data)
+		if err != nil {
+			buf.Truncate(n)
+		}
+		return err
+	}
 	var buf bytes.Buffer
 	if err := templates().ExecuteTemplate(&buf, name, data); err != nil {
 		return err

@@ -145,9 +145,14 @@ type termCount struct {
 	n    int
 }
 
+// countMaps are the maps countTerms counts in, kept from section to
+// section: a map grown once is most of counting's cost saved.
+var countMaps = sync.Pool{New: func() any { return map[string]int{} }}
+
 func countTerms(sec section) termCounts {
 	out := make(termCounts, len(searchFields))
-	counts := map[string]int{}
+	counts := countMaps.Get().(map[string]int)
+	defer countMaps.Put(counts)
 	for fid, field := range []string{sec.Step, sec.Lab, sec.text} { // searchFields' order
 		clear(counts)
 		searchTerms(field, func(t string) { counts[t]++ })

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/progress"
 	"github.com/vpclab/vpclab/site"
@@ -26,12 +27,7 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	// A large site takes seconds: a terminal shows how far it is.
 	sp := startTTYSpinner(env, env.Loc.T("BuildReading"))
-	labs, err := openLabs(env, *dir)
-	if err != nil {
-		sp.stop()
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
-	}
+	defer sp.stop()
 	prog := loadProgress(env)
 	target := *out
 	if !filepath.IsAbs(target) && env.Dir != "" {
@@ -46,21 +42,50 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 			}
 		}
 	}
-	st, err := site.Build(target, labs, prog, opts)
+	// Each lab is parsed once: the site is begun from the labs' front
+	// matter, and each lab's pages are rendered as soon as lint has read
+	// them, from the same syntax trees.
+	fsys, root := labSource(env, *dir)
+	metas, _, err := content.LoadMeta(fsys, root)
+	var b *site.Builder
+	if err == nil {
+		b, err = site.NewBuilder(target, metas, prog, opts)
+	}
+	if err != nil {
+		// What is wrong with the content comes first, as from every command.
+		if _, lerr := openLabs(env, *dir); lerr != nil {
+			sp.stop()
+			fmt.Fprintln(env.Stderr, lerr)
+			return ExitUsage
+		}
+		return buildFailed(env, err)
+	}
+	labs, err := openLabsEach(env, *dir, func(l *content.Lab) { _ = b.Lab(l) })
+	if err != nil {
+		b.Abandon()
+		sp.stop()
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	st, err := b.Finish(labs)
 	sp.stop()
-	var notSite *site.NotSiteError
-	switch {
-	case errors.As(err, &notSite):
-		fmt.Fprintln(env.Stderr, env.Loc.T("BuildNotSite", i18n.M{"Dir": notSite.Dir}))
-		return ExitFail
-	case err != nil:
-		fmt.Fprintln(env.Stderr, env.Loc.T("BuildFailed", i18n.M{"Err": err.Error()}))
-		return ExitFail
+	if err != nil {
+		return buildFailed(env, err)
 	}
 	fmt.Fprintln(env.Stdout, env.Loc.T("BuildDone", i18n.M{"Pages": st.Pages, "Badges": st.Badges, "Assets": st.Assets,
 		"Dir": *out, "Elapsed": time.Since(start).Round(time.Millisecond)}))
 	fmt.Fprintln(env.Stdout, env.Loc.T("BuildOpen", i18n.M{"Index": filepath.Join(st.Dir, "index.html")}))
 	return ExitOK
+}
+
+func buildFailed(env *Env, err error) int {
+	var notSite *site.NotSiteError
+	if errors.As(err, &notSite) {
+		fmt.Fprintln(env.Stderr, env.Loc.T("BuildNotSite", i18n.M{"Dir": notSite.Dir}))
+	} else {
+		fmt.Fprintln(env.Stderr, env.Loc.T("BuildFailed", i18n.M{"Err": err.Error()}))
+	}
+	return ExitFail
 }
 
 // loadProgress reads the learner's recorded progress for the badges. No

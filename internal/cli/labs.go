@@ -31,13 +31,27 @@ func contentFlag(env *Env, fs *flag.FlagSet) *string {
 // anything in them that it did not find before they were built in
 // (TestEmbeddedLabsLintClean), and linting was most of a command's
 // start-up.
-func openLabs(env *Env, dir string) ([]*content.Lab, error) {
+func openLabs(env *Env, dir string) ([]*content.Lab, error) { return openLabsEach(env, dir, nil) }
+
+// openLabsEach is openLabs with clean called on every lab found sound, as
+// soon as it is, with its syntax trees (see lint.LoadEach).
+func openLabsEach(env *Env, dir string, clean func(*content.Lab)) ([]*content.Lab, error) {
 	fsys, root := labSource(env, dir)
-	load := lint.Load
+	var (
+		labs []*content.Lab
+		ds   content.Diags
+		err  error
+	)
 	if dir == "" && root == "labs" {
-		load = content.Load
+		labs, ds, err = content.LoadEach(fsys, root, func(l *content.Lab, parsed content.Diags) content.Diags {
+			if clean != nil && len(parsed) == 0 {
+				clean(l)
+			}
+			return nil
+		})
+	} else {
+		labs, ds, err = lint.LoadEach(fsys, root, clean)
 	}
-	labs, ds, err := load(fsys, root)
 	if err != nil {
 		return nil, err
 	}

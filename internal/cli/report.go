@@ -259,6 +259,7 @@ type spinner struct {
 	done chan struct{}
 	wg   sync.WaitGroup
 	tty  bool
+	once sync.Once // stop closes done once
 	w    io.Writer
 	// quiet: without a terminal, nothing is written (startTTYSpinner).
 	quiet bool
@@ -317,9 +318,10 @@ func (s *spinner) set(text string) {
 	}
 }
 
+// stop clears the spinner; calling it again does nothing.
 func (s *spinner) stop() {
 	if s.tty {
-		close(s.done)
+		s.once.Do(func() { close(s.done) })
 		s.wg.Wait()
 	}
 }

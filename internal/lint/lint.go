@@ -33,9 +33,21 @@ func Labs(fsys fs.FS, labs []*content.Lab, parsed content.Diags) content.Diags {
 // after lint reads them, and holding every tree of a large site at once
 // was most of the memory a build needed.
 func Load(fsys fs.FS, root string) ([]*content.Lab, content.Diags, error) {
+	return LoadEach(fsys, root, nil)
+}
+
+// LoadEach is Load with clean called on every lab in which neither the
+// parser nor lint found anything, with its syntax trees, before they are
+// released: a site build renders each lab from the trees lint has just
+// read instead of parsing every page again. clean is called concurrently,
+// a lab per processor.
+func LoadEach(fsys fs.FS, root string, clean func(*content.Lab)) ([]*content.Lab, content.Diags, error) {
 	g := newGlossaries(fsys)
-	labs, ds, err := content.LoadEach(fsys, root, func(lab *content.Lab) content.Diags {
+	labs, ds, err := content.LoadEach(fsys, root, func(lab *content.Lab, parsed content.Diags) content.Diags {
 		ds := g.lint(lab)
+		if clean != nil && len(parsed) == 0 && len(ds) == 0 {
+			clean(lab)
+		}
 		content.ReleaseTrees([]*content.Lab{lab})
 		return ds
 	})

@@ -49,6 +49,13 @@ func tokens(lang, code string) (toks []chroma.Token, ok bool) {
 // not know (or none) gives a plain <pre><code>, with the language as a
 // class as CommonMark renderers write it.
 func Write(w io.Writer, lang, code string) error {
+	if shellNames[strings.ToLower(lang)] {
+		var b strings.Builder
+		b.Grow(4 * len(code))
+		writeTokens(&b, shellTokens(code))
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
 	toks, ok := tokens(lang, code)
 	if !ok {
 		var b strings.Builder

@@ -104,6 +104,7 @@ func FuzzShellMatchesChroma(f *testing.F) {
 			return // chroma's regular expressions time out on long hostile text
 		}
 		sameTokens(t, code)
+		sameHTML(t, shellTokens(code))
 	})
 }
 
@@ -132,4 +133,64 @@ func joined(toks []chroma.Token) string {
 		b.WriteString(tk.Value)
 	}
 	return b.String()
+}
+
+// sameHTML: writeTokens writes what chroma's HTML formatter writes for the
+// same tokens, and any token list (empty tokens, newlines in any place)
+// is written alike, not only the shell lexer's.
+func sameHTML(t testing.TB, toks []chroma.Token) {
+	t.Helper()
+	var want strings.Builder
+	if err := formatter.Format(&want, noStyle, chroma.Literator(toks...)); err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	writeTokens(&got, toks)
+	if got.String() != want.String() {
+		t.Fatalf("tokens %q:\n got  %s\n want %s", toks, got.String(), want.String())
+	}
+}
+
+// TestWriteTokensIsChromas: every shell block of the labs and every
+// case, plus token lists aimed at chroma's line splitting.
+func TestWriteTokensIsChromas(t *testing.T) {
+	n := 0
+	err := fs.WalkDir(content.Embedded(), "labs", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		src, err := fs.ReadFile(content.Embedded(), p)
+		if err != nil {
+			return err
+		}
+		for _, m := range fence.FindAllStringSubmatch(string(src), -1) {
+			sameHTML(t, shellTokens(m[1]))
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 50 {
+		t.Fatalf("only %d shell blocks found", n)
+	}
+	for _, code := range shellCases {
+		sameHTML(t, shellTokens(code))
+	}
+	tok := func(tt chroma.TokenType, v string) chroma.Token { return chroma.Token{Type: tt, Value: v} }
+	for _, toks := range [][]chroma.Token{
+		nil,
+		{tok(chroma.Text, "")},
+		{tok(chroma.Keyword, "")},
+		{tok(chroma.Keyword, ""), tok(chroma.Text, "")},
+		{tok(chroma.Text, "a\n"), tok(chroma.Keyword, "")},
+		{tok(chroma.Text, "a\n"), tok(chroma.Keyword, ""), tok(chroma.Name, "x")},
+		{tok(chroma.Keyword, ""), tok(chroma.Text, "\n")},
+		{tok(chroma.Text, "\n\n"), tok(chroma.Comment, "# <&>\"'\n")},
+		{tok(chroma.Text, "a\nb\nc"), tok(chroma.NameBuiltin, "d\n")},
+		{tok(chroma.LiteralStringDouble, "x"), tok(chroma.TokenType(9999), "y\n"), tok(chroma.Error, "")},
+	} {
+		sameHTML(t, toks)
+	}
 }

@@ -1,0 +1,134 @@
+package site
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vpclab/vpclab/content"
+)
+
+// TestStreamedBuildIsBuild: a build begun from the labs' front matter, with
+// each lab rendered as it is parsed from the trees its parse made (what
+// vpclab build does), writes the same site, byte for byte, as a build of
+// the labs loaded whole; and a streamed lab is not rendered again.
+func TestStreamedBuildIsBuild(t *testing.T) {
+	fsys := content.Embedded()
+	labs, ds, err := content.Load(fsys, "labs")
+	if err != nil || len(ds) > 0 {
+		t.Fatal(err, ds)
+	}
+	whole := filepath.Join(t.TempDir(), "whole")
+	if _, err := Build(whole, labs, nil, Options{LabFiles: fsys}); err != nil {
+		t.Fatal(err)
+	}
+
+	metas, _, err := content.LoadMeta(fsys, "labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range metas {
+		for _, p := range l.Pages {
+			if p.Doc != nil || p.Source != nil || len(p.Steps) > 0 || p.Meta.Title == "" {
+				t.Fatalf("%s: LoadMeta read more than the front matter, or not the title", p.Path)
+			}
+		}
+	}
+	streamed := filepath.Join(t.TempDir(), "streamed")
+	b, err := NewBuilder(streamed, metas, nil, Options{LabFiles: fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, _, err := content.LoadEach(fsys, "labs", func(l *content.Lab, _ content.Diags) content.Diags {
+		if err := b.Lab(l); err != nil {
+			t.Error(err)
+		}
+		// What the loader does next: the trees and the text go, so a
+		// page rendered again now would come out empty.
+		content.ReleaseTrees([]*content.Lab{l})
+		for _, p := range l.Pages {
+			p.Source = nil
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := b.Finish(parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Pages != 2*len(labs)+3 {
+		t.Errorf("%d pages written, want %d", st.Pages, 2*len(labs)+3)
+	}
+	want, got := readTree(t, whole), readTree(t, streamed)
+	if len(got) != len(want) {
+		t.Errorf("%d files streamed, %d built whole", len(got), len(want))
+	}
+	for name, data := range want {
+		if !bytes.Equal(got[name], data) {
+			t.Errorf("%s differs between the streamed and the whole build", name)
+		}
+	}
+}
+
+// TestBuilderFailureLeavesNothing: a lab the build was not begun with
+// fails the build; the previous site stays as it was and no half-written
+// folder is left beside it. So does an abandoned build.
+func TestBuilderFailureLeavesNothing(t *testing.T) {
+	labs := demoLabs(t)
+	parent := t.TempDir()
+	out := filepath.Join(parent, "site")
+	if _, err := Build(out, labs, nil, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, out)
+
+	b, err := NewBuilder(out, labs[:1], nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Lab(labs[1]); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a lab the build was not begun with: %v, want ErrNotFound", err)
+	}
+	if err := b.Lab(labs[0]); err == nil {
+		t.Error("Lab after a failure wrote on")
+	}
+	if _, err := b.Finish(labs[:1]); err == nil {
+		t.Error("Finish after a failure succeeded")
+	}
+
+	b, err = NewBuilder(out, labs, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Lab(labs[0]); err != nil {
+		t.Fatal(err)
+	}
+	b.Abandon()
+
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() != "site" {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+	after := readTree(t, out)
+	if len(after) != len(before) {
+		t.Fatalf("the previous site has %d files, had %d", len(after), len(before))
+	}
+	for name, data := range before {
+		if !bytes.Equal(after[name], data) {
+			t.Errorf("%s of the previous site changed", name)
+		}
+	}
+	if !strings.Contains(string(after["en/demo/index.html"]), "Demo lab") {
+		t.Error("the previous site's page lost its title")
+	}
+}
