@@ -51,16 +51,57 @@ type searchDoc struct {
 	Text string `json:"x"`
 }
 
-// pageSections are one page's sections for the search index, with their
-// whole text (searchDoc.Text is cut to searchTextCap for the excerpt).
-// Pages are split as they are rendered (see renderBody), from the tree the
-// renderer has just parsed; their terms are counted when the index is
-// written (buildSearchIndex).
+// pageSections are one page's sections for the search index. Pages are
+// split as they are rendered (see renderBody), from the tree the renderer
+// has just parsed, and their terms counted there and then, a page per
+// processor; writing the index only adds up the counts.
 type pageSections []section
 
 type section struct {
-	searchDoc
-	text string // all of it, for the terms
+	searchDoc // Text cut to searchTextCap, for the excerpt
+	terms     termCounts
+}
+
+// termCounts are a section's terms, by number in the site's termDict, with
+// their counts, by field (searchFields' order).
+type termCounts [3][]termCount
+
+type termCount struct{ term, n uint32 }
+
+// termDict numbers the index's terms. A site's many thousand sections
+// share a few thousand terms, so a section keeps its counts by number:
+// a twentieth of the memory of its text's terms as strings.
+type termDict struct {
+	mu    sync.Mutex
+	ids   map[string]uint32
+	terms []string
+}
+
+// number appends counts to out as numbered terms, taking the lock once.
+func (d *termDict) number(counts map[string]int, out []termCount) []termCount {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ids == nil {
+		d.ids = map[string]uint32{}
+	}
+	for t, n := range counts {
+		id, ok := d.ids[t]
+		if !ok {
+			id = uint32(len(d.terms))
+			t = strings.Clone(t) // it is cut from its section's text
+			d.ids[t] = id
+			d.terms = append(d.terms, t)
+		}
+		out = append(out, termCount{id, uint32(n)})
+	}
+	return out
+}
+
+// snapshot returns the terms numbered so far.
+func (d *termDict) snapshot() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.terms[:len(d.terms):len(d.terms)]
 }
 
 func pageKey(l *content.Lab, lang i18n.Lang) string { return string(lang) + "/" + l.ID }
@@ -76,7 +117,7 @@ func (s *Site) sectionsOf(l *content.Lab, lang i18n.Lang) pageSections {
 	if doc == nil {
 		doc = content.Markdown.Parser().Parse(text.NewReader(p.Source))
 	}
-	secs := splitPage(l, p, lang, doc)
+	secs := splitPage(l, p, lang, doc, &s.terms)
 	s.sections.Store(pageKey(l, lang), secs) // a server asks for the index again
 	return secs
 }
@@ -85,24 +126,32 @@ func (s *Site) sectionsOf(l *content.Lab, lang i18n.Lang) pageSections {
 func (s *Site) keepSections(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) {
 	key := pageKey(l, lang)
 	if _, ok := s.sections.Load(key); !ok {
-		s.sections.Store(key, splitPage(l, p, lang, doc))
+		s.sections.Store(key, splitPage(l, p, lang, doc, &s.terms))
 	}
 }
 
 // splitPage splits a page into its sections: the introduction (before the
 // first ## heading) and each ## section with what follows it.
-func splitPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node) pageSections {
+func splitPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node, dict *termDict) pageSections {
 	src := p.Source
 	base := string(lang) + "/" + l.ID + "/index.html"
 	cur := searchDoc{ID: base, Lang: string(lang), URL: base, Step: p.Meta.Title, Lab: p.Meta.Title}
 	var body strings.Builder
 	var out pageSections
+	counts := countMaps.Get().(map[string]int)
+	defer countMaps.Put(counts)
 	flush := func() {
-		cur.Text = joinLines(body.String())
-		if cur.Text != "" || cur.Step != cur.Lab {
-			sec := section{searchDoc: cur, text: cur.Text}
-			if utf8.RuneCountInString(sec.Text) > searchTextCap {
-				sec.Text = string([]rune(sec.Text)[:searchTextCap]) + "…"
+		text := joinLines(body.String())
+		if text != "" || cur.Step != cur.Lab {
+			sec := section{searchDoc: cur}
+			for fid, field := range []string{cur.Step, cur.Lab, text} { // searchFields' order
+				clear(counts)
+				searchTerms(field, func(t string) { counts[t]++ })
+				sec.terms[fid] = dict.number(counts, make([]termCount, 0, len(counts)))
+			}
+			sec.Text = text
+			if utf8.RuneCountInString(text) > searchTextCap {
+				sec.Text = string([]rune(text)[:searchTextCap]) + "…"
 			}
 			out = append(out, sec)
 		}
@@ -137,33 +186,9 @@ func (s *Site) searchPages() []pageSections {
 	return out
 }
 
-// termCounts are a section's terms with their counts, by field.
-type termCounts [][]termCount
-
-type termCount struct {
-	term string
-	n    int
-}
-
-// countMaps are the maps countTerms counts in, kept from section to
-// section: a map grown once is most of counting's cost saved.
+// countMaps are the maps terms are counted in, kept from section to
+// section: a map grown once is much of counting's cost saved.
 var countMaps = sync.Pool{New: func() any { return map[string]int{} }}
-
-func countTerms(sec section) termCounts {
-	out := make(termCounts, len(searchFields))
-	counts := countMaps.Get().(map[string]int)
-	defer countMaps.Put(counts)
-	for fid, field := range []string{sec.Step, sec.Lab, sec.text} { // searchFields' order
-		clear(counts)
-		searchTerms(field, func(t string) { counts[t]++ })
-		tc := make([]termCount, 0, len(counts))
-		for t, n := range counts {
-			tc = append(tc, termCount{t, n})
-		}
-		out[fid] = tc
-	}
-	return out
-}
 
 // blockText appends a block's text: prose, headings, tables and commands;
 // not check blocks, diagrams or authors' notes.
@@ -320,66 +345,44 @@ type miniSearchIndex struct {
 	StoredFields       map[int]searchDoc `json:"storedFields"`
 	DirtCount          int               `json:"dirtCount"`
 	Version            int               `json:"serializationVersion"`
-	terms              map[string]*termPostings
+	terms              []string       // by number (termDict)
+	postings           []termPostings // by term number
 }
 
 // termPostings are a term's (document, count) pairs per field, documents
 // in increasing order.
-type termPostings [][]docCount
+type termPostings [3][]docCount
 
-type docCount struct{ doc, n int }
+type docCount struct{ doc, n uint32 }
 
-func buildSearchIndex(pages []pageSections) *miniSearchIndex {
+// buildSearchIndex adds up the sections' counts, terms numbered in terms.
+func buildSearchIndex(pages []pageSections, terms []string) *miniSearchIndex {
 	ix := &miniSearchIndex{DocumentIDs: map[int]string{},
 		FieldIDs: map[string]int{}, FieldLength: map[int][]int{}, AverageFieldLength: make([]float64, len(searchFields)),
-		StoredFields: map[int]searchDoc{}, Version: 2, terms: map[string]*termPostings{}}
+		StoredFields: map[int]searchDoc{}, Version: 2, terms: terms, postings: make([]termPostings, len(terms))}
 	for i, f := range searchFields {
 		ix.FieldIDs[f] = i
 	}
-	var secs []section
+	id := 0
 	for _, p := range pages {
-		secs = append(secs, p...)
-	}
-	// Terms are counted a batch of sections at a time on every processor,
-	// and added in order, so that few sections' counts are held at once.
-	workers := runtime.GOMAXPROCS(0)
-	batch := make([]termCounts, 8*workers)
-	for first := 0; first < len(secs); first += len(batch) {
-		n := min(len(batch), len(secs)-first)
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := w; i < n; i += workers {
-					batch[i] = countTerms(secs[first+i])
-				}
-			}()
-		}
-		wg.Wait()
-		for i := range n {
-			ix.add(first+i, secs[first+i].searchDoc, batch[i])
+		for _, sec := range p {
+			ix.add(id, sec)
+			id++
 		}
 	}
-	ix.DocumentCount, ix.NextID = len(secs), len(secs)
+	ix.DocumentCount, ix.NextID = id, id
 	return ix
 }
 
 // add adds document id, with its terms, as MiniSearch's add would.
-func (ix *miniSearchIndex) add(id int, d searchDoc, terms termCounts) {
-	ix.DocumentIDs[id] = d.ID
-	ix.StoredFields[id] = d
+func (ix *miniSearchIndex) add(id int, sec section) {
+	ix.DocumentIDs[id] = sec.ID
+	ix.StoredFields[id] = sec.searchDoc
 	lengths := make([]int, len(searchFields))
-	for fid, tc := range terms {
+	for fid, tc := range sec.terms {
 		for _, c := range tc {
-			p := ix.terms[c.term]
-			if p == nil {
-				tp := make(termPostings, len(searchFields))
-				p = &tp
-				// A copy: the term is cut from its section's whole text.
-				ix.terms[strings.Clone(c.term)] = p
-			}
-			(*p)[fid] = append((*p)[fid], docCount{id, c.n})
+			p := &ix.postings[c.term]
+			p[fid] = append(p[fid], docCount{uint32(id), c.n})
 		}
 		lengths[fid] = len(tc)
 		// MiniSearch's running mean, as addFieldLength keeps it.
@@ -389,48 +392,82 @@ func (ix *miniSearchIndex) add(id int, d searchDoc, terms termCounts) {
 }
 
 // writeTerms writes the "index" member: [[term, {field: {doc: count}}], …],
-// terms sorted so that a build is reproducible.
+// terms sorted so that a build is reproducible. It is most of the index's
+// bytes, so it is written a share of the terms per processor.
 func (ix *miniSearchIndex) writeTerms(b *bytes.Buffer) {
-	keys := make([]string, 0, len(ix.terms))
-	for t := range ix.terms {
-		keys = append(keys, t)
+	var order []int
+	for id, p := range ix.postings {
+		if len(p[0])+len(p[1])+len(p[2]) > 0 {
+			order = append(order, id)
+		}
 	}
-	slices.Sort(keys)
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(ix.terms[a], ix.terms[b]) })
+	parts := make([][]byte, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo, hi := len(order)*i/len(parts), len(order)*(i+1)/len(parts)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out []byte
+			for _, id := range order[lo:hi] {
+				out = ix.appendTerm(out, id)
+			}
+			parts[i] = out
+		}()
+	}
+	wg.Wait()
 	b.WriteString(`"index":[`)
-	for i, t := range keys {
-		if i > 0 {
+	first := true
+	for _, p := range parts {
+		if len(p) == 0 {
+			continue
+		}
+		if !first {
 			b.WriteByte(',')
 		}
-		q, _ := json.Marshal(t)
-		b.WriteByte('[')
-		b.Write(q)
-		b.WriteString(",{")
-		first := true
-		for fid, posts := range *ix.terms[t] {
-			if len(posts) == 0 {
-				continue
-			}
-			if !first {
-				b.WriteByte(',')
-			}
-			first = false
-			b.WriteString(`"` + strconv.Itoa(fid) + `":{`)
-			for j, p := range posts {
-				if j > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString(`"` + strconv.Itoa(p.doc) + `":` + strconv.Itoa(p.n))
-			}
-			b.WriteByte('}')
-		}
-		b.WriteString("}]")
+		first = false
+		b.Write(p[:len(p)-1]) // each entry ends with a comma
 	}
 	b.WriteByte(']')
 }
 
+// appendTerm appends one entry of the index, and a comma.
+func (ix *miniSearchIndex) appendTerm(out []byte, id int) []byte {
+	q, _ := json.Marshal(ix.terms[id])
+	out = append(out, '[')
+	out = append(out, q...)
+	out = append(out, ",{"...)
+	first := true
+	for fid, posts := range ix.postings[id] {
+		if len(posts) == 0 {
+			continue
+		}
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		out = append(out, '"')
+		out = strconv.AppendInt(out, int64(fid), 10)
+		out = append(out, `":{`...)
+		for j, p := range posts {
+			if j > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, '"')
+			out = strconv.AppendUint(out, uint64(p.doc), 10)
+			out = append(out, `":`...)
+			out = strconv.AppendUint(out, uint64(p.n), 10)
+		}
+		out = append(out, '}')
+	}
+	return append(out, "}],"...)
+}
+
 // writeSearchIndex writes search/index.js.
 func (s *Site) writeSearchIndex(w io.Writer) error {
-	ix := buildSearchIndex(s.searchPages())
+	pages := s.searchPages() // first: it may number new terms
+	ix := buildSearchIndex(pages, s.terms.snapshot())
 	rest, err := json.Marshal(ix)
 	if err != nil {
 		return err

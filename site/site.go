@@ -59,6 +59,7 @@ type Site struct {
 	// sections are the pages' sections for the search index
 	// (pageSections) by pageKey, kept as the pages are rendered.
 	sections sync.Map
+	terms    termDict // numbers the sections' terms
 }
 
 type labFile struct {
