@@ -345,8 +345,8 @@ type miniSearchIndex struct {
 	StoredFields       map[int]searchDoc `json:"storedFields"`
 	DirtCount          int               `json:"dirtCount"`
 	Version            int               `json:"serializationVersion"`
-	terms              []string       // by number (termDict)
-	postings           []termPostings // by term number
+	terms              []string          // by number (termDict)
+	postings           []termPostings    // by term number
 }
 
 // termPostings are a term's (document, count) pairs per field, documents
