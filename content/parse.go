@@ -78,9 +78,34 @@ func ParsePage(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
 // site must know of every lab (titles, levels, prerequisites) before it
 // renders any page. The page has no Source, tree or steps.
 func ParseMeta(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
-	p, _, ds := parseHead(path, lang, src, false)
+	if ds := pageTooLarge(path, src); ds != nil {
+		return &Page{Path: path, Lang: lang}, ds
+	}
+	// Only the lines up to the closing --- are read: positions in them
+	// are the same, and a site's pages are megabytes of body.
+	p, _, ds := parseHead(path, lang, src[:frontMatterEnd(src)], false)
 	p.lines = nil
 	return p, ds
+}
+
+// frontMatterEnd is where the line after the front matter's closing ---
+// (or ...) starts, or len(src) when there is none: nothing after it
+// changes what splitFrontMatter reads.
+func frontMatterEnd(src []byte) int {
+	first := true
+	for off := 0; off < len(src); {
+		nl := bytes.IndexByte(src[off:], '\n')
+		if nl < 0 {
+			return len(src)
+		}
+		line := strings.TrimRight(string(src[off:off+nl]), "\r ")
+		if !first && (line == "---" || line == "...") {
+			return off + nl + 1
+		}
+		first = false
+		off += nl + 1
+	}
+	return len(src)
 }
 
 // parseHead reads a page's front matter and, with body, blanks it out of

@@ -132,3 +132,17 @@ func TestBuilderFailureLeavesNothing(t *testing.T) {
 		t.Error("the previous site's page lost its title")
 	}
 }
+
+func TestCapRunes(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"", 3, ""}, {"abc", 3, "abc"}, {"abcd", 3, "abc…"}, {"日本語です", 3, "日本語…"}, {"日本語", 3, "日本語"}, {"ab", 0, "…"},
+	} {
+		if got := capRunes(c.s, c.n); got != c.want {
+			t.Errorf("capRunes(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
+	}
+}

@@ -149,10 +149,7 @@ func splitPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node, di
 				searchTerms(field, func(t string) { counts[t]++ })
 				sec.terms[fid] = dict.number(counts, make([]termCount, 0, len(counts)))
 			}
-			sec.Text = text
-			if utf8.RuneCountInString(text) > searchTextCap {
-				sec.Text = string([]rune(text)[:searchTextCap]) + "…"
-			}
+			sec.Text = capRunes(text, searchTextCap)
 			out = append(out, sec)
 		}
 		body.Reset()
@@ -184,6 +181,17 @@ func (s *Site) searchPages() []pageSections {
 		}
 	}
 	return out
+}
+
+// capRunes cuts s after n characters, with an ellipsis when it cut.
+func capRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
 }
 
 // countMaps are the maps terms are counted in, kept from section to
