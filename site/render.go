@@ -61,28 +61,57 @@ type head struct {
 
 func (s *Site) head(loc *i18n.Localizer, root string) head {
 	lang := loc.Lang()
+	w := s.words[lang]
 	h := head{Lang: string(lang), OtherLang: string(lang.Other()), Root: root, Live: s.opts.Live,
-		OtherName: loc.T("SiteOtherLangName"), OtherLabel: loc.T("SiteOtherLangLabel"),
-		HomeURL: root + string(lang) + "/index.html", T: func(id string) string { return loc.T(id) }}
+		OtherName: w.T("SiteOtherLangName"), OtherLabel: w.T("SiteOtherLangLabel"),
+		HomeURL: root + string(lang) + "/index.html", T: w.T, Strings: w.script}
 	if s.opts.Live {
 		h.Token = s.opts.Token
 	}
-	h.Strings = map[string]string{
+	return h
+}
+
+// words are a language's fixed strings, rendered once per site: every
+// page and card repeats the same labels, and go-i18n renders a message
+// each time it is asked for one.
+type words struct {
+	loc    *i18n.Localizer
+	cache  sync.Map          // id → text
+	script map[string]string // the UI strings for site.js; read only
+}
+
+func newWords(lang i18n.Lang) *words {
+	loc := i18n.New(lang)
+	return &words{loc: loc, script: scriptStrings(loc)}
+}
+
+// T is loc.T for a message without data.
+func (w *words) T(id string) string {
+	if v, ok := w.cache.Load(id); ok {
+		return v.(string)
+	}
+	v := w.loc.T(id)
+	w.cache.Store(id, v)
+	return v
+}
+
+func scriptStrings(loc *i18n.Localizer) map[string]string {
+	strs := map[string]string{
 		"copy": loc.T("SiteCopy"), "copied": loc.T("SiteCopied"), "copyFailed": loc.T("SiteCopyFailed"),
 		"checking": loc.T("SiteChecking"), "failedRequest": loc.T("SiteCheckFailedRequest"),
 		"noResult": loc.T("SiteCheckNoResult"), "fix": loc.T("SiteFix"), "reason": loc.T("SiteReason"),
 		"copyLabel": loc.T("SiteCopyLabel"),
 	}
 	for _, id := range pageScriptStrings {
-		h.Strings[id] = loc.T(id)
+		strs[id] = loc.T(id)
 	}
 	for _, st := range []progress.Status{progress.StatusPass, progress.StatusWarn, progress.StatusFail, progress.StatusError, progress.StatusSkipped} {
-		h.Strings["status-"+string(st)] = loc.T(statusMsg(st))
+		strs["status-"+string(st)] = loc.T(statusMsg(st))
 	}
 	for state, id := range stepStateMsg {
-		h.Strings["step-"+state] = loc.T(id)
+		strs["step-"+state] = loc.T(id)
 	}
-	return h
+	return strs
 }
 
 // pageScriptStrings are the page area's messages site.js uses, by id.
@@ -226,9 +255,9 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 		status := pc.prog.StepState(st)
 		label := ""
 		if id, ok := stepStateMsg[status]; ok {
-			label = loc.T(id)
+			label = s.words[lang].T(id)
 			if st.Role == content.RoleOptional && status != "optional" {
-				label += " · " + loc.T("JourneyOptional")
+				label += " · " + s.words[lang].T("JourneyOptional")
 			}
 		}
 		toc = append(toc, tocItem{ID: st.ID, Title: phraseBreaks(st.Title, lang), PlainTitle: st.Title, N: page.Number(st), Status: status, StatusLabel: label,
@@ -306,14 +335,14 @@ func (p *pageCtx) cardBase(c *content.CheckBlock) cardData {
 		step = c.Step.ID
 	}
 	return cardData{Lab: p.lab.ID, Step: step, Check: c.ID, Kind: c.Kind, Live: p.site.opts.Live,
-		Command: "vpclab check " + p.lab.ID + " --step " + step, T: func(id string) string { return p.loc.T(id) }}
+		Command: "vpclab check " + p.lab.ID + " --step " + step, T: p.site.words[p.lang].T}
 }
 
 // groupOpen starts a group of verification cards: the check blocks that
 // follow one another in the page share one command and one button.
 func (p *pageCtx) groupOpen(w util.BufWriter, c *content.CheckBlock, count int) error {
 	d := p.cardBase(c)
-	d.Label = p.loc.T("SiteCardLabel")
+	d.Label = p.site.words[p.lang].T("SiteCardLabel")
 	if count > 1 {
 		d.Label = p.loc.N("SiteCardLabelCount", count)
 	}
@@ -331,12 +360,12 @@ func (p *pageCtx) card(w util.BufWriter, c *content.CheckBlock) error {
 	d.Description = describeHTML(Describe(p.loc, c), c)
 	d.Raw = template.HTML(highlightYAML(c.Raw))
 	if r, ok := p.prog.Records[c.ID]; ok {
-		d.Status, d.StatusLabel = string(r.Status), p.loc.T(statusMsg(r.Status))
+		d.Status, d.StatusLabel = string(r.Status), p.site.words[p.lang].T(statusMsg(r.Status))
 		if msg := recordedMessage(p.loc, r); msg != "" {
 			d.Recorded = p.loc.T("SiteCardRecorded", i18n.M{"When": r.At.UTC().Format("2006-01-02 15:04 UTC"), "Message": msg})
 		}
 	} else {
-		d.StatusLabel = p.loc.T("SiteCardNotChecked")
+		d.StatusLabel = p.site.words[p.lang].T("SiteCardNotChecked")
 	}
 	return templates().ExecuteTemplate(w, "card", d)
 }

@@ -60,6 +60,7 @@ type Site struct {
 	// (pageSections) by pageKey, kept as the pages are rendered.
 	sections sync.Map
 	terms    termDict // numbers the sections' terms
+	words    map[i18n.Lang]*words
 }
 
 type labFile struct {
@@ -70,7 +71,10 @@ type labFile struct {
 // New prepares a site for labs. Labs are listed by level, then so that a
 // lab comes after its prerequisites, then by id.
 func New(labs []*content.Lab, opts Options) (*Site, error) {
-	s := &Site{labs: orderLabs(labs), byID: map[string]*content.Lab{}, opts: opts, files: map[string]labFile{}}
+	s := &Site{labs: orderLabs(labs), byID: map[string]*content.Lab{}, opts: opts, files: map[string]labFile{}, words: map[i18n.Lang]*words{}}
+	for _, l := range i18n.Langs {
+		s.words[l] = newWords(l)
+	}
 	for _, l := range s.labs {
 		s.byID[l.ID] = l
 	}
