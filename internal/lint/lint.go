@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -216,24 +215,82 @@ func hasAnchor(p *content.Page, id string) bool {
 	return found
 }
 
-// placeholder matches resource ids written into commands: a learner's ids
-// differ, so solutions must capture ids in shell variables instead.
-var placeholder = regexp.MustCompile(`\b(vpc|subnet|igw|eigw|nat|rtb|rtbassoc|eipalloc|eipassoc|eni|sg|sgr|acl|vpce|pl)-([0-9a-fA-FxX]{4,}|<[^>]*>|\.\.\.+)`)
+// placeholderIDs finds resource ids written into commands: a learner's
+// ids differ, so solutions must capture ids in shell variables instead.
+// It finds what the expression
+//
+//	\b(vpc|subnet|igw|eigw|nat|rtb|rtbassoc|eipalloc|eipassoc|eni|sg|sgr|acl|vpce|pl)-([0-9a-fA-FxX]{4,}|<[^>]*>|\.\.\.+)
+//
+// finds (FindAllStringIndex; TestPlaceholderIDsIsTheExpression holds it to
+// it), in one pass: resource names such as vpclab-nat-vpc hold the id
+// prefixes on nearly every line of a lab, and the expression was most of
+// lint's time.
+func placeholderIDs(code string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(code); {
+		if i > 0 && isWordByte(code[i-1]) {
+			i++
+			continue
+		}
+		end := -1
+		for _, p := range idPrefixes {
+			if strings.HasPrefix(code[i:], p) {
+				if end = idSuffixEnd(code, i+len(p)); end >= 0 {
+					break
+				}
+			}
+		}
+		if end < 0 {
+			i++
+			continue
+		}
+		out = append(out, [2]int{i, end})
+		i = end
+	}
+	return out
+}
 
-// idPrefixes are placeholder's id prefixes, with their hyphen.
+// idSuffixEnd is where a placeholder's id part that starts at i ends, or
+// -1 when none starts there.
+func idSuffixEnd(code string, i int) int {
+	j := i
+	switch {
+	case j < len(code) && code[j] == '<':
+		k := strings.IndexByte(code[j+1:], '>')
+		if k < 0 {
+			return -1
+		}
+		return j + 1 + k + 1
+	case j < len(code) && code[j] == '.':
+		for j < len(code) && code[j] == '.' {
+			j++
+		}
+		if j-i < 3 {
+			return -1
+		}
+		return j
+	}
+	for j < len(code) && (isHexByte(code[j]) || code[j] == 'x' || code[j] == 'X') {
+		j++
+	}
+	if j-i < 4 {
+		return -1
+	}
+	return j
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+func isHexByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// idPrefixes are the id prefixes placeholderIDs looks for, with their
+// hyphen.
 var idPrefixes = []string{"vpc-", "subnet-", "igw-", "eigw-", "nat-", "rtb-", "rtbassoc-", "eipalloc-",
 	"eipassoc-", "eni-", "sg-", "sgr-", "acl-", "vpce-", "pl-"}
-
-// mayHoldID reports whether a line holds what every placeholder match
-// starts with; most lines do not, and the expression is costly.
-func mayHoldID(code string) bool {
-	for _, p := range idPrefixes {
-		if strings.Contains(code, p) {
-			return true
-		}
-	}
-	return false
-}
 
 func placeholderRules(p *content.Page) content.Diags {
 	var ds content.Diags
@@ -244,10 +301,7 @@ func placeholderRules(p *content.Page) content.Diags {
 					break
 				}
 				code := shellCode(line) // comments may show example ids
-				if !mayHoldID(code) {
-					continue
-				}
-				for _, m := range placeholder.FindAllStringIndex(code, -1) {
+				for _, m := range placeholderIDs(code) {
 					pos := b.Lines[i]
 					pos.Col += m[0]
 					ds = append(ds, diag(pos, "LintPlaceholderID", i18n.M{"ID": code[m[0]:m[1]]}))
