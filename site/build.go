@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -247,6 +248,10 @@ func (b *Builder) writeAll(names []string, workers int) {
 }
 
 func (b *Builder) write(buf *bytes.Buffer, name string) {
+	if name == searchIndexPath {
+		b.stream(name)
+		return
+	}
 	buf.Reset()
 	if err := b.s.WriteFile(buf, name, b.prog); err != nil {
 		b.fail(fmt.Errorf("%s: %w", name, err))
@@ -255,15 +260,57 @@ func (b *Builder) write(buf *bytes.Buffer, name string) {
 	_ = b.put(name, buf.Bytes())
 }
 
+// stream writes name straight into its file: the search index is the
+// largest file by far, written in parts that need not be joined in memory.
+func (b *Builder) stream(name string) {
+	full := filepath.Join(b.tmp, filepath.FromSlash(name))
+	err := os.MkdirAll(filepath.Dir(full), 0o755)
+	var f *os.File
+	if err == nil {
+		f, err = os.Create(full)
+	}
+	if err != nil {
+		b.fail(fmt.Errorf("%s: %w", name, err))
+		return
+	}
+	cw := &countingWriter{w: f}
+	err = b.s.WriteFile(cw, name, b.prog)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		b.fail(fmt.Errorf("%s: %w", name, err))
+		return
+	}
+	b.count(name, cw.n)
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += n
+	return n, err
+}
+
 // put writes one file of the site and counts it.
 func (b *Builder) put(name string, data []byte) error {
 	if err := writeFile(&b.dirs, b.tmp, name, data); err != nil {
 		return b.fail(fmt.Errorf("%s: %w", name, err))
 	}
+	b.count(name, len(data))
+	return nil
+}
+
+// count counts a file written.
+func (b *Builder) count(name string, size int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.written[name] = true
-	b.st.Bytes += int64(len(data))
+	b.st.Bytes += int64(size)
 	switch {
 	case strings.HasSuffix(name, ".html"):
 		b.st.Pages++
@@ -275,7 +322,6 @@ func (b *Builder) put(name string, data []byte) error {
 	if b.s.opts.Progress != nil {
 		b.s.opts.Progress(b.st.Files(), b.total)
 	}
-	return nil
 }
 
 func (b *Builder) fail(err error) error {

@@ -1,7 +1,7 @@
 package site
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/json"
 	"io"
 	"runtime"
@@ -402,7 +402,7 @@ func (ix *miniSearchIndex) add(id int, sec section) {
 // writeTerms writes the "index" member: [[term, {field: {doc: count}}], …],
 // terms sorted so that a build is reproducible. It is most of the index's
 // bytes, so it is written a share of the terms per processor.
-func (ix *miniSearchIndex) writeTerms(b *bytes.Buffer) {
+func (ix *miniSearchIndex) writeTerms(b *bufio.Writer) {
 	var order []int
 	for id, p := range ix.postings {
 		if len(p[0])+len(p[1])+len(p[2]) > 0 {
@@ -480,13 +480,11 @@ func (s *Site) writeSearchIndex(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	b.Grow(len(rest) + 64*len(ix.terms))
-	b.WriteString("window.vpclabSearch=")
-	b.Write(rest[:len(rest)-1]) // the object without its closing brace
-	b.WriteByte(',')
-	ix.writeTerms(&b)
-	b.WriteString("};\n")
-	_, err = w.Write(b.Bytes())
-	return err
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.WriteString("window.vpclabSearch=")
+	bw.Write(rest[:len(rest)-1]) // the object without its closing brace
+	bw.WriteByte(',')
+	ix.writeTerms(bw)
+	bw.WriteString("};\n")
+	return bw.Flush()
 }
