@@ -128,6 +128,9 @@ func (s *Site) builder(outDir string, prog *progress.Progress) (*Builder, error)
 // them. Lab is safe for concurrent use. After an error, here or in an
 // earlier call, it writes nothing and returns the first error.
 func (b *Builder) Lab(lab *content.Lab) error {
+	if err := b.failed(); err != nil {
+		return err
+	}
 	if b.s.lab(lab.ID) == nil {
 		return b.fail(fmt.Errorf("site: no lab %q: %w", lab.ID, ErrNotFound))
 	}
