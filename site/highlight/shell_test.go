@@ -48,7 +48,18 @@ var fence = regexp.MustCompile("(?ms)^```(?:bash|sh|shell|zsh)[^\n]*\n(.*?)^```"
 // TestShellMatchesChroma: every shell block of the labs lexes exactly as
 // chroma's Bash lexer lexes it, plus cases aimed at each rule.
 func TestShellMatchesChroma(t *testing.T) {
-	blocks := 0
+	for _, code := range labShellBlocks(t) {
+		sameTokens(t, code)
+	}
+	for _, code := range shellCases {
+		sameTokens(t, code)
+	}
+}
+
+// labShellBlocks returns every shell block of the built-in labs.
+func labShellBlocks(t *testing.T) []string {
+	t.Helper()
+	var blocks []string
 	err := fs.WalkDir(content.Embedded(), "labs", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
 			return err
@@ -58,20 +69,17 @@ func TestShellMatchesChroma(t *testing.T) {
 			return err
 		}
 		for _, m := range fence.FindAllStringSubmatch(string(src), -1) {
-			sameTokens(t, m[1])
-			blocks++
+			blocks = append(blocks, m[1])
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if blocks < 50 {
-		t.Fatalf("only %d shell blocks found in the labs; the fence pattern is wrong", blocks)
+	if len(blocks) < 50 {
+		t.Fatalf("only %d shell blocks found in the labs; the fence pattern is wrong", len(blocks))
 	}
-	for _, code := range shellCases {
-		sameTokens(t, code)
-	}
+	return blocks
 }
 
 var shellCases = []string{
@@ -154,26 +162,8 @@ func sameHTML(t testing.TB, toks []chroma.Token) {
 // TestWriteTokensIsChromas: every shell block of the labs and every
 // case, plus token lists aimed at chroma's line splitting.
 func TestWriteTokensIsChromas(t *testing.T) {
-	n := 0
-	err := fs.WalkDir(content.Embedded(), "labs", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
-			return err
-		}
-		src, err := fs.ReadFile(content.Embedded(), p)
-		if err != nil {
-			return err
-		}
-		for _, m := range fence.FindAllStringSubmatch(string(src), -1) {
-			sameHTML(t, shellTokens(m[1]))
-			n++
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n < 50 {
-		t.Fatalf("only %d shell blocks found", n)
+	for _, code := range labShellBlocks(t) {
+		sameHTML(t, shellTokens(code))
 	}
 	for _, code := range shellCases {
 		sameHTML(t, shellTokens(code))
