@@ -228,7 +228,7 @@ func hasAnchor(p *content.Page, id string) bool {
 func placeholderIDs(code string) [][2]int {
 	var out [][2]int
 	for i := 0; i < len(code); {
-		if i > 0 && isWordByte(code[i-1]) {
+		if !idStarts[code[i]] || i > 0 && isWordByte(code[i-1]) {
 			i++
 			continue
 		}
@@ -291,6 +291,14 @@ func isHexByte(c byte) bool {
 // hyphen.
 var idPrefixes = []string{"vpc-", "subnet-", "igw-", "eigw-", "nat-", "rtb-", "rtbassoc-", "eipalloc-",
 	"eipassoc-", "eni-", "sg-", "sgr-", "acl-", "vpce-", "pl-"}
+
+// idStarts are the bytes an id prefix starts with.
+var idStarts = func() (t [256]bool) {
+	for _, p := range idPrefixes {
+		t[p[0]] = true
+	}
+	return t
+}()
 
 func placeholderRules(p *content.Page) content.Diags {
 	var ds content.Diags
