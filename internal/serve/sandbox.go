@@ -362,7 +362,11 @@ func (s *Server) practiceReset(w http.ResponseWriter, r *http.Request, loc *i18n
 	p.closeAll() // a block still running ends now
 	ctx, cancel := context.WithTimeout(r.Context(), time.Minute)
 	defer cancel()
-	err := p.opts.Sandbox.Reset(ctx)
+	release, err := s.takeAllSlots(ctx)
+	if err == nil {
+		defer release()
+		err = p.opts.Sandbox.Reset(ctx)
+	}
 	if err == nil && p.opts.Reset != nil {
 		err = p.opts.Reset(ctx)
 	}

@@ -684,6 +684,29 @@ func (s *Server) takeSlot(r *http.Request) (ctx context.Context, release func(),
 	}
 }
 
+// takeAllSlots takes every read slot, one by one as the reads in flight
+// end, so that nothing reads the account until release: a sandbox reset
+// runs alone, since moto fails a read that overlaps its reset (HTTP 500,
+// which the learner saw as an error in Your VPC).
+func (s *Server) takeAllSlots(ctx context.Context) (release func(), err error) {
+	n := 0
+	release = func() {
+		for ; n > 0; n-- {
+			<-s.slots
+		}
+	}
+	for n < cap(s.slots) {
+		select {
+		case s.slots <- struct{}{}:
+			n++
+		case <-ctx.Done():
+			release()
+			return nil, ctx.Err()
+		}
+	}
+	return release, nil
+}
+
 // httpStatus is the answer's status for e: its own when it is an error
 // status, else 502 (AWS, behind this server, failed).
 func (e *Error) httpStatus() int {
