@@ -72,28 +72,74 @@ type termCount struct{ term, n uint32 }
 // share a few thousand terms, so a section keeps its counts by number:
 // a twentieth of the memory of its text's terms as strings.
 type termDict struct {
-	mu    sync.Mutex
-	ids   map[string]uint32
-	terms []string
+	mu       sync.Mutex
+	ids      map[string]uint32
+	terms    []string
+	counters sync.Pool // *termCounter
 }
 
-// number appends counts to out as numbered terms, taking the lock once.
-func (d *termDict) number(counts map[string]int, out []termCount) []termCount {
+// id numbers t, which may be cut from a larger text: the dictionary keeps
+// its own copy, which it returns.
+func (d *termDict) id(t string) (uint32, string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.ids == nil {
 		d.ids = map[string]uint32{}
 	}
-	for t, n := range counts {
-		id, ok := d.ids[t]
-		if !ok {
-			id = uint32(len(d.terms))
-			t = strings.Clone(t) // it is cut from its section's text
-			d.ids[t] = id
-			d.terms = append(d.terms, t)
-		}
-		out = append(out, termCount{id, uint32(n)})
+	id, ok := d.ids[t]
+	if !ok {
+		id = uint32(len(d.terms))
+		t = strings.Clone(t)
+		d.ids[t] = id
+		d.terms = append(d.terms, t)
 	}
+	return id, d.terms[id]
+}
+
+// counter returns a counter for one goroutine; give it back with put.
+func (d *termDict) counter() *termCounter {
+	if c, ok := d.counters.Get().(*termCounter); ok {
+		return c
+	}
+	return &termCounter{dict: d, ids: map[string]uint32{}}
+}
+
+func (d *termDict) put(c *termCounter) { d.counters.Put(c) }
+
+// termCounter counts a text's terms by number. It remembers the numbers
+// it has looked up, so that counting takes no lock and one map lookup a
+// term; the counts are an array by number.
+type termCounter struct {
+	dict *termDict
+	ids  map[string]uint32 // numbers seen, keyed by the dictionary's copies
+	n    []uint32          // counts by number
+	seen []uint32          // numbers counted since take, in first-seen order
+}
+
+func (c *termCounter) add(t string) {
+	id, ok := c.ids[t]
+	if !ok {
+		var key string
+		id, key = c.dict.id(t)
+		c.ids[key] = id
+	}
+	if int(id) >= len(c.n) {
+		c.n = append(c.n, make([]uint32, int(id)+1-len(c.n)+len(c.n)/2)...)
+	}
+	if c.n[id] == 0 {
+		c.seen = append(c.seen, id)
+	}
+	c.n[id]++
+}
+
+// take returns the counts since the last take.
+func (c *termCounter) take() []termCount {
+	out := make([]termCount, len(c.seen))
+	for i, id := range c.seen {
+		out[i] = termCount{id, c.n[id]}
+		c.n[id] = 0
+	}
+	c.seen = c.seen[:0]
 	return out
 }
 
@@ -138,16 +184,15 @@ func splitPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node, di
 	cur := searchDoc{ID: base, Lang: string(lang), URL: base, Step: p.Meta.Title, Lab: p.Meta.Title}
 	var body strings.Builder
 	var out pageSections
-	counts := countMaps.Get().(map[string]int)
-	defer countMaps.Put(counts)
+	counter := dict.counter()
+	defer dict.put(counter)
 	flush := func() {
 		text := joinLines(body.String())
 		if text != "" || cur.Step != cur.Lab {
 			sec := section{searchDoc: cur}
 			for fid, field := range []string{cur.Step, cur.Lab, text} { // searchFields' order
-				clear(counts)
-				searchTerms(field, func(t string) { counts[t]++ })
-				sec.terms[fid] = dict.number(counts, make([]termCount, 0, len(counts)))
+				searchTerms(field, counter.add)
+				sec.terms[fid] = counter.take()
 			}
 			sec.Text = capRunes(text, searchTextCap)
 			out = append(out, sec)
@@ -193,10 +238,6 @@ func capRunes(s string, n int) string {
 	}
 	return s
 }
-
-// countMaps are the maps terms are counted in, kept from section to
-// section: a map grown once is much of counting's cost saved.
-var countMaps = sync.Pool{New: func() any { return map[string]int{} }}
 
 // blockText appends a block's text: prose, headings, tables and commands;
 // not check blocks, diagrams or authors' notes.
