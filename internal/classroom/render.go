@@ -22,7 +22,7 @@ import (
 var templateFS embed.FS
 
 // The templates are parsed when first rendered, not at start-up: every
-// vpclab command (a learner's vpclab check too) would pay for them.
+// vpclab command (a learner's vpclab check too) would pay for them at start.
 var (
 	css       = template.CSS(must(templateFS.ReadFile("templates/style.css")))
 	reportTpl = sync.OnceValue(func() *template.Template {

@@ -195,7 +195,7 @@ var (
 	accessKey = regexp.MustCompile(`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`)
 )
 
-// maxRolePath is the longest path and name of a role in an ARN.
+// maxRolePath is the longest path and name of a role in an ARN (IAM's limit).
 const maxRolePath = 512
 
 // parseRoleARN is the account id of a valid role ARN.
