@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"runtime/debug"
+	"sync"
 )
 
 // classGCPercent is the collector's target while a class is checked.
@@ -18,11 +19,31 @@ import (
 const classGCPercent = 200
 
 // classGC sets the collector's target for a class run unless GOGC is set
-// (the user's choice wins), and returns what restores it.
+// (the user's choice wins), and returns what restores it. Runs may
+// overlap (vpclab serve --roster checks the class again and again, tests
+// run the CLI in-process): the first sets the target, the last to end
+// restores it.
 func classGC() (restore func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
 	}
-	prev := debug.SetGCPercent(classGCPercent)
-	return func() { debug.SetGCPercent(prev) }
+	classGCMu.Lock()
+	defer classGCMu.Unlock()
+	if classGCRuns == 0 {
+		classGCPrev = debug.SetGCPercent(classGCPercent)
+	}
+	classGCRuns++
+	return sync.OnceFunc(func() {
+		classGCMu.Lock()
+		defer classGCMu.Unlock()
+		if classGCRuns--; classGCRuns == 0 {
+			debug.SetGCPercent(classGCPrev)
+		}
+	})
 }
+
+var (
+	classGCMu   sync.Mutex
+	classGCRuns int // class runs under way
+	classGCPrev int // the target before the first of them
+)

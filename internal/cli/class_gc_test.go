@@ -20,6 +20,18 @@ func TestClassGC(t *testing.T) {
 		t.Errorf("after a class run GOGC is %d, want 100 again", got)
 	}
 
+	// Overlapping runs: the target stays until the last ends.
+	first, second := classGC(), classGC()
+	first()
+	first() // twice is once
+	if got := debug.SetGCPercent(classGCPercent); got != classGCPercent {
+		t.Errorf("with a run still under way GOGC is %d, want %d", got, classGCPercent)
+	}
+	second()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("after overlapping runs GOGC is %d, want 100 again", got)
+	}
+
 	t.Setenv("GOGC", "50")
 	debug.SetGCPercent(50)
 	classGC()()
