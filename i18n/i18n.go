@@ -17,7 +17,6 @@ import (
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/text/language"
 )
 
 // The catalogs are split by area (active, repair, progress, …) so that work
@@ -93,29 +92,6 @@ type Msg struct {
 	Data M
 }
 
-var (
-	bundleOnce sync.Once
-	bundle     *goi18n.Bundle
-	bundleErr  error
-)
-
-func load() (*goi18n.Bundle, error) {
-	bundleOnce.Do(func() {
-		b := goi18n.NewBundle(language.English)
-		b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-		for _, area := range Areas() {
-			for _, l := range Langs {
-				if _, err := b.LoadMessageFileFS(catalogs, AreaFile(area, l)); err != nil {
-					bundleErr = err
-					return
-				}
-			}
-		}
-		bundle = b
-	})
-	return bundle, bundleErr
-}
-
 // CatalogFile is the file name of l's main message catalog; its presence
 // marks a folder as vpclab's i18n folder.
 func CatalogFile(l Lang) string { return AreaFile("active", l) }
@@ -162,11 +138,10 @@ type Localizer struct {
 // New returns a localizer for l. The catalogs are embedded and tested, so a
 // failure to load them is a build defect and panics at start-up.
 func New(l Lang) *Localizer {
-	b, err := load()
-	if err != nil {
+	if err := shared.open(l); err != nil {
 		panic("i18n: embedded catalogs do not load: " + err.Error())
 	}
-	return &Localizer{lang: l, loc: goi18n.NewLocalizer(b, string(l))}
+	return &Localizer{lang: l, loc: goi18n.NewLocalizer(shared.bundle, string(l))}
 }
 
 // Lang is the localizer's language.
@@ -199,7 +174,10 @@ func (l *Localizer) render(id string, count any, data []M) string {
 			d["Count"] = count
 		}
 	}
+	shared.need(l.lang, id)
+	shared.mu.RLock()
 	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
+	shared.mu.RUnlock()
 	if err != nil && s == "" {
 		return "[" + id + "]"
 	}

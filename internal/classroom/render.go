@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vpclab/vpclab/i18n"
@@ -20,10 +21,16 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
+// The templates are parsed when first rendered, not at start-up: every
+// vpclab command (a learner's vpclab check too) would pay for them at start.
 var (
 	css       = template.CSS(must(templateFS.ReadFile("templates/style.css")))
-	reportTpl = template.Must(template.New("report.html.tmpl").Funcs(funcs(nil)).ParseFS(templateFS, "templates/report.html.tmpl"))
-	indexTpl  = template.Must(template.New("index.html.tmpl").ParseFS(templateFS, "templates/index.html.tmpl"))
+	reportTpl = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("report.html.tmpl").Funcs(funcs(nil)).ParseFS(templateFS, "templates/report.html.tmpl"))
+	})
+	indexTpl = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("index.html.tmpl").ParseFS(templateFS, "templates/index.html.tmpl"))
+	})
 )
 
 func must[T any](v T, err error) T {
@@ -125,7 +132,7 @@ func RenderHTML(w io.Writer, rep *Report, lang i18n.Lang) error {
 			p.LabSpans = append(p.LabSpans, labSpan{Title: l.Title.In(lang), Span: n})
 		}
 	}
-	t, err := reportTpl.Clone()
+	t, err := reportTpl().Clone()
 	if err != nil {
 		return err
 	}
@@ -146,7 +153,7 @@ func RenderIndex(w io.Writer) error {
 	for _, l := range i18n.Langs {
 		data.Choices = append(data.Choices, choice{Lang: l, Name: langNames[l], Title: i18n.New(l).T("ClassReportTitle")})
 	}
-	return indexTpl.Execute(w, data)
+	return indexTpl().Execute(w, data)
 }
 
 // WriteJSON writes the report as indented JSON.

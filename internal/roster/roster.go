@@ -42,10 +42,8 @@ type Learner struct {
 // Account is the account id in RoleARN, or "" for a profile: a profile's
 // account is known only once it is used.
 func (l Learner) Account() string {
-	if m := roleARN.FindStringSubmatch(l.RoleARN); m != nil {
-		return m[1]
-	}
-	return ""
+	account, _ := parseRoleARN(l.RoleARN)
+	return account
 }
 
 // Roster is a parsed roster file.
@@ -182,9 +180,12 @@ var Fields = []string{"name", "role_arn", "external_id", "profile", "region"}
 var (
 	// roleARN: an IAM role in one of AWS's partitions (commercial, China,
 	// GovCloud, the isolated regions, the European Sovereign Cloud), never
-	// an invented one; the account id is group 1. \w is ASCII only, so no
-	// control character gets through.
-	roleARN = regexp.MustCompile(`^arn:(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[bef]|aws-eusc):iam::(\d{12}):role/[\w+=,.@/-]{1,512}$`)
+	// an invented one; the account id is group 1, the role's path and name
+	// group 2 (at most maxRolePath long, checked apart: a {1,512}
+	// repetition compiles to 512 copies of the class, 437 KB built at every
+	// start of vpclab). \w is ASCII only, so no control character gets
+	// through, and the length in bytes is the length in characters.
+	roleARN = regexp.MustCompile(`^arn:(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[bef]|aws-eusc):iam::(\d{12}):role/([\w+=,.@/-]+)$`)
 	// region: e.g. ap-northeast-1, us-gov-west-1, cn-north-1.
 	region = regexp.MustCompile(`^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$`)
 	// externalID: what sts:AssumeRole accepts (2–1224 of these; Go's
@@ -193,6 +194,23 @@ var (
 	// accessKey: an AWS access key id, which has no place in a roster.
 	accessKey = regexp.MustCompile(`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`)
 )
+
+// maxRolePath is the longest path and name of a role in an ARN (IAM's limit).
+const maxRolePath = 512
+
+// parseRoleARN is the account id of a valid role ARN.
+func parseRoleARN(s string) (account string, ok bool) {
+	m := roleARN.FindStringSubmatch(s)
+	if m == nil || len(m[2]) > maxRolePath {
+		return "", false
+	}
+	return m[1], true
+}
+
+func validRoleARN(s string) bool {
+	_, ok := parseRoleARN(s)
+	return ok
+}
 
 // secretWords mark a key or column that would hold a secret.
 var secretWords = []string{"secret", "password", "passwd", "access_key", "accesskey", "session_token", "token", "credential"}
@@ -245,7 +263,7 @@ func (p *parser) check(i int, l Learner) {
 		p.fail(at("profile"), "RosterRoleAndProfile", i18n.M{"Name": l.Name})
 	case l.RoleARN == "" && l.Profile == "":
 		p.fail(l.Line, "RosterNoAccess", i18n.M{"Name": l.Name})
-	case l.RoleARN != "" && !roleARN.MatchString(l.RoleARN):
+	case l.RoleARN != "" && !validRoleARN(l.RoleARN):
 		p.fail(at("role_arn"), "RosterBadRoleARN", i18n.M{"ARN": l.RoleARN})
 	}
 	if l.ExternalID != "" {
@@ -316,7 +334,8 @@ func ValidExternalID(s string) bool {
 	return len(s) >= 2 && len(s) <= 1224 && externalID.MatchString(s)
 }
 
-// ValidRoleName reports whether IAM accepts s as a role name.
-func ValidRoleName(s string) bool { return roleName.MatchString(s) }
+// ValidRoleName reports whether IAM accepts s as a role name: 1 to 64 of
+// these characters (the length apart, as for roleARN).
+func ValidRoleName(s string) bool { return len(s) <= 64 && roleName.MatchString(s) }
 
-var roleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+var roleName = regexp.MustCompile(`^[\w+=,.@-]+$`)

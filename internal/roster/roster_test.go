@@ -214,6 +214,7 @@ func TestValidators(t *testing.T) {
 		{ValidRoleName, "vpclab-class", true},
 		{ValidRoleName, "a/b", false},
 		{ValidRoleName, strings.Repeat("r", 65), false},
+		{ValidRoleName, strings.Repeat("r", 64), true},
 	} {
 		if got := tt.f(tt.s); got != tt.want {
 			t.Errorf("validator(%q) = %v, want %v", tt.s, got, tt.want)

@@ -27,6 +27,9 @@ func TestRoleARNPartitions(t *testing.T) {
 		{"arn:aws:iam::111111111111:role/vpc\nlab-class", false},
 		{"arn:aws:iam::111111111111:role/vpclab\x1b[2J", false},
 		{"arn:aws:iam::111111111111:role/vpclab\u2028x", false},
+		{"arn:aws:iam::111111111111:role/" + strings.Repeat("p", 512), true},
+		{"arn:aws:iam::111111111111:role/" + strings.Repeat("p", 513), false},
+		{"arn:aws:iam::111111111111:role/", false},
 	} {
 		src := "learners:\n  - name: A\n    role_arn: \"" + strings.NewReplacer("\n", `\n`, "\x1b", `\e`, "\u2028", `\u2028`).Replace(tt.arn) + "\"\n    region: us-east-1\n"
 		_, err := Parse("c.yaml", []byte(src))
