@@ -7,13 +7,13 @@ import (
 
 // A class run raises the collector's target, and puts it back after; a
 // GOGC the user set is left alone.
-func TestClassGC(t *testing.T) {
+func TestBatchGC(t *testing.T) {
 	t.Setenv("GOGC", "")
 	before := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(before)
-	restore := classGC()
-	if got := debug.SetGCPercent(classGCPercent); got != classGCPercent {
-		t.Errorf("during a class run GOGC is %d, want %d", got, classGCPercent)
+	restore := batchGC()
+	if got := debug.SetGCPercent(batchGCPercent); got != batchGCPercent {
+		t.Errorf("during a class run GOGC is %d, want %d", got, batchGCPercent)
 	}
 	restore()
 	if got := debug.SetGCPercent(100); got != 100 {
@@ -21,11 +21,11 @@ func TestClassGC(t *testing.T) {
 	}
 
 	// Overlapping runs: the target stays until the last ends.
-	first, second := classGC(), classGC()
+	first, second := batchGC(), batchGC()
 	first()
 	first() // twice is once
-	if got := debug.SetGCPercent(classGCPercent); got != classGCPercent {
-		t.Errorf("with a run still under way GOGC is %d, want %d", got, classGCPercent)
+	if got := debug.SetGCPercent(batchGCPercent); got != batchGCPercent {
+		t.Errorf("with a run still under way GOGC is %d, want %d", got, batchGCPercent)
 	}
 	second()
 	if got := debug.SetGCPercent(100); got != 100 {
@@ -34,7 +34,7 @@ func TestClassGC(t *testing.T) {
 
 	t.Setenv("GOGC", "50")
 	debug.SetGCPercent(50)
-	classGC()()
+	batchGC()()
 	if got := debug.SetGCPercent(100); got != 50 {
 		t.Errorf("with GOGC=50 set a class run changed it to %d", got)
 	}
