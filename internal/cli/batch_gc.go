@@ -6,9 +6,9 @@ import (
 	"sync"
 )
 
-// batchGCPercent is the collector's target while a class is checked or a
-// site is built: batch work that allocates much and keeps little, where a
-// larger heap costs less than the collector's CPU.
+// The collector's targets while a class is checked or a site is built:
+// batch work that allocates much and keeps little, where a larger heap
+// costs less than the collector's CPU.
 //
 // A class run waits on AWS most of the time and allocates a few MB per
 // learner (the SDK's requests and answers), little of which stays. With
@@ -20,24 +20,31 @@ import (
 // 10.8 -> 9.6 s and 187 -> 260 MB (medians of 3). GOGC=400 saved little
 // more on 50 and 200 learners for half as much memory again; an 8 MB
 // floor under the target (a never-touched allocation) saved nothing
-// measurable on 1, 10 and 50 learners. A build of 300 bilingual labs
-// holds at most 250 MB live: GOGC=200 took 10 % less CPU for 562 -> 667
-// MiB peak (paired medians of 5), still below Hugo's on the same pages.
-const batchGCPercent = 200
+// measurable on 1, 10 and 50 learners.
+//
+// A build of 300 bilingual labs holds at most about 250 MB live; against
+// GOGC=100 (paired medians of 5, quiet machine), 150 took 6 % less CPU
+// and wall for 557 -> 617 MiB peak, 200 about as little more CPU for
+// 675 MiB, near Hugo's 750 on the same pages.
+const (
+	classGCPercent = 200
+	buildGCPercent = 150
+)
 
-// batchGC sets the collector's target for a class run or a build unless
-// GOGC is set (the user's choice wins), and returns what restores it.
+// batchGC sets the collector's target to percent for a class run or a
+// build unless GOGC is set (the user's choice wins), and returns what
+// restores it.
 // Runs may overlap (vpclab serve --roster checks the class again and
 // again, tests run the CLI in-process): the first sets the target, the
 // last to end restores it.
-func batchGC() (restore func()) {
+func batchGC(percent int) (restore func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
 	}
 	batchGCMu.Lock()
 	defer batchGCMu.Unlock()
 	if batchGCRuns == 0 {
-		batchGCPrev = debug.SetGCPercent(batchGCPercent)
+		batchGCPrev = debug.SetGCPercent(percent)
 	}
 	batchGCRuns++
 	return sync.OnceFunc(func() {
@@ -51,6 +58,6 @@ func batchGC() (restore func()) {
 
 var (
 	batchGCMu   sync.Mutex
-	batchGCRuns int // runs under way
+	batchGCRuns int // runs under way (the first one's target holds)
 	batchGCPrev int // the target before the first of them
 )

@@ -11,9 +11,9 @@ func TestBatchGC(t *testing.T) {
 	t.Setenv("GOGC", "")
 	before := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(before)
-	restore := batchGC()
-	if got := debug.SetGCPercent(batchGCPercent); got != batchGCPercent {
-		t.Errorf("during a class run GOGC is %d, want %d", got, batchGCPercent)
+	restore := batchGC(classGCPercent)
+	if got := debug.SetGCPercent(classGCPercent); got != classGCPercent {
+		t.Errorf("during a class run GOGC is %d, want %d", got, classGCPercent)
 	}
 	restore()
 	if got := debug.SetGCPercent(100); got != 100 {
@@ -21,11 +21,11 @@ func TestBatchGC(t *testing.T) {
 	}
 
 	// Overlapping runs: the target stays until the last ends.
-	first, second := batchGC(), batchGC()
+	first, second := batchGC(classGCPercent), batchGC(classGCPercent)
 	first()
 	first() // twice is once
-	if got := debug.SetGCPercent(batchGCPercent); got != batchGCPercent {
-		t.Errorf("with a run still under way GOGC is %d, want %d", got, batchGCPercent)
+	if got := debug.SetGCPercent(classGCPercent); got != classGCPercent {
+		t.Errorf("with a run still under way GOGC is %d, want %d", got, classGCPercent)
 	}
 	second()
 	if got := debug.SetGCPercent(100); got != 100 {
@@ -34,7 +34,7 @@ func TestBatchGC(t *testing.T) {
 
 	t.Setenv("GOGC", "50")
 	debug.SetGCPercent(50)
-	batchGC()()
+	batchGC(classGCPercent)()
 	if got := debug.SetGCPercent(100); got != 50 {
 		t.Errorf("with GOGC=50 set a class run changed it to %d", got)
 	}

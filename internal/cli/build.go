@@ -25,7 +25,7 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 	if fs.NArg() > 0 {
 		return usageError(env, "build", "CLIUnexpectedArgs", i18n.M{"Args": fmt.Sprint(fs.Args())})
 	}
-	defer batchGC()()
+	defer batchGC(buildGCPercent)()
 	// A large site takes seconds: a terminal shows how far it is.
 	sp := startTTYSpinner(env, env.Loc.T("BuildReading"))
 	defer sp.stop()

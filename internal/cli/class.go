@@ -177,7 +177,7 @@ func containsLab(labs []*content.Lab, l *content.Lab) bool {
 // recording their progress. ok is false when the instructor's own AWS
 // configuration cannot be loaded.
 func (c *classRun) run(env *Env, w io.Writer, r *roster.Roster, labs []*content.Lab) (*classroom.Report, []classroom.Outcome, bool) {
-	defer batchGC()()
+	defer batchGC(classGCPercent)()
 	meter := &awsx.Meter{}
 	// The instructor's config assumes the learners' roles; STS is asked
 	// in each learner's region, so any region does here.
