@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"os"
 	"path/filepath"
@@ -121,6 +122,28 @@ func TestBuildCommand(t *testing.T) {
 	}
 	if err := os.RemoveAll(broken); err != nil {
 		t.Fatal(err)
+	}
+
+	// Interrupted (Ctrl-C cancels the command's context): the build is
+	// abandoned, exit 1, and the previous one is as it was.
+	env, out, errb = cliEnv(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	env.Ctx = ctx
+	if code := cli.Run([]string{"build", "--content", "content/labs", "-o", "site"}, env); code != cli.ExitFail {
+		t.Errorf("interrupted build: exit %d, want 1\n%s%s", code, out, errb)
+	}
+	if merged() && !strings.Contains(errb.String(), "Interrupted") {
+		t.Errorf("the interruption is not said: %s", errb)
+	}
+	if after, err := os.ReadFile(filepath.Join(dir, "site", "en", "tiny", "index.html")); err != nil || !bytes.Equal(after, before) {
+		t.Errorf("an interrupted build changed the previous one: %v", err)
+	}
+	entries, _ = os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".site") {
+			t.Errorf("an interrupted build left %s", e.Name())
+		}
 	}
 
 	// A folder that is not a build is refused, with exit 1.

@@ -61,12 +61,22 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 		}
 		return buildFailed(env, err)
 	}
-	labs, err := openLabsEach(env, *dir, func(l *content.Lab) { _ = b.Lab(l) })
+	labs, err := openLabsEach(env, *dir, func(l *content.Lab) {
+		if env.Ctx.Err() == nil { // after Ctrl-C, nothing more is rendered
+			_ = b.Lab(l)
+		}
+	})
 	if err != nil {
 		b.Abandon()
 		sp.stop()
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
+	}
+	if env.Ctx.Err() != nil {
+		b.Abandon()
+		sp.stop()
+		fmt.Fprintln(env.Stderr, env.Loc.T("BuildInterrupted", i18n.M{"Dir": *out}))
+		return ExitFail
 	}
 	st, err := b.Finish(labs)
 	sp.stop()
