@@ -224,9 +224,10 @@ func infoStart(n *ast.FencedCodeBlock, released int) (int, bool) {
 }
 
 // ReleaseTrees drops the pages' syntax trees (Page.Doc and the blocks'
-// Node), which the linter needs and the site does not (it parses each page
-// again as it renders it): for a large site they are most of the memory
-// held while it is written. InfoStart still answers after it.
+// Node) once lint, and a build's render of the lab, have read them (a
+// server parses each page again as it renders it): for a large site they
+// are most of the memory held while it is written. InfoStart still
+// answers after it.
 func ReleaseTrees(labs []*Lab) {
 	for _, l := range labs {
 		for _, p := range l.Pages {

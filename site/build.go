@@ -138,15 +138,20 @@ func (b *Builder) Lab(lab *content.Lab) error {
 	code := map[string]string{}
 	buf := b.buffers.Get().(*bytes.Buffer)
 	defer b.buffers.Put(buf)
+	rendered := map[*content.Page]bool{} // a missing translation is the other page
 	for _, lang := range i18n.Langs {
-		if lab.Page(lang) == nil {
+		page := lab.Page(lang)
+		if page == nil {
 			continue
 		}
 		name := labPath(lab.ID, lang)
 		buf.Reset()
-		if err := b.s.renderLab(buf, lab, lang, b.prog, code); err != nil {
+		// The page's tree serves its first render only: goldmark writes
+		// into the tree as it renders.
+		if err := b.s.renderLab(buf, lab, lang, b.prog, code, !rendered[page]); err != nil {
 			return b.fail(fmt.Errorf("%s: %w", name, err))
 		}
+		rendered[page] = true
 		if err := b.put(name, buf.Bytes()); err != nil {
 			return err
 		}

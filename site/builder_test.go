@@ -146,3 +146,73 @@ func TestCapRunes(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamedBuildEdges: what a streamed build renders from a page's own
+// tree, it renders once: an aligned table (goldmark writes the alignment
+// into the tree as it renders) stays right in a lab with one language,
+// whose two pages are the same page; and a lab's own index.html does not
+// replace its page, in a build as in a server.
+func TestStreamedBuildEdges(t *testing.T) {
+	dir := t.TempDir()
+	body := "\n## Table {#table}\n\n| name | size |\n|:--|--:|\n| a | 1 |\n\n'''check\nid: vpc-there\nkind: vpc\nname: vpclab-x\n'''\n"
+	files := map[string]string{
+		"labs/alpha/index.en.md": frontMatter("alpha", "Alpha", "beginner") + md(body),
+		"labs/alpha/index.ja.md": frontMatter("alpha", "アルファ", "beginner") + md(body),
+		"labs/alpha/index.html":  "RAW FILE",
+		"labs/beta/index.en.md":  frontMatter("beta", "Beta", "beginner", "alpha") + md(body),
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys := os.DirFS(dir)
+	labs, _, err := content.Load(fsys, "labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := filepath.Join(t.TempDir(), "whole")
+	if _, err := Build(whole, labs, nil, Options{LabFiles: fsys}); err != nil {
+		t.Fatal(err)
+	}
+	metas, _, err := content.LoadMeta(fsys, "labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamed := filepath.Join(t.TempDir(), "streamed")
+	b, err := NewBuilder(streamed, metas, nil, Options{LabFiles: fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, _, err := content.LoadEach(fsys, "labs", func(l *content.Lab, _ content.Diags) content.Diags {
+		if err := b.Lab(l); err != nil {
+			t.Error(err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Finish(parsed); err != nil {
+		t.Fatal(err)
+	}
+	want, got := readTree(t, whole), readTree(t, streamed)
+	for name, data := range want {
+		if !bytes.Equal(got[name], data) {
+			t.Errorf("%s differs between the streamed and the whole build", name)
+		}
+	}
+	for _, name := range []string{"en/alpha/index.html", "ja/beta/index.html", "en/beta/index.html"} {
+		page := string(got[name])
+		if !strings.Contains(page, `<th style="text-align:left">name</th>`) || strings.Contains(page, "text-align:left;") {
+			t.Errorf("%s: the aligned table is not rendered once", name)
+		}
+		if strings.Contains(page, "RAW FILE") || !strings.Contains(page, "<h1>") {
+			t.Errorf("%s: the lab's own index.html replaced its page", name)
+		}
+	}
+}

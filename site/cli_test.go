@@ -124,6 +124,27 @@ func TestBuildCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A lab whose page cannot be read (here a folder where the file should
+	// be) is refused like any lint finding, before any lab is rendered
+	// against it: it once crashed the build, rendering its neighbours.
+	for _, lab := range []string{"aaa", "zzz"} { // before and after tiny in the list
+		if err := os.MkdirAll(filepath.Join(dir, "content", "labs", lab, "index.en.md"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env, out, errb = cliEnv(t, dir)
+	if code := cli.Run([]string{"build", "--content", "content/labs", "-o", "site"}, env); code != cli.ExitUsage {
+		t.Fatalf("build with an unreadable page: exit %d, want 2\n%s%s", code, out, errb)
+	}
+	if !strings.Contains(errb.String(), filepath.Join("aaa", "index.en.md")) {
+		t.Errorf("the error does not name the unreadable page:\n%s", errb)
+	}
+	for _, lab := range []string{"aaa", "zzz"} {
+		if err := os.RemoveAll(filepath.Join(dir, "content", "labs", lab)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	// Interrupted (Ctrl-C cancels the command's context): the build is
 	// abandoned, exit 1, and the previous one is as it was.
 	env, out, errb = cliEnv(t, dir)

@@ -54,10 +54,12 @@ func base() funcTable {
 	return baseFuncs
 }
 
-// body renders one page's Markdown. It re-parses the page's source with
-// the labs' own parser (content.Markdown) so that every render has an AST
-// of its own: goldmark caches values in nodes while rendering, and a server
-// may render one page for several requests at once.
+// body renders one page's Markdown from an AST of its own: goldmark
+// writes into nodes while rendering (a table cell's alignment becomes a
+// style attribute), and a server may render one page for several requests
+// at once. So a render parses the page again (content.Markdown), except a
+// build's first render of a page, from the tree lint has just read and
+// nothing else will (pageCtx.tree).
 type body struct {
 	p       *pageCtx
 	inStep  bool
@@ -89,10 +91,8 @@ func renderBody(p *pageCtx) (string, bool, error) {
 			}
 		}
 	}
-	// A one-off build hands over the tree lint has just read; a server's
-	// labs have theirs released, and each render parses its page.
 	doc := p.page.Doc
-	if doc == nil {
+	if !p.tree || doc == nil {
 		doc = content.Markdown.Parser().Parse(text.NewReader(p.page.Source))
 	}
 	r := renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(b, 0)))

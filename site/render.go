@@ -40,6 +40,9 @@ type pageCtx struct {
 	// one-off build, which renders a lab's two pages together (they share
 	// most blocks); nil means the site's own cache, for a server.
 	code map[string]string
+	// tree: render from page.Doc, which no other render will touch (see
+	// body); otherwise the page is parsed again.
+	tree bool
 }
 
 // head is the data every page's <head> and top bar use.
@@ -220,25 +223,36 @@ type tocItem struct {
 
 type prereq struct{ ID, Title, URL string }
 
+// neighbour is the link to a lab next in the list, or nil for a lab
+// without a page (one whose files could not be read: lint refuses it).
+func neighbour(l *content.Lab, lang i18n.Lang) *prereq {
+	p := l.Page(lang)
+	if p == nil {
+		return nil
+	}
+	return &prereq{ID: l.ID, Title: p.Meta.Title, URL: "../" + l.ID + "/index.html"}
+}
+
 // RenderLab writes the page of the lab with id in lang.
 func (s *Site) RenderLab(w io.Writer, id string, lang i18n.Lang, prog *progress.Progress) error {
 	l := s.lab(id)
 	if l == nil {
 		return fmt.Errorf("site: no lab %q: %w", id, ErrNotFound)
 	}
-	return s.renderLab(w, l, lang, prog, nil)
+	return s.renderLab(w, l, lang, prog, nil, false)
 }
 
 // renderLab writes l's page in lang. l may be a lab the site knows only
 // by its front matter so far (a Builder's). code, when not nil, caches
-// highlighted blocks for this render alone instead of the site's cache.
-func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *progress.Progress, code map[string]string) error {
+// highlighted blocks for this render alone instead of the site's cache;
+// tree renders from the page's own tree (pageCtx.tree).
+func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *progress.Progress, code map[string]string, tree bool) error {
 	page := l.Page(lang)
 	if page == nil {
 		return fmt.Errorf("site: lab %q has no pages: %w", l.ID, ErrNotFound)
 	}
 	loc := i18n.New(lang)
-	pc := &pageCtx{site: s, lab: l, page: page, lang: lang, loc: loc, prog: ProgressOf(l, prog), code: code}
+	pc := &pageCtx{site: s, lab: l, page: page, lang: lang, loc: loc, prog: ProgressOf(l, prog), code: code, tree: tree}
 	bodyHTML, mermaid, err := renderBody(pc)
 	if err != nil {
 		return err
@@ -266,7 +280,7 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 	var pres []prereq
 	for _, pid := range page.Meta.Prerequisites {
 		pr := prereq{ID: pid}
-		if pl := s.lab(pid); pl != nil {
+		if pl := s.lab(pid); pl != nil && pl.Page(lang) != nil {
 			pr.Title, pr.URL = pl.Page(lang).Meta.Title, "../"+pid+"/index.html"
 		}
 		pres = append(pres, pr)
@@ -277,10 +291,10 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 			continue
 		}
 		if i > 0 {
-			prev = &prereq{ID: s.labs[i-1].ID, Title: s.labs[i-1].Page(lang).Meta.Title, URL: "../" + s.labs[i-1].ID + "/index.html"}
+			prev = neighbour(s.labs[i-1], lang)
 		}
 		if i+1 < len(s.labs) {
-			next = &prereq{ID: s.labs[i+1].ID, Title: s.labs[i+1].Page(lang).Meta.Title, URL: "../" + s.labs[i+1].ID + "/index.html"}
+			next = neighbour(s.labs[i+1], lang)
 		}
 	}
 	where := ""

@@ -109,6 +109,10 @@ func (s *Site) addLabFiles(l *content.Lab) error {
 			return nil
 		}
 		rel := strings.TrimPrefix(name, l.Dir+"/")
+		// The pages, and a file where the site writes the lab's page.
+		if rel == "index.html" {
+			return nil
+		}
 		for _, lang := range i18n.Langs {
 			if rel == content.PageFile(lang) {
 				return nil

@@ -47,7 +47,12 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 	// matter, and each lab's pages are rendered as soon as lint has read
 	// them, from the same syntax trees.
 	fsys, root := labSource(env, *dir)
-	metas, _, err := content.LoadMeta(fsys, root)
+	metas, mds, err := content.LoadMeta(fsys, root)
+	if err == nil && len(mds) > 0 {
+		// A page whose front matter cannot be read: the labs are not
+		// rendered against it; lint says what is wrong (openLabs below).
+		err = fmt.Errorf("%s: %s", mds[0].Pos, mds[0].ID)
+	}
 	var b *site.Builder
 	if err == nil {
 		b, err = site.NewBuilder(target, metas, prog, opts)
@@ -59,6 +64,7 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 			fmt.Fprintln(env.Stderr, lerr)
 			return ExitUsage
 		}
+		sp.stop()
 		return buildFailed(env, err)
 	}
 	labs, err := openLabsEach(env, *dir, func(l *content.Lab) {
