@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,56 @@ import (
 
 	"github.com/vpclab/vpclab/content"
 )
+
+// streamBuild builds the labs under root of fsys into out as vpclab build
+// does: begun from their front matter, each lab rendered as the loader
+// hands it over. release then drops what the loader drops after that
+// (the trees, and here the text too), so that a page rendered again
+// would come out wrong.
+func streamBuild(t *testing.T, fsys fs.FS, root, out string, release bool) Stats {
+	t.Helper()
+	metas, _, err := content.LoadMeta(fsys, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewBuilder(out, metas, nil, Options{LabFiles: fsys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, _, err := content.LoadEach(fsys, root, func(l *content.Lab, _ content.Diags) content.Diags {
+		if err := b.Lab(l); err != nil {
+			t.Error(err)
+		}
+		if release {
+			content.ReleaseTrees([]*content.Lab{l})
+			for _, p := range l.Pages {
+				p.Source = nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := b.Finish(parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// sameTree fails for every file of want that got does not hold alike.
+func sameTree(t *testing.T, want, got map[string][]byte) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%d files streamed, %d built whole", len(got), len(want))
+	}
+	for name, data := range want {
+		if !bytes.Equal(got[name], data) {
+			t.Errorf("%s differs between the streamed and the whole build", name)
+		}
+	}
+}
 
 // TestStreamedBuildIsBuild: a build begun from the labs' front matter, with
 // each lab rendered as it is parsed from the trees its parse made (what
@@ -38,41 +89,11 @@ func TestStreamedBuildIsBuild(t *testing.T) {
 		}
 	}
 	streamed := filepath.Join(t.TempDir(), "streamed")
-	b, err := NewBuilder(streamed, metas, nil, Options{LabFiles: fsys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed, _, err := content.LoadEach(fsys, "labs", func(l *content.Lab, _ content.Diags) content.Diags {
-		if err := b.Lab(l); err != nil {
-			t.Error(err)
-		}
-		// What the loader does next: the trees and the text go, so a
-		// page rendered again now would come out empty.
-		content.ReleaseTrees([]*content.Lab{l})
-		for _, p := range l.Pages {
-			p.Source = nil
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := b.Finish(parsed)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := streamBuild(t, fsys, "labs", streamed, true)
 	if st.Pages != 2*len(labs)+3 {
 		t.Errorf("%d pages written, want %d", st.Pages, 2*len(labs)+3)
 	}
-	want, got := readTree(t, whole), readTree(t, streamed)
-	if len(got) != len(want) {
-		t.Errorf("%d files streamed, %d built whole", len(got), len(want))
-	}
-	for name, data := range want {
-		if !bytes.Equal(got[name], data) {
-			t.Errorf("%s differs between the streamed and the whole build", name)
-		}
-	}
+	sameTree(t, readTree(t, whole), readTree(t, streamed))
 }
 
 // TestBuilderFailureLeavesNothing: a lab the build was not begun with
@@ -179,33 +200,10 @@ func TestStreamedBuildEdges(t *testing.T) {
 	if _, err := Build(whole, labs, nil, Options{LabFiles: fsys}); err != nil {
 		t.Fatal(err)
 	}
-	metas, _, err := content.LoadMeta(fsys, "labs")
-	if err != nil {
-		t.Fatal(err)
-	}
 	streamed := filepath.Join(t.TempDir(), "streamed")
-	b, err := NewBuilder(streamed, metas, nil, Options{LabFiles: fsys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed, _, err := content.LoadEach(fsys, "labs", func(l *content.Lab, _ content.Diags) content.Diags {
-		if err := b.Lab(l); err != nil {
-			t.Error(err)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Finish(parsed); err != nil {
-		t.Fatal(err)
-	}
+	streamBuild(t, fsys, "labs", streamed, false)
 	want, got := readTree(t, whole), readTree(t, streamed)
-	for name, data := range want {
-		if !bytes.Equal(got[name], data) {
-			t.Errorf("%s differs between the streamed and the whole build", name)
-		}
-	}
+	sameTree(t, want, got)
 	for _, name := range []string{"en/alpha/index.html", "ja/beta/index.html", "en/beta/index.html"} {
 		page := string(got[name])
 		if !strings.Contains(page, `<th style="text-align:left">name</th>`) || strings.Contains(page, "text-align:left;") {

@@ -100,13 +100,19 @@ func TestBuildCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	env, out, errb = cliEnv(t, dir)
-	if code := cli.Run([]string{"build", "--content", "content/labs", "-o", "site"}, env); code != cli.ExitUsage {
-		t.Fatalf("build of refused content: exit %d, want 2\n%s%s", code, out, errb)
+	// refused builds the content, which must be refused with exit 2 and
+	// an error naming file.
+	refused := func(what, file string) {
+		t.Helper()
+		env, out, errb := cliEnv(t, dir)
+		if code := cli.Run([]string{"build", "--content", "content/labs", "-o", "site"}, env); code != cli.ExitUsage {
+			t.Fatalf("build with %s: exit %d, want 2\n%s%s", what, code, out, errb)
+		}
+		if !strings.Contains(errb.String(), file) {
+			t.Errorf("the error does not name %s:\n%s", file, errb)
+		}
 	}
-	if !strings.Contains(errb.String(), filepath.Join("broken", "index.en.md")) {
-		t.Errorf("the error does not name the broken file:\n%s", errb)
-	}
+	refused("refused content", filepath.Join("broken", "index.en.md"))
 	after, err := os.ReadFile(filepath.Join(dir, "site", "en", "tiny", "index.html"))
 	if err != nil || !bytes.Equal(after, before) {
 		t.Errorf("the previous build changed: %v", err)
@@ -132,13 +138,7 @@ func TestBuildCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	env, out, errb = cliEnv(t, dir)
-	if code := cli.Run([]string{"build", "--content", "content/labs", "-o", "site"}, env); code != cli.ExitUsage {
-		t.Fatalf("build with an unreadable page: exit %d, want 2\n%s%s", code, out, errb)
-	}
-	if !strings.Contains(errb.String(), filepath.Join("aaa", "index.en.md")) {
-		t.Errorf("the error does not name the unreadable page:\n%s", errb)
-	}
+	refused("an unreadable page", filepath.Join("aaa", "index.en.md"))
 	for _, lab := range []string{"aaa", "zzz"} {
 		if err := os.RemoveAll(filepath.Join(dir, "content", "labs", lab)); err != nil {
 			t.Fatal(err)
