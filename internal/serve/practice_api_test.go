@@ -3,6 +3,8 @@ package serve_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -169,6 +171,31 @@ func TestPracticeRunAPI(t *testing.T) {
 		t.Errorf("after the reset the variable is still set: %v", ev)
 	}
 	third.res.Body.Close()
+
+	// Two resets at once (two tabs) both go through, one after the other:
+	// each takes every read slot, and two taking them together could each
+	// hold some and wait for the other's.
+	results := make(chan string, 2)
+	for range 2 {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, strings.TrimSuffix(srv.URL, "/")+serve.ResetPath, strings.NewReader(`{"lang":"en"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(serve.TokenHeader, token)
+			res, err := (&http.Client{Timeout: patience(t)}).Do(req)
+			if err != nil {
+				results <- err.Error()
+				return
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			results <- fmt.Sprintf("%d %s", res.StatusCode, body)
+		}()
+	}
+	for range 2 {
+		if r := <-results; !strings.HasPrefix(r, "200 ") {
+			t.Errorf("one of two resets at once: %s", r)
+		}
+	}
 
 	if code := srv.Stop(t); code != 0 {
 		t.Errorf("exit %d; stderr:\n%s", code, srv.Stderr)

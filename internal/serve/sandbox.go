@@ -62,11 +62,10 @@ const (
 )
 
 type practice struct {
-	opts      Practice
-	runs      chan struct{}
-	resetting chan struct{} // held by the reset under way
-	mu        sync.Mutex
-	sessions  map[string]*labSession // by lab id
+	opts     Practice
+	runs     chan struct{}
+	mu       sync.Mutex
+	sessions map[string]*labSession // by lab id
 }
 
 // labSession is one lab's bash session and which blocks it has run.
@@ -96,7 +95,7 @@ func newPractice(o *Practice) (*practice, error) {
 	if o.Region == "" {
 		o.Region = "us-east-1"
 	}
-	return &practice{opts: *o, runs: make(chan struct{}, maxRuns), resetting: make(chan struct{}, 1), sessions: map[string]*labSession{}}, nil
+	return &practice{opts: *o, runs: make(chan struct{}, maxRuns), sessions: map[string]*labSession{}}, nil
 }
 
 // practicePath reports whether p is one of the sandbox mode's API paths
@@ -363,13 +362,6 @@ func (s *Server) practiceReset(w http.ResponseWriter, r *http.Request, loc *i18n
 	p.closeAll() // a block still running ends now
 	ctx, cancel := context.WithTimeout(r.Context(), time.Minute)
 	defer cancel()
-	// One reset at a time: two taking the read slots one by one could
-	// each hold some and wait for the other's.
-	select {
-	case p.resetting <- struct{}{}:
-		defer func() { <-p.resetting }()
-	case <-ctx.Done():
-	}
 	release, err := s.takeAllSlots(ctx)
 	if err == nil {
 		defer release()

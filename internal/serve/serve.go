@@ -160,7 +160,9 @@ type Server struct {
 	url   string
 	shown string // the address as the user gave it, with the port bound
 	slots chan struct{}
-	logMu sync.Mutex
+	// exclusive is held by the one taking every slot (takeAllSlots).
+	exclusive chan struct{}
+	logMu     sync.Mutex
 
 	practice *practice // nil unless Options.Practice
 }
@@ -206,7 +208,7 @@ func New(s *site.Site, opts Options) (*Server, error) {
 	if opts.Addr == "" {
 		opts.Addr = DefaultAddr
 	}
-	srv := &Server{opts: opts, slots: make(chan struct{}, maxChecks)}
+	srv := &Server{opts: opts, slots: make(chan struct{}, maxChecks), exclusive: make(chan struct{}, 1)}
 	if opts.Practice != nil {
 		var err error
 		if srv.practice, err = newPractice(opts.Practice); err != nil {
@@ -688,12 +690,21 @@ func (s *Server) takeSlot(r *http.Request) (ctx context.Context, release func(),
 // end, so that nothing reads the account until release: a sandbox reset
 // runs alone, since moto fails a read that overlaps its reset (HTTP 500,
 // which the learner saw as an error in Your VPC).
+//
+// One caller at a time takes them: two taking them one by one could each
+// hold some and wait for the other's.
 func (s *Server) takeAllSlots(ctx context.Context) (release func(), err error) {
+	select {
+	case s.exclusive <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	n := 0
 	release = func() {
 		for ; n > 0; n-- {
 			<-s.slots
 		}
+		<-s.exclusive
 	}
 	for n < cap(s.slots) {
 		select {

@@ -12,7 +12,7 @@ import (
 // until it is done. (moto answers a read that overlaps its reset with an
 // HTTP 500.) The ordering is what is tested; no AWS is involved.
 func TestResetWaitsForReads(t *testing.T) {
-	s := &Server{slots: make(chan struct{}, 3)}
+	s := &Server{slots: make(chan struct{}, 3), exclusive: make(chan struct{}, 1)}
 	req := httptest.NewRequest("POST", "/api/check", nil)
 	_, done, ok := s.takeSlot(req)
 	if !ok {
@@ -58,5 +58,39 @@ func TestResetWaitsForReads(t *testing.T) {
 	done()
 	if n := len(s.slots); n != 0 {
 		t.Errorf("%d slots still taken", n)
+	}
+
+	// Two resets at once, behind reads in flight: both go through, one
+	// after the other. Taking the slots together they would deadlock:
+	// reset A waits first, B second; the first read's slot goes to A,
+	// whose next wait queues behind B, so the second read's slot goes to
+	// B, and each then waits for the other's.
+	two := &Server{slots: make(chan struct{}, 2), exclusive: make(chan struct{}, 1)}
+	_, done1, _ := two.takeSlot(req)
+	_, done2, _ := two.takeSlot(req)
+	errs := make(chan error, 2)
+	reset := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		release, err := two.takeAllSlots(ctx)
+		if err == nil {
+			release()
+		}
+		errs <- err
+	}
+	go reset()
+	time.Sleep(50 * time.Millisecond) // A waits first
+	go reset()
+	time.Sleep(50 * time.Millisecond)
+	done1()
+	time.Sleep(50 * time.Millisecond)
+	done2()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("one of two resets at once: %v", err)
+		}
+	}
+	if n := len(two.slots) + len(two.exclusive); n != 0 {
+		t.Errorf("%d slots still taken after both resets", n)
 	}
 }
