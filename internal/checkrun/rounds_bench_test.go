@@ -2,12 +2,7 @@ package checkrun_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,48 +16,6 @@ import (
 	"github.com/vpclab/vpclab/internal/doctest"
 	"github.com/vpclab/vpclab/internal/sandboxtest"
 )
-
-// latencyProxy holds every request for delay in front of the sandbox and
-// counts dependent rounds the way checks/account's BenchmarkLoadRounds
-// does: a request is one round deeper than the deepest that had answered
-// before it was sent.
-type latencyProxy struct {
-	delay time.Duration
-	next  http.Handler
-
-	mu           sync.Mutex
-	done         []time.Time // answer times, by depth index
-	depths       []int
-	calls, depth int
-}
-
-func (p *latencyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	sent := time.Now()
-	p.mu.Lock()
-	d := 1
-	for i, at := range p.done {
-		if !at.After(sent) && p.depths[i]+1 > d {
-			d = p.depths[i] + 1
-		}
-	}
-	p.mu.Unlock()
-	time.Sleep(p.delay)
-	p.next.ServeHTTP(w, r)
-	p.mu.Lock()
-	p.done, p.depths = append(p.done, time.Now()), append(p.depths, d)
-	p.calls++
-	p.depth = max(p.depth, d)
-	p.mu.Unlock()
-}
-
-// take returns the calls and rounds since the last take.
-func (p *latencyProxy) take() (calls, rounds int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	calls, rounds = p.calls, p.depth
-	p.done, p.depths, p.calls, p.depth = nil, nil, 0, 0
-	return calls, rounds
-}
 
 // declared is what a read of blocks fetched before kinds declared their
 // reads per parameter: every resource each kind declares.
@@ -97,12 +50,7 @@ func BenchmarkWaitRetries(b *testing.B) {
 	for b.Loop() {
 		base := sandboxtest.Config(b)
 		env := sandboxtest.Env(b)
-		target, err := url.Parse(aws.ToString(base.BaseEndpoint))
-		if err != nil {
-			b.Fatal(err)
-		}
-		p := &latencyProxy{delay: 100 * time.Millisecond, next: httputil.NewSingleHostReverseProxy(target)}
-		srv := httptest.NewServer(p)
+		p := sandboxtest.NewRoundProxy(b, aws.ToString(base.BaseEndpoint), 100*time.Millisecond)
 		cfgFor := func(region string) aws.Config {
 			c := base.Copy()
 			c.Region = region
@@ -111,7 +59,7 @@ func BenchmarkWaitRetries(b *testing.B) {
 		}
 		slow := func(region string) aws.Config {
 			c := cfgFor(region)
-			c.BaseEndpoint = aws.String(srv.URL)
+			c.BaseEndpoint = aws.String(p.URL)
 			return c
 		}
 		region := lab.Page("en").Meta.Region
@@ -128,9 +76,9 @@ func BenchmarkWaitRetries(b *testing.B) {
 				type read struct{ calls, rounds int }
 				var reads []read
 				load := func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
-					p.take()
+					p.Take()
 					s, err := account.Load(ctx, cfg, need)
-					c, r := p.take()
+					c, r := p.Take()
 					reads = append(reads, read{c, r})
 					return s, err
 				}
@@ -149,7 +97,7 @@ func BenchmarkWaitRetries(b *testing.B) {
 				if _, err := account.Load(ctx, cfg, declared(lab.Checks())); err != nil {
 					b.Fatal(err)
 				}
-				dc, dr := p.take()
+				dc, dr := p.Take()
 				fail := checkrun.Summarize(rep.Results).Fail
 				// A retry of the failing checks with every kind's declared
 				// resources (narrowed per step, not per parameter).
@@ -166,7 +114,7 @@ func BenchmarkWaitRetries(b *testing.B) {
 				if _, err := account.Load(ctx, cfg, dn); err != nil {
 					b.Fatal(err)
 				}
-				drc, _ := p.take()
+				drc, _ := p.Take()
 				if len(reads) < 2 {
 					b.Logf("%-16s first read %2d calls %d rounds; no retry (%d failing); declared %2d calls %d rounds", step.ID, reads[0].calls, reads[0].rounds, fail, dc, dr)
 					return nil
@@ -179,7 +127,7 @@ func BenchmarkWaitRetries(b *testing.B) {
 				steps++
 				return nil
 			}})
-		srv.Close()
+		p.Close()
 		if res.Err != nil {
 			b.Fatal(res.Err)
 		}
