@@ -73,6 +73,34 @@ type fakeClock struct{ t time.Time }
 
 func (c *fakeClock) now() time.Time { return c.t }
 
+// waitRig runs --wait against a hand-built account on a fake clock: the
+// account as it is at each read, and every read's need.
+type waitRig struct {
+	clock fakeClock
+	acct  account2
+	needs []account.Need
+}
+
+func newWaitRig(t *testing.T, acct account2) *waitRig {
+	w := &waitRig{clock: fakeClock{t: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)}, acct: acct}
+	t.Cleanup(checkrun.SetClock(w.clock.now))
+	return w
+}
+
+// load is an Options.Load: it keeps the need and reads the account.
+func (w *waitRig) load(_ context.Context, need account.Need) (*account.Snapshot, error) {
+	w.needs = append(w.needs, need)
+	return w.acct.read(need), nil
+}
+
+// sleep is an Options.Sleep that moves the clock on, then runs then.
+func (w *waitRig) sleep(then func() error) func(context.Context, time.Duration) error {
+	return func(_ context.Context, d time.Duration) error {
+		w.clock.t = w.clock.t.Add(d)
+		return then()
+	}
+}
+
 func result(t *testing.T, rep checkrun.Report, id string) checks.Result {
 	t.Helper()
 	for _, r := range rep.Results {
@@ -87,23 +115,16 @@ func result(t *testing.T, rep checkrun.Report, id string) checks.Result {
 // The round the deadline makes the last reads everything: the verdict
 // printed when the wait runs out is a fresh check's.
 func TestWaitLastRoundReadsEverything(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)}
-	defer checkrun.SetClock(clock.now)()
-	acct := account2{nat: ec2types.NatGatewayStatePending, hostnames: true}
-	var needs []account.Need
-	o := checkrun.Options{Lab: twoCheckLab(t), Wait: 25 * time.Second,
-		Load: func(_ context.Context, need account.Need) (*account.Snapshot, error) {
-			needs = append(needs, need)
-			return acct.read(need), nil
-		},
-		Sleep: func(_ context.Context, d time.Duration) error {
-			clock.t = clock.t.Add(d)
-			if len(needs) == 2 {
-				acct.hostnames = false // the passing check breaks while the run waits
+	w := newWaitRig(t, account2{nat: ec2types.NatGatewayStatePending, hostnames: true})
+	o := checkrun.Options{Lab: twoCheckLab(t), Wait: 25 * time.Second, Load: w.load,
+		Sleep: w.sleep(func() error {
+			if len(w.needs) == 2 {
+				w.acct.hostnames = false // the passing check breaks while the run waits
 			}
 			return nil
-		}}
+		})}
 	rep, err := checkrun.Run(context.Background(), o)
+	needs := w.needs
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,21 +159,18 @@ func TestWaitLastRoundReadsEverything(t *testing.T) {
 // A retry that turns out to be the last (the read outlasted the deadline)
 // is followed by a read of the rest, and the rest decides the verdict.
 func TestWaitEndingOnRetryReadsTheRest(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)}
-	defer checkrun.SetClock(clock.now)()
-	acct := account2{nat: ec2types.NatGatewayStatePending, hostnames: true}
-	var needs []account.Need
+	w := newWaitRig(t, account2{nat: ec2types.NatGatewayStatePending, hostnames: true})
 	o := checkrun.Options{Lab: twoCheckLab(t), Wait: 30 * time.Second,
-		Load: func(_ context.Context, need account.Need) (*account.Snapshot, error) {
-			needs = append(needs, need)
-			clock.t = clock.t.Add(15 * time.Second) // a slow account
-			if len(needs) == 2 {
-				acct.hostnames = false
+		Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+			w.clock.t = w.clock.t.Add(15 * time.Second) // a slow account
+			if len(w.needs) == 1 {
+				w.acct.hostnames = false // from the second read on
 			}
-			return acct.read(need), nil
+			return w.load(ctx, need)
 		},
-		Sleep: func(_ context.Context, d time.Duration) error { clock.t = clock.t.Add(d); return nil }}
+		Sleep: w.sleep(func() error { return nil })}
 	rep, err := checkrun.Run(context.Background(), o)
+	needs := w.needs
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,21 +193,14 @@ func TestWaitEndingOnRetryReadsTheRest(t *testing.T) {
 // Once the failing check passes on its retry, the rest is read before
 // passing the run: here nothing else changed, and everything passes.
 func TestWaitPassReadsTheRestOnce(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)}
-	defer checkrun.SetClock(clock.now)()
-	acct := account2{nat: ec2types.NatGatewayStatePending, hostnames: true}
-	var needs []account.Need
-	o := checkrun.Options{Lab: twoCheckLab(t), Wait: time.Hour,
-		Load: func(_ context.Context, need account.Need) (*account.Snapshot, error) {
-			needs = append(needs, need)
-			return acct.read(need), nil
-		},
-		Sleep: func(_ context.Context, d time.Duration) error {
-			clock.t = clock.t.Add(d)
-			acct.nat = ec2types.NatGatewayStateAvailable
+	w := newWaitRig(t, account2{nat: ec2types.NatGatewayStatePending, hostnames: true})
+	o := checkrun.Options{Lab: twoCheckLab(t), Wait: time.Hour, Load: w.load,
+		Sleep: w.sleep(func() error {
+			w.acct.nat = ec2types.NatGatewayStateAvailable
 			return nil
-		}}
+		})}
 	rep, err := checkrun.Run(context.Background(), o)
+	needs := w.needs
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,23 +217,16 @@ func TestWaitPassReadsTheRestOnce(t *testing.T) {
 // A check skipped behind a failing one is judged as soon as that one
 // passes, so its reads are retried too.
 func TestWaitRereadsWhatSkippedChecksRead(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)}
-	defer checkrun.SetClock(clock.now)()
-	acct := account2{nat: ec2types.NatGatewayStatePending, hostnames: true}
-	var needs []account.Need
-	o := checkrun.Options{Lab: parseTestLab(t, natBlock+vpcBlock("needs: [nat]\n")), Wait: time.Hour,
-		Load: func(_ context.Context, need account.Need) (*account.Snapshot, error) {
-			needs = append(needs, need)
-			return acct.read(need), nil
-		},
-		Sleep: func(_ context.Context, d time.Duration) error {
-			clock.t = clock.t.Add(d)
-			if len(needs) == 2 {
-				acct.nat = ec2types.NatGatewayStateAvailable
+	w := newWaitRig(t, account2{nat: ec2types.NatGatewayStatePending, hostnames: true})
+	o := checkrun.Options{Lab: parseTestLab(t, natBlock+vpcBlock("needs: [nat]\n")), Wait: time.Hour, Load: w.load,
+		Sleep: w.sleep(func() error {
+			if len(w.needs) == 2 {
+				w.acct.nat = ec2types.NatGatewayStateAvailable
 			}
 			return nil
-		}}
+		})}
 	rep, err := checkrun.Run(context.Background(), o)
+	needs := w.needs
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,23 +241,16 @@ func TestWaitRereadsWhatSkippedChecksRead(t *testing.T) {
 // A failing finding of binding's (here two VPCs answer to the lab's name)
 // depends on every resource by name: its retries read everything.
 func TestWaitBindingFindingRereadsEverything(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)}
-	defer checkrun.SetClock(clock.now)()
-	acct := account2{nat: ec2types.NatGatewayStateAvailable, hostnames: true, twin: true}
-	var needs []account.Need
-	o := checkrun.Options{Lab: twoCheckLab(t), Wait: time.Hour,
-		Load: func(_ context.Context, need account.Need) (*account.Snapshot, error) {
-			needs = append(needs, need)
-			return acct.read(need), nil
-		},
-		Sleep: func(_ context.Context, d time.Duration) error {
-			clock.t = clock.t.Add(d)
-			if len(needs) > 3 {
+	w := newWaitRig(t, account2{nat: ec2types.NatGatewayStateAvailable, hostnames: true, twin: true})
+	o := checkrun.Options{Lab: twoCheckLab(t), Wait: time.Hour, Load: w.load,
+		Sleep: w.sleep(func() error {
+			if len(w.needs) > 3 {
 				return context.Canceled
 			}
 			return nil
-		}}
+		})}
 	rep, err := checkrun.Run(context.Background(), o)
+	needs := w.needs
 	if err != nil {
 		t.Fatal(err)
 	}
