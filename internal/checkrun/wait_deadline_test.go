@@ -93,6 +93,16 @@ func (w *waitRig) load(_ context.Context, need account.Need) (*account.Snapshot,
 	return w.acct.read(need), nil
 }
 
+// run runs the check with o and returns its report and the reads made.
+func (w *waitRig) run(t *testing.T, o checkrun.Options) (checkrun.Report, []account.Need) {
+	t.Helper()
+	rep, err := checkrun.Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep, w.needs
+}
+
 // sleep is an Options.Sleep that moves the clock on, then runs then.
 func (w *waitRig) sleep(then func() error) func(context.Context, time.Duration) error {
 	return func(_ context.Context, d time.Duration) error {
@@ -123,11 +133,7 @@ func TestWaitLastRoundReadsEverything(t *testing.T) {
 			}
 			return nil
 		})}
-	rep, err := checkrun.Run(context.Background(), o)
-	needs := w.needs
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, needs := w.run(t, o)
 	// At 0 s everything; at 10 s and 20 s the NAT check's reads; the
 	// pause at 20 s runs to the deadline, so the read at 25 s is whole.
 	if rep.Rounds != 4 || len(needs) != 4 {
@@ -169,11 +175,7 @@ func TestWaitEndingOnRetryReadsTheRest(t *testing.T) {
 			return w.load(ctx, need)
 		},
 		Sleep: w.sleep(func() error { return nil })}
-	rep, err := checkrun.Run(context.Background(), o)
-	needs := w.needs
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, needs := w.run(t, o)
 	// Read at 0–15 s (whole), pause 10 s, retry 25–40 s past the deadline,
 	// then the rest.
 	if rep.Rounds != 2 || len(needs) != 3 {
@@ -199,11 +201,7 @@ func TestWaitPassReadsTheRestOnce(t *testing.T) {
 			w.acct.nat = ec2types.NatGatewayStateAvailable
 			return nil
 		})}
-	rep, err := checkrun.Run(context.Background(), o)
-	needs := w.needs
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, needs := w.run(t, o)
 	if rep.Rounds != 2 || len(needs) != 3 {
 		t.Fatalf("%d rounds, %d reads, want 2 rounds and 3 reads (whole, retry, rest)", rep.Rounds, len(needs))
 	}
@@ -225,11 +223,7 @@ func TestWaitRereadsWhatSkippedChecksRead(t *testing.T) {
 			}
 			return nil
 		})}
-	rep, err := checkrun.Run(context.Background(), o)
-	needs := w.needs
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, needs := w.run(t, o)
 	if r := result(t, rep, "vpc"); r.Status != checks.Pass {
 		t.Errorf("vpc: %s %s", r.Status, r.Reason)
 	}
@@ -249,11 +243,7 @@ func TestWaitBindingFindingRereadsEverything(t *testing.T) {
 			}
 			return nil
 		})}
-	rep, err := checkrun.Run(context.Background(), o)
-	needs := w.needs
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, needs := w.run(t, o)
 	bindingFails := 0
 	for _, r := range rep.Results {
 		if r.Status == checks.Fail && r.Block != nil {
