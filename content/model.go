@@ -56,8 +56,13 @@ type Page struct {
 	// be inside one; kept so the linter can point at them.
 	Stray []Pos
 
-	lines *lineIndex
+	lines    *lineIndex
+	released bool // ReleaseSources
 }
+
+// Released reports whether ReleaseSources dropped the page's Markdown:
+// it can no longer be rendered.
+func (p *Page) Released() bool { return p.released }
 
 // StepByID returns the step with id.
 func (p *Page) StepByID(id string) *Step {
@@ -242,6 +247,31 @@ func ReleaseTrees(labs []*Lab) {
 						c.info, _ = plusOne(c.InfoStart())
 						c.Node = nil
 					}
+				}
+			}
+		}
+	}
+}
+
+// ReleaseSources keeps only a lab's outline: its id, the pages' front
+// matter and steps (ids, titles, roles, attributes), and each check's id,
+// kind, needs and limits. The pages' Markdown and trees, the check blocks'
+// YAML and the commands are dropped. A site build calls it once a lab's
+// pages are written: the lists and badges still to come need no more, and
+// 300 labs' sources and YAML were most of the heap the collector marked
+// again and again. InfoStart still answers after it.
+func ReleaseSources(l *Lab) {
+	ReleaseTrees([]*Lab{l})
+	for _, p := range l.Pages {
+		p.Source, p.MetaYAML, p.Links, p.Stray, p.lines = nil, nil, nil, nil, nil
+		p.released = true
+		for _, s := range p.Steps {
+			for _, c := range s.Checks {
+				c.Params, c.Body, c.Raw, c.Lines = nil, nil, "", nil
+			}
+			for _, group := range [][]*CodeBlock{s.Solution, s.Cleanup, s.Mutations} {
+				for _, c := range group {
+					c.Code, c.Lines = "", nil
 				}
 			}
 		}

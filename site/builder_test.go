@@ -14,9 +14,8 @@ import (
 
 // streamBuild builds the labs under root of fsys into out as vpclab build
 // does: begun from their front matter, each lab rendered as the loader
-// hands it over. release then drops what the loader drops after that
-// (the trees, and here the text too), so that a page rendered again
-// would come out wrong.
+// hands it over. release then drops what vpclab build drops after that
+// (content.ReleaseSources), so that a page rendered again would fail.
 func streamBuild(t *testing.T, fsys fs.FS, root, out string, release bool) Stats {
 	t.Helper()
 	metas, _, err := content.LoadMeta(fsys, root)
@@ -32,10 +31,7 @@ func streamBuild(t *testing.T, fsys fs.FS, root, out string, release bool) Stats
 			t.Error(err)
 		}
 		if release {
-			content.ReleaseTrees([]*content.Lab{l})
-			for _, p := range l.Pages {
-				p.Source = nil
-			}
+			content.ReleaseSources(l)
 		}
 		return nil
 	})
@@ -151,6 +147,25 @@ func TestBuilderFailureLeavesNothing(t *testing.T) {
 	}
 	if !strings.Contains(string(after["en/demo/index.html"]), "Demo lab") {
 		t.Error("the previous site's page lost its title")
+	}
+}
+
+// TestReleasedLabIsNotRendered: a lab whose sources were released before
+// its pages were written fails the build, naming it, rather than giving
+// empty pages.
+func TestReleasedLabIsNotRendered(t *testing.T) {
+	labs := demoLabs(t)
+	out := filepath.Join(t.TempDir(), "site")
+	b, err := NewBuilder(out, labs, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	content.ReleaseSources(labs[0])
+	if _, err := b.Finish(labs); err == nil || !strings.Contains(err.Error(), labs[0].ID) || !strings.Contains(err.Error(), "released") {
+		t.Errorf("Finish with a released lab not yet written: %v", err)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the failed build left %s: %v", out, err)
 	}
 }
 

@@ -77,7 +77,9 @@ type body struct {
 	tmpw *bufio.Writer
 }
 
-func renderBody(p *pageCtx) (string, bool, error) {
+// renderBody writes the page's body to out and reports whether it has a
+// diagram.
+func renderBody(out *bytes.Buffer, p *pageCtx) (bool, error) {
 	b := &body{p: p, checks: map[int]*content.CheckBlock{}, roles: map[int]content.Role{}}
 	for _, s := range p.page.Steps {
 		for _, c := range s.Checks {
@@ -96,15 +98,11 @@ func renderBody(p *pageCtx) (string, bool, error) {
 		doc = content.Markdown.Parser().Parse(text.NewReader(p.page.Source))
 	}
 	r := renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(b, 0)))
-	// A page body's HTML is two to three times its Markdown; a Builder hands it
-	// over without a copy.
-	var out strings.Builder
-	out.Grow(3 * len(p.page.Source))
-	if err := r.Render(&out, p.page.Source, doc); err != nil {
-		return "", false, err
+	if err := r.Render(out, p.page.Source, doc); err != nil {
+		return false, err
 	}
 	p.site.keepSections(p.lab, p.page, p.lang, doc)
-	return out.String(), b.mermaid, nil
+	return b.mermaid, nil
 }
 
 func (p *pageCtx) highlighted(key string) (string, bool) {

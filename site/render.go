@@ -251,9 +251,17 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 	if page == nil {
 		return fmt.Errorf("site: lab %q has no pages: %w", l.ID, ErrNotFound)
 	}
+	if page.Released() {
+		return fmt.Errorf("site: lab %q: the %s page's Markdown was released before it was rendered", l.ID, lang)
+	}
 	loc := i18n.New(lang)
 	pc := &pageCtx{site: s, lab: l, page: page, lang: lang, loc: loc, prog: ProgressOf(l, prog), code: code, tree: tree}
-	bodyHTML, mermaid, err := renderBody(pc)
+	// The body goes straight from goldmark's buffer to w: through the
+	// template, each page's body was copied twice more.
+	body := bodyBuffers.Get().(*bytes.Buffer)
+	defer bodyBuffers.Put(body)
+	body.Reset()
+	mermaid, err := renderBody(body, pc)
 	if err != nil {
 		return err
 	}
@@ -311,7 +319,6 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 		Steps                                         []tocItem
 		HasChecks                                     bool
 		LabCommand                                    string
-		Body                                          template.HTML
 		PageTitle                                     string
 		Prev, Next                                    *prereq
 	}{
@@ -320,14 +327,35 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 		Services: page.Meta.Services, Prerequisites: pres,
 		Badge: "../../" + badgePath(badgeID(l.ID), lang), BadgeAlt: progressAlt(loc, pc.prog), ProgressWhere: where,
 		State: pc.prog.State, Steps: toc, HasChecks: pc.prog.Total > 0, LabCommand: "vpclab check " + l.ID,
-		// The body is goldmark's output: raw HTML in the Markdown is
-		// never passed through, and every value the site adds is escaped.
-		Body:      template.HTML(bodyHTML),
 		PageTitle: page.Meta.Title,
 		Prev:      prev, Next: next,
 	}
-	return execute(w, "lab.html", data)
+	// The body is goldmark's output: raw HTML in the Markdown is never
+	// passed through, and every value the site adds is escaped.
+	// The page is written whole or not at all, as execute writes.
+	buf, direct := w.(*bytes.Buffer)
+	if !direct {
+		buf = new(bytes.Buffer)
+	}
+	n := buf.Len()
+	err = execute(buf, "lab-top", data)
+	if err == nil {
+		buf.Write(body.Bytes())
+		err = execute(buf, "lab-bottom", data)
+	}
+	if err != nil {
+		buf.Truncate(n)
+		return err
+	}
+	if !direct {
+		_, err = w.Write(buf.Bytes())
+	}
+	return err
 }
+
+// bodyBuffers hold rendered page bodies, a few hundred KB each, between
+// renders.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // cardData is one verification card, or the frame of a group of them.
 type cardData struct {

@@ -71,6 +71,9 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 		if env.Ctx.Err() == nil { // after Ctrl-C, nothing more is rendered
 			_ = b.Lab(l)
 		}
+		// Its pages are written: the lists and badges need only its
+		// outline, and held whole, 300 labs were most of the heap.
+		content.ReleaseSources(l)
 	})
 	if err != nil {
 		b.Abandon()

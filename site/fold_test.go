@@ -1,0 +1,66 @@
+package site
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldWant is what fold must return: site.js's normalize("NFKC") and
+// toLowerCase(), as Go's norm and strings do them.
+func foldWant(s string) string { return strings.ToLower(norm.NFKC.String(s)) }
+
+// TestSteadyRunes: fold keeps steady runes as they are and cuts the text
+// before them, which is right only if NFKC and lower case keep each of
+// them, and no rune before one can combine with it.
+func TestSteadyRunes(t *testing.T) {
+	n := 0
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !steady(r) && r >= utf8.RuneSelf {
+			continue
+		}
+		n++
+		s := string(r)
+		p := norm.NFKC.PropertiesString(s)
+		if norm.NFKC.String(s) != s || (r >= utf8.RuneSelf && unicode.ToLower(r) != r) || !p.BoundaryBefore() || p.CCC() != 0 {
+			t.Errorf("%U %q is not steady: NFKC %q, lower %q, boundary before %v, combining class %d",
+				r, s, norm.NFKC.String(s), unicode.ToLower(r), p.BoundaryBefore(), p.CCC())
+		}
+	}
+	if n < 20000 {
+		t.Errorf("only %d steady runes: the kanji are missing", n)
+	}
+}
+
+func TestFold(t *testing.T) {
+	for _, s := range []string{
+		"", "nat gateway", "NAT Gateway", "ＮＡＴゲートウェイ（NAT）を作成します。",
+		"ｶﾞｲﾄﾞ", "か\u3099", "A\u0301", "Ab\u0301c", "NAT\u0301", "e\u0301\u0323x", "\u0301start",
+		"①②", "ﬁle", "Ｖｐｃ：10.0.0.0/16", "プライベートサブネット（ECS）", "㍿㌔", "ß İ Σ",
+		"\xff\xfeABC", "Z\xc3", "ゔ\u3099ヴ",
+	} {
+		if got, want := fold(s), foldWant(s); got != want {
+			t.Errorf("fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+	// Text that is already folded is returned as it is.
+	s := "natゲートウェイを作成します。"
+	if got := fold(s); got != s || unsafe.StringData(got) != unsafe.StringData(s) {
+		t.Errorf("fold(%q) = %q, a copy", s, got)
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"NAT ゲートウェイ", "ＮＡＴ（a）", "ｶﾞ", "A\u0301", "Σσ", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := fold(s), foldWant(s); got != want {
+			t.Errorf("fold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
