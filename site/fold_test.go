@@ -64,3 +64,49 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+// joinLinesWant is joinLines as first written, on the standard library's
+// line and word splitting.
+func joinLinesWant(s string) string {
+	var b strings.Builder
+	var last rune
+	for line := range strings.SplitSeq(s, "\n") {
+		first := true
+		for word := range strings.FieldsSeq(line) {
+			if b.Len() > 0 {
+				r, _ := utf8.DecodeRuneInString(word)
+				if !first || !isCJK(last) || !isCJK(r) {
+					b.WriteByte(' ')
+				}
+			}
+			b.WriteString(word)
+			last, _ = utf8.DecodeLastRuneInString(word)
+			first = false
+		}
+	}
+	return b.String()
+}
+
+func TestJoinLines(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"NAT ゲートウェイを\n作成します。\nThen  route\n\ttraffic", "NAT ゲートウェイを作成します。 Then route traffic"},
+		{"  \n\n", ""},
+		{"日本\n\nEnglish\n語", "日本 English 語"},
+		{"a\u00a0b\u3000c", "a b c"},
+	} {
+		if got := joinLines(c.in); got != c.want || got != joinLinesWant(c.in) {
+			t.Errorf("joinLines(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func FuzzJoinLines(f *testing.F) {
+	for _, s := range []string{"a\nb", "日本\n語", "日 本\n\n語 x", "\xe3\n\xe3\x81\x82", "\u0085x\u00a0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := joinLines(s), joinLinesWant(s); got != want {
+			t.Errorf("joinLines(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

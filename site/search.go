@@ -101,7 +101,7 @@ func (d *termDict) counter() *termCounter {
 	if c, ok := d.counters.Get().(*termCounter); ok {
 		return c
 	}
-	return &termCounter{dict: d, ids: map[string]uint32{}}
+	return &termCounter{dict: d, ids: map[string]uint32{}, pairs: map[uint64]uint32{}}
 }
 
 func (d *termDict) put(c *termCounter) { d.counters.Put(c) }
@@ -112,16 +112,31 @@ func (d *termDict) put(c *termCounter) { d.counters.Put(c) }
 type termCounter struct {
 	dict *termDict
 	ids  map[string]uint32 // numbers seen, keyed by the dictionary's copies
-	n    []uint32          // counts by number
-	seen []uint32          // numbers counted since take, in first-seen order
+	// pairs are the numbers of six-byte terms seen, keyed by their bytes:
+	// a Japanese bigram is two three-byte characters, and bigrams are most
+	// of a Japanese page's terms; a map of integers is looked up in half
+	// the time.
+	pairs map[uint64]uint32
+	n     []uint32 // counts by number
+	seen  []uint32 // numbers counted since take, in first-seen order
 }
 
 func (c *termCounter) add(t string) {
-	id, ok := c.ids[t]
-	if !ok {
-		var key string
-		id, key = c.dict.id(t)
-		c.ids[key] = id
+	var id uint32
+	if len(t) == 6 {
+		k := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 | uint64(t[4])<<32 | uint64(t[5])<<40
+		var ok bool
+		if id, ok = c.pairs[k]; !ok {
+			id, _ = c.dict.id(t)
+			c.pairs[k] = id
+		}
+	} else {
+		var ok bool
+		if id, ok = c.ids[t]; !ok {
+			var key string
+			id, key = c.dict.id(t)
+			c.ids[key] = id
+		}
 	}
 	if int(id) >= len(c.n) {
 		c.n = append(c.n, make([]uint32, int(id)+1-len(c.n)+len(c.n)/2)...)
@@ -293,24 +308,29 @@ func blockText(b *strings.Builder, n ast.Node, src []byte) {
 // between two Japanese characters (the source wraps sentences anywhere),
 // one space elsewhere.
 func joinLines(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	var last rune // the last character written
-	for line := range strings.SplitSeq(s, "\n") {
-		first := true
-		for word := range strings.FieldsSeq(line) {
-			if b.Len() > 0 {
-				r, _ := utf8.DecodeRuneInString(word)
-				if !first || !isCJK(last) || !isCJK(r) {
-					b.WriteByte(' ')
-				}
-			}
-			b.WriteString(word)
-			last, _ = utf8.DecodeLastRuneInString(word)
-			first = false
+	b := make([]byte, 0, len(s))
+	var last rune                // the last character written
+	gap, newline := false, false // white space since it, and a line break in that
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
 		}
+		if unicode.IsSpace(r) {
+			gap = true
+			newline = newline || r == '\n'
+			i += n
+			continue
+		}
+		if len(b) > 0 && gap && !(newline && isCJK(last) && isCJK(r)) {
+			b = append(b, ' ')
+		}
+		gap, newline = false, false
+		b = append(b, s[i:i+n]...)
+		last = r
+		i += n
 	}
-	return b.String()
+	return string(b)
 }
 
 // isCJK reports whether r is written without spaces between words: kana,

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 
@@ -175,6 +176,13 @@ func parenRules(lang i18n.Lang, text string, at func(int) content.Pos) content.D
 	wrong, want := "()", "（）"
 	if lang != i18n.JA {
 		wrong, want = "（）", "()"
+	}
+	// Most prose has no parenthesis of the wrong width: look for one
+	// before decoding every rune.
+	first, _ := utf8.DecodeRuneInString(wrong)
+	second, _ := utf8.DecodeLastRuneInString(wrong)
+	if !strings.ContainsRune(text, first) && !strings.ContainsRune(text, second) {
+		return nil
 	}
 	for off, r := range text {
 		if strings.ContainsRune(wrong, r) {
