@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/yuin/goldmark/util"
 
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
@@ -356,61 +355,6 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 // bodyBuffers hold rendered page bodies, a few hundred KB each, between
 // renders.
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// cardData is one verification card, or the frame of a group of them.
-type cardData struct {
-	Lab, Step, Check, Kind string
-	Label                  string // the group's heading
-	Description            template.HTML
-	Command                string
-	Raw                    template.HTML // highlighted YAML of the block
-	Status                 string        // recorded status, "" when none
-	StatusLabel            string
-	Recorded               string // "Last recorded …: message"
-	Live                   bool
-	T                      func(id string) string
-}
-
-func (p *pageCtx) cardBase(c *content.CheckBlock) cardData {
-	step := ""
-	if c.Step != nil {
-		step = c.Step.ID
-	}
-	return cardData{Lab: p.lab.ID, Step: step, Check: c.ID, Kind: c.Kind, Live: p.site.opts.Live,
-		Command: "vpclab check " + p.lab.ID + " --step " + step, T: p.site.words[p.lang].T}
-}
-
-// groupOpen starts a group of verification cards: the check blocks that
-// follow one another in the page share one command and one button.
-func (p *pageCtx) groupOpen(w util.BufWriter, c *content.CheckBlock, count int) error {
-	d := p.cardBase(c)
-	d.Label = p.site.words[p.lang].T("SiteCardLabel")
-	if count > 1 {
-		d.Label = p.loc.N("SiteCardLabelCount", count)
-	}
-	return templates().ExecuteTemplate(w, "vgroup-open", d)
-}
-
-func (p *pageCtx) groupClose(w util.BufWriter, c *content.CheckBlock) error {
-	return templates().ExecuteTemplate(w, "vgroup-close", p.cardBase(c))
-}
-
-// card writes a check block as a verification card: what it verifies in
-// the reader's language, its last recorded result and the block itself.
-func (p *pageCtx) card(w util.BufWriter, c *content.CheckBlock) error {
-	d := p.cardBase(c)
-	d.Description = describeHTML(Describe(p.loc, c), c)
-	d.Raw = template.HTML(highlightYAML(c.Raw))
-	if r, ok := p.prog.Records[c.ID]; ok {
-		d.Status, d.StatusLabel = string(r.Status), p.site.words[p.lang].T(statusMsg(r.Status))
-		if msg := recordedMessage(p.loc, r); msg != "" {
-			d.Recorded = p.loc.T("SiteCardRecorded", i18n.M{"When": r.At.UTC().Format("2006-01-02 15:04 UTC"), "Message": msg})
-		}
-	} else {
-		d.StatusLabel = p.site.words[p.lang].T("SiteCardNotChecked")
-	}
-	return templates().ExecuteTemplate(w, "card", d)
-}
 
 // execute runs a template into w, which gets nothing from a run that
 // fails. A buffer is written directly and cut back on failure: pages are
