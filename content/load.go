@@ -66,11 +66,19 @@ func Discover(fsys fs.FS, root string) ([]string, error) {
 }
 
 // LoadLab reads and parses one lab folder in every language.
-func LoadLab(fsys fs.FS, dir string) (*Lab, Diags) { return loadLab(fsys, dir, ParsePage) }
+func LoadLab(fsys fs.FS, dir string) (*Lab, Diags) { return loadLab(fsys, dir, parsePage) }
 
-// loadLab is LoadLab with parse for each page (ParsePage or ParseMeta).
-func loadLab(fsys fs.FS, dir string, parse func(string, i18n.Lang, []byte) (*Page, Diags)) (*Lab, Diags) {
+// pageParser parses a page, with the YAML the lab's pages share.
+type pageParser func(path string, lang i18n.Lang, src []byte, shared yamlCache) (*Page, Diags)
+
+func parseMeta(path string, lang i18n.Lang, src []byte, _ yamlCache) (*Page, Diags) {
+	return ParseMeta(path, lang, src)
+}
+
+// loadLab is LoadLab with parse for each page (parsePage or parseMeta).
+func loadLab(fsys fs.FS, dir string, parse pageParser) (*Lab, Diags) {
 	lab := &Lab{ID: path.Base(dir), Dir: dir, Pages: map[i18n.Lang]*Page{}}
+	shared := yamlCache{}
 	var ds Diags
 	var missing []i18n.Lang
 	for _, l := range i18n.Langs {
@@ -84,7 +92,7 @@ func loadLab(fsys fs.FS, dir string, parse func(string, i18n.Lang, []byte) (*Pag
 			ds = append(ds, diag(Pos{File: file}, "ContentReadFailed", i18n.M{"Err": err.Error()}))
 			continue
 		}
-		p, pds := parse(file, l, src)
+		p, pds := parse(file, l, src, shared)
 		lab.Pages[l] = p
 		ds = append(ds, pds...)
 	}
@@ -113,7 +121,7 @@ func LoadEach(fsys fs.FS, root string, each func(*Lab, Diags) Diags) ([]*Lab, Di
 	if err != nil {
 		return nil, nil, err
 	}
-	labs, ds := loadAll(fsys, dirs, ParsePage, each)
+	labs, ds := loadAll(fsys, dirs, parsePage, each)
 	return labs, ds, nil
 }
 
@@ -125,11 +133,11 @@ func LoadMeta(fsys fs.FS, root string) ([]*Lab, Diags, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	labs, ds := loadAll(fsys, dirs, ParseMeta, nil)
+	labs, ds := loadAll(fsys, dirs, parseMeta, nil)
 	return labs, ds, nil
 }
 
-func loadAll(fsys fs.FS, dirs []string, parse func(string, i18n.Lang, []byte) (*Page, Diags), each func(*Lab, Diags) Diags) ([]*Lab, Diags) {
+func loadAll(fsys fs.FS, dirs []string, parse pageParser, each func(*Lab, Diags) Diags) ([]*Lab, Diags) {
 	labs := make([]*Lab, len(dirs))
 	found := make([]Diags, len(dirs))
 	next := make(chan int)

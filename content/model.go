@@ -57,7 +57,8 @@ type Page struct {
 	Stray []Pos
 
 	lines    *lineIndex
-	released bool // ReleaseSources
+	released bool      // ReleaseSources
+	yaml     yamlCache // while the page is parsed
 }
 
 // Released reports whether ReleaseSources dropped the page's Markdown:

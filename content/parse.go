@@ -58,12 +58,20 @@ func ValidID(s string) bool { return idPattern.MatchString(s) }
 // problems come back as diagnostics with exact positions, and the page is
 // returned as far as it could be read so that later rules still run.
 func ParsePage(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
+	return parsePage(path, lang, src, nil)
+}
+
+// parsePage is ParsePage with the YAML of the lab's other page (shared
+// may be nil).
+func parsePage(path string, lang i18n.Lang, src []byte, shared yamlCache) (*Page, Diags) {
 	p, li, ds := parseHead(path, lang, src, true)
 	if li == nil {
 		return p, ds
 	}
 	p.Doc = Markdown.Parser().Parse(text.NewReader(p.Source))
+	p.yaml = shared
 	ds = append(ds, p.walk(li)...)
+	p.yaml = nil
 	for _, s := range p.Steps {
 		// A step that tears the lab down is the clean-up phase even when
 		// its heading does not say role=cleanup (labs written before roles).
@@ -195,7 +203,7 @@ func splitFrontMatter(src []byte, li *lineIndex, body bool) ([]byte, *Mapping, D
 		start := min(li.lineStart(line), len(head))
 		return li.pos(start + byteCol(head[start:], tk.Position.Column))
 	}
-	m, ds := parseMapping(yamlSrc, at, top)
+	m, ds := parseMapping(yamlSrc, at, top, nil)
 	if !body {
 		return nil, m, ds
 	}
@@ -469,7 +477,7 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 		return ds
 	}
 
-	cb, cds := parseCheck(code.String(), n, fence, li, p.Source)
+	cb, cds := parseCheck(code.String(), n, fence, li, p.Source, p.yaml)
 	cb.Step, cb.Node, cb.Lines = step, n, lines
 	ds = append(ds, cds...)
 	if cb.ID != "" {
@@ -486,7 +494,7 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 // parseCheck reads a check block's YAML, mapping YAML positions back to the
 // Markdown file through goldmark's line segments, so that an error points
 // at the exact character even inside an indented list item.
-func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, src []byte) (*CheckBlock, Diags) {
+func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, src []byte, shared yamlCache) (*CheckBlock, Diags) {
 	cb := &CheckBlock{Raw: body, Pos: fence}
 	// A copy of the lines: the positions outlive the syntax tree (the
 	// mapping keeps this function), and n.Lines() points into the node,
@@ -510,7 +518,7 @@ func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, s
 		col := byteCol(seg.Value(src), tk.Position.Column) - seg.Padding
 		return li.pos(seg.Start + max(col, 0))
 	}
-	m, ds := parseMapping([]byte(body), at, fence)
+	m, ds := parseMapping([]byte(body), at, fence, shared)
 	if m == nil {
 		cb.Body = &Mapping{Pos: fence}
 		return cb, ds

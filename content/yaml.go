@@ -216,20 +216,34 @@ func isScalar(n ast.Node) bool {
 	return false
 }
 
+// yamlCache holds YAML text a lab's pages share, parsed once: a lab's
+// check blocks are the same text in both languages (lint holds them to
+// it), and their parse was a tenth of loading a lab. Only text that
+// parsed is kept; each page maps the tokens to its own positions (its
+// posFunc), and nothing writes to a parsed tree.
+type yamlCache map[string]*ast.File
+
 // posFunc maps a YAML token to its place in the Markdown file.
 type posFunc func(tk *token.Token) Pos
 
 // parseMapping parses src as one YAML mapping. An empty document gives an
 // empty mapping; anything else that is not a mapping is a diagnostic at
 // whole.
-func parseMapping(src []byte, at posFunc, whole Pos) (*Mapping, Diags) {
-	toks, d := yamlLimits(src, at)
-	if d != nil {
-		return nil, Diags{*d} // before the parser: see limits.go
-	}
-	f, err := parser.Parse(toks, 0, parser.AllowDuplicateMapKey())
-	if err != nil {
-		return nil, Diags{yamlDiag(err, at, whole)}
+// shared, when not nil, holds text parsed before and gets src's parse.
+func parseMapping(src []byte, at posFunc, whole Pos, shared yamlCache) (*Mapping, Diags) {
+	f := shared[string(src)]
+	if f == nil {
+		toks, d := yamlLimits(src, at)
+		if d != nil {
+			return nil, Diags{*d} // before the parser: see limits.go
+		}
+		var err error
+		if f, err = parser.Parse(toks, 0, parser.AllowDuplicateMapKey()); err != nil {
+			return nil, Diags{yamlDiag(err, at, whole)}
+		}
+		if shared != nil {
+			shared[string(src)] = f
+		}
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
 		return &Mapping{Pos: whole}, nil
