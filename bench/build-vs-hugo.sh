@@ -6,6 +6,14 @@
 # warm-up each, with GNU time: wall seconds, CPU seconds and peak memory
 # (maximum resident set) of every run, then the medians. Pages per second
 # are the HTML pages each wrote divided by the median wall time.
+#
+# Each run builds into a folder of its own, as docs CI does on a fresh
+# clone. REBUILD=1 builds over the previous run's output instead, as a
+# writer does between edits: Hugo overwrites its files in place, vpclab
+# writes a new folder and swaps it in (a failed build leaves the old
+# site), so it creates and deletes every file each time; on a filesystem
+# slow to reuse just-deleted inodes (ext4 without a journal, as on the
+# project's machine) that costs it up to a second of system time.
 set -euo pipefail
 LABS=$1 HUGO=$2 RUNS=${3:-5}
 command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)" >&2; exit 2; }
@@ -20,12 +28,16 @@ run() { # name, command...
   echo "$wall $(echo "$u + $s" | bc) $((kb / 1024))" >> "$OUT/$name.times"
 }
 for r in $(seq 0 "$RUNS"); do
-  [ "$r" -eq 0 ] && { run warm "$VPCLAB" build --content "$LABS" -o "$OUT/out-site"; run warm hugo --minify=false -s "$HUGO" -d "$OUT/out-hugo" --quiet; continue; }
-  run vpclab "$VPCLAB" build --content "$LABS" -o "$OUT/out-site"
-  run hugo hugo --minify=false -s "$HUGO" -d "$OUT/out-hugo" --quiet
+  suffix=-$r
+  [ "${REBUILD:-}" = 1 ] && suffix=
+  [ "$r" -eq 0 ] && { run warm "$VPCLAB" build --content "$LABS" -o "$OUT/out-site$suffix"; run warm hugo --minify=false -s "$HUGO" -d "$OUT/out-hugo$suffix" --quiet; continue; }
+  run vpclab "$VPCLAB" build --content "$LABS" -o "$OUT/out-site$suffix"
+  run hugo hugo --minify=false -s "$HUGO" -d "$OUT/out-hugo$suffix" --quiet
 done
-pages_v=$(find "$OUT/out-site" -name '*.html' | wc -l)
-pages_h=$(find "$OUT/out-hugo" -name '*.html' | wc -l)
+last=-$RUNS
+[ "${REBUILD:-}" = 1 ] && last=
+pages_v=$(find "$OUT/out-site$last" -name '*.html' | wc -l)
+pages_h=$(find "$OUT/out-hugo$last" -name '*.html' | wc -l)
 printf "%-7s %6s %9s %7s %9s %8s\n" tool pages wall_s cpu_s peak_MiB pages/s
 for t in vpclab hugo; do
   p=$([ "$t" = vpclab ] && echo "$pages_v" || echo "$pages_h")

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
 )
 
 // streamBuild builds the labs under root of fsys into out as vpclab build
@@ -226,6 +227,92 @@ func TestStreamedBuildEdges(t *testing.T) {
 		}
 		if strings.Contains(page, "RAW FILE") || !strings.Contains(page, "<h1>") {
 			t.Errorf("%s: the lab's own index.html replaced its page", name)
+		}
+	}
+}
+
+// TestRebuildLinksUnchangedFiles: a rebuild links the files whose bytes
+// have not changed from the previous build (no new file is written for
+// them) and writes the rest; the site is the one a build into a new
+// folder writes.
+func TestRebuildLinksUnchangedFiles(t *testing.T) {
+	labs := demoLabs(t)
+	out := filepath.Join(t.TempDir(), "site")
+	if _, err := Build(out, labs, nil, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]os.FileInfo{}
+	for name := range readTree(t, out) {
+		st, err := os.Stat(filepath.Join(out, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[name] = st
+	}
+	// A file of the previous build that is not as a build writes it (its
+	// mode changed) is written anew, not linked.
+	if err := os.Chmod(filepath.Join(out, "en", "index.html"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	edited := []*content.Lab{labs[0], parseLab(t, "other", map[i18n.Lang]string{
+		i18n.EN: frontMatter("other", "Other lab, edited", "beginner") + md(otherBody),
+		i18n.JA: frontMatter("other", "Other lab, edited", "beginner") + md(otherBody)})}
+	if _, err := Build(out, edited, nil, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	if _, err := Build(fresh, edited, nil, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want, got := readTree(t, fresh), readTree(t, out)
+	sameTree(t, want, got)
+	linked := 0
+	for name, data := range got {
+		st, err := os.Stat(filepath.Join(out, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, want 0644", name, st.Mode().Perm())
+		}
+		old, ok := before[name]
+		if !ok || !os.SameFile(old, st) {
+			continue
+		}
+		linked++
+		if name == "en/index.html" || strings.Contains(string(data), "Other lab, edited") {
+			t.Errorf("%s was linked from the previous build, but it changed", name)
+		}
+	}
+	if linked < len(got)/2 {
+		t.Errorf("%d of %d files linked from the previous build", linked, len(got))
+	}
+	if !os.SameFile(before[chromaCSSPath], statOf(t, filepath.Join(out, filepath.FromSlash(chromaCSSPath)))) {
+		t.Errorf("the unchanged %s was written anew", chromaCSSPath)
+	}
+}
+
+func statOf(t *testing.T, name string) os.FileInfo {
+	t.Helper()
+	st, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestSameBytes(t *testing.T) {
+	big := bytes.Repeat([]byte("0123456789abcdef"), 10000) // over one block
+	for _, c := range []struct {
+		file, data []byte
+		want       bool
+	}{
+		{nil, nil, true}, {[]byte("abc"), []byte("abc"), true}, {big, big, true},
+		{[]byte("abc"), []byte("abd"), false}, {[]byte("ab"), []byte("abc"), false}, {[]byte("abcd"), []byte("abc"), false},
+		{big, big[:len(big)-1], false}, {big[:len(big)-1], big, false},
+	} {
+		if got := sameBytes(bytes.NewReader(c.file), c.data); got != c.want {
+			t.Errorf("sameBytes(%d bytes, %d bytes) = %v, want %v", len(c.file), len(c.data), got, c.want)
 		}
 	}
 }
