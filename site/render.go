@@ -56,7 +56,7 @@ type head struct {
 	Live            bool
 	Token           string
 	Mermaid         bool
-	Strings         map[string]string // UI strings for the script
+	Strings         template.JS // UI strings for the script, as JSON
 	T               func(id string) string
 }
 
@@ -77,13 +77,24 @@ func (s *Site) head(loc *i18n.Localizer, root string) head {
 // each time it is asked for one.
 type words struct {
 	loc    *i18n.Localizer
-	cache  sync.Map          // id → text
-	script map[string]string // the UI strings for site.js; read only
+	cache  sync.Map    // id → text
+	script template.JS // the UI strings for site.js, as the page writes them
 }
 
 func newWords(lang i18n.Lang) *words {
 	loc := i18n.New(lang)
-	return &words{loc: loc, script: scriptStrings(loc)}
+	return &words{loc: loc, script: scriptJSON(scriptStrings(loc))}
+}
+
+// scriptJSON is strs as html/template writes a map in the page's script
+// element, made once rather than for every page.
+func scriptJSON(strs map[string]string) template.JS {
+	const open, close = `<script type="application/json" id="vpclab-strings">`, `</script>`
+	var b strings.Builder
+	if err := template.Must(template.New("strings").Parse(open+"{{.}}"+close)).Execute(&b, strs); err != nil {
+		panic(err) // a map of strings always marshals
+	}
+	return template.JS(strings.TrimSuffix(strings.TrimPrefix(b.String(), open), close))
 }
 
 // T is loc.T for a message without data.
@@ -307,8 +318,14 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 	if pc.prog.Account != "" {
 		where = loc.T("SiteProgressWhere", i18n.M{"Account": pc.prog.Account, "Region": pc.prog.Region})
 	}
+	// The page's own fields and head's as fields, not embedded: the
+	// templates look each field up by name, and a name not found at the
+	// top of a struct with an embedded one takes reflect's slow search.
 	data := struct {
-		head
+		Head                                          head
+		T                                             func(id string) string
+		Root                                          string
+		Live                                          bool
 		ID, Summary, Level, LevelName, Duration, Cost string
 		Services                                      []string
 		Prerequisites                                 []prereq
@@ -320,7 +337,7 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 		PageTitle                                     string
 		Prev, Next                                    *prereq
 	}{
-		head: h, ID: l.ID, Summary: page.Meta.Summary, Level: page.Meta.Level, LevelName: levelName(loc, page.Meta.Level),
+		Head: h, T: h.T, Root: h.Root, Live: h.Live, ID: l.ID, Summary: page.Meta.Summary, Level: page.Meta.Level, LevelName: levelName(loc, page.Meta.Level),
 		Duration: loc.T("SiteDuration", i18n.M{"Minutes": page.Meta.Duration}), Cost: costText(loc, page.Meta.Cost),
 		Services: page.Meta.Services, Prerequisites: pres,
 		Badge: "../../" + badgePath(badgeID(l.ID), lang), BadgeAlt: progressAlt(loc, pc.prog), ProgressWhere: where,
