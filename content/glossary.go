@@ -40,6 +40,9 @@ func parseGlossary(b []byte) ([]Term, error) {
 
 // PosOf converts a byte offset in the page's source to a position.
 func (p *Page) PosOf(offset int) Pos {
+	if p.released { // no text left to count lines in
+		return Pos{File: p.Path}
+	}
 	if p.lines == nil {
 		p.lines = newLineIndex(p.Path, p.Source)
 	}

@@ -78,6 +78,7 @@ type Builder struct {
 	prog     *progress.Progress
 	abs, tmp string
 	existing bool
+	fresh    os.FileInfo // a file as this build writes them (reuse)
 	start    time.Time
 	total    int      // files the site will have
 	dirs     sync.Map // folders made
@@ -120,6 +121,9 @@ func (s *Site) builder(outDir string, prog *progress.Progress) (*Builder, error)
 		return nil, err
 	}
 	b.abs = abs
+	if b.existing {
+		b.fresh = probeFresh(b.tmp)
+	}
 	return b, nil
 }
 
@@ -324,20 +328,48 @@ func (b *Builder) put(name string, data []byte) error {
 }
 
 // reuse links the previous build's name to full if it is a file as this
-// build writes them (regular, mode 0644) holding exactly data.
+// build would write it (b.fresh: the same mode, owner and group, and one
+// link, so nothing outside the site shares it) holding exactly data. The
+// bytes are compared through the new link, after it is made: a file
+// swapped in under the old name in between (another build finishing
+// into the same folder) is then unlinked and written anew.
 func (b *Builder) reuse(name, full string, data []byte) bool {
+	if b.fresh == nil {
+		return false
+	}
 	old := filepath.Join(b.abs, filepath.FromSlash(path.Clean(name)))
-	st, err := os.Lstat(old)
-	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != 0o644 || st.Size() != int64(len(data)) {
+	if st, err := os.Lstat(old); err != nil || !likeFresh(st, b.fresh, 1) || st.Size() != int64(len(data)) {
 		return false
 	}
-	f, err := os.Open(old)
+	if os.Link(old, full) != nil {
+		return false
+	}
+	f, err := os.Open(full)
+	if err == nil {
+		st, serr := f.Stat()
+		same := serr == nil && likeFresh(st, b.fresh, 2) && sameBytes(f, data) // old name and ours
+		f.Close()
+		if same {
+			return true
+		}
+	}
+	_ = os.Remove(full)
+	return false
+}
+
+// probeFresh returns how a file this build writes in dir comes out
+// (mode under the umask, owner, group), from one written and removed.
+func probeFresh(dir string) os.FileInfo {
+	probe := filepath.Join(dir, ".probe")
+	if err := os.WriteFile(probe, nil, 0o644); err != nil {
+		return nil
+	}
+	defer os.Remove(probe)
+	st, err := os.Lstat(probe)
 	if err != nil {
-		return false
+		return nil
 	}
-	same := sameBytes(f, data)
-	f.Close()
-	return same && os.Link(old, full) == nil
+	return st
 }
 
 // sameBytes reports whether r holds exactly data, read a block at a time.
