@@ -58,9 +58,15 @@ func FuzzFold(f *testing.F) {
 	for _, s := range []string{"NAT ゲートウェイ", "ＮＡＴ（a）", "ｶﾞ", "A\u0301", "Σσ", "\xff"} {
 		f.Add(s)
 	}
+	var scratch []byte // shared by every input, as splitPage shares it
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := fold(s), foldWant(s); got != want {
 			t.Errorf("fold(%q) = %q, want %q", s, got, want)
+		}
+		for _, in := range []string{s, "ÀB" + s, s + s} {
+			if got, want := foldInto(&scratch, in), foldWant(in); got != want {
+				t.Errorf("foldInto(%q) = %q, want %q", in, got, want)
+			}
 		}
 	})
 }

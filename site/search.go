@@ -2,6 +2,7 @@ package site
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"runtime"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -119,6 +121,9 @@ type termCounter struct {
 	pairs map[uint64]uint32
 	n     []uint32 // counts by number
 	seen  []uint32 // numbers counted since take, in first-seen order
+	// Buffers for a section's text (splitPage), used again and again.
+	body           bytes.Buffer
+	joined, folded []byte
 }
 
 func (c *termCounter) add(t string) {
@@ -197,24 +202,33 @@ func splitPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node, di
 	src := p.Source
 	base := string(lang) + "/" + l.ID + "/index.html"
 	cur := searchDoc{ID: base, Lang: string(lang), URL: base, Step: p.Meta.Title, Lab: p.Meta.Title}
-	var body strings.Builder
 	var out pageSections
 	counter := dict.counter()
 	defer dict.put(counter)
+	// The section's text is made in the counter's buffers, used again
+	// for every section: only the terms and the shown text are kept.
+	body := &counter.body
+	body.Reset()
 	flush := func() {
-		text := joinLines(body.String())
+		counter.joined = appendJoined(counter.joined[:0], view(body.Bytes()))
+		text := view(counter.joined)
 		if text != "" || cur.Step != cur.Lab {
 			sec := section{searchDoc: cur}
-			for fid, field := range []string{cur.Step, cur.Lab, text} { // searchFields' order
-				searchTerms(field, counter.add)
+			for fid, field := range [...]string{cur.Step, cur.Lab, text} { // searchFields' order
+				cutTerms(foldInto(&counter.folded, field), counter.add)
 				sec.terms[fid] = counter.take()
 			}
-			sec.Text = capRunes(text, searchTextCap)
+			shown := capRunes(text, searchTextCap)
+			if len(shown) == len(text) {
+				shown = strings.Clone(shown) // not cut: still a view of the buffer
+			}
+			sec.Text = shown
 			out = append(out, sec)
 		}
 		body.Reset()
 	}
-	body.WriteString(p.Meta.Summary + "\n")
+	body.WriteString(p.Meta.Summary)
+	body.WriteByte('\n')
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok && h.Level == 2 {
 			flush()
@@ -223,7 +237,7 @@ func splitPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node, di
 				Step: strings.TrimSpace(content.PlainText(h, src)), Lab: p.Meta.Title}
 			continue
 		}
-		blockText(&body, n, src)
+		blockText(body, n, src)
 	}
 	flush()
 	return out
@@ -256,7 +270,7 @@ func capRunes(s string, n int) string {
 
 // blockText appends a block's text: prose, headings, tables and commands;
 // not check blocks, diagrams or authors' notes.
-func blockText(b *strings.Builder, n ast.Node, src []byte) {
+func blockText(b *bytes.Buffer, n ast.Node, src []byte) {
 	switch t := n.(type) {
 	case *ast.HTMLBlock:
 		return
@@ -269,11 +283,11 @@ func blockText(b *strings.Builder, n ast.Node, src []byte) {
 		if lang == "check" || lang == "mermaid" || lang == "mutations" {
 			return
 		}
-		b.WriteString(codeText(t, src))
+		writeLines(b, t, src)
 		b.WriteByte('\n')
 		return
 	case *ast.CodeBlock:
-		b.WriteString(codeText(t, src))
+		writeLines(b, t, src)
 		b.WriteByte('\n')
 		return
 	}
@@ -304,11 +318,23 @@ func blockText(b *strings.Builder, n ast.Node, src []byte) {
 	})
 }
 
+// writeLines writes a code block's text (codeText) to b.
+func writeLines(b *bytes.Buffer, n ast.Node, src []byte) {
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(src))
+	}
+}
+
 // joinLines joins a section's lines as a reader reads them: no space
 // between two Japanese characters (the source wraps sentences anywhere),
 // one space elsewhere.
-func joinLines(s string) string {
-	b := make([]byte, 0, len(s))
+func joinLines(s string) string { return string(appendJoined(nil, s)) }
+
+// appendJoined appends s's lines joined as joinLines joins them to b.
+func appendJoined(b []byte, s string) []byte {
+	start := len(b)
 	var last rune                // the last character written
 	gap, newline := false, false // white space since it, and a line break in that
 	for i := 0; i < len(s); {
@@ -322,7 +348,7 @@ func joinLines(s string) string {
 			i += n
 			continue
 		}
-		if len(b) > 0 && gap && !(newline && isCJK(last) && isCJK(r)) {
+		if len(b) > start && gap && !(newline && isCJK(last) && isCJK(r)) {
 			b = append(b, ' ')
 		}
 		gap, newline = false, false
@@ -330,7 +356,7 @@ func joinLines(s string) string {
 		last = r
 		i += n
 	}
-	return string(b)
+	return b
 }
 
 // isCJK reports whether r is written without spaces between words: kana,
@@ -344,8 +370,10 @@ func isCJK(r rune) bool {
 // searchTerms cuts text into the index's terms: NFKC-normalized and in
 // lower case; words of other scripts whole, Japanese runs as bigrams plus
 // the run's last character. It is site.js's searchTokens with last=true.
-func searchTerms(s string, term func(string)) {
-	s = fold(s)
+func searchTerms(s string, term func(string)) { cutTerms(fold(s), term) }
+
+// cutTerms is searchTerms on text already folded.
+func cutTerms(s string, term func(string)) {
 	// Words and runs are cut from s by byte offsets: no term is copied.
 	word, run := -1, -1 // where the current word or Japanese run starts
 	var prev int        // the start of the run's previous character
@@ -397,14 +425,30 @@ func searchTerms(s string, term func(string)) {
 // before it, go through norm; ASCII is put in lower case in place. On
 // the 300-lab corpus this was a tenth of the build's CPU.
 func fold(s string) string {
+	var scratch []byte
+	if f := foldInto(&scratch, s); f != s {
+		return strings.Clone(f)
+	}
+	return s
+}
+
+// foldInto is fold writing into *scratch, which it may grow: the result
+// is s itself, or a view of *scratch good until *scratch is used again.
+func foldInto(scratch *[]byte, s string) string {
 	var b []byte // nil while s is its own fold
 	last := 0    // s[:last] is folded into b (when b is not nil)
+	grow := func() {
+		b = (*scratch)[:0]
+		if cap(b) < len(s)+len(s)/8 {
+			b = make([]byte, 0, len(s)+len(s)/8)
+		}
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
 				if b == nil {
-					b = make([]byte, 0, len(s)+len(s)/8)
+					grow()
 				}
 				b = append(append(b, s[last:i]...), c+'a'-'A')
 				last = i + 1
@@ -444,7 +488,7 @@ func fold(s string) string {
 			end += m
 		}
 		if b == nil {
-			b = make([]byte, 0, len(s)+len(s)/8)
+			grow()
 		}
 		b = append(b, s[last:start]...)
 		b = append(b, strings.ToLower(norm.NFKC.String(s[start:end]))...)
@@ -453,8 +497,12 @@ func fold(s string) string {
 	if b == nil {
 		return s
 	}
-	return string(append(b, s[last:]...))
+	*scratch = append(b, s[last:]...)
+	return view(*scratch)
 }
+
+// view is b as a string, without a copy: good only while b is unchanged.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // steady reports whether NFKC and lower case leave r as it is, and r
 // starts a new segment for NFKC (no rune before it combines with it):
