@@ -198,6 +198,11 @@ func (b *body) text(w util.BufWriter, src []byte, node ast.Node, entering bool) 
 // and emphasis (インターネット *から* も): CommonMark needs none there, and
 // in Japanese it shows as a gap. ok is false when nothing changes.
 func (b *body) trimAroundEmphasis(n *ast.Text, src []byte) (string, bool) {
+	_, nextEm := n.NextSibling().(*ast.Emphasis)
+	_, prevEm := n.PreviousSibling().(*ast.Emphasis)
+	if !nextEm && !prevEm {
+		return "", false // most text: nothing to trim, and no copy made
+	}
 	v := string(n.Value(src))
 	orig := v
 	if e, isEm := n.NextSibling().(*ast.Emphasis); isEm && strings.HasSuffix(v, " ") && !n.SoftLineBreak() {
@@ -638,14 +643,24 @@ func (b *body) closeTabs(w util.BufWriter) {
 // codeSpan links a lab's id written as code (`nat-private-egress`) to that
 // lab's page in this language, titled with the lab's title.
 func (b *body) codeSpan(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	var sb strings.Builder
-	for c := node.FirstChild(); c != nil; c = c.NextSibling() {
-		if t, ok := c.(*ast.Text); ok {
-			sb.Write(t.Value(src))
+	// Most code spans are one text node and name no lab: looked up from
+	// its bytes, they cost no string.
+	var l *content.Lab
+	var id string
+	if t, ok := node.FirstChild().(*ast.Text); ok && t.NextSibling() == nil {
+		if l = b.p.site.byID[string(t.Value(src))]; l != nil {
+			id = l.ID
 		}
+	} else {
+		var sb strings.Builder
+		for c := node.FirstChild(); c != nil; c = c.NextSibling() {
+			if t, ok := c.(*ast.Text); ok {
+				sb.Write(t.Value(src))
+			}
+		}
+		id = sb.String()
+		l = b.p.site.lab(id)
 	}
-	id := sb.String()
-	l := b.p.site.lab(id)
 	if l == nil || id == b.p.lab.ID || l.Page(b.p.lang) == nil || insideLink(node) {
 		return base()[ast.KindCodeSpan](w, src, node, entering)
 	}

@@ -2,6 +2,7 @@ package highlight
 
 import (
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
 )
@@ -16,7 +17,19 @@ import (
 // TestShellMatchesChroma and FuzzShellMatchesChroma hold the port to
 // chroma's own lexer.
 func shellTokens(code string) []chroma.Token {
-	l := &shellLexer{t: []rune(ensureLF(code)), stack: []shellState{sRoot}}
+	code = ensureLF(code)
+	l := &shellLexer{t: []rune(code), stack: []shellState{sRoot}}
+	// In UTF-8 text a token's value is a piece of code itself: no copy,
+	// and a merged token is a longer piece (they are contiguous). Other
+	// text is read as runes, its bad bytes as U+FFFD, as chroma reads it.
+	if utf8.ValidString(code) {
+		l.src = code
+		l.offs = make([]int, 0, len(l.t)+1)
+		for i := range code {
+			l.offs = append(l.offs, i)
+		}
+		l.offs = append(l.offs, len(code))
+	}
 	l.run()
 	return l.out
 }
@@ -34,6 +47,9 @@ const (
 
 type shellLexer struct {
 	t     []rune
+	src   string // the text t was made from, when it is UTF-8
+	offs  []int  // the byte offset in src of each rune of t, and of the end
+	start int    // the rune where the last token starts
 	pos   int
 	stack []shellState
 	out   []chroma.Token
@@ -65,10 +81,23 @@ func (l *shellLexer) emit(typ chroma.TokenType, end int) {
 	if end == l.pos {
 		return
 	}
+	merge := false
+	if n := len(l.out); n > 0 && l.out[n-1].Type == typ && len(l.out[n-1].Value) < 8192 {
+		merge = true
+	}
+	if l.offs != nil {
+		if !merge {
+			l.start = l.pos
+			l.out = append(l.out, chroma.Token{Type: typ})
+		}
+		l.out[len(l.out)-1].Value = l.src[l.offs[l.start]:l.offs[end]]
+		l.pos = end
+		return
+	}
 	v := string(l.t[l.pos:end])
 	l.pos = end
-	if n := len(l.out); n > 0 && l.out[n-1].Type == typ && len(l.out[n-1].Value) < 8192 {
-		l.out[n-1].Value += v
+	if merge {
+		l.out[len(l.out)-1].Value += v
 		return
 	}
 	l.out = append(l.out, chroma.Token{Type: typ, Value: v})
