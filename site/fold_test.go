@@ -116,3 +116,14 @@ func FuzzJoinLines(f *testing.F) {
 		}
 	})
 }
+
+// TestNoSpaceAboveIdeographicSpace: appendJoined skips unicode.IsSpace
+// for runes above U+3000, which holds only while Unicode has no white
+// space there.
+func TestNoSpaceAboveIdeographicSpace(t *testing.T) {
+	for r := rune(0x3001); r <= unicode.MaxRune; r++ {
+		if unicode.IsSpace(r) {
+			t.Fatalf("%U is white space", r)
+		}
+	}
+}

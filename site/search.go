@@ -342,7 +342,7 @@ func appendJoined(b []byte, s string) []byte {
 		if r >= utf8.RuneSelf {
 			r, n = utf8.DecodeRuneInString(s[i:])
 		}
-		if unicode.IsSpace(r) {
+		if r <= 0x3000 && unicode.IsSpace(r) { // no white space lies above U+3000
 			gap = true
 			newline = newline || r == '\n'
 			i += n
