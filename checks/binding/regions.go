@@ -87,10 +87,19 @@ func copyNeed() account.Need {
 // deletes it. A Region that cannot be read is skipped: the run's verdict
 // in this Region does not depend on it.
 func Elsewhere(ctx context.Context, cfg aws.Config, names []string) ([]RegionHit, error) {
+	return ElsewhereIn(ctx, cfg, names, nil)
+}
+
+// ElsewhereIn is Elsewhere in the given Regions only (nil: every enabled
+// Region). A caller that knows which Regions can hold anything (the
+// mutation pass sees every write to its sandbox) searches only those:
+// each Region moto is asked about costs it a backend, and resetting it
+// later costs as much again.
+func ElsewhereIn(ctx context.Context, cfg aws.Config, names, regions []string) ([]RegionHit, error) {
 	if len(names) == 0 {
 		return nil, nil
 	}
-	return search(ctx, cfg, func(tag string) string {
+	return search(ctx, cfg, regions, func(tag string) string {
 		for _, name := range names {
 			if tag != "" && fold(tag) == fold(name) {
 				return name
@@ -104,7 +113,7 @@ func Elsewhere(ctx context.Context, cfg aws.Config, names []string) ([]RegionHit
 // gateways and Elastic IPs whose Name starts with prefix (every lab's, for
 // vpclab cost), and returns the Regions that have one.
 func WithPrefix(ctx context.Context, cfg aws.Config, prefix string) ([]string, error) {
-	hits, err := search(ctx, cfg, func(tag string) string {
+	hits, err := search(ctx, cfg, nil, func(tag string) string {
 		if prefix != "" && strings.HasPrefix(tag, prefix) {
 			return tag
 		}
@@ -122,20 +131,25 @@ func WithPrefix(ctx context.Context, cfg aws.Config, prefix string) ([]string, e
 }
 
 // search finds the VPCs whose Name tag match maps to a lab name, in every
-// other Region; with billable, also NAT gateways and Elastic IPs (a hit
-// with no VPC id's match is then the resource's id).
-func search(ctx context.Context, cfg aws.Config, match func(tag string) string, billable bool) ([]RegionHit, error) {
+// other Region (or in regions, when not nil); with billable, also NAT
+// gateways and Elastic IPs (a hit with no VPC id's match is then the
+// resource's id).
+func search(ctx context.Context, cfg aws.Config, regions []string, match func(tag string) string, billable bool) ([]RegionHit, error) {
 	c := ec2.NewFromConfig(cfg)
-	regs, err := c.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
-	if err != nil {
-		return nil, err
+	if regions == nil {
+		regs, err := c.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+		if err != nil {
+			return nil, err
+		}
+		for _, rg := range regs.Regions {
+			regions = append(regions, aws.ToString(rg.RegionName))
+		}
 	}
 	type res struct{ hits []RegionHit }
-	out := make(chan res, len(regs.Regions))
+	out := make(chan res, len(regions))
 	sem := make(chan struct{}, 8)
 	n := 0
-	for _, rg := range regs.Regions {
-		region := aws.ToString(rg.RegionName)
+	for _, region := range regions {
 		if region == cfg.Region {
 			continue
 		}

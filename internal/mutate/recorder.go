@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -38,6 +39,11 @@ type recorder struct {
 	mu       sync.Mutex
 	segments [][]call // one per step whose blocks ran
 	on       bool
+	// regions are those any request through the proxy was signed for,
+	// recording or not; unsigned is set by a request whose Region cannot
+	// be read (then every Region may hold something).
+	regions  map[string]bool
+	unsigned bool
 }
 
 func startRecorder(motoURL string) (*recorder, error) {
@@ -49,7 +55,7 @@ func startRecorder(motoURL string) (*recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &recorder{target: u, ln: ln, client: &http.Client{Transport: &http.Transport{Proxy: nil}}}
+	r := &recorder{target: u, ln: ln, client: &http.Client{Transport: &http.Transport{Proxy: nil}}, regions: map[string]bool{}}
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	proxy.Transport = &http.Transport{Proxy: nil}
 	r.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -60,6 +66,11 @@ func startRecorder(motoURL string) (*recorder, error) {
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		r.mu.Lock()
+		if region := signedRegion(req.Header.Get("Authorization")); region != "" {
+			r.regions[region] = true
+		} else {
+			r.unsigned = true
+		}
 		if r.on && len(r.segments) > 0 {
 			seg := &r.segments[len(r.segments)-1]
 			*seg = append(*seg, call{method: req.Method, path: req.URL.RequestURI(), header: req.Header.Clone(), body: body})
@@ -99,6 +110,38 @@ func (r *recorder) calls() int {
 		n += len(s)
 	}
 	return n
+}
+
+// touched are the Regions, other than except, that any request through
+// the proxy went to; ok is false when one went where the proxy could not
+// tell.
+func (r *recorder) touched(except string) (regions []string, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	regions = []string{}
+	for region := range r.regions {
+		if region != except {
+			regions = append(regions, region)
+		}
+	}
+	slices.Sort(regions)
+	return regions, !r.unsigned
+}
+
+// signedRegion is the Region of a SigV4 Authorization header
+// ("AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, …"),
+// or "".
+func signedRegion(auth string) string {
+	_, cred, ok := strings.Cut(auth, "Credential=")
+	if !ok {
+		return ""
+	}
+	cred, _, _ = strings.Cut(cred, ",")
+	parts := strings.Split(strings.TrimSpace(cred), "/")
+	if len(parts) != 5 || parts[4] != "aws4_request" || parts[2] == "" {
+		return ""
+	}
+	return parts[2]
 }
 
 // stepSeed is the seed of the i-th segment.

@@ -248,15 +248,18 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) *LabReport {
 	page := lab.Page(i18n.EN)
 	p := &pass{o: o, lab: lab, region: page.Meta.Region, rep: rep, need: fullNeed(lab)}
 	var err error
-	if p.w, err = newWriteClients(o.Endpoint, p.region); err != nil {
-		rep.Err = err
-		return rep
-	}
 	if p.rec, err = startRecorder(o.Endpoint); err != nil {
 		rep.Err = err
 		return rep
 	}
 	defer p.rec.close()
+	// Every write of the pass (the lab's commands, mutants, printed fixes)
+	// goes through the recorder, which so knows each Region that can hold
+	// anything (see judge).
+	if p.w, err = newWriteClients(p.rec.URL(), p.region); err != nil {
+		rep.Err = err
+		return rep
+	}
 	p.cfg = o.Config(p.region)
 	for _, st := range page.Steps {
 		if _, err := Declarations(st); err != nil {
@@ -350,7 +353,16 @@ func (p *pass) judge(ctx context.Context, blocks []*content.CheckBlock, m *Mutan
 		if m != nil && !m.Binding && p.away.ok && p.away.key == key {
 			return p.away.hits, nil
 		}
-		hits, err := binding.Elsewhere(ctx, p.cfg, names)
+		// Only the Regions a request went to can hold a copy: in any
+		// other, moto has nothing but a default VPC, which has no Name.
+		// Asking moto about the others would build a backend in each
+		// (about 2 s for all), and the next reset would rebuild each
+		// once more before dropping it (about 2 s again).
+		regions, ok := p.rec.touched(p.region)
+		if !ok {
+			regions = nil
+		}
+		hits, err := binding.ElsewhereIn(ctx, p.cfg, names, regions)
 		if err == nil && m == nil {
 			p.away.key, p.away.hits, p.away.ok = key, hits, true
 		}
@@ -575,7 +587,7 @@ func (p *pass) runFix(ctx context.Context, fix string) (string, int) {
 	cmd := exec.CommandContext(ctx, "bash", "--noprofile", "--norc", "-i")
 	cmd.Stdin = strings.NewReader(fix + "\nexit $((vpclab_fails > 255 ? 255 : vpclab_fails))\n")
 	cmd.Dir = dir
-	cmd.Env = append(p.o.Env(p.o.Endpoint, p.region),
+	cmd.Env = append(p.o.Env(p.rec.URL(), p.region),
 		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
 		"PS1=$ ", "PS2=> ", "HISTFILE=", "vpclab_fails=0",
 		`PROMPT_COMMAND=vpclab_rc=$?; [ "$vpclab_rc" -eq 0 ] || vpclab_fails=$((vpclab_fails+1))`)

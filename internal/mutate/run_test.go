@@ -51,7 +51,9 @@ func TestRunLabMini(t *testing.T) {
 		Reset: func(ctx context.Context) error { return sandbox.ResetAt(ctx, url) },
 		// Kinds that are quick to fix keep the test short; all of them
 		// run in make test (vpclab test --mutate).
-		Kinds: []string{"igw-detach", "igw-delete", "vpc-dns-support-off", "vpc-dns-hostnames-off"},
+		// copy-other-region writes to a Region the lab never uses: only
+		// a search of every Region a request went to finds it.
+		Kinds: []string{"igw-detach", "igw-delete", "vpc-dns-support-off", "vpc-dns-hostnames-off", "copy-other-region"},
 		// A mistake no check can see: a harmless tag on the VPC.
 		Extra: func(step *content.Step, g *mutate.Gen) []*mutate.Mutant {
 			if step.ID != "create-vpc" {
@@ -109,6 +111,9 @@ func TestRunLabMini(t *testing.T) {
 	}
 	if x := byID["create-vpc/igw-delete:mini-igw"]; x == nil || x.Restore != "replay" {
 		t.Errorf("igw-delete cannot be undone with the same id, so it must be restored by a replay: %+v", x)
+	}
+	if c := byID["create-vpc/copy-other-region:mini-vpc"]; c == nil || (c.Outcome != mutate.Repaired && c.Outcome != mutate.Unrepaired) || len(c.Failing) == 0 {
+		t.Errorf("a copy of the VPC in another Region must be found: %+v", c)
 	}
 	// The second step ran on the restored sandbox (a replay came last)
 	// with the first step's $VPC_ID, and passed.
