@@ -47,6 +47,12 @@ func TestFixRegressions(t *testing.T) {
 			},
 			want: want{status: checks.Fail, reason: "BAD_STATE_ATTACHMENT", msg: "CheckRouteIGWDetached", fix: []string{"replace-route --route-table-id " + rtbPub, "--gateway-id " + igwID},
 				noFix: []string{"attach-internet-gateway"}}},
+		{name: "a regional NAT gateway for a VPC whose subnets are gone is explained, not fixed (its proof crashed)",
+			check: lines("kind: nat-gateway", "name: demo-regional-nat", "vpc: demo-vpc", "mode: regional"),
+			mutate: func(s *account.Snapshot) {
+				s.Subnets, s.NATGateways, s.Tasks = nil, nil, nil
+			},
+			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "RepairUnproven", text: []string{"has no subnets"}, noFixAtAll: true}},
 		{name: "a missing subnet's fix carries the CIDR and AZ the check names",
 			check: lines("kind: subnet", "name: nope", "vpc: demo-vpc", "cidr: 10.0.99.0/24", "az: us-east-1c", "public: false"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",

@@ -19,7 +19,14 @@ import (
 // Call it on a copy (account.Snapshot.Clone). An error means AWS would
 // refuse one of the commands (a route that already exists, an id that
 // does not), so the plan must not be shown.
-func (p *Plan) Apply(s *account.Snapshot) error {
+func (p *Plan) Apply(s *account.Snapshot) (err error) {
+	// An account state nobody foresaw must not take the run down: the
+	// plan is then unproven, and the check explains instead of fixing.
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("the plan could not be tried on a copy of the account: %v", x)
+		}
+	}()
 	a := &applier{s: s, vars: map[string]string{}}
 	for _, act := range p.Actions {
 		if err := a.apply(act); err != nil {
@@ -643,6 +650,11 @@ func (a *applier) createNAT(act Action) error {
 		}
 		n.SubnetId, n.VpcId = aws.String(subnet), sn.VpcId
 		azs = []string{aws.ToString(sn.AvailabilityZone)}
+	}
+	if len(azs) == 0 {
+		// A regional NAT gateway has nowhere to be until the VPC has a
+		// subnet (seen while a clean-up deleted the subnets).
+		return &Err{act, "VPC " + aws.ToString(n.VpcId) + " has no subnets"}
 	}
 	eniID := a.newID("eni")
 	addr := ec2types.NatGatewayAddress{NetworkInterfaceId: aws.String(eniID), PrivateIp: aws.String("10.255.255.1"),

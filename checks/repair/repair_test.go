@@ -74,6 +74,7 @@ func TestApplyRefusesWhatAWSRefuses(t *testing.T) {
 		{"route that does not exist", repair.New(repair.Action{Op: repair.DeleteRoute, RouteTable: "rtb-1", Dest: "10.9.0.0/16"})},
 		{"NAT gateway that does not exist", repair.New(repair.Action{Op: repair.ReplaceRoute, RouteTable: "rtb-1", Dest: "0.0.0.0/0", TargetKind: repair.ToNAT, Target: "nat-9"})},
 		{"variable before it is set", repair.New(repair.Action{Op: repair.AssociateRouteTable, RouteTable: repair.Var("RTB_ID"), Subnet: "subnet-1"})},
+		{"regional NAT gateway in a VPC without subnets", repair.New(repair.Action{Op: repair.CreateNATGateway, Regional: true, VPC: "vpc-empty", Name: "lab-nat"})},
 		{"gateway attached twice", repair.New(repair.Action{Op: repair.AttachInternetGateway, IGW: "igw-1", VPC: "vpc-1"},
 			repair.Action{Op: repair.AttachInternetGateway, IGW: "igw-1", VPC: "vpc-1"})},
 	} {
