@@ -137,12 +137,9 @@ func WithPrefix(ctx context.Context, cfg aws.Config, prefix string) ([]string, e
 func search(ctx context.Context, cfg aws.Config, regions []string, match func(tag string) string, billable bool) ([]RegionHit, error) {
 	c := ec2.NewFromConfig(cfg)
 	if regions == nil {
-		regs, err := c.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
-		if err != nil {
+		var err error
+		if regions, err = account.EnabledRegions(ctx, cfg); err != nil {
 			return nil, err
-		}
-		for _, rg := range regs.Regions {
-			regions = append(regions, aws.ToString(rg.RegionName))
 		}
 	}
 	type res struct{ hits []RegionHit }

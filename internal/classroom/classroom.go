@@ -299,12 +299,9 @@ func findRegion(ctx context.Context, cfg aws.Config, name string, only []string)
 	client := ec2.NewFromConfig(cfg)
 	regions := only
 	if regions == nil {
-		regs, err := client.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
-		if err != nil {
+		var err error
+		if regions, err = account.EnabledRegions(ctx, cfg); err != nil {
 			return ""
-		}
-		for _, r := range regs.Regions {
-			regions = append(regions, aws.ToString(r.RegionName))
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)

@@ -80,6 +80,7 @@ var expect = map[scenario]struct {
 // region has no endpoint (the sandbox fails every call there). The broken
 // ones get a Problem each and nobody else notices.
 func TestClassAtScale(t *testing.T) {
+	sandboxtest.Heavy(t) // dozens of accounts
 	classSize := scaleClassSize(t)
 	base := sandboxtest.Config(t)
 	lab := demoLab(t)

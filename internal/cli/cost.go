@@ -14,7 +14,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/billing"
@@ -186,13 +185,13 @@ func labRegions(env *Env, dir, configured string) []string {
 
 // enabledRegions are the account's enabled Regions (what --all covers).
 func enabledRegions(ctx context.Context, cfg aws.Config) ([]string, error) {
-	out, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+	regions, err := account.EnabledRegions(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	set := map[string]bool{cfg.Region: true}
-	for _, r := range out.Regions {
-		set[aws.ToString(r.RegionName)] = true
+	for _, r := range regions {
+		set[r] = true
 	}
 	return slices.Sorted(maps.Keys(set)), nil
 }

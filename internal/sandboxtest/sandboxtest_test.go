@@ -2,11 +2,13 @@ package sandboxtest_test
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -200,5 +202,37 @@ func TestAWSCLIUsesSandbox(t *testing.T) {
 	}
 	if !strings.Contains(string(out), id) {
 		t.Errorf("aws ec2 describe-vpcs output lacks %s:\n%s", id, out)
+	}
+}
+
+// After a Heavy test the sandbox is a new, empty one, and the process
+// environment points at it.
+func TestHeavyReplacesTheSandbox(t *testing.T) {
+	before := sandboxtest.URL(t)
+	t.Run("heavy", func(t *testing.T) {
+		sandboxtest.Heavy(t)
+		cfg := sandboxtest.Config(t)
+		if _, err := ec2.NewFromConfig(cfg).CreateVpc(context.Background(), &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	after := sandboxtest.URL(t)
+	if after == before || os.Getenv("AWS_ENDPOINT_URL") != after {
+		t.Fatalf("URL %q → %q, AWS_ENDPOINT_URL %q", before, after, os.Getenv("AWS_ENDPOINT_URL"))
+	}
+	if resp, err := (&http.Client{Timeout: 2 * time.Second}).Get(before); err == nil {
+		resp.Body.Close()
+		t.Errorf("the replaced sandbox still answers: %s", resp.Status)
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ec2.NewFromConfig(cfg).DescribeVpcs(context.Background(), &ec2.DescribeVpcsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Vpcs) != 1 {
+		t.Errorf("%d VPCs in the fresh sandbox, want only moto's default", len(out.Vpcs))
 	}
 }
