@@ -652,8 +652,9 @@ func (a *applier) createNAT(act Action) error {
 		azs = []string{aws.ToString(sn.AvailabilityZone)}
 	}
 	if len(azs) == 0 {
-		// A regional NAT gateway has nowhere to be until the VPC has a
-		// subnet (seen while a clean-up deleted the subnets).
+		// A regional NAT gateway follows the VPC's workloads; with no
+		// subnet at all (seen while a clean-up deleted them) what AWS does
+		// is not known here, so no plan is shown for it.
 		return &Err{act, "VPC " + aws.ToString(n.VpcId) + " has no subnets"}
 	}
 	eniID := a.newID("eni")

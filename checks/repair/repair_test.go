@@ -85,6 +85,15 @@ func TestApplyRefusesWhatAWSRefuses(t *testing.T) {
 	}
 }
 
+// A plan that trips over an account state nobody foresaw is unproven, not
+// a crash (a nil snapshot stands in for one here).
+func TestApplyNeverPanics(t *testing.T) {
+	p := repair.New(repair.Action{Op: repair.AttachInternetGateway, IGW: "igw-1", VPC: "vpc-1"})
+	if err := p.Apply(nil); err == nil || !strings.Contains(err.Error(), "could not be tried") {
+		t.Errorf("Apply(nil) = %v, want an error", err)
+	}
+}
+
 // Apply changes the copy, never the snapshot it was cloned from.
 func TestCloneIsDeep(t *testing.T) {
 	s := snap()

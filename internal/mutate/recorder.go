@@ -35,13 +35,14 @@ type recorder struct {
 	ln     net.Listener
 	srv    *http.Server
 	client *http.Client
+	proxy  *httputil.ReverseProxy
 
 	mu       sync.Mutex
 	segments [][]call // one per step whose blocks ran
 	on       bool
 	// regions are those any request through the proxy was signed for,
 	// recording or not; unsigned is set by a request whose Region cannot
-	// be read (then every Region may hold something).
+	// be read (then any enabled Region may hold something).
 	regions  map[string]bool
 	unsigned bool
 }
@@ -58,6 +59,7 @@ func startRecorder(motoURL string) (*recorder, error) {
 	r := &recorder{target: u, ln: ln, client: &http.Client{Transport: &http.Transport{Proxy: nil}}, regions: map[string]bool{}}
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	proxy.Transport = &http.Transport{Proxy: nil}
+	r.proxy = proxy
 	r.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(req.Body, 64<<20))
 		if err != nil {
@@ -85,7 +87,13 @@ func startRecorder(motoURL string) (*recorder, error) {
 // URL is where the lab's shell sends its AWS CLI calls.
 func (r *recorder) URL() string { return "http://" + r.ln.Addr().String() }
 
-func (r *recorder) close() { _ = r.srv.Close() }
+func (r *recorder) close() {
+	_ = r.srv.Close()
+	r.client.CloseIdleConnections()
+	if t, ok := r.proxy.Transport.(*http.Transport); ok {
+		t.CloseIdleConnections()
+	}
+}
 
 // begin opens a new segment (a step's blocks) and records into it.
 func (r *recorder) begin() {

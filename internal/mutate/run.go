@@ -142,6 +142,8 @@ type LabReport struct {
 	// printed fixes, for the report's cost figures.
 	RestoreTime, FixTime time.Duration
 	Recorded             int // requests recorded from the lab's commands
+	// SearchedRegions is the most Regions one other-Region search asked.
+	SearchedRegions int
 }
 
 // Counts are the figures per lab and in total. Binding mutants are
@@ -231,6 +233,9 @@ type pass struct {
 		hits []binding.RegionHit
 		ok   bool
 	}
+	// enabled are the sandbox's enabled Regions, read once: the search
+	// covers no Region vpclab check would not.
+	enabled []string
 }
 
 // RunLab builds the lab in the sandbox with doctest and mutates it after
@@ -359,9 +364,19 @@ func (p *pass) judge(ctx context.Context, blocks []*content.CheckBlock, m *Mutan
 		// (about 2 s for all), and the next reset would rebuild each
 		// once more before dropping it (about 2 s again).
 		regions, ok := p.rec.touched(p.region)
-		if !ok {
-			regions = nil
+		if p.enabled == nil {
+			enabled, err := account.EnabledRegions(ctx, p.cfg)
+			if err != nil {
+				return nil, err
+			}
+			p.enabled = enabled
 		}
+		if ok {
+			regions = slices.DeleteFunc(regions, func(r string) bool { return !slices.Contains(p.enabled, r) })
+		} else {
+			regions = slices.DeleteFunc(slices.Clone(p.enabled), func(r string) bool { return r == p.region })
+		}
+		p.rep.SearchedRegions = max(p.rep.SearchedRegions, len(regions))
 		hits, err := binding.ElsewhereIn(ctx, p.cfg, names, regions)
 		if err == nil && m == nil {
 			p.away.key, p.away.hits, p.away.ok = key, hits, true

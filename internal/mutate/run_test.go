@@ -115,6 +115,11 @@ func TestRunLabMini(t *testing.T) {
 	if c := byID["create-vpc/copy-other-region:mini-vpc"]; c == nil || (c.Outcome != mutate.Repaired && c.Outcome != mutate.Unrepaired) || len(c.Failing) == 0 {
 		t.Errorf("a copy of the VPC in another Region must be found: %+v", c)
 	}
+	// The search asked only the Region the copy was written to (us-west-2),
+	// not every Region moto lists.
+	if rep.SearchedRegions != 1 {
+		t.Errorf("the other-Region search asked %d Regions at most, want 1", rep.SearchedRegions)
+	}
 	// The second step ran on the restored sandbox (a replay came last)
 	// with the first step's $VPC_ID, and passed.
 	if len(rep.Doctest.Steps) != 2 || rep.Doctest.Steps[1].Step != "subnet" || rep.Doctest.Steps[1].Blocks != 1 {

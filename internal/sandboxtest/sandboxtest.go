@@ -44,6 +44,7 @@ const unreachable = "http://127.0.0.1:1"
 var (
 	srv        *sandbox.Server
 	startOpts  sandbox.Options
+	restartErr error  // Heavy could not start a fresh sandbox
 	skipReason string // set when moto is not installed outside CI
 	configDir  string // empty AWS config and credentials files
 )
@@ -117,10 +118,13 @@ func Heavy(t testing.TB) {
 	t.Helper()
 	server(t)
 	t.Cleanup(func() {
-		_ = srv.Stop()
+		if err := srv.Stop(); err != nil {
+			t.Logf("sandboxtest: stop the sandbox after a heavy test: %v", err)
+		}
 		s, err := start()
 		if err != nil {
-			t.Errorf("sandboxtest: start a fresh sandbox after a heavy test: %v", err)
+			restartErr = fmt.Errorf("no sandbox: starting a fresh one after heavy test %s failed: %w", t.Name(), err)
+			t.Errorf("sandboxtest: %v", restartErr)
 			return
 		}
 		srv = s
@@ -211,6 +215,9 @@ func server(t testing.TB) *sandbox.Server {
 	}
 	if srv == nil {
 		t.Fatal("sandboxtest: no sandbox; call sandboxtest.Main(m) from TestMain")
+	}
+	if restartErr != nil {
+		t.Fatalf("sandboxtest: %v", restartErr)
 	}
 	select {
 	case <-srv.Done():
