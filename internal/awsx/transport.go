@@ -55,7 +55,7 @@ var signingPrefixes = map[string]string{}
 // protocols: ECS, ECR, CloudWatch Logs) or the Action parameter (query
 // protocols: EC2, STS, ELB).
 func requestAction(req *http.Request) (string, error) {
-	service := signingName(req.Header.Get("Authorization"))
+	_, service := CredentialScope(req.Header.Get("Authorization"))
 	if p, ok := signingPrefixes[service]; ok {
 		service = p
 	}
@@ -83,17 +83,19 @@ func requestAction(req *http.Request) (string, error) {
 	return service + ":" + req.Method + " " + req.URL.Path, nil
 }
 
-// signingName is the service in "AWS4-HMAC-SHA256 Credential=AKID/DATE/
-// REGION/SERVICE/aws4_request, …", or "".
-func signingName(auth string) string {
+// CredentialScope is the Region and the service a request was signed for,
+// read from its SigV4 Authorization header ("AWS4-HMAC-SHA256
+// Credential=AKID/DATE/REGION/SERVICE/aws4_request, …"); both "" when the
+// header is not one.
+func CredentialScope(auth string) (region, service string) {
 	_, cred, ok := strings.Cut(auth, "Credential=")
 	if !ok {
-		return ""
+		return "", ""
 	}
 	cred, _, _ = strings.Cut(cred, ",")
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
-		return ""
+	parts := strings.Split(strings.TrimSpace(cred), "/")
+	if len(parts) != 5 || parts[4] != "aws4_request" {
+		return "", ""
 	}
-	return parts[3]
+	return parts[2], parts[3]
 }

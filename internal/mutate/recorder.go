@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/vpclab/vpclab/internal/awsx"
 )
 
 // moto has no snapshot/restore. The cheapest faithful restore is a replay:
@@ -68,7 +70,7 @@ func startRecorder(motoURL string) (*recorder, error) {
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		r.mu.Lock()
-		if region := signedRegion(req.Header.Get("Authorization")); region != "" {
+		if region, _ := awsx.CredentialScope(req.Header.Get("Authorization")); region != "" {
 			r.regions[region] = true
 		} else {
 			r.unsigned = true
@@ -134,22 +136,6 @@ func (r *recorder) touched(except string) (regions []string, ok bool) {
 	}
 	slices.Sort(regions)
 	return regions, !r.unsigned
-}
-
-// signedRegion is the Region of a SigV4 Authorization header
-// ("AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, …"),
-// or "".
-func signedRegion(auth string) string {
-	_, cred, ok := strings.Cut(auth, "Credential=")
-	if !ok {
-		return ""
-	}
-	cred, _, _ = strings.Cut(cred, ",")
-	parts := strings.Split(strings.TrimSpace(cred), "/")
-	if len(parts) != 5 || parts[4] != "aws4_request" || parts[2] == "" {
-		return ""
-	}
-	return parts[2]
 }
 
 // stepSeed is the seed of the i-th segment.

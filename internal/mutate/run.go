@@ -358,23 +358,9 @@ func (p *pass) judge(ctx context.Context, blocks []*content.CheckBlock, m *Mutan
 		if m != nil && !m.Binding && p.away.ok && p.away.key == key {
 			return p.away.hits, nil
 		}
-		// Only the Regions a request went to can hold a copy: in any
-		// other, moto has nothing but a default VPC, which has no Name.
-		// Asking moto about the others would build a backend in each
-		// (about 2 s for all), and the next reset would rebuild each
-		// once more before dropping it (about 2 s again).
-		regions, ok := p.rec.touched(p.region)
-		if p.enabled == nil {
-			enabled, err := account.EnabledRegions(ctx, p.cfg)
-			if err != nil {
-				return nil, err
-			}
-			p.enabled = enabled
-		}
-		if ok {
-			regions = slices.DeleteFunc(regions, func(r string) bool { return !slices.Contains(p.enabled, r) })
-		} else {
-			regions = slices.DeleteFunc(slices.Clone(p.enabled), func(r string) bool { return r == p.region })
+		regions, err := p.otherRegions(ctx)
+		if err != nil {
+			return nil, err
 		}
 		p.rep.SearchedRegions = max(p.rep.SearchedRegions, len(regions))
 		hits, err := binding.ElsewhereIn(ctx, p.cfg, names, regions)
@@ -386,6 +372,27 @@ func (p *pass) judge(ctx context.Context, blocks []*content.CheckBlock, m *Mutan
 	// As vpclab check judges: names bound first, and a duplicate, a
 	// missing Name tag or a copy in another Region fails a check.
 	return binding.Judge(ctx, p.cfg, snap, blocks, p.lab.Checks(), p.lab.ID, elsewhere), snap, nil
+}
+
+// otherRegions are the Regions the other-Region search asks: the enabled
+// ones (as vpclab check's search) that a request of the pass went to, or
+// every enabled one when the recorder could not tell where a request went.
+// In any other Region moto has nothing but a default VPC, which has no
+// Name. Asking moto about the others would build a backend in each (about
+// 2 s for all), and the next reset would rebuild each once more before
+// dropping it (about 2 s again).
+func (p *pass) otherRegions(ctx context.Context) ([]string, error) {
+	if p.enabled == nil {
+		enabled, err := account.EnabledRegions(ctx, p.cfg)
+		if err != nil {
+			return nil, err
+		}
+		p.enabled = enabled
+	}
+	touched, known := p.rec.touched(p.region)
+	return slices.DeleteFunc(slices.Clone(p.enabled), func(r string) bool {
+		return r == p.region || known && !slices.Contains(touched, r)
+	}), nil
 }
 
 func (p *pass) afterStep(ctx context.Context, step *content.Step, sr *doctest.StepResult) {
