@@ -126,7 +126,12 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	case "junit":
 		writeReport(env, o.format, lab, reached(j, rep), meter)
 	default:
-		writeReport(env, o.format, lab, reached(j, rep), meter)
+		shown := reached(j, rep)
+		writeReport(env, o.format, lab, shown, meter)
+		if hidden := len(rep.Results) - len(shown.Results); hidden > 0 {
+			// So that the counts above add up to --format json's.
+			fmt.Fprintln(env.Stdout, env.Loc.N("CheckNotShown", hidden))
+		}
 		writeJourney(env, env.Stdout, lab, j, rep)
 	}
 	x.print(env, o.format, rep)

@@ -161,8 +161,12 @@ func writeJourney(env *Env, w io.Writer, lab *content.Lab, j *journey.Journey, r
 		fmt.Fprintf(w, "  %s %3s %s  #%s  — %s\n", journeyMarks[s.State], num, title(s), s.ID, state)
 	}
 	fmt.Fprintln(w)
+	next := "JourneyRegressionNext"
+	if j.AllRequiredDone() {
+		next = "JourneyRegressionAfterDone" // the learner may rather clean up
+	}
 	for _, s := range j.Regressions() {
-		fmt.Fprintln(w, loc.T("JourneyRegressionNext", i18n.M{"Number": s.Number, "Title": title(s), "Step": s.ID}))
+		fmt.Fprintln(w, loc.T(next, i18n.M{"Number": s.Number, "Title": title(s), "Step": s.ID}))
 	}
 	switch cur := j.CurrentStep(); {
 	case j.Complete:

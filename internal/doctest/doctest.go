@@ -59,7 +59,7 @@ const (
 
 // Problem is one deviation from "fails before, passes after".
 type Problem struct {
-	Kind    string      // passed-before, failed-after, reads-differ, command-failed, timeout, error
+	Kind    string      // passed-before, failed-after, reads-differ, broken-by-cleanup, command-failed, timeout, error
 	Check   string      // the check id, for check problems
 	Pos     content.Pos // the check block or the failing command's line
 	Message i18n.Msg    // the check's own message, for check problems
@@ -141,8 +141,16 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 	if timeout == 0 {
 		timeout = 3 * time.Minute
 	}
+	ran := map[string]bool{} // steps whose blocks ran
 	for _, step := range page.Steps {
-		sr := runStep(ctx, lab, step, sh, load, timeout, o.BeforeBlocks)
+		var midCleanup func(context.Context) []Problem
+		if step.Role == content.RoleCleanup {
+			midCleanup = func(ctx context.Context) []Problem { return brokenByCleanup(ctx, lab, ran, load) }
+		}
+		sr := runStep(ctx, lab, step, sh, load, timeout, o.BeforeBlocks, midCleanup)
+		if sr.Status != Skipped {
+			ran[step.ID] = true
+		}
 		if o.SameReads && sr.Status != Skipped && ctx.Err() == nil {
 			if ps := sameReads(ctx, lab, load); len(ps) > 0 {
 				for i := range ps {
@@ -170,7 +178,7 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 }
 
 func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shell, load checkrun.Loader, timeout time.Duration,
-	beforeBlocks func(context.Context, *content.Step) error) (sr StepResult) {
+	beforeBlocks func(context.Context, *content.Step) error, afterBlock func(context.Context) []Problem) (sr StepResult) {
 	start := time.Now()
 	sr = StepResult{Step: step.ID, Title: step.Title, Checks: len(step.Checks), Status: Passed}
 	defer func() { sr.Elapsed = time.Since(start) }()
@@ -230,6 +238,9 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 			sr.Status = Failed
 			return sr // later blocks depend on this one
 		}
+		if afterBlock != nil {
+			sr.Problems = append(sr.Problems, afterBlock(ctx)...)
+		}
 	}
 
 	after, err := judge()
@@ -245,6 +256,27 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 		sr.Status = Failed
 	}
 	return sr
+}
+
+// brokenByCleanup proves checks.Teardown against the lab's own clean-up,
+// one block at a time: every check of a step that ran and fails part way
+// through the clean-up must fail for a reason taking the lab apart can
+// cause. Any other reason would tell a learner who is cleaning up, as the
+// lab says to, that a step they finished is broken (internal/journey).
+func brokenByCleanup(ctx context.Context, lab *content.Lab, ran map[string]bool, load checkrun.Loader) []Problem {
+	rep, err := checkrun.Run(ctx, checkrun.Options{Lab: lab, Load: load})
+	if err != nil {
+		return []Problem{{Kind: "error", Detail: err.Error()}}
+	}
+	var ps []Problem
+	for _, r := range rep.Results {
+		step := lab.Page(i18n.EN).StepByID(r.Step)
+		if step == nil || step.Role == content.RoleCleanup || !ran[r.Step] || r.Status != checks.Fail || checks.Teardown(r.Reason) {
+			continue
+		}
+		ps = append(ps, Problem{Kind: "broken-by-cleanup", Check: r.Check, Pos: r.Block.Pos, Message: r.Message, Detail: r.Reason})
+	}
+	return ps
 }
 
 // tail is the end of a command's output: where the error is.

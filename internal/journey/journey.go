@@ -8,8 +8,11 @@
 // The frontier (the current step) never goes backwards: a step counts as
 // done once all its checks have passed, and stays done after the clean-up
 // deletes what it built. Before the clean-up phase, a done step that fails
-// now is a regression; once every required step is done, the learner may
-// be cleaning up, and a step that fails is only "done earlier".
+// now is a regression. Once every required step is done, the learner may
+// be cleaning up: a step that fails because something it relies on is
+// gone (checks.Teardown) is only "done earlier", but one that fails for
+// any other reason (a CIDR, a DNS attribute, a rule changed) is still a
+// regression, until the clean-up has passed and the lab is complete.
 package journey
 
 import (
@@ -17,6 +20,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/progress"
@@ -126,6 +130,7 @@ func (j *Journey) AllRequiredDone() bool { return j.RequiredDone == j.RequiredTo
 type stepNow struct {
 	pass    bool   // every check passes or warns
 	fail    bool   // a check fails (or was skipped for a failing need): a definite no
+	broken  bool   // a check fails for a reason no clean-up causes (checks.Teardown)
 	failing string // first check not passing
 }
 
@@ -163,7 +168,7 @@ func Of(in Input) *Journey {
 		first := time.Time{}
 		ever := true
 		for _, c := range s.Checks {
-			status, known := in.status(c.ID)
+			status, reason, known := in.status(c.ID)
 			passing := known && (status == progress.StatusPass || status == progress.StatusWarn)
 			if !passing {
 				now.pass = false
@@ -175,6 +180,9 @@ func Of(in Input) *Journey {
 				}
 				if status == progress.StatusFail || status == progress.StatusSkipped {
 					now.fail = true
+				}
+				if status == progress.StatusFail && !checks.Teardown(reason) {
+					now.broken = true
 				}
 			}
 			fp := in.History[c.ID].FirstPassed()
@@ -293,6 +301,14 @@ func Of(in Input) *Journey {
 		if j.Complete {
 			j.Current, j.CurrentSince = "", time.Time{}
 		}
+		// Cleaning up deletes things; it does not change them. Until the
+		// lab is complete, a done step broken by a change is a regression.
+		for i := range j.Steps {
+			st := &j.Steps[i]
+			if !j.Complete && st.State == DoneEarlier && st.Role == content.RoleRequired && nows[i].broken && j.before(st.ID) {
+				st.State = Regression
+			}
+		}
 	}
 	return j
 }
@@ -313,19 +329,20 @@ func (j *Journey) before(id string) bool {
 	return false
 }
 
-// status is a check's latest known status: this run's, else the recorded one.
-func (in Input) status(check string) (progress.Status, bool) {
+// status is a check's latest known status and reason: this run's, else
+// the recorded one.
+func (in Input) status(check string) (progress.Status, string, bool) {
 	if r, ok := in.Now[check]; ok {
 		if r.Status == progress.StatusError {
 			// Not judged this time: the recorded result stands.
 			if h, ok := in.History[check]; ok {
-				return h.Status, true
+				return h.Status, h.Reason, true
 			}
 		}
-		return r.Status, true
+		return r.Status, r.Reason, true
 	}
 	h, ok := in.History[check]
-	return h.Status, ok
+	return h.Status, h.Reason, ok
 }
 
 // IsSandbox reports whether endpoint (AWS_ENDPOINT_URL or a config's base

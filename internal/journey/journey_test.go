@@ -44,13 +44,16 @@ var t0 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
 func min(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
 
-// now makes this run's results: "a1" passes, "!b1" fails, "?c1" errors.
+// now makes this run's results: "a1" passes, "!b1" fails because what it
+// checks is gone, "~b1" fails because it was changed, "?c1" errors.
 func now(specs ...string) map[string]Result {
 	m := map[string]Result{}
 	for _, s := range specs {
 		switch s[0] {
 		case '!':
 			m[s[1:]] = Result{Status: progress.StatusFail, Reason: "NOT_FOUND"}
+		case '~':
+			m[s[1:]] = Result{Status: progress.StatusFail, Reason: "CIDR_MISMATCH"}
 		case '?':
 			m[s[1:]] = Result{Status: progress.StatusError}
 		default:
@@ -71,7 +74,7 @@ func history(runs ...run) map[string]progress.Record {
 	for _, r := range runs {
 		for id, res := range r.results {
 			old, ok := h[id]
-			rec := progress.Record{Check: id, Status: res.Status, At: min(r.at)}
+			rec := progress.Record{Check: id, Status: res.Status, Reason: res.Reason, At: min(r.at)}
 			if !ok {
 				rec.FirstAt = rec.At
 			} else {
@@ -147,6 +150,14 @@ func TestJourney(t *testing.T) {
 			Input{Now: now("!a1", "!b1", "!b2", "c1", "d1", "!clean"), History: history(run{2, built})},
 			"a=done-earlier b=done-earlier c=done d=done opt=optional sb=optional cleanup=current",
 			"cleanup", min(2), false, true, 4},
+		{"required steps done: a step broken by a change, not a deletion, is a regression",
+			Input{Now: now("a1", "~b1", "b2", "!c1", "d1", "!clean"), History: history(run{2, built})},
+			"a=done b=failing c=done-earlier d=done opt=optional sb=optional cleanup=current",
+			"cleanup", min(2), false, true, 4},
+		{"the same when the change is only in the record (vpclab check --step)",
+			Input{Now: now("!clean"), History: history(run{2, built}, run{3, now("~b1", "!c1")})},
+			"a=done b=failing c=done-earlier d=done opt=optional sb=optional cleanup=current",
+			"cleanup", min(2), false, true, 4},
 		{"cleaned up: complete",
 			Input{Now: now(failing("clean")...), History: history(run{2, built})},
 			"a=done-earlier b=done-earlier c=done-earlier d=done-earlier opt=optional sb=optional cleanup=done",
@@ -154,6 +165,10 @@ func TestJourney(t *testing.T) {
 		{"complete stays complete when the learner builds again",
 			Input{Now: built, History: history(run{2, built}, run{3, now(failing("clean")...)})},
 			"a=done b=done c=done d=done opt=optional sb=optional cleanup=done-earlier",
+			"", time.Time{}, true, true, 4},
+		{"a change after the lab is complete is no regression: the learner has moved on",
+			Input{Now: now("a1", "~b1", "b2", "c1", "d1", "!clean"), History: history(run{2, built}, run{3, now(failing("clean")...)})},
+			"a=done b=done-earlier c=done d=done opt=optional sb=optional cleanup=done-earlier",
 			"", time.Time{}, true, true, 4},
 		{"a clean-up pass recorded before the build counts for nothing",
 			Input{History: history(run{1, now(failing("clean")...)}, run{2, now("a1", "b1", "b2", "c1", "d1")})},
