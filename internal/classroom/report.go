@@ -283,7 +283,7 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 				results := map[string]journey.Result{}
 				byCheck := map[string]checks.Result{}
 				for _, r := range lr.Results {
-					results[r.Check] = journey.Result{Status: progress.Status(r.Status), Reason: r.Reason}
+					results[r.Check] = journey.Result{Status: progress.Status(r.Status), Reason: r.Reason, Step: r.Step}
 					byCheck[r.Check] = r
 				}
 				j := journey.Of(journey.Input{Lab: lr.Lab, Now: results, History: opts.History.Lab(row.Account, row.Region, lr.Lab.ID),

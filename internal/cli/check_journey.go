@@ -22,7 +22,7 @@ import (
 func checkJourney(env *Env, lab *content.Lab, cfg aws.Config, rep checkrun.Report, at time.Time) *journey.Journey {
 	now := map[string]journey.Result{}
 	for _, r := range rep.Results {
-		now[r.Check] = journey.Result{Status: statusOf(r.Status), Reason: r.Reason}
+		now[r.Check] = journey.Result{Status: statusOf(r.Status), Reason: r.Reason, Step: r.Step}
 	}
 	var hist map[string]progress.Record
 	if path, err := progress.DefaultPath(); err == nil {

@@ -43,6 +43,11 @@ const (
 type Result struct {
 	Status progress.Status
 	Reason string
+	// Step is set for a finding about a step that is not one of its check
+	// blocks: how vpclab bound the lab's names (a resource made twice, a
+	// copy in another Region). A failing one keeps a done step from
+	// counting as passing now, as its own checks would.
+	Step string
 }
 
 // Input is what a learner's progress is computed from.
@@ -196,6 +201,14 @@ func Of(in Input) *Journey {
 			}
 			if s.Role != content.RoleCleanup && (passing || !fp.IsZero()) {
 				j.Started = true
+			}
+		}
+		if s.Role != content.RoleCleanup {
+			for _, r := range in.Now {
+				if r.Step == s.ID && r.Status == progress.StatusFail {
+					now.pass, now.fail = false, true
+					now.broken = now.broken || !checks.Teardown(r.Reason)
+				}
 			}
 		}
 		if ever && s.Role != content.RoleCleanup {

@@ -63,6 +63,13 @@ func now(specs ...string) map[string]Result {
 	return m
 }
 
+// withFinding adds a failing finding about step that is none of its
+// checks, as vpclab's binding of names makes.
+func withFinding(m map[string]Result, step, reason string) map[string]Result {
+	m["binding:"+step] = Result{Status: progress.StatusFail, Reason: reason, Step: step}
+	return m
+}
+
 // history records checks as a store would after each listed run.
 type run struct {
 	at      int
@@ -158,6 +165,10 @@ func TestJourney(t *testing.T) {
 			Input{Now: now("!clean"), History: history(run{2, built}, run{3, now("~b1", "!c1")})},
 			"a=done b=failing c=done-earlier d=done opt=optional sb=optional cleanup=current",
 			"cleanup", min(2), false, true, 4},
+		{"a finding about a done step that is not one of its checks (a VPC made twice) fails it",
+			Input{Now: withFinding(now("a1", "b1", "b2", "c1", "!d1", "!clean"), "b", "DUPLICATE_RESOURCE"), History: history(run{1, now("a1", "b1", "b2", "c1")})},
+			"a=done b=failing c=done d=current opt=optional sb=optional cleanup=not-reached",
+			"d", min(1), false, true, 3},
 		{"cleaned up: complete",
 			Input{Now: now(failing("clean")...), History: history(run{2, built})},
 			"a=done-earlier b=done-earlier c=done-earlier d=done-earlier opt=optional sb=optional cleanup=done",
