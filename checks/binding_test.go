@@ -290,3 +290,31 @@ func TestBindingLeavesOthersVPCs(t *testing.T) {
 		t.Errorf("an untagged VPC with the lab's CIDR: bound to %q by %v", b.ID, b.Why)
 	}
 }
+
+// A step made again, correctly: the twin has the lab's CIDR where the
+// subnet the lab is wired to has a wrong one. Deleting the twin would keep
+// the wrong copy, so no command is printed; the finding says which checks
+// the twin would get past.
+func TestBindingDuplicateBetterTwinIsNotDeleted(t *testing.T) {
+	snap := labSnap()
+	for i := range snap.Subnets {
+		if *snap.Subnets[i].SubnetId == subPrivA {
+			snap.Subnets[i].CidrBlock = sp("10.0.21.0/24")
+			twin := snap.Subnets[i]
+			twin.SubnetId, twin.CidrBlock = sp("subnet-0twin"), sp("10.0.10.0/24")
+			snap.Subnets = append(snap.Subnets, twin)
+			break
+		}
+	}
+	rep, base, findings := bindRun(snap, bindingBlocks(t))
+	if b, _ := rep.Bound(account.Subnets, "demo-private-a"); b.ID != subPrivA {
+		t.Fatalf("demo-private-a bound to %s, want %s (the one its route table is associated with)", b.ID, subPrivA)
+	}
+	for _, r := range base {
+		if r.Check == "priv" && r.Reason != "CIDR_MISMATCH" {
+			t.Fatalf("priv: %s %s, want a CIDR_MISMATCH to start from", r.Status, r.Reason)
+		}
+	}
+	f := finding(t, findings, "binding:subnets:demo-private-a")
+	checkResult(t, f, want{status: checks.Fail, reason: binding.Duplicate, msg: "BindDuplicateBetterTwin", text: []string{"subnet-0twin (priv)"}, noFixAtAll: true})
+}

@@ -243,12 +243,19 @@ func duplicateResult(rep Report, b Binding, snap *account.Snapshot, blocks []*co
 			chosen = it
 		}
 	}
-	var others, broken []string
+	var others, broken, better []string
 	plan := repair.New()
 	res := []string{b.ID}
 	for _, t := range b.Twins {
 		others = append(others, describeTwin(t.ID, t.Created, t.USDPerHr, now))
 		res = append(res, t.ID)
+		if fixed := passWith(rep, b, t.ID, blocks, base); len(fixed) > 0 {
+			// The twin is right where the judged one is wrong (the
+			// learner made it again, correctly): deleting it would
+			// throw away the good copy.
+			better = append(better, t.ID+" ("+strings.Join(fixed, ", ")+")")
+			continue
+		}
 		p := deletePlan(rep, snap, b.Type, t.ID)
 		if p.Empty() {
 			broken = append(broken, t.ID)
@@ -267,7 +274,10 @@ func duplicateResult(rep Report, b Binding, snap *account.Snapshot, blocks []*co
 	data := i18n.M{"Type": TypeMsg(b.Type), "Name": b.Name, "Count": len(b.Twins) + 1,
 		"Chosen": describeTwin(b.ID, chosen.created, hourly(snap, chosen, prices), now), "Others": strings.Join(others, ", ")}
 	msg := "BindDuplicate"
-	if len(broken) > 0 {
+	switch {
+	case len(better) > 0:
+		msg, data["Better"], plan = "BindDuplicateBetterTwin", strings.Join(better, ", "), nil
+	case len(broken) > 0:
 		msg, data["Kept"] = "BindDuplicateKept", strings.Join(broken, ", ")
 	}
 	r := result(b, checks.Fail, Duplicate, msg, data, "", res...)
@@ -361,6 +371,36 @@ func breaks(snap *account.Snapshot, blocks []*content.CheckBlock, base []checks.
 	var out []string
 	for i, r := range base {
 		if i < len(after) && r.OK() && !after[i].OK() {
+			out = append(out, r.Check)
+		}
+	}
+	return out
+}
+
+// passWith returns the checks that fail now for a reason that does not
+// hold were the lab's name b bound to twin instead (everything else bound
+// as it is): they pass then, or fail only for something else, such as
+// what is wired to the judged one and not yet to the twin.
+func passWith(rep Report, b Binding, twin string, blocks []*content.CheckBlock, base []checks.Result) []string {
+	if rep.raw == nil {
+		return nil
+	}
+	c := rep.raw.Clone()
+	for _, o := range rep.Bindings {
+		if o.ID == "" {
+			continue
+		}
+		id := o.ID
+		if o.Type == b.Type && o.Name == b.Name {
+			id = twin
+		}
+		c.Bind(o.Type, o.Name, id)
+	}
+	c.ApplyBindings()
+	after := checks.Evaluate(c, blocks)
+	var out []string
+	for i, r := range base {
+		if i < len(after) && r.Status == checks.Fail && (after[i].OK() || after[i].Status == checks.Fail && after[i].Reason != r.Reason) {
 			out = append(out, r.Check)
 		}
 	}
