@@ -253,7 +253,9 @@ func exposureData(x inbound.Exposure, t inbound.Target, allow inbound.Allow) i18
 	if x.Code == inbound.SGSourceWide {
 		m["Port"] = x.ListenerPort
 	}
-	if id, ok := blockedMsg[x.Blocked]; ok {
+	if x.Blocked == inbound.NoPublicAddress && x.BlockedBy == "" {
+		m["Blocked"] = i18n.Msg{ID: "ExposureBlockedNoWorkload"} // nothing runs behind the group yet
+	} else if id, ok := blockedMsg[x.Blocked]; ok {
 		m["Blocked"] = i18n.Msg{ID: id, Data: i18n.M{"ID": x.BlockedBy}}
 	} else {
 		m["Blocked"] = i18n.Msg{ID: "ExposureBlockedNone"}

@@ -334,15 +334,14 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 		id, m = "RepairConsoleNACL", i18n.M{"ACL": name(a.ACL), "Rule": a.RuleNumber, "Dir": i18n.Msg{ID: map[string]string{"inbound": "RepairDirInbound", "outbound": "RepairDirOutbound"}[dir]},
 			"Ports": fmt.Sprintf("%d-%d", a.PortFrom, a.PortTo), "CIDR": a.CIDR, "Action": a.RuleAction}
 	case CreateNATGateway:
-		sub := a.Subnet
-		if a.Regional {
-			sub = a.VPC
+		switch {
+		case a.Regional: // AWS picks its addresses: there is no Elastic IP to choose
+			id, m = "RepairConsoleCreateRegionalNAT", i18n.M{"Name": orDash(a.Name), "VPC": name(a.VPC)}
+		case a.Private:
+			id, m = "RepairConsoleCreateNATNoEIP", i18n.M{"Name": orDash(a.Name), "Subnet": name(a.Subnet)}
+		default:
+			id, m = "RepairConsoleCreateNAT", i18n.M{"Name": orDash(a.Name), "Subnet": name(a.Subnet), "EIP": orDash(name(a.Alloc))}
 		}
-		alloc := "-"
-		if a.Alloc != "" {
-			alloc = name(a.Alloc)
-		}
-		id, m = "RepairConsoleCreateNAT", i18n.M{"Name": orDash(a.Name), "Subnet": name(sub), "EIP": alloc}
 	case DeleteNATGateway:
 		id, m = "RepairConsoleDeleteNAT", i18n.M{"NAT": name(a.NAT)}
 	case AssociateAddress:

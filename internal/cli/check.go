@@ -201,6 +201,9 @@ func reportExit(rep checkrun.Report) int {
 // awsProblem explains, in the learner's language, why vpclab could not read
 // the account, and what to run about it.
 func awsProblem(env *Env, err error, lab *content.Lab, profile string) int {
+	if env.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return ExitInterrupted // Run says so
+	}
 	fmt.Fprintln(env.Stderr, awsProblemText(env, err, lab, profile))
 	return ExitAWS
 }
@@ -252,6 +255,8 @@ func explainAWS(env *Env, err error, profile, labID, labRegion string, cost bool
 	case awsx.Unreachable:
 		endpoint := env.Getenv("AWS_ENDPOINT_URL")
 		switch {
+		case p.TimedOut && p.Action == "":
+			return env.Loc.T("HardenTimedOutNoAction", data)
 		case p.TimedOut:
 			return env.Loc.T("HardenTimedOut", data)
 		case endpoint != "" && isLoopbackURL(endpoint):

@@ -27,6 +27,9 @@ const (
 	ExitFail  = 1 // findings, or a check failed
 	ExitUsage = 2 // the command line was wrong
 	ExitAWS   = 3 // credentials, permissions or AWS unreachable
+	// ExitInterrupted: Ctrl-C or SIGTERM stopped a command before it
+	// finished (128 + SIGINT, as shells report it).
+	ExitInterrupted = 130
 )
 
 // Version is set at build time with -ldflags "-X …cli.Version=v1.2.3".
@@ -109,7 +112,14 @@ func Run(args []string, env *Env) int {
 		usage(env, env.Stderr)
 		return ExitUsage
 	}
-	return c.run(env, newFlags(env, c.name), args[1:])
+	code := c.run(env, newFlags(env, c.name), args[1:])
+	if code != ExitOK && env.Ctx.Err() != nil {
+		// A verdict cut short is no verdict: not "failed", not "AWS
+		// unreachable". Servers stopped this way have already returned 0.
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIInterrupted"))
+		return ExitInterrupted
+	}
+	return code
 }
 
 // scanLang finds --lang before flags are parsed, because the flags' own

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -291,6 +292,9 @@ func shortARN(s string) string {
 
 // costProblem explains an AWS failure; cost has no lab to name.
 func costProblem(env *Env, err error, profile string) int {
+	if env.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return ExitInterrupted // Run says so
+	}
 	fmt.Fprintln(env.Stderr, explainAWS(env, err, profile, "", "", true))
 	return ExitAWS
 }

@@ -1,0 +1,28 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestInterruptedIsNoVerdict: a command stopped by Ctrl-C (its context
+// cancelled) exits 130 and says it was interrupted, in both languages,
+// rather than blaming AWS (exit 3) or reporting a failure.
+func TestInterruptedIsNoVerdict(t *testing.T) {
+	env := map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "testing",
+		"AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1", "VPCLAB_STATE_DIR": t.TempDir()}
+	for _, c := range []struct{ lang, want string }{{"en", "Interrupted before it finished"}, {"ja", "中断されたため"}} {
+		for _, args := range [][]string{{"check", "first-vpc"}, {"cost"}} {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			var out, errb bytes.Buffer
+			code := Run(append([]string{"--lang", c.lang}, args...), &Env{Stdout: &out, Stderr: &errb, Ctx: ctx,
+				Getenv: func(k string) string { return env[k] }, Dir: t.TempDir()})
+			if code != ExitInterrupted || !strings.Contains(errb.String(), c.want) || strings.Contains(errb.String(), "canceled") {
+				t.Errorf("%s %v: exit %d, stderr %q; want %d and %q, and no \"context canceled\"", c.lang, args, code, errb.String(), ExitInterrupted, c.want)
+			}
+		}
+	}
+}
