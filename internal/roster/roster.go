@@ -11,6 +11,7 @@ package roster
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -92,9 +93,19 @@ func (es Errors) Localize(loc *i18n.Localizer) string {
 	return strings.Join(lines, "\n")
 }
 
+// MaxSize bounds a roster file: a class of thousands of learners fits in a
+// few hundred kilobytes, and a YAML parser needs tens of times a file's
+// size in memory, so a mistaken file (a log, a dump) is refused up front.
+const MaxSize = 1 << 20
+
 // Load reads and parses the roster at path. The error, if any, is Errors.
 func Load(path string) (*Roster, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Errors{{Path: path, Msg: i18n.Msg{ID: "RosterUnreadable", Data: i18n.M{"Err": unwrapPathError(err)}}}}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
 		return nil, Errors{{Path: path, Msg: i18n.Msg{ID: "RosterUnreadable", Data: i18n.M{"Err": unwrapPathError(err)}}}}
 	}
@@ -113,6 +124,10 @@ func unwrapPathError(err error) string {
 // then the roster is nil.
 func Parse(path string, data []byte) (*Roster, error) {
 	p := &parser{path: path}
+	if len(data) > MaxSize {
+		p.fail(0, "RosterTooLarge", i18n.M{"Max": MaxSize >> 10})
+		return nil, p.errs
+	}
 	var learners []Learner
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":

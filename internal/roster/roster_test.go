@@ -197,6 +197,16 @@ func TestLoad(t *testing.T) {
 	if !errors.As(err, &es) || len(es) != 1 || es[0].Msg.ID != "RosterUnreadable" || !strings.HasPrefix(err.Error(), filepath.Join(dir, "missing.yaml")+": ") {
 		t.Errorf("missing file: %v", err)
 	}
+	// A file far larger than any class is refused before it is parsed:
+	// a YAML parser needs tens of times a file's size in memory.
+	big := filepath.Join(dir, "huge.yaml")
+	if err := os.WriteFile(big, []byte("learners: \""+strings.Repeat("x", MaxSize)+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(big)
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Msg.ID != "RosterTooLarge" {
+		t.Errorf("a %d-byte roster: %v", MaxSize+14, err)
+	}
 }
 
 func TestValidators(t *testing.T) {
