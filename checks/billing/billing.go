@@ -115,6 +115,9 @@ type Item struct {
 	USDPerHr  float64 // what it costs each hour it runs
 	DeleteCmd string  // the AWS CLI command that stops the charge
 	Region    string  // where it runs
+	// AfterNAT: DeleteCmd works only once the NAT gateway using the
+	// address is deleted (AWS refuses to release it before).
+	AfterNAT bool
 }
 
 // InRegion adds --region to each AWS CLI command in cmd (one per line,
@@ -214,13 +217,12 @@ func Billable(s *account.Snapshot, sc Scope) []Item {
 			continue
 		}
 		cmd := "aws ec2 release-address --allocation-id " + str(a.AllocationId)
-		if liveNATEIPs[str(a.AllocationId)] {
-			cmd += "   # after its NAT gateway is deleted"
-		} else if str(a.AssociationId) != "" {
+		afterNAT := liveNATEIPs[str(a.AllocationId)]
+		if !afterNAT && str(a.AssociationId) != "" {
 			cmd = "aws ec2 disassociate-address --association-id " + str(a.AssociationId) + "\n" + cmd
 		}
 		items = append(items, Item{Type: PublicIPv4, ID: str(a.AllocationId), Name: name, Detail: str(a.PublicIp),
-			USDPerHr: p.PublicIPv4Hour, DeleteCmd: cmd})
+			USDPerHr: p.PublicIPv4Hour, DeleteCmd: cmd, AfterNAT: afterNAT})
 	}
 	for _, e := range s.VPCEndpoints {
 		if e.VpcEndpointType != ec2types.VpcEndpointTypeInterface || !live(string(e.State)) {

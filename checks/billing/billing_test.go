@@ -194,7 +194,7 @@ func TestBillable(t *testing.T) {
 		detail string
 	}{
 		"nat-lab":                       {billing.NATGateway, p.NATGatewayHour, "aws ec2 delete-nat-gateway --nat-gateway-id nat-lab", "available"},
-		"eipalloc-nat":                  {billing.PublicIPv4, p.PublicIPv4Hour, "aws ec2 release-address --allocation-id eipalloc-nat   # after its NAT gateway is deleted", "203.0.113.1"},
+		"eipalloc-nat":                  {billing.PublicIPv4, p.PublicIPv4Hour, "aws ec2 release-address --allocation-id eipalloc-nat", "203.0.113.1"},
 		"eipalloc-free":                 {billing.PublicIPv4, p.PublicIPv4Hour, "aws ec2 release-address --allocation-id eipalloc-free", "203.0.113.2"},
 		"eipalloc-web":                  {billing.PublicIPv4, p.PublicIPv4Hour, "aws ec2 disassociate-address --association-id eipassoc-web\naws ec2 release-address --allocation-id eipalloc-web", "203.0.113.3"},
 		"vpce-3az":                      {billing.InterfaceEndpoint, 3 * p.InterfaceEndpointAZHour, "aws ec2 delete-vpc-endpoints --vpc-endpoint-ids vpce-3az", "ecr.dkr × 3 AZ"},
@@ -213,6 +213,11 @@ func TestBillable(t *testing.T) {
 		}
 		if it.Type != w.typ || math.Abs(it.USDPerHr-w.usd) > 1e-12 || it.DeleteCmd != w.cmd || it.Detail != w.detail {
 			t.Errorf("%s = %s $%v/h %q %q\nwant %s $%v/h %q %q", id, it.Type, it.USDPerHr, it.DeleteCmd, it.Detail, w.typ, w.usd, w.cmd, w.detail)
+		}
+	}
+	for id, it := range byID {
+		if it.AfterNAT != (id == "eipalloc-nat") {
+			t.Errorf("%s: AfterNAT %v; only the live NAT gateway's address waits for it", id, it.AfterNAT)
 		}
 	}
 	if byID["eipalloc-nat"].Name != "nat-ip" || byID["nat-lab"].Name != "lab-nat" || byID["arn:aws:ecs:x:1:task/lab/svc"].Name != "web" {

@@ -154,6 +154,7 @@ type CostItem struct {
 	Name       string  `json:"name,omitempty"`
 	USDPerHour float64 `json:"usd_per_hour"`
 	Delete     string  `json:"delete,omitempty"`
+	AfterNAT   bool    `json:"after_nat_gateway_deleted,omitempty"` // Delete works once the NAT gateway is deleted
 }
 
 // Failure is a failure several learners share: what to explain again.
@@ -372,7 +373,7 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 		if o.Cost != nil {
 			rc := &RowCost{USDPerHour: o.Cost.USDPerHour, USDPer30Days: o.Cost.USDPerHour * billing.HoursPerMonth, Items: []CostItem{}, Estimate: o.Cost.Estimate}
 			for _, it := range o.Cost.Items {
-				rc.Items = append(rc.Items, CostItem{Type: string(it.Type), ID: it.ID, Name: it.Name, USDPerHour: it.USDPerHr, Delete: it.DeleteCmd})
+				rc.Items = append(rc.Items, CostItem{Type: string(it.Type), ID: it.ID, Name: it.Name, USDPerHour: it.USDPerHr, Delete: it.DeleteCmd, AfterNAT: it.AfterNAT})
 			}
 			row.Cost = rc
 			rep.Cost.USDPerHour += rc.USDPerHour

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -42,6 +41,9 @@ type costItemJSON struct {
 	USDPerHour    float64 `json:"usd_per_hour"`
 	USDPer30Days  float64 `json:"usd_per_30_days"`
 	DeleteCommand string  `json:"delete,omitempty"`
+	// AfterNAT: delete works only once the NAT gateway using the address
+	// is deleted.
+	AfterNAT bool `json:"after_nat_gateway_deleted,omitempty"`
 }
 
 type costJSON struct {
@@ -146,7 +148,7 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 		}
 		for _, it := range items {
 			out.Items = append(out.Items, costItemJSON{Type: string(it.Type), ID: it.ID, Name: it.Name, Detail: it.Detail, Region: it.Region,
-				USDPerHour: it.USDPerHr, USDPer30Days: it.USDPerHr * billing.HoursPerMonth, DeleteCommand: it.DeleteCmd})
+				USDPerHour: it.USDPerHr, USDPer30Days: it.USDPerHr * billing.HoursPerMonth, DeleteCommand: it.DeleteCmd, AfterNAT: it.AfterNAT})
 		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -248,12 +250,12 @@ func writeCost(env *Env, w io.Writer, acct string, regions []string, items []bil
 		return
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", loc.T("CostColType"), loc.T("CostColID"), loc.T("CostColName"), loc.T("CostColDetail"), loc.T("CostColHour"), loc.T("CostColMonth"), loc.T("HardenCostColRegion"))
+	rows := [][]string{{loc.T("CostColType"), loc.T("CostColID"), loc.T("CostColName"), loc.T("CostColDetail"), loc.T("CostColHour"), loc.T("CostColMonth"), loc.T("HardenCostColRegion")}}
 	for _, it := range items {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t$%.3f\t$%.2f\t%s\n", loc.T(costTypeMsg[it.Type]), shortARN(it.ID), orDash(it.Name), orDash(it.Detail), it.USDPerHr, it.USDPerHr*billing.HoursPerMonth, it.Region)
+		rows = append(rows, []string{loc.T(costTypeMsg[it.Type]), shortARN(it.ID), orDash(it.Name), orDash(it.Detail),
+			fmt.Sprintf("$%.3f", it.USDPerHr), fmt.Sprintf("$%.2f", it.USDPerHr*billing.HoursPerMonth), it.Region})
 	}
-	tw.Flush()
+	writeTable(w, rows)
 	total := billing.Total(items)
 	fmt.Fprintf(w, "\n%s\n", loc.T("CostTotal", i18n.M{"Count": len(items), "Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth)}))
 	for _, r := range unknown {
@@ -261,7 +263,10 @@ func writeCost(env *Env, w io.Writer, acct string, regions []string, items []bil
 	}
 	fmt.Fprintf(w, "\n%s\n", loc.T("CostDeleteHint"))
 	for _, it := range items {
-		if it.DeleteCmd != "" {
+		switch {
+		case it.DeleteCmd != "" && it.AfterNAT:
+			fmt.Fprintf(w, "  %s   # %s\n", it.DeleteCmd, loc.T("CostAfterNATDeleted"))
+		case it.DeleteCmd != "":
 			fmt.Fprintf(w, "  %s\n", it.DeleteCmd)
 		}
 	}
