@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -135,6 +136,11 @@ func classify(ctx, parent context.Context, st stage, err error, l roster.Learner
 		return mk(ProblemCanceled, awsx.Problem{Message: parent.Err().Error()})
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return mk(ProblemTimeout, awsx.Problem{Message: err.Error()})
+	}
+	var noProfile config.SharedConfigProfileNotExistError
+	if errors.As(err, &noProfile) {
+		data["Profile"] = noProfile.Profile
+		return &Problem{Code: ProblemNoCredentials, Err: err, Msg: i18n.Msg{ID: "ClassProblemProfileMissing", Data: data}}
 	}
 	p := awsx.Classify(err)
 	var assume *AssumeRoleError
