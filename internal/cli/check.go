@@ -53,6 +53,9 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	if o.wait < 0 {
 		return usageError(env, "check", "CLIBadWait", i18n.M{"Wait": o.wait})
 	}
+	if *timeout < 0 {
+		return usageError(env, "check", "CLIBadTimeout", i18n.M{"Timeout": *timeout})
+	}
 	labs, err := openLabs(env, o.content)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
@@ -177,14 +180,17 @@ func isBoolFlag(fs *flag.FlagSet, name string) bool {
 	return ok && b.IsBoolFlag()
 }
 
+// stepIDs lists the steps --step can check: those with checks.
 func stepIDs(lab *content.Lab) string {
 	var ids []string
 	if p := lab.Page(i18n.EN); p != nil {
 		for _, s := range p.Steps {
-			ids = append(ids, s.ID)
+			if s.IsStep() {
+				ids = append(ids, s.ID)
+			}
 		}
 	}
-	return fmt.Sprint(ids)
+	return strings.Join(ids, ", ")
 }
 
 func reportExit(rep checkrun.Report) int {

@@ -83,6 +83,9 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 	if *format != "text" && *format != "json" {
 		return usageError(env, "cost", "CLIBadFormat", i18n.M{"Format": *format, "Allowed": "text, json"})
 	}
+	if *timeout < 0 {
+		return usageError(env, "cost", "CLIBadTimeout", i18n.M{"Timeout": *timeout})
+	}
 	ctx, cancel := withTimeout(env, *timeout, 0)
 	defer cancel()
 	cfg, err := awsx.Load(ctx, *profile, *region, nil)

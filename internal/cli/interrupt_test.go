@@ -26,3 +26,16 @@ func TestInterruptedIsNoVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestNegativeTimeoutIsAUsageError: --timeout -5s is a typo, not "no
+// limit" (that is 0).
+func TestNegativeTimeoutIsAUsageError(t *testing.T) {
+	for _, args := range [][]string{{"check", "first-vpc", "--timeout", "-5s"}, {"cost", "--timeout", "-5s"}} {
+		var out, errb bytes.Buffer
+		code := Run(args, &Env{Stdout: &out, Stderr: &errb, Ctx: context.Background(),
+			Getenv: func(string) string { return "" }, Dir: t.TempDir()})
+		if code != ExitUsage || !strings.Contains(errb.String(), "--timeout -5s is negative") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
+		}
+	}
+}
