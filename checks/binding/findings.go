@@ -70,14 +70,18 @@ func TypeMsg(r account.Resource) i18n.Msg { return i18n.Msg{ID: resMsg[r]} }
 // fixes that delete or tag are proven on copies of it against blocks.
 //
 // base are the kinds' results on snap, which deletions must keep passing.
-func Findings(rep Report, snap *account.Snapshot, blocks []*content.CheckBlock, base []checks.Result, lab string, o Options) []checks.Result {
+//
+// run is what the learner ran after "vpclab check": the lab, and --step
+// when one was asked for, so that a command to run it again elsewhere
+// checks the same thing.
+func Findings(rep Report, snap *account.Snapshot, blocks []*content.CheckBlock, base []checks.Result, run string, o Options) []checks.Result {
 	var out []checks.Result
 	now := time.Now
 	if o.Now != nil {
 		now = o.Now
 	}
 	if len(rep.Elsewhere) > 0 {
-		out = append(out, elsewhereResult(rep, lab))
+		out = append(out, elsewhereResult(rep, run))
 	}
 	for _, h := range rep.Copies {
 		out = append(out, copyResult(rep, h))
@@ -109,7 +113,7 @@ func result(b Binding, status checks.Status, reason, msg string, data i18n.M, fi
 		Message: i18n.Msg{ID: msg, Data: data}, Fix: fix, Resources: res, Block: blk}
 }
 
-func elsewhereResult(rep Report, lab string) checks.Result {
+func elsewhereResult(rep Report, run string) checks.Result {
 	var where, ids []string
 	for _, h := range rep.Elsewhere {
 		where = append(where, h.Region)
@@ -122,7 +126,7 @@ func elsewhereResult(rep Report, lab string) checks.Result {
 	}
 	return result(b, checks.Fail, OtherRegion, "BindOtherRegion",
 		i18n.M{"Name": first.Name, "Here": rep.Region, "Regions": strings.Join(where, ", "), "IDs": strings.Join(ids, ", ")},
-		fmt.Sprintf("vpclab check %s --region %s", lab, first.Region), ids...)
+		fmt.Sprintf("vpclab check %s --region %s", run, first.Region), ids...)
 }
 
 // copyResult fails: a VPC of the lab's name in another Region while the

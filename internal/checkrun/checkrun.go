@@ -297,7 +297,11 @@ func bind(o Options, snap *account.Snapshot, blocks, all []*content.CheckBlock, 
 		b.SetElsewhere(hits)
 	}
 	results := checks.EvaluateLab(snap, blocks, all)
-	return b, binding.RegionFirst(placeFindings(binding.Findings(b, snap, blocks, results, o.Lab.ID, o.Bind), results))
+	run := o.Lab.ID
+	if o.Step != "" {
+		run += " --step " + o.Step
+	}
+	return b, binding.RegionFirst(placeFindings(binding.Findings(b, snap, blocks, results, run, o.Bind), results))
 }
 
 // placeFindings puts the lab found in another Region first, and each other
