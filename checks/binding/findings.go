@@ -250,10 +250,13 @@ func duplicateResult(rep Report, b Binding, snap *account.Snapshot, blocks []*co
 	var others, broken, better []string
 	plan := repair.New()
 	res := []string{b.ID}
+	// The whole lab's checks, whichever step was asked for: a twin may be
+	// right where an earlier step's check finds the judged one wrong.
+	whole := checks.Evaluate(snap, rep.named)
 	for _, t := range b.Twins {
 		others = append(others, describeTwin(t.ID, t.Created, t.USDPerHr, now))
 		res = append(res, t.ID)
-		if fixed := passWith(rep, b, t.ID, blocks, base); len(fixed) > 0 {
+		if fixed := passWith(rep, b, t.ID, rep.named, whole); len(fixed) > 0 {
 			// The twin is right where the judged one is wrong (the
 			// learner made it again, correctly): deleting it would
 			// throw away the good copy.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
 	"github.com/vpclab/vpclab/internal/checkrun"
+	"github.com/vpclab/vpclab/internal/journey"
 	"github.com/vpclab/vpclab/internal/progress"
 )
 
@@ -115,6 +117,14 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	if o.step != "" {
 		// One step asked for: its checks are the answer, 0 only when it
 		// passes (the clean-up too, judged whenever asked).
+		if st := j.Step(o.step); st != nil && st.State == journey.Unavailable {
+			// The sandbox cannot do this step: a command for it would fail
+			// there, so say why instead of printing one.
+			rep = withoutFixes(rep, o.step)
+			if o.format == "text" {
+				fmt.Fprintln(env.Stdout, env.Loc.T("CheckStepNotOnSandbox", i18n.M{"Reason": st.Reason}))
+			}
+		}
 		if o.format == "json" {
 			writeCheckJSON(env, j, rep, meter)
 		} else {
@@ -178,6 +188,18 @@ func isBoolFlag(fs *flag.FlagSet, name string) bool {
 	}
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
+}
+
+// withoutFixes drops the fixes of step's results.
+func withoutFixes(rep checkrun.Report, step string) checkrun.Report {
+	out := rep
+	out.Results = slices.Clone(rep.Results)
+	for i := range out.Results {
+		if out.Results[i].Step == step {
+			out.Results[i].Fix, out.Results[i].Plan = "", nil
+		}
+	}
+	return out
 }
 
 // stepIDs lists the steps --step can check: those with checks.
