@@ -2,6 +2,7 @@ package content
 
 import (
 	_ "embed"
+	"errors"
 	"io/fs"
 	"path"
 
@@ -23,8 +24,12 @@ var glossaryYAML []byte
 // in content/labs and content/glossary.yaml), else the built-in one.
 func Glossary(fsys fs.FS, dir string) ([]Term, error) {
 	for _, p := range []string{path.Join(dir, "glossary.yaml"), path.Join(path.Dir(dir), "glossary.yaml")} {
-		if b, err := fs.ReadFile(fsys, p); err == nil {
+		b, err := ReadRegular(fsys, p, MaxYAMLBytes*64)
+		switch {
+		case err == nil:
 			return parseGlossary(b)
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, err // there, but not readable: say so rather than use the built-in one
 		}
 	}
 	return parseGlossary(glossaryYAML)

@@ -83,9 +83,19 @@ func loadLab(fsys fs.FS, dir string, parse pageParser) (*Lab, Diags) {
 	var missing []i18n.Lang
 	for _, l := range i18n.Langs {
 		file := path.Join(dir, PageFile(l))
-		src, err := fs.ReadFile(fsys, file)
-		if errors.Is(err, fs.ErrNotExist) {
+		src, err := ReadRegular(fsys, file, MaxPageBytes)
+		var large *TooLargeError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			missing = append(missing, l)
+			continue
+		case errors.As(err, &large):
+			lab.Pages[l] = &Page{Path: file, Lang: l, Unread: true}
+			ds = append(ds, diag(Pos{File: file, Line: 1, Col: 1}, "ContentPageTooLarge", i18n.M{"Size": size(int(large.Size)), "Limit": size(MaxPageBytes)}))
+			continue
+		case errors.Is(err, ErrNotRegular):
+			lab.Pages[l] = &Page{Path: file, Lang: l, Unread: true}
+			ds = append(ds, diag(Pos{File: file, Line: 1, Col: 1}, "ContentNotRegular", nil))
 			continue
 		}
 		if err != nil {

@@ -45,6 +45,10 @@ type Page struct {
 	Lang   i18n.Lang
 	Source []byte
 	Doc    ast.Node // goldmark's AST, for the site renderer
+	// Unread: the file could not be read or was refused whole (too large,
+	// not a regular file); the page is a placeholder, and comparing it
+	// with the other language would only repeat that finding.
+	Unread bool
 
 	Meta     FrontMatter
 	MetaPos  Pos      // the front matter block (the opening ---)

@@ -87,7 +87,7 @@ func parsePage(path string, lang i18n.Lang, src []byte, shared yamlCache) (*Page
 // renders any page. The page has no Source, tree or steps.
 func ParseMeta(path string, lang i18n.Lang, src []byte) (*Page, Diags) {
 	if ds := pageTooLarge(path, src); ds != nil {
-		return &Page{Path: path, Lang: lang}, ds
+		return &Page{Path: path, Lang: lang, Unread: true}, ds
 	}
 	// Only the lines up to the closing --- are read: positions in them
 	// are the same, and a site's pages are megabytes of body.
@@ -121,7 +121,7 @@ func frontMatterEnd(src []byte) int {
 // parsed.
 func parseHead(path string, lang i18n.Lang, src []byte, body bool) (p *Page, li *lineIndex, ds Diags) {
 	if ds := pageTooLarge(path, src); ds != nil { // before goldmark: limits.go
-		return &Page{Path: path, Lang: lang}, nil, ds
+		return &Page{Path: path, Lang: lang, Unread: true}, nil, ds
 	}
 	li = newLineIndex(path, src)
 	p = &Page{Path: path, Lang: lang, lines: li} // the body keeps the file's lines

@@ -665,8 +665,8 @@ func TestLoadLabReadFailed(t *testing.T) {
 	// index.en.md is a folder: it exists but cannot be read.
 	fsys := labFS(map[string]string{"labs/demo/index.en.md/x": "", "labs/demo/index.ja.md": minimalPage})
 	_, ds := content.LoadLab(fsys, "labs/demo")
-	if len(ds) != 1 || ds[0].ID != "ContentReadFailed" || ds[0].Pos != (content.Pos{File: "labs/demo/index.en.md"}) || ds[0].Args["Err"] == "" {
-		t.Fatalf("diagnostics = %#v, want one ContentReadFailed for labs/demo/index.en.md", ds)
+	if len(ds) != 1 || ds[0].ID != "ContentNotRegular" || ds[0].Pos != (content.Pos{File: "labs/demo/index.en.md", Line: 1, Col: 1}) {
+		t.Fatalf("diagnostics = %#v, want one ContentNotRegular for labs/demo/index.en.md", ds)
 	}
 }
 

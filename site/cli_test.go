@@ -151,8 +151,8 @@ func TestBuildCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	env.Ctx = ctx
-	if code := cli.Run([]string{"build", "--content", "content/labs", "-o", "site"}, env); code != cli.ExitFail {
-		t.Errorf("interrupted build: exit %d, want 1\n%s%s", code, out, errb)
+	if code := cli.Run([]string{"build", "--content", "content/labs", "-o", "site"}, env); code != cli.ExitInterrupted {
+		t.Errorf("interrupted build: exit %d, want %d\n%s%s", code, cli.ExitInterrupted, out, errb)
 	}
 	if merged() && !strings.Contains(errb.String(), "Interrupted") {
 		t.Errorf("the interruption is not said: %s", errb)

@@ -85,7 +85,7 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 		b.Abandon()
 		sp.stop()
 		fmt.Fprintln(env.Stderr, env.Loc.T("BuildInterrupted", i18n.M{"Dir": *out}))
-		return ExitFail
+		return ExitInterrupted
 	}
 	st, err := b.Finish(labs)
 	sp.stop()

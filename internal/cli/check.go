@@ -230,7 +230,8 @@ func reportExit(rep checkrun.Report) int {
 // the account, and what to run about it.
 func awsProblem(env *Env, err error, lab *content.Lab, profile string) int {
 	if env.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return ExitInterrupted // Run says so
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIInterrupted"))
+		return ExitInterrupted
 	}
 	fmt.Fprintln(env.Stderr, awsProblemText(env, err, lab, profile))
 	return ExitAWS

@@ -61,10 +61,27 @@ var commands = map[string]*command{}
 
 func register(c *command) { commands[c.name] = c }
 
+// interruptGrace is how long a command has to wind up (stop moto, remove a
+// half-written site) after Ctrl-C or SIGTERM before the process exits
+// anyway.
+const interruptGrace = 15 * time.Second
+
 // Main runs vpclab with the process's arguments and environment.
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		// Commands stop at their next look at ctx, but one stuck in work
+		// that never looks (a pathological page in the parser) must not
+		// make Ctrl-C useless: from now on a second signal kills at once,
+		// as it does by default, and after the grace the process exits.
+		stop()
+		time.Sleep(interruptGrace)
+		lang, _ := i18n.Detect(scanLang(os.Args[1:]), os.Getenv)
+		fmt.Fprintln(os.Stderr, i18n.New(lang).T("CLIInterrupted"))
+		os.Exit(ExitInterrupted)
+	}()
 	return Run(os.Args[1:], &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Ctx: ctx})
 }
 
@@ -113,7 +130,7 @@ func Run(args []string, env *Env) int {
 		return ExitUsage
 	}
 	code := c.run(env, newFlags(env, c.name), args[1:])
-	if code != ExitOK && env.Ctx.Err() != nil {
+	if code != ExitOK && code != ExitInterrupted && env.Ctx.Err() != nil {
 		// A verdict cut short is no verdict: not "failed", not "AWS
 		// unreachable". Servers stopped this way have already returned 0.
 		fmt.Fprintln(env.Stderr, env.Loc.T("CLIInterrupted"))

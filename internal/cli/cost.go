@@ -301,7 +301,8 @@ func shortARN(s string) string {
 // costProblem explains an AWS failure; cost has no lab to name.
 func costProblem(env *Env, err error, profile string) int {
 	if env.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return ExitInterrupted // Run says so
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIInterrupted"))
+		return ExitInterrupted
 	}
 	fmt.Fprintln(env.Stderr, explainAWS(env, err, profile, "", "", true))
 	return ExitAWS

@@ -110,7 +110,7 @@ func labRules(fsys fs.FS, lab *content.Lab, terms []content.Term) content.Diags 
 		ds = append(ds, glossaryRules(p, terms)...)
 	}
 	en, ja := lab.Pages[i18n.EN], lab.Pages[i18n.JA]
-	if en != nil && ja != nil {
+	if en != nil && ja != nil && !en.Unread && !ja.Unread {
 		ds = append(ds, compare(en, ja)...)
 		ds = append(ds, tabRules(en, ja)...)
 	}
