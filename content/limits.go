@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/goccy/go-yaml/lexer"
@@ -22,7 +23,76 @@ const (
 	// MaxYAMLDepth is the deepest nesting of mappings and lists, block and
 	// flow style together, counting the top-level mapping as 1.
 	MaxYAMLDepth = 32
+	// MaxMarkdownDepth is the most block quotes and list items one line of
+	// prose may open: goldmark's time grows with the square of the depth
+	// (400,000 ">" took two minutes).
+	MaxMarkdownDepth = 32
 )
+
+// nestedTooDeep refuses a page with a line that opens more than
+// MaxMarkdownDepth block quotes or list items ("> > - > …"), at that line,
+// before goldmark sees it. Lines in fenced code are the code's own.
+func nestedTooDeep(path string, src []byte) Diags {
+	fence := byte(0) // the fence character while inside fenced code
+	fenceLen := 0
+	for line, start := 1, 0; start < len(src); line++ {
+		end := bytes.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start
+		}
+		l := src[start:end]
+		start = end + 1
+		t := bytes.TrimLeft(l, " ")
+		if n := len(l) - len(t); n < 4 && len(t) >= 3 && (t[0] == '`' || t[0] == '~') {
+			run := 0
+			for run < len(t) && t[run] == t[0] {
+				run++
+			}
+			switch {
+			case fence == 0 && run >= 3:
+				fence, fenceLen = t[0], run
+				continue
+			case fence == t[0] && run >= fenceLen && len(bytes.TrimSpace(t[run:])) == 0:
+				fence = 0
+				continue
+			}
+		}
+		if fence != 0 {
+			continue
+		}
+		depth, i := 0, 0
+		for i < len(l) {
+			switch c := l[i]; {
+			case c == ' ' || c == '\t':
+				i++
+				continue
+			case c == '>':
+				i++
+			case (c == '-' || c == '*' || c == '+') && i+1 < len(l) && (l[i+1] == ' ' || l[i+1] == '\t'):
+				i += 2
+			case c >= '0' && c <= '9':
+				j := i
+				for j < len(l) && j-i < 9 && l[j] >= '0' && l[j] <= '9' {
+					j++
+				}
+				if j+1 >= len(l) || (l[j] != '.' && l[j] != ')') || (l[j+1] != ' ' && l[j+1] != '\t') {
+					i = len(l)
+					continue
+				}
+				i = j + 2
+			default:
+				i = len(l)
+				continue
+			}
+			if depth++; depth > MaxMarkdownDepth {
+				return Diags{diag(Pos{File: path, Line: line, Col: 1}, "ContentNestedTooDeep", i18n.M{"Limit": MaxMarkdownDepth})}
+			}
+		}
+	}
+	return nil
+}
 
 // pageTooLarge refuses a file over MaxPageBytes, at its first line.
 func pageTooLarge(path string, src []byte) Diags {

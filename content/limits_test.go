@@ -79,7 +79,17 @@ var pathological = []struct {
 	{"big-front-matter", func() string { return bigFrontMatter(1 << 20) }, want{"ContentYAMLTooLarge", at(2, 1), nil}},
 	{"deep-front-matter", func() string { return deepFrontMatter(2000) }, want{"ContentYAMLTooDeep", at(10, 10+content.MaxYAMLDepth), nil}},
 	{"page-50MB", func() string { return bigPage(50 << 20) }, want{"ContentPageTooLarge", at(1, 1), nil}},
+	// goldmark's time grows with the square of the nesting: 400,000 ">"
+	// took two minutes, 40,000 nested list items seven seconds.
+	{"deep-quotes-400k", func() string { return nested(strings.Repeat(">", 400_000) + " hi") }, want{"ContentNestedTooDeep", at(nestedLine, 1), nil}},
+	{"deep-list-items-40k", func() string { return nested(strings.Repeat("- ", 40_000) + "hi") }, want{"ContentNestedTooDeep", at(nestedLine, 1), nil}},
+	{"deep-mixed", func() string { return nested(strings.Repeat("> 1. * ", 12) + "hi") }, want{"ContentNestedTooDeep", at(nestedLine, 1), nil}},
 }
+
+// nested is a page whose line nestedLine is line.
+func nested(line string) string { return withFM("## S {#s}\n\nProse.\n\n" + line + "\n") }
+
+var nestedLine = strings.Count(frontMatter, "\n") + 5
 
 // TestPathologicalInputsRefused: each input is refused with one clear
 // diagnostic at file:line:col, before the YAML library or goldmark sees it.
@@ -121,8 +131,22 @@ func TestLimitsLeaveRealLabsAlone(t *testing.T) {
 	}
 	for _, d := range ds {
 		switch d.ID {
-		case "ContentYAMLTooLarge", "ContentYAMLTooDeep", "ContentYAMLAlias", "ContentPageTooLarge":
+		case "ContentYAMLTooLarge", "ContentYAMLTooDeep", "ContentYAMLAlias", "ContentPageTooLarge", "ContentNestedTooDeep":
 			t.Errorf("a shipped lab hits a limit: %v", d)
+		}
+	}
+}
+
+// TestNestingInCodeIsCode: ">" and "-" at the start of lines in fenced
+// code (a shell prompt, a diff, a YAML list) are not nesting, and 32 levels
+// are allowed.
+func TestNestingInCodeIsCode(t *testing.T) {
+	page := withFM("## S {#s}\n\n```text\n" + strings.Repeat(">", 100) + "\n" + strings.Repeat("- ", 100) + "\n```\n\n" +
+		strings.Repeat("> ", content.MaxMarkdownDepth) + "deep but allowed\n")
+	_, ds := content.ParsePage(file, i18n.EN, []byte(page))
+	for _, d := range ds {
+		if d.ID == "ContentNestedTooDeep" {
+			t.Errorf("%v", d)
 		}
 	}
 }

@@ -123,6 +123,9 @@ func parseHead(path string, lang i18n.Lang, src []byte, body bool) (p *Page, li 
 	if ds := pageTooLarge(path, src); ds != nil { // before goldmark: limits.go
 		return &Page{Path: path, Lang: lang, Unread: true}, nil, ds
 	}
+	if ds := nestedTooDeep(path, src); ds != nil && body {
+		return &Page{Path: path, Lang: lang, Unread: true}, nil, ds
+	}
 	li = newLineIndex(path, src)
 	p = &Page{Path: path, Lang: lang, lines: li} // the body keeps the file's lines
 	masked, fm, fmDiags := splitFrontMatter(src, li, body)
