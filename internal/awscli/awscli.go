@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -48,10 +49,23 @@ type Warm struct {
 // a busy machine several).
 const startBudget = time.Minute
 
+// Options shape a warm CLI.
+type Options struct {
+	// SandboxOnly: the aws command runs nothing that could reach past the
+	// sandbox (a non-loopback endpoint, a profile, keys other than the
+	// sandbox's), and prints Refusal instead. For the shells vpclab runs a
+	// lab's own commands in (vpclab test, Run in sandbox): a lab author's
+	// command must never reach a real account, whatever it sets. Without
+	// it such commands run the real aws, unchanged.
+	SandboxOnly bool
+	Key         string // the sandbox's access key id (SandboxOnly)
+	Refusal     string // what a refused command prints (SandboxOnly)
+}
+
 // Start starts a warm AWS CLI equivalent to the aws command found on
 // path (a PATH value). It returns an error saying why when it cannot, in
 // which case callers keep the plain aws command.
-func Start(ctx context.Context, path string) (*Warm, error) {
+func Start(ctx context.Context, path string, o Options) (*Warm, error) {
 	realAWS, err := lookPath("aws", path)
 	if err != nil {
 		return nil, err
@@ -131,7 +145,12 @@ func Start(ctx context.Context, path string) (*Warm, error) {
 	if !strings.HasPrefix(v, "aws-cli/"+f[1]+" ") || !strings.Contains(v, "botocore/"+f[2]) {
 		return nil, fmt.Errorf("the aws command (%s) is not the awscli %s package python3 has", strings.TrimSpace(v), f[1])
 	}
-	client := "#!" + f[3] + " -IS\n" + strings.NewReplacer("@SOCKET@", sock, "@REAL_AWS@", realAWS).Replace(clientPy)
+	strict := "0"
+	if o.SandboxOnly {
+		strict = "1"
+	}
+	client := "#!" + f[3] + " -IS\n" + strings.NewReplacer("@SOCKET@", sock, "@REAL_AWS@", realAWS, "@STRICT@", strict,
+		"@KEY@", strconv.Quote(o.Key), "@REFUSAL@", strconv.Quote(o.Refusal)).Replace(clientPy)
 	if err := os.Mkdir(w.Bin(), 0o700); err != nil {
 		return nil, err
 	}

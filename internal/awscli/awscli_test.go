@@ -19,9 +19,9 @@ func TestMain(m *testing.M) { sandboxtest.Main(m) }
 // start starts the warm CLI or fails: on the project's machines (and in
 // CI) the aws command is the awscli package, so a test that cannot warm
 // it would silently measure nothing.
-func start(t *testing.T) *awscli.Warm {
+func start(t *testing.T, o ...awscli.Options) *awscli.Warm {
 	t.Helper()
-	w, err := awscli.Start(context.Background(), os.Getenv("PATH"))
+	w, err := awscli.Start(context.Background(), os.Getenv("PATH"), append(o, awscli.Options{})[0])
 	if err != nil {
 		sandboxtest.Skip(t, "no warm AWS CLI here: "+err.Error())
 	}
@@ -105,6 +105,35 @@ func TestWarmServesOnlyTheSandbox(t *testing.T) {
 	}
 	if r.code == 0 || strings.Contains(r.stderr, "serves the local sandbox only") || !strings.Contains(r.stderr, "192.0.2.1") {
 		t.Errorf("a command for another endpoint was not left to the plain aws: %+v", r)
+	}
+}
+
+// TestSandboxOnlyRefuses: in a shell that runs a lab's own commands, the
+// aws command refuses anything that could reach past the sandbox (another
+// endpoint, by variable or flag, a profile, keys that are not the
+// sandbox's), says so, and sends nothing; what is aimed at the sandbox
+// runs.
+func TestSandboxOnlyRefuses(t *testing.T) {
+	base := sandboxtest.Env(t)
+	w := start(t, awscli.Options{SandboxOnly: true, Key: "testing", Refusal: "refused: sandbox only"})
+	env := w.Env(plain(append(os.Environ(), append(base, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1")...)))
+	for _, c := range []struct{ script, why string }{
+		{`env -u AWS_ENDPOINT_URL aws sts get-caller-identity`, "AWS_ENDPOINT_URL is not set"},
+		{`AWS_ENDPOINT_URL=https://sts.amazonaws.com aws sts get-caller-identity`, "AWS_ENDPOINT_URL=https://sts.amazonaws.com"},
+		{`AWS_ENDPOINT_URL_EC2=https://ec2.us-east-1.amazonaws.com aws ec2 describe-vpcs`, "AWS_ENDPOINT_URL_EC2="},
+		{`aws ec2 describe-vpcs --endpoint-url https://ec2.us-east-1.amazonaws.com`, "--endpoint-url"},
+		{`aws ec2 describe-vpcs --endpoint-url=https://192.0.2.1`, "--endpoint-url=https://192.0.2.1"},
+		{`aws sts get-caller-identity --profile work`, "--profile"},
+		{`AWS_PROFILE=work aws sts get-caller-identity`, "AWS_PROFILE"},
+		{`AWS_ACCESS_KEY_ID=AKIAREALLOOKING aws sts get-caller-identity`, "AWS_ACCESS_KEY_ID"},
+	} {
+		r := bash(t, env, t.TempDir(), c.script, "")
+		if r.code != 255 || !strings.Contains(r.stderr, "refused: sandbox only ("+c.why) || r.stdout != "" {
+			t.Errorf("%s: %+v; want exit 255 and the refusal naming %q", c.script, r, c.why)
+		}
+	}
+	if r := bash(t, env, t.TempDir(), `aws sts get-caller-identity --query Account --output text --endpoint-url "$AWS_ENDPOINT_URL"`, ""); r.code != 0 || strings.TrimSpace(r.stdout) != "123456789012" {
+		t.Errorf("a command aimed at the sandbox did not run: %+v", r)
 	}
 }
 

@@ -1,7 +1,8 @@
 # vpclab's aws: sends this command to the warm AWS CLI (server.py) with
 # this process's stdin, stdout and stderr, and exits with its status.
 # Anything not aimed at the local sandbox runs the real aws command
-# instead, unchanged. The first line (the interpreter) and the two
+# instead, unchanged; or, in a shell that runs a lab's own commands
+# (STRICT), is refused. The first line (the interpreter) and the
 # constants are written by vpclab.
 import os
 import socket
@@ -11,8 +12,46 @@ from urllib.parse import urlparse
 
 SOCKET = "@SOCKET@"
 REAL_AWS = "@REAL_AWS@"
+STRICT = @STRICT@
+KEY = @KEY@
+REFUSAL = @REFUSAL@
 
-if (urlparse(os.environ.get("AWS_ENDPOINT_URL", "")).hostname or "") not in ("127.0.0.1", "localhost", "::1"):
+
+def loopback(url):
+    try:
+        return (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+    except ValueError:
+        return False
+
+
+def beyond_sandbox(env, args):
+    """What in this command could reach past the sandbox, or ""."""
+    if not env.get("AWS_ENDPOINT_URL"):
+        return "AWS_ENDPOINT_URL is not set"
+    for k, v in env.items():
+        if (k == "AWS_ENDPOINT_URL" or k.startswith("AWS_ENDPOINT_URL_")) and not loopback(v):
+            return "%s=%s" % (k, v)
+    for i, a in enumerate(args):
+        if a == "--endpoint-url" and (i + 1 >= len(args) or not loopback(args[i + 1])):
+            return "--endpoint-url"
+        if a.startswith("--endpoint-url=") and not loopback(a.partition("=")[2]):
+            return a
+        if a == "--profile" or a.startswith("--profile="):
+            return "--profile"
+    for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        if env.get(k):
+            return k
+    if env.get("AWS_ACCESS_KEY_ID") != KEY:
+        return "AWS_ACCESS_KEY_ID"
+    return ""
+
+
+if STRICT:
+    why = beyond_sandbox(os.environ, sys.argv[1:])
+    if why:
+        sys.stderr.write("%s (%s)\n" % (REFUSAL, why))
+        sys.exit(255)
+elif not loopback(os.environ.get("AWS_ENDPOINT_URL", "")):
     os.execv(REAL_AWS, [REAL_AWS] + sys.argv[1:])
 try:
     c = socket.socket(socket.AF_UNIX)

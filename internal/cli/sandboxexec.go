@@ -96,7 +96,7 @@ func (x *sandboxExec) run(env *Env, fs *flag.FlagSet, args []string, port int, r
 	if *x.shell {
 		// A practice session runs many aws commands: each starts in a
 		// tenth of the time from a warm CLI (best effort).
-		if warm, err := awscli.Start(env.Ctx, os.Getenv("PATH")); err == nil {
+		if warm, err := awscli.Start(env.Ctx, os.Getenv("PATH"), awscli.Options{}); err == nil {
 			defer warm.Close()
 			cmd.Env = warm.Env(cmd.Env)
 		}

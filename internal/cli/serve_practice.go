@@ -60,7 +60,7 @@ func startPractice(env *Env, region string) (*practiceRun, int) {
 		return nil, ExitFail
 	}
 	// Best effort: without it each aws command a block runs starts Python.
-	warm, _ := awscli.Start(env.Ctx, os.Getenv("PATH"))
+	warm, _ := awscli.Start(env.Ctx, os.Getenv("PATH"), sandboxOnly(env))
 	return &practiceRun{sb: sb, warm: warm, stateDir: state, progPath: filepath.Join(state, "progress.json"), region: region}, ExitOK
 }
 

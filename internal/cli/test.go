@@ -109,7 +109,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	// commands; one warm CLI forked per command makes each start cheap.
 	var warm *awscli.Warm
 	if !*plainAWS {
-		w, err := awscli.Start(env.Ctx, os.Getenv("PATH"))
+		w, err := awscli.Start(env.Ctx, os.Getenv("PATH"), sandboxOnly(env))
 		if err != nil {
 			fmt.Fprintln(env.Stderr, env.Loc.T("TestPlainAWS", i18n.M{"Why": err.Error()}))
 		} else {
@@ -118,7 +118,10 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		}
 	}
 	sandboxEnv := func(endpoint, region string) []string {
-		return warm.Env(append(testEnviron(), append(sandbox.Env(endpoint, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")...))
+		// No config or credentials file: a profile or keys from this
+		// machine are never within a lab command's reach.
+		return warm.Env(append(testEnviron(), append(sandbox.Env(endpoint, region), "AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true",
+			"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)...))
 	}
 	configFor := func(url string) func(region string) aws.Config {
 		return func(region string) aws.Config {
@@ -280,6 +283,12 @@ func chooseShells(env *Env, flagValue string) ([]string, int) {
 
 // testEnviron is the process environment without AWS settings, so the
 // lab's commands can only ever reach the sandbox.
+// sandboxOnly is the warm AWS CLI for shells that run a lab's own
+// commands: it refuses what could reach past the sandbox.
+func sandboxOnly(env *Env) awscli.Options {
+	return awscli.Options{SandboxOnly: true, Key: sandbox.DummyCredential, Refusal: env.Loc.T("TestAWSRefused")}
+}
+
 func testEnviron() []string {
 	var out []string
 	for _, kv := range os.Environ() {
