@@ -30,7 +30,7 @@ func init() {
 			ref("vpc", "Name tag of the VPC", false),
 			{Name: "except", Type: content.Object, Doc: "the one path allowed in", Fields: []content.Field{
 				{Name: "load_balancer", Type: content.String, Required: true, Doc: "name of the load balancer"},
-				{Name: "port", Type: content.Int, Doc: "its listener port (default: any of its listeners)"}}},
+				{Name: "port", Type: content.Port, Doc: "its listener port (default: any of its listeners)"}}},
 		},
 		Resources: with(routing, account.NetworkACLs, account.SecurityGroups, account.PrefixLists, account.LoadBalancers,
 			account.Listeners, account.TargetGroups, account.ECSServices, account.ECSTasks, account.NetworkInterfaces),

@@ -30,7 +30,7 @@ func with(base []account.Resource, more ...account.Resource) []account.Resource 
 func init() {
 	register(&Kind{Name: "vpc",
 		Params: []content.Field{name("Name tag of the VPC"),
-			{Name: "cidr", Type: content.String, Doc: "expected IPv4 CIDR"},
+			{Name: "cidr", Type: content.CIDR, Doc: "expected IPv4 CIDR"},
 			{Name: "dns_support", Type: content.Bool, Doc: "expected enableDnsSupport"},
 			{Name: "dns_hostnames", Type: content.Bool, Doc: "expected enableDnsHostnames"}},
 		Resources: []account.Resource{account.VPCs, account.VPCAttributes},
@@ -38,8 +38,8 @@ func init() {
 
 	register(&Kind{Name: "subnet",
 		Params: []content.Field{name("Name tag of the subnet"), ref("vpc", "Name tag of its VPC", false),
-			{Name: "cidr", Type: content.String},
-			{Name: "az", Type: content.String, Doc: "availability zone, e.g. ap-northeast-1a"},
+			{Name: "cidr", Type: content.CIDR},
+			{Name: "az", Type: content.AZ, Doc: "availability zone, e.g. ap-northeast-1a"},
 			{Name: "public", Type: content.Bool, Doc: "true: its route table sends 0.0.0.0/0 to an attached internet gateway; false: it does not; unset: not judged"},
 			ref("route_table", "Name tag of the route table it must be explicitly associated with", false)},
 		Resources: routing,
@@ -67,7 +67,7 @@ func init() {
 
 	register(&Kind{Name: "route",
 		Params: []content.Field{ref("subnet", "Name tag of the subnet whose effective route table is checked", true), ref("vpc", "Name tag of its VPC", false),
-			{Name: "destination", Type: content.String, Doc: "CIDR, default 0.0.0.0/0"},
+			{Name: "destination", Type: content.CIDR, Doc: "CIDR, default 0.0.0.0/0"},
 			{Name: "target", Type: content.String, Required: true, Enum: []string{"internet-gateway", "nat-gateway", "egress-only-internet-gateway", "none"}},
 			ref("target_name", "Name tag of the expected target", false)},
 		Resources: with(routing, account.NATGateways, account.EgressOnlyGateways),
@@ -75,7 +75,7 @@ func init() {
 
 	register(&Kind{Name: "security-group-egress",
 		Params: []content.Field{ref("group", "Name tag or group name of the security group", true), ref("vpc", "Name tag of its VPC", false),
-			{Name: "port", Type: content.Int, Doc: "default 443"},
+			{Name: "port", Type: content.Port, Doc: "default 443"},
 			{Name: "to", Type: content.String, Enum: []string{string(egress.Internet), string(egress.S3), "vpc"}, Doc: "default internet; vpc: into the group's own VPC (a load balancer's group toward its targets)"}},
 		Resources: with(routing, account.SecurityGroups, account.NetworkACLs, account.PrefixLists, account.VPCEndpoints, account.NATGateways),
 		// The S3 prefix list and endpoints matter only toward S3.
@@ -90,7 +90,7 @@ func init() {
 
 	register(&Kind{Name: "security-group-ingress",
 		Params: []content.Field{ref("group", "Name tag or group name of the security group", true), ref("vpc", "Name tag of its VPC", false),
-			{Name: "port", Type: content.Int, Doc: "default 80"},
+			{Name: "port", Type: content.Port, Doc: "default 80"},
 			ref("from", "Name tag or group name of the only group that may connect", false),
 			{Name: "public", Type: content.Bool, Doc: "true: the port must be open to the internet (a load balancer's group); default false: it must not be"}},
 		Resources: []account.Resource{account.VPCs, account.SecurityGroups},
@@ -105,14 +105,14 @@ func init() {
 	register(&Kind{Name: "load-balancer-security",
 		Params: []content.Field{name("name of the load balancer"),
 			ref("group", "Name tag or group name of the security group it must carry", false),
-			{Name: "port", Type: content.Int, Doc: "the targets' port, default 80"},
+			{Name: "port", Type: content.Port, Doc: "the targets' port, default 80"},
 			ref("targets", "Name tag or group name of the targets' security group; without it the VPC's CIDR stands for the targets", false)},
 		Resources: []account.Resource{account.VPCs, account.SecurityGroups, account.LoadBalancers},
 		Eval:      evalLBSecurity})
 
 	register(&Kind{Name: "network-acl",
 		Params: []content.Field{ref("subnet", "Name tag of the subnet", true), ref("vpc", "Name tag of its VPC", false),
-			{Name: "port", Type: content.Int, Doc: "outbound port, default 443"}},
+			{Name: "port", Type: content.Port, Doc: "outbound port, default 443"}},
 		Resources: with(routing, account.NetworkACLs, account.NATGateways),
 		Eval:      evalNACL})
 
@@ -158,7 +158,7 @@ func init() {
 			ref("cluster", "with service: the ECS cluster", false), ref("service", "the ECS service whose subnets and security groups are the source", false),
 			{Name: "to", Type: content.String, Required: true, Enum: destinations, Doc: "destination class"},
 			{Name: "via", Type: content.String, Enum: hops, Doc: "the hop the path must leave through"},
-			{Name: "port", Type: content.Int, Doc: "default 443"},
+			{Name: "port", Type: content.Port, Doc: "default 443"},
 			{Name: "reachable", Type: content.Bool, Doc: "default true; false asserts the path is blocked"}},
 		Resources: with(routing, account.NATGateways, account.EgressOnlyGateways, account.NetworkACLs, account.SecurityGroups,
 			account.VPCEndpoints, account.PrefixLists, account.VPCAttributes, account.ECSServices),

@@ -466,8 +466,6 @@ func TestRoute(t *testing.T) {
 			want: want{status: checks.Fail, reason: "WRONG_TARGET", msg: "CheckRouteWrongTarget", res: []string{rtbPriv},
 				data: i18n.M{"Target": igwID},
 				fix:  []string{"replace-route --route-table-id " + rtbPriv + " --destination-ipv6-cidr-block ::/0 --egress-only-internet-gateway-id eigw-0demo"}}},
-		{name: "invalid destination", check: lines("kind: route", "subnet: demo-private-a", "destination: 0.0.0.0", "target: nat-gateway"),
-			want: want{status: checks.Error, reason: "BAD_PARAMETER", msg: "CheckBadParam", data: i18n.M{"Param": "destination", "Value": "0.0.0.0"}}},
 		{name: "no route table at all", check: lines("kind: route", "subnet: demo-private-b", "target: nat-gateway"),
 			mutate: func(s *account.Snapshot) { rtb(s, rtbMain).Associations = nil },
 			want:   want{status: checks.Fail, reason: "NO_ROUTE_TO_DESTINATION", msg: "CheckRouteNoTable", res: []string{subPrivB}}},

@@ -252,3 +252,31 @@ func TestNeedOf(t *testing.T) {
 		t.Errorf("need has prefix lists, which none of these kinds reads")
 	}
 }
+
+// TestParamValuesValidated: a value no AWS resource can have is a lint
+// finding at its position, not a check that can never pass.
+func TestParamValuesValidated(t *testing.T) {
+	for _, c := range []struct{ block, field string }{
+		{"kind: vpc\nname: v\ncidr: 10.0.0.0/99", "cidr"},
+		{"kind: vpc\nname: v\ncidr: 10.0.1.5/16", "cidr"}, // AWS keeps it masked: 10.0.0.0/16
+		{"kind: subnet\nname: s\naz: mars-1a", "az"},
+		{"kind: route\nsubnet: s\ntarget: nat-gateway\ndestination: banana", "destination"},
+		{"kind: security-group-egress\ngroup: g\nport: 99999", "port"},
+		{"kind: security-group-egress\ngroup: g\nport: -1", "port"},
+	} {
+		b := parseRaw(t, "id: c\n"+c.block)[0]
+		k, _ := checks.Lookup(b.Kind)
+		ds := k.Validate(b.Params)
+		if len(ds) != 1 || ds[0].ID != "ContentFieldType" || ds[0].Args["Field"] != c.field || ds[0].Pos.Line == 0 {
+			t.Errorf("%q: %v, want one ContentFieldType for %s at its line", c.block, ds, c.field)
+		}
+	}
+	for _, ok := range []string{"kind: vpc\nname: v\ncidr: 10.0.0.0/16", "kind: subnet\nname: s\naz: ap-northeast-1a", "kind: subnet\nname: s\naz: us-gov-west-1b",
+		"kind: route\nsubnet: s\ntarget: egress-only-internet-gateway\ndestination: ::/0", "kind: security-group-egress\ngroup: g\nport: 0"} {
+		b := parseRaw(t, "id: c\n"+ok)[0]
+		k, _ := checks.Lookup(b.Kind)
+		if ds := k.Validate(b.Params); len(ds) > 0 {
+			t.Errorf("%q: %v", ok, ds)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"time"
 
 	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/token"
@@ -27,6 +28,11 @@ const (
 	// prose may open: goldmark's time grows with the square of the depth
 	// (400,000 ">" took two minutes).
 	MaxMarkdownDepth = 32
+	// MaxCheckTimeout and MinCheckRetry bound a check block's timeout and
+	// retry: AWS settles in minutes (a NAT gateway in one to three), and
+	// calls more often than a second apart get throttled.
+	MaxCheckTimeout = 30 * time.Minute
+	MinCheckRetry   = time.Second
 )
 
 // nestedTooDeep refuses a page with a line that opens more than

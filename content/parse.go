@@ -441,10 +441,17 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 
 	role := Role("")
 	var ds Diags
+	if lang != "check" && lang != "mutations" {
+		// ```chek or ```Check would be shown as code and check nothing,
+		// silently: the step loses its check.
+		if want := Suggest(strings.ToLower(lang), []string{"check", "mutations"}); want != "" {
+			ds = append(ds, diag(fence, "ContentFenceTypo", i18n.M{"Lang": lang, "Want": want}))
+		}
+	}
 	for _, k := range sortedKeys(attrs) {
 		switch {
 		case lang == "check":
-			ds = append(ds, diag(fence, "ContentCodeAttrUnknown", i18n.M{"Attr": k, "Allowed": "-"}))
+			ds = append(ds, diag(fence, "ContentCheckAttr", i18n.M{"Attr": k}))
 		case k == string(Solution) || k == string(Cleanup):
 			if role != "" {
 				ds = append(ds, diag(fence, "ContentCodeRoleTwice", nil))
@@ -533,8 +540,22 @@ func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, s
 	if v, ok := m.Get("id"); ok && cb.ID != "" && !ValidID(cb.ID) {
 		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": cb.ID}))
 	}
-	cb.Timeout, _ = get("timeout").Duration()
-	cb.Retry, _ = get("retry").Duration()
+	var timeoutOK, retryOK bool
+	cb.Timeout, timeoutOK = get("timeout").Duration()
+	cb.Retry, retryOK = get("retry").Duration()
+	// Bounds a check's own waiting: minutes for AWS to settle, never
+	// hours, and never a burst of calls AWS would throttle.
+	if v, ok := m.Get("timeout"); ok && timeoutOK && (cb.Timeout <= 0 || cb.Timeout > MaxCheckTimeout) {
+		ds = append(ds, diag(v.Pos, "ContentCheckTimeout", i18n.M{"Got": v.Str(), "Max": MaxCheckTimeout.String()}))
+	}
+	if v, ok := m.Get("retry"); ok && retryOK {
+		switch {
+		case cb.Retry < MinCheckRetry:
+			ds = append(ds, diag(v.Pos, "ContentCheckRetry", i18n.M{"Got": v.Str(), "Min": MinCheckRetry.String()}))
+		case cb.Timeout > 0 && cb.Retry >= cb.Timeout:
+			ds = append(ds, diag(v.Pos, "ContentCheckRetryTimeout", i18n.M{"Retry": v.Str(), "Timeout": get("timeout").Str()}))
+		}
+	}
 	cb.Needs, _ = get("needs").Strings()
 	cb.Params = &Mapping{Pos: fence}
 	for _, e := range m.Entries {

@@ -476,7 +476,15 @@ func TestParsePageDiagnostics(t *testing.T) {
 			[]want{w("ContentCodeAttrUnknown", at(16, 1), "Attr", "verbose", "Allowed", "solution, cleanup, sandbox")}},
 		{"attribute on a check block", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''check {solution}\nid: c\nkind: vpc\n'''\n")
-		}, []want{w("ContentCodeAttrUnknown", at(16, 1), "Attr", "solution", "Allowed", "-")}},
+		}, []want{w("ContentCheckAttr", at(16, 1), "Attr", "solution")}},
+		{"a check's waits out of bounds: hours, a burst of calls, no retry at all", func(*testing.T) string {
+			return withFM("\n## Step {#step}\n\n'''check\nid: a\nkind: vpc\ntimeout: 1000000h\n'''\n\n'''check\nid: b\nkind: vpc\nretry: 1ns\n'''\n\n'''check\nid: c\nkind: vpc\ntimeout: 1s\nretry: 5s\n'''\n")
+		}, []want{w("ContentCheckTimeout", at(19, 10), "Got", "1000000h"), w("ContentCheckRetry", at(25, 8), "Got", "1ns"),
+			w("ContentCheckRetryTimeout", at(32, 8), "Retry", "5s", "Timeout", "1s")}},
+		{"a check fence misspelt: the step would silently lose its check", func(*testing.T) string {
+			return withFM("\n## Step {#step}\n\n'''chek\nid: c\nkind: vpc\n'''\n\n'''Check\nid: d\n'''\n\n'''mutation\n'''\n")
+		}, []want{w("ContentFenceTypo", at(16, 1), "Lang", "chek", "Want", "check"), w("ContentFenceTypo", at(21, 1), "Lang", "Check", "Want", "check"),
+			w("ContentFenceTypo", at(25, 1), "Lang", "mutation", "Want", "mutations")}},
 		{"solution block in python", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''python {solution}\nprint(1)\n'''\n")
 		}, []want{w("ContentCodeLang", at(16, 1), "Lang", "python", "Role", "solution")}},

@@ -3,6 +3,8 @@ package content
 import (
 	"errors"
 	"fmt"
+	"net/netip"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -26,11 +28,15 @@ const (
 	Duration             // a Go duration such as 30s or 5m
 	Strings              // a list of strings (a single string is accepted as a list of one)
 	Object               // a mapping with its own Fields
+	CIDR                 // an IP prefix as AWS writes it: 10.0.1.0/24 (no host bits)
+	Port                 // a TCP or UDP port, 0 to 65535
+	AZ                   // an Availability Zone name such as ap-northeast-1a
 )
 
 var typeNames = map[Type]string{
 	String: "string", Int: "integer", Number: "number", Bool: "boolean",
 	Duration: "duration", Strings: "list of strings", Object: "mapping",
+	CIDR: "CIDR block", Port: "port (0-65535)", AZ: "Availability Zone",
 }
 
 func (t Type) String() string { return typeNames[t] }
@@ -38,6 +44,7 @@ func (t Type) String() string { return typeNames[t] }
 var typeMsgs = map[Type]string{
 	String: "YAMLTypeString", Int: "YAMLTypeInt", Number: "YAMLTypeNumber", Bool: "YAMLTypeBool",
 	Duration: "YAMLTypeDuration", Strings: "YAMLTypeStrings", Object: "YAMLTypeObject",
+	CIDR: "YAMLTypeCIDR", Port: "YAMLTypePort", AZ: "YAMLTypeAZ",
 }
 
 // msg names the type in the reader's language.
@@ -386,6 +393,15 @@ func checkType(name string, v Value, f Field, where i18n.Msg) Diags {
 		_, ok = v.Duration()
 	case Strings:
 		_, ok = v.Strings()
+	case CIDR:
+		// AWS stores a block masked: 10.0.1.5/24 would never match.
+		pfx, err := netip.ParsePrefix(v.Str())
+		ok = isScalar(v.node) && err == nil && pfx == pfx.Masked()
+	case Port:
+		n, isInt := v.Int()
+		ok = isInt && n >= 0 && n <= 65535
+	case AZ:
+		ok = isScalar(v.node) && azName.MatchString(v.Str())
 	case Object:
 		m, isMap := v.Mapping()
 		if !isMap {
@@ -401,6 +417,9 @@ func checkType(name string, v Value, f Field, where i18n.Msg) Diags {
 	}
 	return nil
 }
+
+// azName is an Availability Zone's name: a Region's name and a letter.
+var azName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$`)
 
 // describe names what an author wrote: the value itself, or its shape.
 func describe(n ast.Node) any {

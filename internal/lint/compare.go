@@ -215,7 +215,7 @@ func sameValue(f content.Field, a, b content.Value) bool {
 		x, _ := a.Strings()
 		y, _ := b.Strings()
 		return reflect.DeepEqual(x, y)
-	case content.Number, content.Int:
+	case content.Number, content.Int, content.Port:
 		x, xok := a.Float()
 		y, yok := b.Float()
 		if xok && yok {
