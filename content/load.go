@@ -4,9 +4,12 @@ import (
 	"embed"
 	"errors"
 	"io/fs"
+	"maps"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/vpclab/vpclab/i18n"
@@ -132,7 +135,44 @@ func LoadEach(fsys fs.FS, root string, each func(*Lab, Diags) Diags) ([]*Lab, Di
 		return nil, nil, err
 	}
 	labs, ds := loadAll(fsys, dirs, parsePage, each)
-	return labs, ds, nil
+	return labs, append(strays(fsys, dirs), ds...), nil
+}
+
+// strays are folders beside the labs that hold Markdown but no lab page
+// (index.md, README.md, index.JA.md): meant as labs, they would be left
+// out of the site without a word.
+func strays(fsys fs.FS, dirs []string) Diags {
+	isLab := map[string]bool{}
+	parents := map[string]bool{}
+	for _, d := range dirs {
+		isLab[d] = true
+		parents[path.Dir(d)] = true
+	}
+	var ds Diags
+	for _, parent := range slices.Sorted(maps.Keys(parents)) {
+		entries, err := fs.ReadDir(fsys, parent)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			dir := path.Join(parent, e.Name())
+			if !e.IsDir() || isLab[dir] || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			files, err := fs.ReadDir(fsys, dir)
+			if err != nil {
+				continue
+			}
+			for _, f := range files {
+				if !f.IsDir() && strings.EqualFold(path.Ext(f.Name()), ".md") {
+					ds = append(ds, diag(Pos{File: path.Join(dir, f.Name()), Line: 1, Col: 1}, "ContentNotALab",
+						i18n.M{"Dir": e.Name() + "/", "EN": PageFile(i18n.EN), "JA": PageFile(i18n.JA)}))
+					break
+				}
+			}
+		}
+	}
+	return ds
 }
 
 // LoadMeta discovers the labs under root as Load does, but reads only

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/token"
 	"github.com/yuin/goldmark"
@@ -116,6 +117,18 @@ func frontMatterEnd(src []byte) int {
 	return len(src)
 }
 
+// firstInvalidUTF8 is the offset of src's first byte that is not UTF-8.
+func firstInvalidUTF8(src []byte) int {
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(src)
+}
+
 // parseHead reads a page's front matter and, with body, blanks it out of
 // the body (Page.Source). li is nil when the page is too large to be
 // parsed.
@@ -125,6 +138,11 @@ func parseHead(path string, lang i18n.Lang, src []byte, body bool) (p *Page, li 
 	}
 	if ds := nestedTooDeep(path, src); ds != nil && body {
 		return &Page{Path: path, Lang: lang, Unread: true}, nil, ds
+	}
+	if !utf8.Valid(src) {
+		// Copied raw into the site, the page would not be valid HTML.
+		li := newLineIndex(path, src)
+		return &Page{Path: path, Lang: lang, Unread: true}, nil, Diags{diag(li.pos(firstInvalidUTF8(src)), "ContentNotUTF8", nil)}
 	}
 	li = newLineIndex(path, src)
 	p = &Page{Path: path, Lang: lang, lines: li} // the body keeps the file's lines

@@ -405,6 +405,11 @@ func TestParsePageDiagnostics(t *testing.T) {
 		{"CRLF keeps columns", func(t *testing.T) string {
 			return strings.ReplaceAll(replaceFM(t, "level: beginner", "level: expert", ""), "\n", "\r\n")
 		}, []want{w("ContentFieldEnum", at(5, 8), "Field", "level", "Value", "expert", "Allowed", "beginner, intermediate, advanced")}},
+		{"a blank title would make a blank lab card", func(t *testing.T) string { return replaceFM(t, "title: Demo", `title: "   "`, "") },
+			[]want{w("ContentFieldEmpty", at(3, 8), "Field", "title")}},
+		{"a byte that is not UTF-8, at its line and column", func(t *testing.T) string {
+			return replaceFM(t, "title: Demo", "title: Demo", "\n## Step {#step}\n\nEvery \xff\xfe lab.\n")
+		}, []want{w("ContentNotUTF8", at(16, 7))}},
 		{"YAML syntax error in front matter", func(t *testing.T) string { return replaceFM(t, "services: [VPC]", "services: [VPC]]", "") },
 			[]want{w("ContentYAMLSyntax", at(10, 16))}},
 		{"unterminated string in front matter", func(t *testing.T) string { return replaceFM(t, "title: Demo", `title: "Demo`, "") },
@@ -777,5 +782,26 @@ func TestDiagsSortAndError(t *testing.T) {
 	}
 	if s := (content.Pos{File: "x.md"}).String(); s != "x.md" {
 		t.Errorf("Pos without line = %q", s)
+	}
+}
+
+// TestStrayFolderIsNamed: a folder beside the labs with Markdown but no
+// lab page (index.md, README.md) is a finding at its file, not silently
+// left out of the site; a folder without Markdown is left alone.
+func TestStrayFolderIsNamed(t *testing.T) {
+	fsys := labFS(map[string]string{"labs/demo/index.en.md": minimalPage, "labs/demo/index.ja.md": minimalPage,
+		"labs/ghost/index.md": "# Ghost\n", "labs/ghost/README.md": "# Ghost\n", "labs/images/x.png": "png"})
+	_, ds, err := content.Load(fsys, "labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []content.Diag
+	for _, d := range ds {
+		if d.ID == "ContentNotALab" {
+			found = append(found, d)
+		}
+	}
+	if len(found) != 1 || found[0].Pos.File != "labs/ghost/README.md" || found[0].Args["Dir"] != "ghost/" {
+		t.Errorf("findings %v, want one ContentNotALab at labs/ghost/README.md", found)
 	}
 }

@@ -383,6 +383,10 @@ func checkType(name string, v Value, f Field, where i18n.Msg) Diags {
 	switch f.Type {
 	case String:
 		ok = isScalar(v.node)
+		if ok && f.Required && strings.TrimSpace(v.Str()) == "" {
+			// title: "" would make a blank lab card and an empty <h1>.
+			return Diags{diag(v.Pos, "ContentFieldEmpty", i18n.M{"Field": name})}
+		}
 	case Int:
 		_, ok = v.Int()
 	case Number:

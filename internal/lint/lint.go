@@ -136,6 +136,7 @@ func pageRules(fsys fs.FS, lab *content.Lab, p *content.Page) content.Diags {
 	ds = append(ds, roleRules(p)...)
 	ds = append(ds, linkRules(fsys, lab, p)...)
 	ds = append(ds, placeholderRules(p)...)
+	ds = append(ds, htmlRules(p)...)
 	ds = append(ds, styleRules(p)...) // content/STYLE.md (labs area)
 	return ds
 }
