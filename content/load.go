@@ -135,7 +135,10 @@ func LoadEach(fsys fs.FS, root string, each func(*Lab, Diags) Diags) ([]*Lab, Di
 		return nil, nil, err
 	}
 	labs, ds := loadAll(fsys, dirs, parsePage, each)
-	return labs, append(strays(fsys, dirs), ds...), nil
+	if !IsLab(fsys, root) { // a folder of labs, not one lab asked for
+		ds = append(strays(fsys, dirs), ds...)
+	}
+	return labs, ds, nil
 }
 
 // strays are folders beside the labs that hold Markdown but no lab page
@@ -156,7 +159,7 @@ func strays(fsys fs.FS, dirs []string) Diags {
 		}
 		for _, e := range entries {
 			dir := path.Join(parent, e.Name())
-			if !e.IsDir() || isLab[dir] || strings.HasPrefix(e.Name(), ".") {
+			if !e.IsDir() || isLab[dir] || strings.HasPrefix(e.Name(), ".") || IsLab(fsys, dir) {
 				continue
 			}
 			files, err := fs.ReadDir(fsys, dir)

@@ -145,7 +145,7 @@ func newLab(t *testing.T) *labFiles {
 		labDir + "/img/diagram.png":    "png",
 		"labs/first-lab/index.en.md":   "a lab next to this one",
 		"labs/first-lab/index.ja.md":   "隣のラボ",
-		"labs/not-a-lab/readme.md":     "not a lab",
+		"labs/not-a-lab/notes.txt":     "not a lab",
 		labDir + "/img/unused-pic.png": "png",
 	}}
 }
