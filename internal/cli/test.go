@@ -347,6 +347,8 @@ func problemText(loc *i18n.Localizer, p doctest.Problem) string {
 		return loc.T("TestCommandFailed")
 	case "timeout":
 		return loc.T("TestTimeout")
+	case "interrupted":
+		return loc.T("TestInterruptedBlock")
 	}
 	return loc.T("TestError", i18n.M{"Detail": p.Detail})
 }

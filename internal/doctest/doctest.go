@@ -59,7 +59,7 @@ const (
 
 // Problem is one deviation from "fails before, passes after".
 type Problem struct {
-	Kind    string      // passed-before, failed-after, reads-differ, broken-by-cleanup, command-failed, timeout, error
+	Kind    string      // passed-before, failed-after, reads-differ, broken-by-cleanup, command-failed, timeout, interrupted, error
 	Check   string      // the check id, for check problems
 	Pos     content.Pos // the check block or the failing command's line
 	Message i18n.Msg    // the check's own message, for check problems
@@ -169,7 +169,9 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 			o.AfterStep(ctx, step, &sr)
 		}
 		res.Steps = append(res.Steps, sr)
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || sh.dead {
+			// Later steps need this session's variables: with the shell
+			// gone they could only fail, each hiding this step's cause.
 			break
 		}
 	}
@@ -222,6 +224,8 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 		sr.Blocks++
 		out := sh.run(ctx, b.Code, timeout)
 		switch {
+		case out.interrupted:
+			sr.Problems = append(sr.Problems, Problem{Kind: "interrupted", Pos: b.Pos})
 		case out.timedOut:
 			sr.Problems = append(sr.Problems, Problem{Kind: "timeout", Pos: b.Pos, Detail: tail(out.output)})
 		case out.died:

@@ -25,6 +25,7 @@ type shell struct {
 	lines chan string
 	dir   string
 	n     int
+	dead  bool // killed or exited: later blocks cannot run
 }
 
 // Markers bash prints; they cannot occur in AWS CLI output.
@@ -104,12 +105,8 @@ func startShell(ctx context.Context, name string, env []string) (*shell, error) 
 	s := &shell{cmd: cmd, stdin: stdin, lines: make(chan string, 256), dir: dir}
 	go func() {
 		defer close(s.lines)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-		for sc.Scan() {
-			s.lines <- sc.Text()
-		}
-		r.Close()
+		defer r.Close()
+		readLines(r, s.lines)
 	}()
 	if _, err := io.WriteString(stdin, prelude); err != nil {
 		s.close()
@@ -117,6 +114,43 @@ func startShell(ctx context.Context, name string, env []string) (*shell, error) 
 	}
 	return s, nil
 }
+
+// maxLine is the most of one output line kept: a block may print a line
+// of any length (a blob, a minified JSON), and only its start is worth
+// showing.
+const maxLine = 4 << 10
+
+// readLines sends each line of r, cut at maxLine bytes, until r ends.
+func readLines(r io.Reader, lines chan<- string) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var line []byte
+	cut := false
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !cut {
+			line = append(line, chunk[:min(len(chunk), maxLine-len(line))]...)
+			cut = len(line) >= maxLine
+		}
+		if err == bufio.ErrBufferFull {
+			continue // the rest of a long line
+		}
+		if len(line) > 0 || err == nil {
+			l := strings.TrimSuffix(string(line), "\n")
+			if cut {
+				l += " …"
+			}
+			lines <- l
+		}
+		if err != nil {
+			return
+		}
+		line, cut = line[:0], false
+	}
+}
+
+// keepLines is how many lines of a block's output are kept: the failure
+// report shows the last few.
+const keepLines = 200
 
 // runResult is what one block did.
 type runResult struct {
@@ -126,6 +160,8 @@ type runResult struct {
 	status   int
 	timedOut bool
 	died     bool
+	// interrupted: the run was cancelled (Ctrl-C) while the block ran.
+	interrupted bool
 }
 
 // run sources code in the session and waits for it to finish.
@@ -145,7 +181,7 @@ func (s *shell) run(ctx context.Context, code string, timeout time.Duration) run
 		select {
 		case line, ok := <-s.lines:
 			if !ok {
-				res.died = true
+				res.died, s.dead = true, true
 				return res
 			}
 			if line == doneMark {
@@ -162,13 +198,16 @@ func (s *shell) run(ctx context.Context, code string, timeout time.Duration) run
 				}
 				continue
 			}
+			if len(res.output) == keepLines {
+				res.output = append(res.output[:0], res.output[keepLines/2:]...) // the tail is what is shown
+			}
 			res.output = append(res.output, line)
 		case <-timer.C:
 			res.timedOut = true
 			s.kill()
 			return res
 		case <-ctx.Done():
-			res.timedOut = true
+			res.interrupted = true
 			s.kill()
 			return res
 		}
@@ -176,6 +215,7 @@ func (s *shell) run(ctx context.Context, code string, timeout time.Duration) run
 }
 
 func (s *shell) kill() {
+	s.dead = true
 	if s.cmd.Process != nil {
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 	}

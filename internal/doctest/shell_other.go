@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-type shell struct{}
+type shell struct{ dead bool }
 
 const (
 	Bash = "bash"
@@ -20,8 +20,9 @@ type runResult struct {
 	failed   bool
 	failLine int
 	status   int
-	timedOut bool
-	died     bool
+	timedOut    bool
+	died        bool
+	interrupted bool
 }
 
 func startShell(context.Context, string, []string) (*shell, error) {

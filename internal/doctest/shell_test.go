@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -48,5 +49,25 @@ func TestShellFailLine(t *testing.T) {
 				t.Errorf("the session did not survive the failures: %+v", r)
 			}
 		})
+	}
+}
+
+// TestShellBoundsOutput: a line of any length is cut, not taken for the
+// shell dying, and a block printing without end keeps only its tail, so
+// memory does not grow with what a block prints.
+func TestShellBoundsOutput(t *testing.T) {
+	sh, err := startShell(context.Background(), Bash, os.Environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sh.close()
+	out := sh.run(context.Background(), "head -c 20000000 /dev/zero | tr '\\0' x; echo; echo after", time.Minute)
+	if out.died || out.failed || out.timedOut || len(out.output) != 2 || out.output[1] != "after" ||
+		len(out.output[0]) > maxLine+len(" …") || !strings.HasSuffix(out.output[0], " …") {
+		t.Errorf("a 20 MB line: died %v failed %v, %d lines, first %d bytes", out.died, out.failed, len(out.output), len(out.output[0]))
+	}
+	out = sh.run(context.Background(), "seq 1 100000", time.Minute)
+	if out.died || len(out.output) > keepLines || out.output[len(out.output)-1] != "100000" {
+		t.Errorf("100,000 lines: died %v, %d kept, last %q", out.died, len(out.output), out.output[len(out.output)-1])
 	}
 }
