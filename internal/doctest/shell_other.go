@@ -16,10 +16,10 @@ const (
 )
 
 type runResult struct {
-	output   []string
-	failed   bool
-	failLine int
-	status   int
+	output      []string
+	failed      bool
+	failLine    int
+	status      int
 	timedOut    bool
 	died        bool
 	interrupted bool
