@@ -190,6 +190,12 @@ func linkRules(fsys fs.FS, lab *content.Lab, p *content.Page) content.Diags {
 			continue
 		}
 		target := path.Join(lab.Dir, u.Path)
+		if labs := path.Dir(lab.Dir); labs != "." && !strings.HasPrefix(target, labs+"/") {
+			// The site holds the labs and their files only, whatever
+			// else the checkout has: the link would be broken there.
+			ds = append(ds, diag(l.Pos, "LintLinkOutside", i18n.M{"Dest": l.Dest}))
+			continue
+		}
 		if _, err := fs.Stat(fsys, target); err != nil {
 			id := "LintLinkBroken"
 			if l.Image {
