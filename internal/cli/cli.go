@@ -210,7 +210,7 @@ func parse(env *Env, fs *flag.FlagSet, args []string, name string) (bool, int) {
 		return false, ExitOK
 	}
 	if err != nil {
-		msg, hint := err.Error(), ""
+		msg, hint := flagError(env, err), ""
 		if unit := durationHint(env, fs, err); unit != "" {
 			msg = unit // instead of the flag package's "parse error"
 		} else {
@@ -229,6 +229,7 @@ func parse(env *Env, fs *flag.FlagSet, args []string, name string) (bool, int) {
 var (
 	badValue   = regexp.MustCompile(`^invalid value "([^"]*)" for flag -([\w-]+)`)
 	undefined  = regexp.MustCompile(`^flag provided but not defined: -+([\w-]+)`)
+	noArgument = regexp.MustCompile(`^flag needs an argument: -+([\w-]+)`)
 	bareNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 )
 
@@ -249,6 +250,22 @@ func durationHint(env *Env, fs *flag.FlagSet, err error) string {
 		return ""
 	}
 	return env.Loc.T("HardenFlagDurationUnit", i18n.M{"Flag": m[2], "Value": m[1]})
+}
+
+// flagError words the flag package's errors (English) in the reader's
+// language; anything else is left as it is.
+func flagError(env *Env, err error) string {
+	s := err.Error()
+	if m := undefined.FindStringSubmatch(s); m != nil {
+		return env.Loc.T("CLIFlagUnknown", i18n.M{"Flag": m[1]})
+	}
+	if m := noArgument.FindStringSubmatch(s); m != nil {
+		return env.Loc.T("CLIFlagNoValue", i18n.M{"Flag": m[1]})
+	}
+	if m := badValue.FindStringSubmatch(s); m != nil {
+		return env.Loc.T("CLIFlagBadValue", i18n.M{"Flag": m[2], "Value": m[1]})
+	}
+	return s
 }
 
 // flagHint names the closest flag to a misspelt one, or "".
