@@ -438,8 +438,27 @@ func splitAttrs(s string) ([]string, bool) {
 	return out, !quoted
 }
 
+// runsToEnd reports whether the fenced block opened at start has no
+// closing fence: nothing but blanks follows its content.
+func runsToEnd(src []byte, start int, n *ast.FencedCodeBlock) bool {
+	end := len(src)
+	if i := bytes.IndexByte(src[start:], '\n'); i >= 0 {
+		end = start + i + 1 // after the opening line
+	}
+	if l := n.Lines(); l.Len() > 0 {
+		end = l.At(l.Len() - 1).Stop
+	}
+	// A closed block's closing fence follows its content.
+	return len(bytes.TrimSpace(src[min(end, len(src)):])) == 0
+}
+
 func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, checkSeen map[string]Pos) Diags {
 	fence := li.pos(snap(p.Source, n.Pos(), "`~"))
+	if runsToEnd(p.Source, snap(p.Source, n.Pos(), "`~"), n) {
+		// A forgotten closing fence swallows the rest of the page,
+		// check blocks included, without a word from goldmark.
+		return Diags{diag(fence, "ContentFenceUnclosed", nil)}
+	}
 	info := ""
 	if n.Info != nil {
 		info = string(n.Info.Segment.Value(p.Source))
