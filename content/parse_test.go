@@ -486,6 +486,9 @@ func TestParsePageDiagnostics(t *testing.T) {
 			return withFM("\n## Step {#step}\n\n'''check\nid: a\nkind: vpc\ntimeout: 1000000h\n'''\n\n'''check\nid: b\nkind: vpc\nretry: 1ns\n'''\n\n'''check\nid: c\nkind: vpc\ntimeout: 1s\nretry: 5s\n'''\n")
 		}, []want{w("ContentCheckTimeout", at(19, 10), "Got", "1000000h"), w("ContentCheckRetry", at(25, 8), "Got", "1ns"),
 			w("ContentCheckRetryTimeout", at(32, 8), "Retry", "5s", "Timeout", "1s")}},
+		{"a tab in YAML is named as such, not printed raw", func(*testing.T) string {
+			return withFM("\n## Step {#step}\n\n'''check\nid: c\nkind: vpc\n\tname: v\n'''\n")
+		}, []want{w("ContentYAMLTab", at(19, 1))}},
 		{"a solution fence never closed swallows the check below it", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''bash {solution}\necho hi\n\n'''check\nid: c\nkind: vpc\nname: v\n")
 		}, []want{w("ContentFenceUnclosed", at(16, 1))}},

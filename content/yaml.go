@@ -340,6 +340,11 @@ func yamlDiag(err error, at posFunc, whole Pos) Diag {
 		}
 	}
 	detail = strings.TrimSpace(strings.TrimPrefix(detail, "yaml:"))
+	if strings.Contains(detail, "\t") {
+		// The commonest YAML mistake, and the library prints the tab
+		// itself: say what it is and what to do.
+		return diag(p, "ContentYAMLTab", nil)
+	}
 	return diag(p, "ContentYAMLSyntax", i18n.M{"Detail": detail})
 }
 
