@@ -118,6 +118,11 @@ func frontMatterEnd(src []byte) int {
 }
 
 // firstInvalidUTF8 is the offset of src's first byte that is not UTF-8.
+// ValidRegion reports whether s is shaped like an AWS Region name
+// (ap-northeast-1, us-gov-west-1): a typo is caught before AWS answers it
+// with a confusing error.
+func ValidRegion(s string) bool { return regionPattern.MatchString(s) }
+
 func firstInvalidUTF8(src []byte) int {
 	for i := 0; i < len(src); {
 		r, n := utf8.DecodeRune(src[i:])

@@ -58,6 +58,9 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	if *timeout < 0 {
 		return usageError(env, "check", "CLIBadTimeout", i18n.M{"Timeout": *timeout})
 	}
+	if o.region != "" && !content.ValidRegion(o.region) {
+		return usageError(env, "check", "ContentRegionInvalid", i18n.M{"Region": o.region})
+	}
 	labs, err := openLabs(env, o.content)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)

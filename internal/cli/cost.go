@@ -17,6 +17,7 @@ import (
 
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/billing"
+	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/checks/binding"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
@@ -85,6 +86,9 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	if *timeout < 0 {
 		return usageError(env, "cost", "CLIBadTimeout", i18n.M{"Timeout": *timeout})
+	}
+	if *region != "" && !content.ValidRegion(*region) {
+		return usageError(env, "cost", "ContentRegionInvalid", i18n.M{"Region": *region})
 	}
 	ctx, cancel := withTimeout(env, *timeout, 0)
 	defer cancel()

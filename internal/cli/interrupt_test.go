@@ -39,3 +39,16 @@ func TestNegativeTimeoutIsAUsageError(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionTypoIsAUsageError: --region ap-northeast-11 is named as not a
+// Region before AWS (or the sandbox) answers it with an HTTP error.
+func TestRegionTypoIsAUsageError(t *testing.T) {
+	for _, args := range [][]string{{"check", "first-vpc", "--region", "ap-northeast-11"}, {"cost", "--region", "tokyo"}} {
+		var out, errb bytes.Buffer
+		code := Run(args, &Env{Stdout: &out, Stderr: &errb, Ctx: context.Background(),
+			Getenv: func(string) string { return "" }, Dir: t.TempDir()})
+		if code != ExitUsage || !strings.Contains(errb.String(), "is not an AWS Region name") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
+		}
+	}
+}
