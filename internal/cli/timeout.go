@@ -62,6 +62,10 @@ func requireLoopback(env *Env, name, endpoint string) int {
 	if endpoint == "" || isLoopbackURL(endpoint) {
 		return ExitOK
 	}
+	if u, err := url.Parse(endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		// 127.0.0.1:5999 or ftp://…: the address may be right, the form is not.
+		return usageError(env, name, "HardenEndpointNotURL", i18n.M{"Endpoint": endpoint})
+	}
 	return usageError(env, name, "HardenEndpointNotLoopback", i18n.M{"Endpoint": endpoint})
 }
 

@@ -38,6 +38,10 @@ func TestRequireLoopback(t *testing.T) {
 		if tc.want == ExitUsage && !strings.Contains(errb.String(), tc.endpoint) {
 			t.Errorf("requireLoopback(%q): message does not name it: %q", tc.endpoint, errb.String())
 		}
+		// A URL in the wrong form is told so, not "not on this machine".
+		if notURL := tc.endpoint == "ftp://127.0.0.1" || tc.endpoint == "127.0.0.1:5000"; notURL != strings.Contains(errb.String(), "not an http:// or https:// URL") {
+			t.Errorf("requireLoopback(%q): %q", tc.endpoint, errb.String())
+		}
 	}
 }
 
