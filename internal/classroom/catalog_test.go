@@ -82,7 +82,7 @@ func TestMessageIDsUsed(t *testing.T) {
 		src, _ := os.ReadFile(f)
 		for _, m := range tplRE.FindAllStringSubmatch(string(src), -1) {
 			used[m[1]] = true
-			if _, ok := ids[m[1]]; !ok {
+			if _, ok := ids[m[1]]; !ok && !i18n.Has(i18n.EN, m[1]) {
 				t.Errorf("%s: message %s is in no catalog", f, m[1])
 			}
 		}
