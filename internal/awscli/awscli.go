@@ -52,13 +52,14 @@ const startBudget = time.Minute
 // Options shape a warm CLI.
 type Options struct {
 	// SandboxOnly: the aws command runs nothing that could reach past the
-	// sandbox (a non-loopback endpoint, a profile, keys other than the
-	// sandbox's), and prints Refusal instead. For the shells vpclab runs a
-	// lab's own commands in (vpclab test, Run in sandbox): a lab author's
-	// command must never reach a real account, whatever it sets. Without
-	// it such commands run the real aws, unchanged.
+	// sandbox (an endpoint off this machine, by variable or flag, a
+	// profile, configured endpoints switched off), and prints Refusal
+	// instead. For the shells vpclab runs a lab's own commands in (vpclab
+	// test, Run in sandbox): a lab author's command must never reach a
+	// real account, whatever it sets. Keys do not matter then: every
+	// request goes to the sandbox. Without it such commands run the real
+	// aws, unchanged.
 	SandboxOnly bool
-	Key         string // the sandbox's access key id (SandboxOnly)
 	Refusal     string // what a refused command prints (SandboxOnly)
 }
 
@@ -150,7 +151,7 @@ func Start(ctx context.Context, path string, o Options) (*Warm, error) {
 		strict = "1"
 	}
 	client := "#!" + f[3] + " -IS\n" + strings.NewReplacer("@SOCKET@", sock, "@REAL_AWS@", realAWS, "@STRICT@", strict,
-		"@KEY@", strconv.Quote(o.Key), "@REFUSAL@", strconv.Quote(o.Refusal)).Replace(clientPy)
+		"@REFUSAL@", strconv.Quote(o.Refusal)).Replace(clientPy)
 	if err := os.Mkdir(w.Bin(), 0o700); err != nil {
 		return nil, err
 	}

@@ -110,12 +110,12 @@ func TestWarmServesOnlyTheSandbox(t *testing.T) {
 
 // TestSandboxOnlyRefuses: in a shell that runs a lab's own commands, the
 // aws command refuses anything that could reach past the sandbox (another
-// endpoint, by variable or flag, a profile, keys that are not the
-// sandbox's), says so, and sends nothing; what is aimed at the sandbox
-// runs.
+// endpoint, by variable or flag, a profile, configured endpoints switched
+// off), says so, and sends nothing; what is aimed at the sandbox runs,
+// whatever its keys (moto picks the account by them).
 func TestSandboxOnlyRefuses(t *testing.T) {
 	base := sandboxtest.Env(t)
-	w := start(t, awscli.Options{SandboxOnly: true, Key: "testing", Refusal: "refused: sandbox only"})
+	w := start(t, awscli.Options{SandboxOnly: true, Refusal: "refused: sandbox only"})
 	env := w.Env(plain(append(os.Environ(), append(base, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1")...)))
 	for _, c := range []struct{ script, why string }{
 		{`env -u AWS_ENDPOINT_URL aws sts get-caller-identity`, "AWS_ENDPOINT_URL is not set"},
@@ -125,7 +125,7 @@ func TestSandboxOnlyRefuses(t *testing.T) {
 		{`aws ec2 describe-vpcs --endpoint-url=https://192.0.2.1`, "--endpoint-url=https://192.0.2.1"},
 		{`aws sts get-caller-identity --profile work`, "--profile"},
 		{`AWS_PROFILE=work aws sts get-caller-identity`, "AWS_PROFILE"},
-		{`AWS_ACCESS_KEY_ID=AKIAREALLOOKING aws sts get-caller-identity`, "AWS_ACCESS_KEY_ID"},
+		{`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true aws sts get-caller-identity`, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"},
 	} {
 		r := bash(t, env, t.TempDir(), c.script, "")
 		if r.code != 255 || !strings.Contains(r.stderr, "refused: sandbox only ("+c.why) || r.stdout != "" {

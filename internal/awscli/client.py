@@ -13,7 +13,6 @@ from urllib.parse import urlparse
 SOCKET = "@SOCKET@"
 REAL_AWS = "@REAL_AWS@"
 STRICT = @STRICT@
-KEY = @KEY@
 REFUSAL = @REFUSAL@
 
 
@@ -38,11 +37,10 @@ def beyond_sandbox(env, args):
             return a
         if a == "--profile" or a.startswith("--profile="):
             return "--profile"
-    for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+    # Configured endpoints are ignored with this set, the sandbox's too.
+    for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
         if env.get(k):
             return k
-    if env.get("AWS_ACCESS_KEY_ID") != KEY:
-        return "AWS_ACCESS_KEY_ID"
     return ""
 
 

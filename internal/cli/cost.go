@@ -17,8 +17,8 @@ import (
 
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/billing"
-	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/checks/binding"
+	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
 )

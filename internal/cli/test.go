@@ -286,7 +286,7 @@ func chooseShells(env *Env, flagValue string) ([]string, int) {
 // sandboxOnly is the warm AWS CLI for shells that run a lab's own
 // commands: it refuses what could reach past the sandbox.
 func sandboxOnly(env *Env) awscli.Options {
-	return awscli.Options{SandboxOnly: true, Key: sandbox.DummyCredential, Refusal: env.Loc.T("TestAWSRefused")}
+	return awscli.Options{SandboxOnly: true, Refusal: env.Loc.T("TestAWSRefused")}
 }
 
 func testEnviron() []string {
@@ -349,6 +349,8 @@ func problemText(loc *i18n.Localizer, p doctest.Problem) string {
 		return loc.T("TestTimeout")
 	case "interrupted":
 		return loc.T("TestInterruptedBlock")
+	case "shell-exited":
+		return loc.T("TestShellExited")
 	}
 	return loc.T("TestError", i18n.M{"Detail": p.Detail})
 }

@@ -59,7 +59,7 @@ const (
 
 // Problem is one deviation from "fails before, passes after".
 type Problem struct {
-	Kind    string      // passed-before, failed-after, reads-differ, broken-by-cleanup, command-failed, timeout, interrupted, error
+	Kind    string      // passed-before, failed-after, reads-differ, broken-by-cleanup, command-failed, timeout, interrupted, shell-exited, error
 	Check   string      // the check id, for check problems
 	Pos     content.Pos // the check block or the failing command's line
 	Message i18n.Msg    // the check's own message, for check problems
@@ -229,7 +229,7 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 		case out.timedOut:
 			sr.Problems = append(sr.Problems, Problem{Kind: "timeout", Pos: b.Pos, Detail: tail(out.output)})
 		case out.died:
-			sr.Problems = append(sr.Problems, Problem{Kind: "error", Pos: b.Pos, Detail: "the shell exited: " + tail(out.output)})
+			sr.Problems = append(sr.Problems, Problem{Kind: "shell-exited", Pos: b.Pos, Detail: tail(out.output)})
 		case out.failed:
 			pos := b.Pos
 			if out.failLine > 0 && out.failLine <= len(b.Lines) {

@@ -288,7 +288,7 @@ func Env(t testing.TB) []string {
 	t.Helper()
 	e := env(server(t).URL())
 	warm.once.Do(func() {
-		w, err := awscli.Start(context.Background(), os.Getenv("PATH"), awscli.Options{SandboxOnly: true, Key: sandbox.DummyCredential,
+		w, err := awscli.Start(context.Background(), os.Getenv("PATH"), awscli.Options{SandboxOnly: true,
 			Refusal: "sandboxtest: this aws command could reach past the sandbox; it was not run"})
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "sandboxtest: the AWS CLI starts afresh for each command (%v)\n", err)
