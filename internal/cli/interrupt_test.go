@@ -27,28 +27,24 @@ func TestInterruptedIsNoVerdict(t *testing.T) {
 	}
 }
 
-// TestNegativeTimeoutIsAUsageError: --timeout -5s is a typo, not "no
-// limit" (that is 0).
-func TestNegativeTimeoutIsAUsageError(t *testing.T) {
-	for _, args := range [][]string{{"check", "first-vpc", "--timeout", "-5s"}, {"cost", "--timeout", "-5s"}} {
+// TestTyposAreUsageErrors: a negative --timeout (0 is "no limit") and a
+// --region that is no Region name are exit 2 with what is wrong, before
+// AWS (or the sandbox) is asked anything.
+func TestTyposAreUsageErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "first-vpc", "--timeout", "-5s"}, "--timeout -5s is negative"},
+		{[]string{"cost", "--timeout", "-5s"}, "--timeout -5s is negative"},
+		{[]string{"check", "first-vpc", "--region", "ap-northeast-11"}, "is not an AWS Region name"},
+		{[]string{"cost", "--region", "tokyo"}, "is not an AWS Region name"},
+	} {
 		var out, errb bytes.Buffer
-		code := Run(args, &Env{Stdout: &out, Stderr: &errb, Ctx: context.Background(),
+		code := Run(c.args, &Env{Stdout: &out, Stderr: &errb, Ctx: context.Background(),
 			Getenv: func(string) string { return "" }, Dir: t.TempDir()})
-		if code != ExitUsage || !strings.Contains(errb.String(), "--timeout -5s is negative") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
-		}
-	}
-}
-
-// TestRegionTypoIsAUsageError: --region ap-northeast-11 is named as not a
-// Region before AWS (or the sandbox) answers it with an HTTP error.
-func TestRegionTypoIsAUsageError(t *testing.T) {
-	for _, args := range [][]string{{"check", "first-vpc", "--region", "ap-northeast-11"}, {"cost", "--region", "tokyo"}} {
-		var out, errb bytes.Buffer
-		code := Run(args, &Env{Stdout: &out, Stderr: &errb, Ctx: context.Background(),
-			Getenv: func(string) string { return "" }, Dir: t.TempDir()})
-		if code != ExitUsage || !strings.Contains(errb.String(), "is not an AWS Region name") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errb.String())
+		if code != ExitUsage || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errb.String(), ExitUsage, c.want)
 		}
 	}
 }
