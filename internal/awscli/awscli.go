@@ -104,7 +104,13 @@ func Start(ctx context.Context, path string, o Options) (*Warm, error) {
 		version <- string(out)
 	}()
 
-	cmd := exec.Command(python, script, sock)
+	args := []string{script, sock}
+	if o.SandboxOnly {
+		// The server refuses, request by request, whatever would leave
+		// this machine; the client's checks only say so earlier.
+		args = append(args, "strict", o.Refusal)
+	}
+	cmd := exec.Command(python, args...)
 	cmd.Env = append(cleanEnv(), "PATH="+path)
 	cmd.Stderr = io.Discard
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}

@@ -126,6 +126,11 @@ func TestSandboxOnlyRefuses(t *testing.T) {
 		{`aws sts get-caller-identity --profile work`, "--profile"},
 		{`AWS_PROFILE=work aws sts get-caller-identity`, "AWS_PROFILE"},
 		{`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true aws sts get-caller-identity`, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"},
+		{`aws sts get-caller-identity --endpoint https://192.0.2.1`, "--endpoint"}, // argparse takes abbreviations
+		{`aws sts get-caller-identity --prof work`, "--prof"},
+		// A config file of the command's own with a profile's endpoint:
+		// the server refuses the request itself.
+		{`printf '[default]\nendpoint_url = https://192.0.2.1\n' > c; AWS_CONFIG_FILE=c AWS_ENDPOINT_URL=http://127.0.0.1:9 AWS_ENDPOINT_URL_STS=https://192.0.2.1 aws sts get-caller-identity`, "AWS_ENDPOINT_URL_STS"},
 	} {
 		r := bash(t, env, t.TempDir(), c.script, "")
 		if r.code != 255 || !strings.Contains(r.stderr, "refused: sandbox only ("+c.why) || r.stdout != "" {
@@ -134,6 +139,20 @@ func TestSandboxOnlyRefuses(t *testing.T) {
 	}
 	if r := bash(t, env, t.TempDir(), `aws sts get-caller-identity --query Account --output text --endpoint-url "$AWS_ENDPOINT_URL"`, ""); r.code != 0 || strings.TrimSpace(r.stdout) != "123456789012" {
 		t.Errorf("a command aimed at the sandbox did not run: %+v", r)
+	}
+	// The server refuses on its own, request by request: a client that
+	// let everything through still sends nothing off this machine.
+	client, err := os.ReadFile(filepath.Join(w.Bin(), "aws"))
+	if err != nil || !strings.Contains(string(client), "STRICT = 1") {
+		t.Fatalf("the client: %v", err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "lax"), []byte(strings.Replace(string(client), "STRICT = 1", "STRICT = 0", 1)), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r := bash(t, env, dir, `./lax sts get-caller-identity --endpoint-url https://192.0.2.1 --cli-connect-timeout 1`, "")
+	if r.code != 255 || !strings.Contains(r.stderr, "refused: sandbox only (192.0.2.1)") {
+		t.Errorf("the server sent a request off this machine: %+v", r)
 	}
 }
 

@@ -17,10 +17,19 @@ REFUSAL = @REFUSAL@
 
 
 def loopback(url):
+    import ipaddress
     try:
-        return (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+        host = urlparse(url).hostname or ""
+        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def flag(arg, name, shortest):
+    """Whether arg is --name or an abbreviation the CLI takes for it
+    (argparse accepts --endpoint for --endpoint-url, --prof for --profile)."""
+    key = arg.partition("=")[0]
+    return len(key) >= len(shortest) and name.startswith(key)
 
 
 def beyond_sandbox(env, args):
@@ -31,12 +40,12 @@ def beyond_sandbox(env, args):
         if (k == "AWS_ENDPOINT_URL" or k.startswith("AWS_ENDPOINT_URL_")) and not loopback(v):
             return "%s=%s" % (k, v)
     for i, a in enumerate(args):
-        if a == "--endpoint-url" and (i + 1 >= len(args) or not loopback(args[i + 1])):
-            return "--endpoint-url"
-        if a.startswith("--endpoint-url=") and not loopback(a.partition("=")[2]):
+        if flag(a, "--endpoint-url", "--en"):
+            url = a.partition("=")[2] if "=" in a else (args[i + 1] if i + 1 < len(args) else "")
+            if not loopback(url):
+                return a
+        if flag(a, "--profile", "--prof"):
             return a
-        if a == "--profile" or a.startswith("--profile="):
-            return "--profile"
     # Configured endpoints are ignored with this set, the sandbox's too.
     for k in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
         if env.get(k):

@@ -21,6 +21,10 @@ import botocore
 DATA = os.environ.get("AWS_DATA_PATH", "")  # awscli's own data path, set at import
 MAX_CHILDREN = 16
 MAX_REQUEST = 4 << 20
+# Usage: server.py SOCKET [strict REFUSAL]: strict refuses any request that
+# would leave this machine (see only_loopback).
+STRICT = len(sys.argv) > 3 and sys.argv[2] == "strict"
+REFUSAL = sys.argv[3] if STRICT else ""
 
 
 # Commands run once at start, against a closed loopback port, so that what
@@ -84,8 +88,24 @@ def warm():
 
 def loopback(url):
     from urllib.parse import urlparse
-    host = urlparse(url).hostname or ""
-    return host in ("127.0.0.1", "localhost", "::1")
+    import ipaddress
+    try:
+        host = urlparse(url).hostname or ""
+        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Refused(Exception):
+    pass
+
+
+def only_loopback(request, **kwargs):
+    """botocore's before-send: in a lab's shell nothing leaves this machine,
+    whatever the command's flags, profile or config file said."""
+    if not loopback(request.url):
+        from urllib.parse import urlparse
+        raise Refused("%s (%s)" % (REFUSAL, urlparse(request.url).hostname))
 
 
 def recv_request(conn):
@@ -142,6 +162,8 @@ def child(conn, loader):
         d = create_clidriver()
         if not own:
             d.session.register_component("data_loader", loader)
+        if STRICT:
+            d.session.register("before-send", only_loopback)
         rc = d.main(args)
     except SystemExit as e:
         rc = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
