@@ -145,11 +145,12 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 	for _, step := range page.Steps {
 		var midCleanup func(context.Context) []Problem
 		if step.Role == content.RoleCleanup {
-			midCleanup = func(ctx context.Context) []Problem { return brokenByCleanup(ctx, lab, ran, load) }
+			seen := map[string]bool{}
+			midCleanup = func(ctx context.Context) []Problem { return brokenByCleanup(ctx, lab, ran, seen, load) }
 		}
 		sr := runStep(ctx, lab, step, sh, load, timeout, o.BeforeBlocks, midCleanup)
-		if sr.Status != Skipped {
-			ran[step.ID] = true
+		if sr.Status == Passed {
+			ran[step.ID] = true // a failed step's checks are reported there already
 		}
 		if o.SameReads && sr.Status != Skipped && ctx.Err() == nil {
 			if ps := sameReads(ctx, lab, load); len(ps) > 0 {
@@ -223,6 +224,7 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 		}
 		sr.Blocks++
 		out := sh.run(ctx, b.Code, timeout)
+		before := len(sr.Problems)
 		switch {
 		case out.interrupted:
 			sr.Problems = append(sr.Problems, Problem{Kind: "interrupted", Pos: b.Pos})
@@ -238,7 +240,7 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 			sr.Problems = append(sr.Problems, Problem{Kind: "command-failed", Pos: pos,
 				Detail: fmt.Sprintf("exit %d: %s", out.status, tail(out.output))})
 		}
-		if len(sr.Problems) > 0 && sr.Problems[len(sr.Problems)-1].Kind != "passed-before" {
+		if len(sr.Problems) > before { // this block failed
 			sr.Status = Failed
 			return sr // later blocks depend on this one
 		}
@@ -267,7 +269,7 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 // through the clean-up must fail for a reason taking the lab apart can
 // cause. Any other reason would tell a learner who is cleaning up, as the
 // lab says to, that a step they finished is broken (internal/journey).
-func brokenByCleanup(ctx context.Context, lab *content.Lab, ran map[string]bool, load checkrun.Loader) []Problem {
+func brokenByCleanup(ctx context.Context, lab *content.Lab, ran map[string]bool, seen map[string]bool, load checkrun.Loader) []Problem {
 	rep, err := checkrun.Run(ctx, checkrun.Options{Lab: lab, Load: load})
 	if err != nil {
 		return []Problem{{Kind: "error", Detail: err.Error()}}
@@ -275,9 +277,10 @@ func brokenByCleanup(ctx context.Context, lab *content.Lab, ran map[string]bool,
 	var ps []Problem
 	for _, r := range rep.Results {
 		step := lab.Page(i18n.EN).StepByID(r.Step)
-		if step == nil || step.Role == content.RoleCleanup || !ran[r.Step] || r.Status != checks.Fail || checks.Teardown(r.Reason) {
+		if step == nil || step.Role == content.RoleCleanup || !ran[r.Step] || r.Status != checks.Fail || checks.Teardown(r.Reason) || seen[r.Check] {
 			continue
 		}
+		seen[r.Check] = true // once, at the block that broke it
 		ps = append(ps, Problem{Kind: "broken-by-cleanup", Check: r.Check, Pos: r.Block.Pos, Message: r.Message, Detail: r.Reason})
 	}
 	return ps
