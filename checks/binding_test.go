@@ -318,3 +318,22 @@ func TestBindingDuplicateBetterTwinIsNotDeleted(t *testing.T) {
 	f := finding(t, findings, "binding:subnets:demo-private-a")
 	checkResult(t, f, want{status: checks.Fail, reason: binding.Duplicate, msg: "BindDuplicateBetterTwin", text: []string{"subnet-0twin (priv)"}, noFixAtAll: true})
 }
+
+// A twin with a fault of its own is no better: the judged subnet has the
+// wrong AZ, the twin the right AZ but a wrong CIDR. The twin, which nothing
+// uses, is offered for deletion as any leftover is.
+func TestBindingDuplicateTwinWithItsOwnFault(t *testing.T) {
+	snap := labSnap()
+	for i := range snap.Subnets {
+		if *snap.Subnets[i].SubnetId == subPrivA {
+			twin := snap.Subnets[i]
+			twin.SubnetId, twin.CidrBlock, twin.AvailabilityZone = sp("subnet-0twin"), sp("10.0.99.0/24"), sp("us-east-1c")
+			snap.Subnets = append(snap.Subnets, twin)
+			break
+		}
+	}
+	blocks := bindingBlocks(t, lines("id: priv-az", "kind: subnet", "name: demo-private-a", "az: us-east-1c"))
+	_, _, findings := bindRun(snap, blocks)
+	f := finding(t, findings, "binding:subnets:demo-private-a")
+	checkResult(t, f, want{status: checks.Fail, reason: binding.Duplicate, msg: "BindDuplicate", fix: []string{"aws ec2 delete-subnet --subnet-id subnet-0twin"}})
+}

@@ -384,10 +384,17 @@ func breaks(snap *account.Snapshot, blocks []*content.CheckBlock, base []checks.
 	return out
 }
 
-// passWith returns the checks that fail now for a reason that does not
-// hold were the lab's name b bound to twin instead (everything else bound
-// as it is): they pass then, or fail only for something else, such as
-// what is wired to the judged one and not yet to the twin.
+// unwired are the failures of a copy nothing is wired to yet: the route
+// tables, routes and addresses still point at the other copy. Made again
+// correctly, a twin fails only for these.
+var unwired = map[string]bool{"WRONG_ROUTE_TABLE": true, "NO_ROUTE_TO_DESTINATION": true, "BAD_STATE_ROUTE": true,
+	"WRONG_TARGET": true, "EIP_NOT_ASSOCIATED": true, "UNEXPECTED_HOP": true}
+
+// passWith returns the checks that fail now and, were the lab's name b
+// bound to twin instead (everything else bound as it is), pass or fail
+// only because nothing is wired to the twin yet. A twin with a fault of
+// its own (a wrong CIDR where the judged copy has a wrong AZ) is no
+// better: nil.
 func passWith(rep Report, b Binding, twin string, blocks []*content.CheckBlock, base []checks.Result) []string {
 	if rep.raw == nil {
 		return nil
@@ -407,7 +414,13 @@ func passWith(rep Report, b Binding, twin string, blocks []*content.CheckBlock, 
 	after := checks.Evaluate(c, blocks)
 	var out []string
 	for i, r := range base {
-		if i < len(after) && r.Status == checks.Fail && (after[i].OK() || after[i].Status == checks.Fail && after[i].Reason != r.Reason) {
+		if i >= len(after) {
+			break
+		}
+		switch a := after[i]; {
+		case r.OK() && a.Status == checks.Fail && !unwired[a.Reason]:
+			return nil // the twin has a fault of its own
+		case r.Status == checks.Fail && r.Reason != a.Reason && (a.OK() || unwired[a.Reason]):
 			out = append(out, r.Check)
 		}
 	}
