@@ -271,7 +271,7 @@ func TestParamValuesValidated(t *testing.T) {
 			t.Errorf("%q: %v, want one ContentFieldType for %s at its line", c.block, ds, c.field)
 		}
 	}
-	for _, ok := range []string{"kind: vpc\nname: v\ncidr: 10.0.0.0/16", "kind: subnet\nname: s\naz: ap-northeast-1a", "kind: subnet\nname: s\naz: us-gov-west-1b",
+	for _, ok := range []string{"kind: vpc\nname: v\ncidr: 10.0.0.0/16", "kind: subnet\nname: s\naz: ap-northeast-1a", "kind: subnet\nname: s\naz: us-gov-west-1b", "kind: subnet\nname: s\naz: us-west-2-lax-1a",
 		"kind: route\nsubnet: s\ntarget: egress-only-internet-gateway\ndestination: ::/0", "kind: security-group-egress\ngroup: g\nport: 0"} {
 		b := parseRaw(t, "id: c\n"+ok)[0]
 		k, _ := checks.Lookup(b.Kind)

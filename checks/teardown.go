@@ -27,6 +27,8 @@ var teardownReasons = map[string]bool{
 	"LB_GROUP_MISSING":                 true, // the load balancer's group was deleted
 	"VPCE_GATEWAY_ROUTE_MISSING":       true, // a route table left the endpoint
 	"NGW_NOT_IN_PUBLIC_SUBNET":         true, // its subnet lost the internet gateway route
+	"LB_IN_PRIVATE_SUBNET":             true, // the same for a load balancer's subnet
+	"LAB_IN_OTHER_REGION":              true, // the VPC here is deleted, a copy elsewhere is not yet
 	"UNEXPECTED_HOP":                   true, // an endpoint was deleted: traffic leaves another way
 	"PATH_NOT_BLOCKED":                 true, // a blocking network ACL was replaced before deletion
 	"LAB_NETWORK_LEFT":                 true, // the clean-up's own findings

@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml/lexer"
@@ -35,6 +36,19 @@ const (
 	MinCheckRetry   = time.Second
 )
 
+// shortDuration writes d as an author would: 30m, not 30m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "m0s")
+	if s != d.String() {
+		s += "m"
+	}
+	if t := strings.TrimSuffix(s, "h0m"); t != s {
+		s = t + "h"
+	}
+	return s
+}
+
 // nestedTooDeep refuses a page with a line that opens more than
 // MaxMarkdownDepth block quotes or list items ("> > - > …"), at that line,
 // before goldmark sees it. Lines in fenced code are the code's own.
@@ -57,7 +71,8 @@ func nestedTooDeep(path string, src []byte) Diags {
 				run++
 			}
 			switch {
-			case fence == 0 && run >= 3:
+			case fence == 0 && run >= 3 && (t[0] == '~' || !bytes.ContainsRune(t[run:], '`')):
+				// (a backtick fence's info string has no backtick: ```x``` is inline code)
 				fence, fenceLen = t[0], run
 				continue
 			case fence == t[0] && run >= fenceLen && len(bytes.TrimSpace(t[run:])) == 0:

@@ -84,6 +84,10 @@ var pathological = []struct {
 	{"deep-quotes-400k", func() string { return nested(strings.Repeat(">", 400_000) + " hi") }, want{"ContentNestedTooDeep", at(nestedLine, 1), nil}},
 	{"deep-list-items-40k", func() string { return nested(strings.Repeat("- ", 40_000) + "hi") }, want{"ContentNestedTooDeep", at(nestedLine, 1), nil}},
 	{"deep-mixed", func() string { return nested(strings.Repeat("> 1. * ", 12) + "hi") }, want{"ContentNestedTooDeep", at(nestedLine, 1), nil}},
+	// ```x``` is inline code, not a fence: the lines after it are prose.
+	{"not-a-fence-then-deep", func() string {
+		return withFM("## S {#s}\n\n```x``` text\n\n" + strings.Repeat(">", 1000) + " hi\n")
+	}, want{"ContentNestedTooDeep", at(nestedLine, 1), nil}},
 }
 
 // nested is a page whose line nestedLine is line.

@@ -117,12 +117,12 @@ func frontMatterEnd(src []byte) int {
 	return len(src)
 }
 
-// firstInvalidUTF8 is the offset of src's first byte that is not UTF-8.
 // ValidRegion reports whether s is shaped like an AWS Region name
 // (ap-northeast-1, us-gov-west-1): a typo is caught before AWS answers it
 // with a confusing error.
 func ValidRegion(s string) bool { return regionPattern.MatchString(s) }
 
+// firstInvalidUTF8 is the offset of src's first byte that is not UTF-8.
 func firstInvalidUTF8(src []byte) int {
 	for i := 0; i < len(src); {
 		r, n := utf8.DecodeRune(src[i:])
@@ -588,12 +588,12 @@ func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, s
 	// Bounds a check's own waiting: minutes for AWS to settle, never
 	// hours, and never a burst of calls AWS would throttle.
 	if v, ok := m.Get("timeout"); ok && timeoutOK && (cb.Timeout <= 0 || cb.Timeout > MaxCheckTimeout) {
-		ds = append(ds, diag(v.Pos, "ContentCheckTimeout", i18n.M{"Got": v.Str(), "Max": MaxCheckTimeout.String()}))
+		ds = append(ds, diag(v.Pos, "ContentCheckTimeout", i18n.M{"Got": v.Str(), "Max": shortDuration(MaxCheckTimeout)}))
 	}
 	if v, ok := m.Get("retry"); ok && retryOK {
 		switch {
 		case cb.Retry < MinCheckRetry:
-			ds = append(ds, diag(v.Pos, "ContentCheckRetry", i18n.M{"Got": v.Str(), "Min": MinCheckRetry.String()}))
+			ds = append(ds, diag(v.Pos, "ContentCheckRetry", i18n.M{"Got": v.Str(), "Min": shortDuration(MinCheckRetry)}))
 		case cb.Timeout > 0 && cb.Retry >= cb.Timeout:
 			ds = append(ds, diag(v.Pos, "ContentCheckRetryTimeout", i18n.M{"Retry": v.Str(), "Timeout": get("timeout").Str()}))
 		}

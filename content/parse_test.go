@@ -484,7 +484,7 @@ func TestParsePageDiagnostics(t *testing.T) {
 		}, []want{w("ContentCheckAttr", at(16, 1), "Attr", "solution")}},
 		{"a check's waits out of bounds: hours, a burst of calls, no retry at all", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''check\nid: a\nkind: vpc\ntimeout: 1000000h\n'''\n\n'''check\nid: b\nkind: vpc\nretry: 1ns\n'''\n\n'''check\nid: c\nkind: vpc\ntimeout: 1s\nretry: 5s\n'''\n")
-		}, []want{w("ContentCheckTimeout", at(19, 10), "Got", "1000000h"), w("ContentCheckRetry", at(25, 8), "Got", "1ns"),
+		}, []want{w("ContentCheckTimeout", at(19, 10), "Got", "1000000h", "Max", "30m"), w("ContentCheckRetry", at(25, 8), "Got", "1ns", "Min", "1s"),
 			w("ContentCheckRetryTimeout", at(32, 8), "Retry", "5s", "Timeout", "1s")}},
 		{"a tab in YAML is named as such, not printed raw", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''check\nid: c\nkind: vpc\n\tname: v\n'''\n")

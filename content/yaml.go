@@ -427,8 +427,9 @@ func checkType(name string, v Value, f Field, where i18n.Msg) Diags {
 	return nil
 }
 
-// azName is an Availability Zone's name: a Region's name and a letter.
-var azName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$`)
+// azName is an Availability Zone's name: a Region's name and a letter,
+// or a Local Zone's (us-west-2-lax-1a).
+var azName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+(-[a-z]+-[0-9]+)?[a-z]$`)
 
 // describe names what an author wrote: the value itself, or its shape.
 func describe(n ast.Node) any {

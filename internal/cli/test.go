@@ -281,14 +281,14 @@ func chooseShells(env *Env, flagValue string) ([]string, int) {
 	return shells, ExitOK
 }
 
-// testEnviron is the process environment without AWS settings, so the
-// lab's commands can only ever reach the sandbox.
 // sandboxOnly is the warm AWS CLI for shells that run a lab's own
 // commands: it refuses what could reach past the sandbox.
 func sandboxOnly(env *Env) awscli.Options {
 	return awscli.Options{SandboxOnly: true, Refusal: env.Loc.T("TestAWSRefused")}
 }
 
+// testEnviron is the process environment without AWS settings, so the
+// lab's commands can only ever reach the sandbox.
 func testEnviron() []string {
 	var out []string
 	for _, kv := range os.Environ() {

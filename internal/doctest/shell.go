@@ -4,6 +4,7 @@ package doctest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -124,18 +125,18 @@ const maxLine = 4 << 10
 func readLines(r io.Reader, lines chan<- string) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var line []byte
-	cut := false
+	cut := false // bytes of this line were dropped
 	for {
 		chunk, err := br.ReadSlice('\n')
-		if !cut {
-			line = append(line, chunk[:min(len(chunk), maxLine-len(line))]...)
-			cut = len(line) >= maxLine
-		}
+		body := bytes.TrimSuffix(chunk, []byte("\n"))
+		keep := min(len(body), maxLine-len(line))
+		line = append(line, body[:keep]...)
+		cut = cut || keep < len(body)
 		if err == bufio.ErrBufferFull {
 			continue // the rest of a long line
 		}
 		if len(line) > 0 || err == nil {
-			l := strings.TrimSuffix(string(line), "\n")
+			l := string(line)
 			if cut {
 				l += " …"
 			}
