@@ -141,14 +141,6 @@ func parseHead(path string, lang i18n.Lang, src []byte, body bool) (p *Page, li 
 	if ds := pageTooLarge(path, src); ds != nil { // before goldmark: limits.go
 		return &Page{Path: path, Lang: lang, Unread: true}, nil, ds
 	}
-	if ds := nestedTooDeep(path, src); ds != nil && body {
-		return &Page{Path: path, Lang: lang, Unread: true}, nil, ds
-	}
-	if !utf8.Valid(src) {
-		// Copied raw into the site, the page would not be valid HTML.
-		li := newLineIndex(path, src)
-		return &Page{Path: path, Lang: lang, Unread: true}, nil, Diags{diag(li.pos(firstInvalidUTF8(src)), "ContentNotUTF8", nil)}
-	}
 	li = newLineIndex(path, src)
 	p = &Page{Path: path, Lang: lang, lines: li} // the body keeps the file's lines
 	masked, fm, fmDiags := splitFrontMatter(src, li, body)
@@ -158,6 +150,19 @@ func parseHead(path string, lang i18n.Lang, src []byte, body bool) (p *Page, li 
 		p.MetaPos = fm.Pos
 		p.MetaYAML = fm
 		ds = append(ds, decodeFrontMatter(fm, &p.Meta)...)
+	}
+	if body {
+		// The body is refused, the front matter still judged (as
+		// ParseMeta judges it): goldmark takes minutes on deep nesting,
+		// and invalid UTF-8 copied into the site is not valid HTML.
+		refuse := nestedTooDeep(path, src)
+		if !utf8.Valid(src) {
+			refuse = append(refuse, diag(li.pos(firstInvalidUTF8(src)), "ContentNotUTF8", nil))
+		}
+		if refuse != nil {
+			p.Unread, p.Source = true, nil
+			return p, nil, append(ds, refuse...)
+		}
 	}
 	return p, li, ds
 }
