@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -81,6 +82,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
+	prefix := labSourcePrefix(env, *dir) // problems name files as lint does
 	chosen, code := chooseLabs(env, labs, fs.Args(), "test")
 	if chosen == nil {
 		return code
@@ -163,7 +165,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 		workers = append(workers, doctest.Options{Reset: srv.Reset, Config: configFor(u),
 			Env: func(region string) []string { return sandboxEnv(u, region) }})
 	}
-	results, tested, failed := runPlainLabs(env, mine, shells, workers, *format == "text")
+	results, tested, failed := runPlainLabs(env, mine, shells, workers, *format == "text", prefix)
 	switch *format {
 	case "json":
 		writeTestJSON(env, env.Stdout, results)
@@ -182,7 +184,7 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 // whole when it ends. Results keep the labs' order whatever finishes first.
 // The counts are of labs, not runs: a lab with a deviation in any shell is
 // one lab with deviations.
-func runPlainLabs(env *Env, labs []*content.Lab, shells []string, workers []doctest.Options, text bool) (results []doctest.LabResult, tested, failed int) {
+func runPlainLabs(env *Env, labs []*content.Lab, shells []string, workers []doctest.Options, text bool, prefix string) (results []doctest.LabResult, tested, failed int) {
 	per := make([][]doctest.LabResult, len(labs))
 	var mu sync.Mutex
 	jobs := make(chan int)
@@ -199,7 +201,7 @@ func runPlainLabs(env *Env, labs []*content.Lab, shells []string, workers []doct
 					w = env.Stdout
 				}
 				if text {
-					o.Step = func(lab string, r doctest.StepResult) { writeStep(env, w, r) }
+					o.Step = func(lab string, r doctest.StepResult) { writeStep(env, w, shownFrom(prefix, r)) }
 				}
 				var rs []doctest.LabResult
 				for _, sh := range shells {
@@ -212,6 +214,9 @@ func runPlainLabs(env *Env, labs []*content.Lab, shells []string, workers []doct
 						fmt.Fprintf(w, "%s\n", env.Loc.T("TestLabHeader", i18n.M{"Lab": name, "Steps": len(lab.Page(i18n.EN).Steps)}))
 					}
 					r := doctest.RunLab(env.Ctx, lab, o)
+					for i := range r.Steps {
+						r.Steps[i] = shownFrom(prefix, r.Steps[i])
+					}
 					rs = append(rs, r)
 					if text {
 						writeLabSummary(env, w, r)
@@ -297,6 +302,21 @@ func testEnviron() []string {
 		}
 	}
 	return out
+}
+
+// shownFrom names r's files as vpclab lint does, from where the command
+// was run (the content folder given, not the labs inside it).
+func shownFrom(prefix string, r doctest.StepResult) doctest.StepResult {
+	if prefix == "" || len(r.Problems) == 0 {
+		return r
+	}
+	r.Problems = slices.Clone(r.Problems)
+	for i := range r.Problems {
+		if f := r.Problems[i].Pos.File; f != "" {
+			r.Problems[i].Pos.File = prefix + f
+		}
+	}
+	return r
 }
 
 func writeStep(env *Env, w io.Writer, r doctest.StepResult) {
