@@ -25,6 +25,9 @@ const (
 	// MaxYAMLDepth is the deepest nesting of mappings and lists, block and
 	// flow style together, counting the top-level mapping as 1.
 	MaxYAMLDepth = 32
+	// MaxLabFileBytes bounds a file in a lab's folder (a diagram, a
+	// screenshot): the site copies each one whole into every build.
+	MaxLabFileBytes = 32 << 20
 	// MaxMarkdownDepth is the most block quotes and list items one line of
 	// prose may open: goldmark's time grows with the square of the depth
 	// (400,000 ">" took two minutes).

@@ -45,10 +45,6 @@ type Options struct {
 	LabFiles fs.FS
 }
 
-// MaxLabFileBytes bounds a file a lab page links to (a diagram, a
-// screenshot): read whole for every build, it must stay small.
-const MaxLabFileBytes = 32 << 20
-
 // Site renders a set of labs. It is safe for concurrent use: a server may
 // create one and render pages for many requests, each with the progress
 // it has just loaded.
@@ -291,7 +287,7 @@ func (s *Site) WriteFile(w io.Writer, name string, prog *progress.Progress) erro
 		return err
 	}
 	if f, ok := s.files[name]; ok {
-		data, err := content.ReadRegular(f.fsys, f.name, MaxLabFileBytes)
+		data, err := content.ReadRegular(f.fsys, f.name, content.MaxLabFileBytes)
 		if err != nil {
 			return err
 		}

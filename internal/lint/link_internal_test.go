@@ -25,3 +25,17 @@ func TestLinkOutsideTheLabs(t *testing.T) {
 		t.Errorf("findings %v, want one LintLinkOutside for ../../../checks/README.md", ds)
 	}
 }
+
+// TestLabFileTooLarge: a file the site would refuse to copy is a lint
+// finding at the file, so lint and build agree.
+func TestLabFileTooLarge(t *testing.T) {
+	fsys := fstest.MapFS{
+		"labs/demo/index.en.md": {Data: []byte("---\nid: demo\n---\n")},
+		"labs/demo/small.png":   {Data: []byte("png")},
+		"labs/demo/huge.mp4":    {Data: make([]byte, content.MaxLabFileBytes+1)},
+	}
+	ds := fileRules(fsys, &content.Lab{ID: "demo", Dir: "labs/demo"})
+	if len(ds) != 1 || ds[0].ID != "LintLabFileTooLarge" || ds[0].Pos.File != "labs/demo/huge.mp4" {
+		t.Errorf("findings %v, want one LintLabFileTooLarge for labs/demo/huge.mp4", ds)
+	}
+}

@@ -109,11 +109,28 @@ func labRules(fsys fs.FS, lab *content.Lab, terms []content.Term) content.Diags 
 		ds = append(ds, pageRules(fsys, lab, p)...)
 		ds = append(ds, glossaryRules(p, terms)...)
 	}
+	ds = append(ds, fileRules(fsys, lab)...)
 	en, ja := lab.Pages[i18n.EN], lab.Pages[i18n.JA]
 	if en != nil && ja != nil && !en.Unread && !ja.Unread {
 		ds = append(ds, compare(en, ja)...)
 		ds = append(ds, tabRules(en, ja)...)
 	}
+	return ds
+}
+
+// fileRules: the site copies every file of a lab's folder into the build
+// and refuses one over content.MaxLabFileBytes, so lint says so first.
+func fileRules(fsys fs.FS, lab *content.Lab) content.Diags {
+	var ds content.Diags
+	_ = fs.WalkDir(fsys, lab.Dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && info.Size() > content.MaxLabFileBytes {
+			ds = append(ds, diag(content.Pos{File: name, Line: 1, Col: 1}, "LintLabFileTooLarge", i18n.M{"MiB": info.Size() >> 20, "Limit": content.MaxLabFileBytes >> 20}))
+		}
+		return nil
+	})
 	return ds
 }
 
