@@ -37,6 +37,17 @@ var serverPy string
 //go:embed client.py
 var clientPy string
 
+// loopbackPy is the one definition of "on this machine" the client and
+// the server both hold (written into each in place of @LOOPBACK@).
+//
+//go:embed loopback.py
+var loopbackPy string
+
+// withLoopback is script with loopbackPy in it.
+func withLoopback(script string) string {
+	return strings.Replace(script, "# @LOOPBACK@ (loopback.py)\n", loopbackPy, 1)
+}
+
 // Warm is a running warm AWS CLI.
 type Warm struct {
 	dir   string
@@ -87,7 +98,7 @@ func Start(ctx context.Context, path string, o Options) (*Warm, error) {
 		}
 	}()
 	script := filepath.Join(dir, "server.py")
-	if err := os.WriteFile(script, []byte(serverPy), 0o600); err != nil {
+	if err := os.WriteFile(script, []byte(withLoopback(serverPy)), 0o600); err != nil {
 		return nil, err
 	}
 	sock := filepath.Join(dir, "s")
@@ -157,7 +168,7 @@ func Start(ctx context.Context, path string, o Options) (*Warm, error) {
 		strict = "1"
 	}
 	client := "#!" + f[3] + " -IS\n" + strings.NewReplacer("@SOCKET@", sock, "@REAL_AWS@", realAWS, "@STRICT@", strict,
-		"@REFUSAL@", strconv.Quote(o.Refusal)).Replace(clientPy)
+		"@REFUSAL@", strconv.Quote(o.Refusal)).Replace(withLoopback(clientPy))
 	if err := os.Mkdir(w.Bin(), 0o700); err != nil {
 		return nil, err
 	}

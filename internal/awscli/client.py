@@ -16,13 +16,7 @@ STRICT = @STRICT@
 REFUSAL = @REFUSAL@
 
 
-def loopback(url):
-    import ipaddress
-    try:
-        host = urlparse(url).hostname or ""
-        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+# @LOOPBACK@ (loopback.py)
 
 
 def flag(arg, name, shortest):

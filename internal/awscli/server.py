@@ -86,14 +86,7 @@ def warm():
     return loader
 
 
-def loopback(url):
-    from urllib.parse import urlparse
-    import ipaddress
-    try:
-        host = urlparse(url).hostname or ""
-        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+# @LOOPBACK@ (loopback.py)
 
 
 class Refused(Exception):
