@@ -55,11 +55,8 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	if o.wait < 0 {
 		return usageError(env, "check", "CLIBadWait", i18n.M{"Wait": o.wait})
 	}
-	if *timeout < 0 {
-		return usageError(env, "check", "CLIBadTimeout", i18n.M{"Timeout": *timeout})
-	}
-	if o.region != "" && !content.ValidRegion(o.region) {
-		return usageError(env, "check", "ContentRegionInvalid", i18n.M{"Region": o.region})
+	if code := awsFlagsError(env, "check", *timeout, o.region); code != ExitOK {
+		return code
 	}
 	labs, err := openLabs(env, o.content)
 	if err != nil {
@@ -232,11 +229,16 @@ func reportExit(rep checkrun.Report) int {
 // awsProblem explains, in the learner's language, why vpclab could not read
 // the account, and what to run about it.
 func awsProblem(env *Env, err error, lab *content.Lab, profile string) int {
-	if env.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		fmt.Fprintln(env.Stderr, env.Loc.T("CLIInterrupted"))
-		return ExitInterrupted
+	return awsFailed(env, err, func() string { return awsProblemText(env, err, lab, profile) })
+}
+
+// awsFailed prints explain's words for a failed read of the account and
+// returns ExitAWS; a read cut short by Ctrl-C gets no words here, since
+// Run says it was interrupted (and exits 130) for every command alike.
+func awsFailed(env *Env, err error, explain func() string) int {
+	if env.Ctx.Err() == nil || !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(env.Stderr, explain())
 	}
-	fmt.Fprintln(env.Stderr, awsProblemText(env, err, lab, profile))
 	return ExitAWS
 }
 

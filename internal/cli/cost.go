@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/billing"
 	"github.com/vpclab/vpclab/checks/binding"
-	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
 )
@@ -84,11 +82,8 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 	if *format != "text" && *format != "json" {
 		return usageError(env, "cost", "CLIBadFormat", i18n.M{"Format": *format, "Allowed": "text, json"})
 	}
-	if *timeout < 0 {
-		return usageError(env, "cost", "CLIBadTimeout", i18n.M{"Timeout": *timeout})
-	}
-	if *region != "" && !content.ValidRegion(*region) {
-		return usageError(env, "cost", "ContentRegionInvalid", i18n.M{"Region": *region})
+	if code := awsFlagsError(env, "cost", *timeout, *region); code != ExitOK {
+		return code
 	}
 	ctx, cancel := withTimeout(env, *timeout, 0)
 	defer cancel()
@@ -304,10 +299,5 @@ func shortARN(s string) string {
 
 // costProblem explains an AWS failure; cost has no lab to name.
 func costProblem(env *Env, err error, profile string) int {
-	if env.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		fmt.Fprintln(env.Stderr, env.Loc.T("CLIInterrupted"))
-		return ExitInterrupted
-	}
-	fmt.Fprintln(env.Stderr, explainAWS(env, err, profile, "", "", true))
-	return ExitAWS
+	return awsFailed(env, err, func() string { return explainAWS(env, err, profile, "", "", true) })
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 )
 
@@ -58,6 +59,19 @@ func withTimeout(env *Env, d, extra time.Duration) (context.Context, context.Can
 // It returns the usage error's exit code, or ExitOK.
 //
 // Wiring in runTest: if code := requireLoopback(env, "test", *endpoint); code != ExitOK { return code }
+// awsFlagsError refuses, before AWS is asked anything, a negative
+// --timeout (0 is "no limit") and a --region that is no Region name; it
+// returns ExitOK when both are fine.
+func awsFlagsError(env *Env, name string, timeout time.Duration, region string) int {
+	if timeout < 0 {
+		return usageError(env, name, "CLIBadTimeout", i18n.M{"Timeout": timeout})
+	}
+	if region != "" && !content.ValidRegion(region) {
+		return usageError(env, name, "ContentRegionInvalid", i18n.M{"Region": region})
+	}
+	return ExitOK
+}
+
 func requireLoopback(env *Env, name, endpoint string) int {
 	if endpoint == "" || isLoopbackURL(endpoint) {
 		return ExitOK
