@@ -8,6 +8,7 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 )
 
@@ -37,9 +38,9 @@ func TestCSSIsChromas(t *testing.T) {
 	}
 }
 
-// TestHTMLIndependentOfStyle: with classes, the HTML is the same whatever
-// the style, which is why Write can use an empty one.
-func TestHTMLIndependentOfStyle(t *testing.T) {
+// TestHTMLIsChromas: Write's hand-written HTML for shell is what chroma's
+// own HTML formatter writes, with classes, for the same tokens.
+func TestHTMLIsChromas(t *testing.T) {
 	code := "if [ -n \"$X\" ]; then echo 'hi' # note\nfi\n"
 	var want strings.Builder
 	if err := formatter.Format(&want, styles.Get("github"), chromaLit(shellTokens(code))); err != nil {
@@ -55,3 +56,34 @@ func TestHTMLIndependentOfStyle(t *testing.T) {
 }
 
 func chromaLit(toks []chroma.Token) chroma.Iterator { return chroma.Literator(toks...) }
+
+// TestOtherLanguagesAsPlainText: a language other than a shell is written
+// as chroma writes it with its plaintext lexer, whether chroma knows the
+// language or not, so every block has the same frame.
+func TestOtherLanguagesAsPlainText(t *testing.T) {
+	plain := lexers.Get("plaintext")
+	for _, c := range []struct{ lang, code string }{
+		{"json", "{\"a\": 1} <b>&amp;\n"},
+		{"text", "line 1\n\nline 3\n"},
+		{"text", "no newline at the end"},
+		{"no-such-language", "x\n"},
+		{"", "plain\n"},
+		{"yaml", ""},
+		{"text", "\n\n"},
+	} {
+		it, err := chroma.Coalesce(plain).Tokenise(nil, c.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want, got strings.Builder
+		if err := formatter.Format(&want, noStyle, chroma.Literator(it.Tokens()...)); err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(&got, c.lang, c.code); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("Write(%q, %q) = %q, want %q", c.lang, c.code, got.String(), want.String())
+		}
+	}
+}

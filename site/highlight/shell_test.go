@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
 
 	"github.com/vpclab/vpclab/content"
@@ -142,6 +143,14 @@ func joined(toks []chroma.Token) string {
 	}
 	return b.String()
 }
+
+// formatter is the oracle for writeTokens: chroma's HTML formatter with
+// classes and no line numbers. With classes its HTML does not depend on
+// the style (TestHTMLIsChromas), so it is given an empty one.
+var (
+	formatter  = chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithLineNumbers(false))
+	noStyle, _ = chroma.NewStyle("classes", chroma.StyleEntries{})
+)
 
 // sameHTML: writeTokens writes what chroma's HTML formatter writes for the
 // same tokens, and any token list (empty tokens, newlines in any place)
