@@ -6,12 +6,14 @@
 #             --mutate: every lab's checks fail before each step and pass
 #             after, and the learner mistakes made after each step are
 #             caught by a check and repaired by the printed fix
+# make cross  vet vpclab for macOS and Windows, where learners run it
+#             (CI runs it after make test)
 # make fuzz   fuzz the lab parser for a minute
 # make bench  benchmarks, with the figures the README quotes
 
 GO ?= go
 
-.PHONY: build run test fuzz bench
+.PHONY: build run test cross fuzz bench
 build:
 	$(GO) build -o bin/vpclab ./cmd/vpclab
 
@@ -26,6 +28,10 @@ test:
 	$(GO) run ./cmd/vpclab lint
 	$(GO) test -count=1 -timeout 30m ./...
 	$(GO) run ./cmd/vpclab test --mutate --threshold $(MUTATION_FLOOR)
+
+cross:
+	GOOS=darwin $(GO) vet ./...
+	GOOS=windows $(GO) vet ./...
 
 fuzz:
 	$(GO) test ./content -run '^$$' -fuzz FuzzParsePage -fuzztime 60s

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vpclab/vpclab/internal/procgroup"
 )
 
 //go:embed server.py
@@ -124,7 +126,7 @@ func Start(ctx context.Context, path string, o Options) (*Warm, error) {
 	cmd := exec.Command(python, args...)
 	cmd.Env = append(cleanEnv(), "PATH="+path)
 	cmd.Stderr = io.Discard
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	procgroup.Set(cmd, syscall.SIGKILL) // the server dies with vpclab
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -216,7 +218,7 @@ func (w *Warm) Close() {
 		select {
 		case <-w.done:
 		case <-time.After(5 * time.Second):
-			_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
+			procgroup.Kill(w.cmd)
 			<-w.done
 		}
 	}

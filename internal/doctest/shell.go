@@ -13,8 +13,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/vpclab/vpclab/internal/procgroup"
 )
 
 // shell is one bash or zsh session per lab, so that variables a step sets (ids
@@ -86,7 +87,7 @@ func startShell(ctx context.Context, name string, env []string) (*shell, error) 
 	}
 	cmd.Env = env
 	cmd.Dir = dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	procgroup.Set(cmd, 0)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -217,9 +218,7 @@ func (s *shell) run(ctx context.Context, code string, timeout time.Duration) run
 
 func (s *shell) kill() {
 	s.dead = true
-	if s.cmd.Process != nil {
-		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-	}
+	procgroup.Kill(s.cmd)
 }
 
 func (s *shell) close() {

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vpclab/vpclab/internal/procgroup"
 )
 
 // Options configure a session.
@@ -78,7 +80,7 @@ func Start(o Options) (*Session, error) {
 	s.cmd = exec.Command("bash", "--noprofile", "--norc", "-s")
 	s.cmd.Env = o.Env
 	s.cmd.Dir = dir
-	setGroup(s.cmd)
+	procgroup.Set(s.cmd, 0) // Close kills every command a block started
 	if s.stdin, err = s.cmd.StdinPipe(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -238,7 +240,7 @@ func (s *Session) Run(ctx context.Context, code string, timeout time.Duration, o
 func (s *Session) Close() {
 	s.closed.Do(func() {
 		s.stdin.Close()
-		killGroup(s.cmd)
+		procgroup.Kill(s.cmd)
 		select {
 		case <-s.exited:
 		case <-time.After(5 * time.Second):

@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,6 +26,7 @@ import (
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/doctest"
+	"github.com/vpclab/vpclab/internal/procgroup"
 )
 
 // Options configure a mutation pass.
@@ -613,8 +613,8 @@ func (p *pass) runFix(ctx context.Context, fix string) (string, int) {
 		"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
 		"PS1=$ ", "PS2=> ", "HISTFILE=", "vpclab_fails=0",
 		`PROMPT_COMMAND=vpclab_rc=$?; [ "$vpclab_rc" -eq 0 ] || vpclab_fails=$((vpclab_fails+1))`)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	procgroup.Set(cmd, 0)
+	cmd.Cancel = func() error { procgroup.Kill(cmd); return nil }
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if err != nil {
