@@ -95,7 +95,7 @@ func byID(rs []Result) map[string]Result {
 func prove(snap *account.Snapshot, lab []*content.CheckBlock, base map[string]Result, r *Result, p *repair.Plan) (map[string]Result, *i18n.Msg) {
 	cp := snap.Clone()
 	if err := p.Apply(cp); err != nil {
-		return nil, &i18n.Msg{ID: "RepairRefused", Data: i18n.M{"Err": err.Error()}}
+		return nil, &i18n.Msg{ID: "RepairRefused", Data: i18n.M{"Err": err}}
 	}
 	blocks := lab
 	if !inBlocks(lab, r.Block) {

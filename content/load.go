@@ -102,7 +102,7 @@ func loadLab(fsys fs.FS, dir string, parse pageParser) (*Lab, Diags) {
 			continue
 		}
 		if err != nil {
-			ds = append(ds, diag(Pos{File: file}, "ContentReadFailed", i18n.M{"Err": err.Error()}))
+			ds = append(ds, diag(Pos{File: file}, "ContentReadFailed", i18n.M{"Err": err}))
 			continue
 		}
 		p, pds := parse(file, l, src, shared)

@@ -163,8 +163,11 @@ func (l *Localizer) render(id string, count any, data []M) string {
 	d := M{}
 	for _, m := range data {
 		for k, v := range m {
-			if msg, ok := v.(Msg); ok {
-				v = l.T(msg.ID, msg.Data)
+			switch x := v.(type) {
+			case Msg:
+				v = l.T(x.ID, x.Data)
+			case error:
+				v = l.Err(x)
 			}
 			d[k] = v
 		}

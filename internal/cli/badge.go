@@ -50,7 +50,7 @@ func runBadge(env *Env, fs *flag.FlagSet, args []string) int {
 		target = filepath.Join(env.Dir, target)
 	}
 	if err := atomicfile.Write(target, svg, 0o644); err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("BadgeWriteFailed", i18n.M{"File": *out, "Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("BadgeWriteFailed", i18n.M{"File": *out, "Err": err}))
 		return ExitFail
 	}
 	return ExitOK

@@ -103,7 +103,7 @@ func buildFailed(env *Env, err error) int {
 	if errors.As(err, &notSite) {
 		fmt.Fprintln(env.Stderr, env.Loc.T("BuildNotSite", i18n.M{"Dir": notSite.Dir}))
 	} else {
-		fmt.Fprintln(env.Stderr, env.Loc.T("BuildFailed", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("BuildFailed", i18n.M{"Err": err}))
 	}
 	return ExitFail
 }
@@ -113,7 +113,7 @@ func buildFailed(env *Env, err error) int {
 func loadProgress(env *Env) *progress.Progress {
 	path, err := progress.DefaultPath()
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err}))
 		return nil
 	}
 	prog, warnings, err := progress.Open(path).Load()
@@ -121,7 +121,7 @@ func loadProgress(env *Env) *progress.Progress {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressCorrupt", i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}))
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err}))
 		return nil
 	}
 	return prog

@@ -345,6 +345,6 @@ func writeProgress(env *Env, recs []progress.Record) {
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressWriteFailed", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressWriteFailed", i18n.M{"Err": err}))
 	}
 }

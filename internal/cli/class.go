@@ -57,7 +57,7 @@ func parseClass(env *Env, fs *flag.FlagSet, args []string, sub string) (bool, in
 		return false, ExitOK
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("CLIBadFlags", i18n.M{"Command": "class " + sub, "Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIBadFlags", i18n.M{"Command": "class " + sub, "Err": err}))
 		fmt.Fprintln(env.Stderr, env.Loc.T("CLISeeHelp", i18n.M{"Command": "class"}))
 		return false, ExitUsage
 	}
@@ -380,7 +380,7 @@ func runClassReport(env *Env, fs *flag.FlagSet, args []string) int {
 		dir = filepath.Join(env.Dir, dir)
 	}
 	if err := classroom.WriteDir(dir, rep, env.Loc.Lang()); err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ClassReportWriteFailed", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ClassReportWriteFailed", i18n.M{"Err": err}))
 		return ExitFail
 	}
 	writeClassSummary(env, env.Stdout, rep)

@@ -44,7 +44,7 @@ func (x *explainOpts) options(env *Env, cfg aws.Config, o checkrun.Options) (che
 	case x.stack != "":
 		iac, err := binding.LoadStack(env.Ctx, cfg, x.stack)
 		if err != nil {
-			fmt.Fprintln(env.Stderr, env.Loc.T("ExplainIaCFailed", i18n.M{"Source": x.stack, "Err": err.Error()}))
+			fmt.Fprintln(env.Stderr, env.Loc.T("ExplainIaCFailed", i18n.M{"Source": x.stack, "Err": err}))
 			return o, false
 		}
 		o.Bind.IaC = iac
@@ -55,7 +55,7 @@ func (x *explainOpts) options(env *Env, cfg aws.Config, o checkrun.Options) (che
 		}
 		iac, err := binding.ReadTFState(path)
 		if err != nil {
-			fmt.Fprintln(env.Stderr, env.Loc.T("ExplainIaCFailed", i18n.M{"Source": x.tfstate, "Err": err.Error()}))
+			fmt.Fprintln(env.Stderr, env.Loc.T("ExplainIaCFailed", i18n.M{"Source": x.tfstate, "Err": err}))
 			return o, false
 		}
 		o.Bind.IaC = iac

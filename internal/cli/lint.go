@@ -29,7 +29,7 @@ func runLint(env *Env, fs *flag.FlagSet, args []string) int {
 
 	targets, err := lintTargets(env, fs.Args())
 	if err != nil {
-		return usageError(env, "lint", "CLIPathUnreadable", i18n.M{"Err": err.Error()})
+		return usageError(env, "lint", "CLIPathUnreadable", i18n.M{"Err": err})
 	}
 	var ds content.Diags
 	labs := 0

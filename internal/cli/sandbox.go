@@ -72,7 +72,7 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 	if *envFile != "" {
 		// Written only once moto answers, so a script may wait for the file.
 		if err := atomicfile.Write(*envFile, []byte(exports.String()), 0o600); err != nil {
-			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxEnvFileFailed", i18n.M{"Err": err.Error()}))
+			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxEnvFileFailed", i18n.M{"Err": err}))
 			return ExitFail
 		}
 		defer os.Remove(*envFile) // stale exports would point at a dead port
@@ -83,7 +83,7 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 	select {
 	case <-env.Ctx.Done():
 		if err := srv.Stop(); err != nil {
-			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopFailed", i18n.M{"Err": err.Error()}))
+			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopFailed", i18n.M{"Err": err}))
 			return ExitFail
 		}
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopped"))
@@ -114,7 +114,7 @@ func sandboxStarted(env *Env, err error) bool {
 	case errors.Is(err, sandbox.ErrNotInstalled):
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxNotInstalled"))
 	case err != nil:
-		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStartFailed", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStartFailed", i18n.M{"Err": err}))
 	default:
 		return true
 	}

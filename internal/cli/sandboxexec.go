@@ -79,7 +79,7 @@ func (x *sandboxExec) run(env *Env, fs *flag.FlagSet, args []string, port int, r
 	}
 	defer func() {
 		if err := srv.Stop(); err != nil {
-			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopFailed", i18n.M{"Err": err.Error()}))
+			fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopFailed", i18n.M{"Err": err}))
 		}
 	}()
 	if *x.shell {
@@ -104,7 +104,7 @@ func (x *sandboxExec) run(env *Env, fs *flag.FlagSet, args []string, port int, r
 	cmd.Dir = env.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
 	if err := cmd.Start(); err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxExecNotStarted", i18n.M{"Command": argv[0], "Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxExecNotStarted", i18n.M{"Command": argv[0], "Err": err}))
 		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
 			return 127, true // as a shell says "command not found"
 		}

@@ -94,7 +94,7 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	tok, err := serve.NewToken()
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err}))
 		return ExitFail
 	}
 	var prac *practiceRun
@@ -107,7 +107,7 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	st, err := newLiveSite(env, labs, o.content, tok)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err}))
 		return ExitFail
 	}
 	opts := serve.Options{
@@ -126,7 +126,7 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	srv, err := serve.New(st, opts)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err}))
 		return ExitFail
 	}
 	var notLocal *serve.NotLoopbackError
@@ -137,7 +137,7 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 	case errors.As(err, &badAddr):
 		return usageError(env, "serve", "ServeBadAddr", i18n.M{"Addr": o.addr})
 	case err != nil:
-		fmt.Fprintln(env.Stderr, env.Loc.T("ServeListenFailed", i18n.M{"Addr": o.addr, "Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeListenFailed", i18n.M{"Addr": o.addr, "Err": err}))
 		return ExitFail
 	}
 	if !srv.Loopback() {
@@ -181,7 +181,7 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 		openBrowser(srv.URL())
 	}
 	if err := srv.Serve(ctx); err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ServeStopFailed", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeStopFailed", i18n.M{"Err": err}))
 		return ExitFail
 	}
 	if sandboxDied() {
@@ -309,7 +309,7 @@ func reloadContent(env *Env, srv *serve.Server, dir, tok string, cs []serve.Chan
 	}
 	labs, ds, err := lint.Load(src.fsys, src.root) // one validation path: what lint rejects is never served
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ServeReloadFailed", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeReloadFailed", i18n.M{"Err": err}))
 		return
 	}
 	if len(ds) > 0 {
@@ -324,7 +324,7 @@ func reloadContent(env *Env, srv *serve.Server, dir, tok string, cs []serve.Chan
 	}
 	st, err := newLiveSite(env, labs, dir, tok)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ServeReloadFailed", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeReloadFailed", i18n.M{"Err": err}))
 		return
 	}
 	srv.SetSite(st)

@@ -41,7 +41,7 @@ type practiceRun struct {
 func startPractice(env *Env, region string) (*practiceRun, int) {
 	state, err := os.MkdirTemp("", "vpclab-practice-")
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ServeInternalError", i18n.M{"Err": err}))
 		return nil, ExitFail
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStarting"))
@@ -67,7 +67,7 @@ func startPractice(env *Env, region string) (*practiceRun, int) {
 func (p *practiceRun) stop(env *Env) {
 	p.warm.Close()
 	if err := p.sb.Stop(); err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopFailed", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopFailed", i18n.M{"Err": err}))
 	}
 	os.RemoveAll(p.stateDir)
 }
@@ -111,7 +111,7 @@ func (p *practiceRun) progress(env *Env) *progress.Progress {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressCorrupt", i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}))
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err}))
 		return nil
 	}
 	return prog
@@ -175,7 +175,7 @@ func (p *practiceRun) record(env *Env, rep checkrun.Report) {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressCorrupt", i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}))
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressWriteFailed", i18n.M{"Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressWriteFailed", i18n.M{"Err": err}))
 	}
 }
 

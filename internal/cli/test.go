@@ -377,7 +377,7 @@ func problemText(loc *i18n.Localizer, p doctest.Problem) string {
 
 func writeLabSummary(env *Env, w io.Writer, r doctest.LabResult) {
 	if r.Err != nil {
-		fmt.Fprintf(w, "  %s\n", env.Loc.T("TestError", i18n.M{"Detail": r.Err.Error()}))
+		fmt.Fprintf(w, "  %s\n", env.Loc.T("TestError", i18n.M{"Detail": r.Err}))
 	}
 	var passed, failed, skipped int
 	for _, s := range r.Steps {

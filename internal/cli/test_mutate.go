@@ -177,10 +177,10 @@ func outcomeText(env *Env, r *mutate.MutantResult) string {
 
 func writeMutateLab(env *Env, w io.Writer, rep *mutate.LabReport) {
 	if rep.Err != nil {
-		fmt.Fprintf(w, "  %s\n", env.Loc.T("TestError", i18n.M{"Detail": rep.Err.Error()}))
+		fmt.Fprintf(w, "  %s\n", env.Loc.T("TestError", i18n.M{"Detail": rep.Err}))
 	}
 	if rep.Doctest.Err != nil {
-		fmt.Fprintf(w, "  %s\n", env.Loc.T("TestError", i18n.M{"Detail": rep.Doctest.Err.Error()}))
+		fmt.Fprintf(w, "  %s\n", env.Loc.T("TestError", i18n.M{"Detail": rep.Doctest.Err}))
 	}
 	c, b := rep.Counts()
 	d := mutateData(c, b, rep.Elapsed)

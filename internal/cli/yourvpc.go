@@ -53,7 +53,7 @@ func writeDiagram(env *Env, file string, lab *content.Lab, snap *account.Snapsho
 		err = atomicfile.Write(file, buf.Bytes(), 0o644)
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, env.Loc.T("NetmapWriteFailed", i18n.M{"File": file, "Err": err.Error()}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("NetmapWriteFailed", i18n.M{"File": file, "Err": err}))
 		return
 	}
 	shown := file

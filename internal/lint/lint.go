@@ -90,7 +90,7 @@ func (g *glossaries) lint(lab *content.Lab) content.Diags {
 	g.mu.Unlock()
 	var ds content.Diags
 	if e.err != nil {
-		ds = append(ds, diag(content.Pos{File: path.Join(path.Dir(dir), "glossary.yaml")}, "LintGlossaryInvalid", i18n.M{"Err": e.err.Error()}))
+		ds = append(ds, diag(content.Pos{File: path.Join(path.Dir(dir), "glossary.yaml")}, "LintGlossaryInvalid", i18n.M{"Err": e.err}))
 	}
 	return append(ds, labRules(g.fsys, lab, e.terms)...)
 }

@@ -1,10 +1,11 @@
 package progress
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/vpclab/vpclab/i18n"
 )
 
 // fileName is the progress file's name inside the state folder.
@@ -64,7 +65,7 @@ func defaultPath(p platform) (string, error) {
 		}
 	}
 	if err != nil {
-		return "", errors.Join(errors.New("progress: no folder for state; set VPCLAB_STATE_DIR"), err)
+		return "", i18n.NewError("ProgressNoStateDir", nil, err)
 	}
 	return filepath.Join(dir, "vpclab", fileName), nil
 }

@@ -3,7 +3,10 @@ package progress
 import (
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/vpclab/vpclab/i18n"
 )
 
 func TestDefaultPath(t *testing.T) {
@@ -58,6 +61,10 @@ func TestDefaultPath(t *testing.T) {
 			got, err := defaultPath(p)
 			if (err != nil) != c.wantErr || got != c.want {
 				t.Errorf("got %q, %v; want %q (error %v)", got, err, c.want, c.wantErr)
+			}
+			// The error says what to do, in the learner's language.
+			if ja := i18n.New(i18n.JA).Err(err); err != nil && !strings.Contains(ja, "VPCLAB_STATE_DIR に保存先のフォルダを指定してください") {
+				t.Errorf("in Japanese: %q", ja)
 			}
 		})
 	}

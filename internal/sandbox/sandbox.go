@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vpclab/vpclab/i18n"
 )
 
 // DummyCredential is the access key ID and secret that point at the sandbox.
@@ -128,7 +130,7 @@ func start(ctx context.Context, python string, port int, out io.Writer) (*Server
 	// answers HTTP there would otherwise pass waitReady for moto, and the
 	// learner would get exports pointing at it.
 	if err := portFree(port); err != nil {
-		return nil, fmt.Errorf("sandbox: %s is already in use by another program (%w); choose another --port or stop that program", s.url, err)
+		return nil, i18n.NewError("SandboxPortInUse", i18n.M{"URL": s.url}, err)
 	}
 	cmd := exec.Command(python, "-c", launcher, "-H", host, "-p", strconv.Itoa(port))
 	// MOTO_PORT would otherwise be inherited and used in URLs moto generates.

@@ -287,7 +287,7 @@ func (s *Server) practiceAPI(w http.ResponseWriter, r *http.Request, loc *i18n.L
 		sh, err := labshell.Start(labshell.Options{Env: env, Pinned: pinned, DropPrefix: "AWS_", Keep: []string{"AWS_REGION", "AWS_DEFAULT_REGION"}})
 		if err != nil {
 			ls.mu.Unlock()
-			fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err.Error()})
+			fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err})
 			return
 		}
 		ls.sh, ls.ran = sh, map[int]bool{}
@@ -372,7 +372,7 @@ func (s *Server) practiceReset(w http.ResponseWriter, r *http.Request, loc *i18n
 	}
 	if err != nil {
 		s.logf("reset the sandbox: %v", err)
-		writeJSON(w, http.StatusBadGateway, errorBody{Error: loc.T("PracticeResetFailed", i18n.M{"Err": err.Error()}), Code: "reset-failed"})
+		writeJSON(w, http.StatusBadGateway, errorBody{Error: loc.T("PracticeResetFailed", i18n.M{"Err": err}), Code: "reset-failed"})
 		return
 	}
 	s.logf("the sandbox was reset")

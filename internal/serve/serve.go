@@ -502,7 +502,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer
 		writeJSON(w, ce.httpStatus(), errorBody{Error: ce.Message, Code: ce.Code})
 	case err != nil:
 		s.logf("check %s %s: %v", lab.ID, req.Step, err)
-		fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err.Error()})
+		fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err})
 	default:
 		w.Header().Set("Cache-Control", "no-store")
 		writeJSON(w, http.StatusOK, out)
@@ -555,7 +555,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, loc *i18n.Localize
 		return
 	case err != nil:
 		s.logf("render %s: %v", name, err)
-		plain(w, http.StatusInternalServerError, loc.T("ServeInternalError", i18n.M{"Err": err.Error()}))
+		plain(w, http.StatusInternalServerError, loc.T("ServeInternalError", i18n.M{"Err": err}))
 		return
 	}
 	if s.practice != nil && strings.HasSuffix(name, ".html") {
@@ -665,7 +665,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, loc *i18n.Localizer, v any
 		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: loc.T("ServeBodyTooLarge", i18n.M{"Max": MaxBody}), Code: "too-large"})
 		return loc, false
 	case err != nil:
-		writeJSON(w, http.StatusBadRequest, errorBody{Error: loc.T("ServeBadRequest", i18n.M{"Err": err.Error()}), Code: "bad-request"})
+		writeJSON(w, http.StatusBadRequest, errorBody{Error: loc.T("ServeBadRequest", i18n.M{"Err": err}), Code: "bad-request"})
 		return loc, false
 	}
 	return loc, true

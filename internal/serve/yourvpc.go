@@ -63,12 +63,12 @@ func (s *Server) yourVPC(w http.ResponseWriter, r *http.Request, loc *i18n.Local
 		return
 	case err != nil:
 		s.logf("your vpc %s: %v", lab.ID, err)
-		fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err.Error()})
+		fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err})
 		return
 	}
 	var buf bytes.Buffer
 	if err := d.Fragment(&buf); err != nil {
-		fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err.Error()})
+		fail(http.StatusInternalServerError, "internal", "ServeInternalError", i18n.M{"Err": err})
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
