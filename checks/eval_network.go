@@ -78,7 +78,13 @@ func evalSubnet(e *Env, p Params) Result {
 						return r.propose(repair.New(repair.Action{Op: repair.CreateTags, Target: str(sn.SubnetId), Name: name}))
 					}
 				}
-				create := repair.Action{Op: repair.CreateSubnet, VPC: str(vpc.VpcId), CIDR: cidr, AZ: p.Str("az", ""), Name: name, Var: "SUBNET_ID"}
+				// In another Region than the lab's, the zone of the same
+				// letter, and only if the account shows it exists.
+				az, seen := e.Snap.ZoneHere(p.Str("az", ""))
+				if !seen {
+					return *r
+				}
+				create := repair.Action{Op: repair.CreateSubnet, VPC: str(vpc.VpcId), CIDR: cidr, AZ: az, Name: name, Var: "SUBNET_ID"}
 				plans := []*repair.Plan{repair.New(create)}
 				// A public subnet joins the lab's public route table.
 				if rtName := p.Str("route_table", ""); rtName != "" {
@@ -104,7 +110,7 @@ func evalSubnet(e *Env, p Params) Result {
 	if want := p.Str("cidr", ""); want != "" && str(sn.CidrBlock) != want {
 		return fail("CIDR_MISMATCH", "CheckSubnetCIDR", i18n.M{"ID": id, "Want": want, "Got": str(sn.CidrBlock)}, "", id)
 	}
-	if want := p.Str("az", ""); want != "" && str(sn.AvailabilityZone) != want {
+	if want, _ := e.Snap.ZoneHere(p.Str("az", "")); want != "" && str(sn.AvailabilityZone) != want {
 		return fail("AZ_MISMATCH", "CheckSubnetAZ", i18n.M{"ID": id, "Want": want, "Got": str(sn.AvailabilityZone)}, "", id)
 	}
 	d := routeOf(e, sn, publicIPv4)

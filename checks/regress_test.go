@@ -7,6 +7,7 @@ import (
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/i18n"
 )
 
 // Fix commands found wrong in review: each must leave the account right
@@ -57,6 +58,22 @@ func TestFixRegressions(t *testing.T) {
 			check: lines("kind: subnet", "name: nope", "vpc: demo-vpc", "cidr: 10.0.99.0/24", "az: us-east-1c", "public: false"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
 				fix: []string{"--vpc-id " + vpcID, "--cidr-block 10.0.99.0/24 --availability-zone us-east-1c"}, noFix: []string{"<CIDR>"}}},
+		// A lab names zones of its own Region; in another, the learner
+		// picks the zone of the same letter, and a fix may only name a
+		// zone the account shows (the sandbox accepts any zone name).
+		{name: "a lab's zone of another Region is the zone of the same letter here",
+			check: lines("kind: subnet", "name: demo-public-a", "vpc: demo-vpc", "az: ap-northeast-1a", "public: true"),
+			want:  want{status: checks.Pass, msg: "CheckSubnetPublicPass"}},
+		{name: "a lab's zone of another Region, with the subnet elsewhere, fails naming the zone here",
+			check: lines("kind: subnet", "name: demo-public-a", "vpc: demo-vpc", "az: ap-northeast-1c"),
+			want:  want{status: checks.Fail, reason: "AZ_MISMATCH", msg: "CheckSubnetAZ", data: i18n.M{"Want": "us-east-1c", "Got": "us-east-1a"}}},
+		{name: "a missing subnet's fix names the zone of the same letter in this Region",
+			check: lines("kind: subnet", "name: nope", "vpc: demo-vpc", "cidr: 10.0.99.0/24", "az: ap-northeast-1a", "public: false"),
+			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
+				fix: []string{"--cidr-block 10.0.99.0/24 --availability-zone us-east-1a"}, noFix: []string{"ap-northeast-1a"}}},
+		{name: "a missing subnet in a zone the account does not show is explained, not fixed",
+			check: lines("kind: subnet", "name: nope", "vpc: demo-vpc", "cidr: 10.0.99.0/24", "az: ap-northeast-1f", "public: false"),
+			want:  want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", noFixAtAll: true}},
 		{name: "an Elastic IP left by a deleted NAT gateway is a leftover",
 			check: lines("kind: cleanup", "vpc: demo-vpc"),
 			mutate: func(s *account.Snapshot) {

@@ -134,7 +134,8 @@ func (r *resolver) structure(w *want, its []item) ([]item, i18n.Msg) {
 		if w.cidr == "" || vpc == "" {
 			return nil, i18n.Msg{}
 		}
-		c := filter(its, func(it item) bool { return it.vpc == vpc && it.cidr == w.cidr && (w.az == "" || it.az == w.az) })
+		az, _ := r.snap.ZoneHere(w.az)
+		c := filter(its, func(it item) bool { return it.vpc == vpc && it.cidr == w.cidr && (az == "" || it.az == az) })
 		return c, i18n.Msg{ID: "BindWhySubnet", Data: i18n.M{"CIDR": w.cidr, "VPC": vpc}}
 	case account.RouteTables:
 		var subs []string
