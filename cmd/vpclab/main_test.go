@@ -84,7 +84,7 @@ func TestScripts(t *testing.T) {
 			"waitfile":   cmdWaitFile,
 			"httpwait":   cmdHTTPWait,
 			"portclosed": cmdPortClosed,
-			"sigterm":    cmdSigterm,
+			"signal":     cmdSignal,
 			"noproc":     cmdNoProc,
 		},
 	})
@@ -182,15 +182,16 @@ func cmdPortClosed(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// sigterm sends SIGTERM to the script's background commands, as a service
-// manager or `kill` would (testscript's own kill sends only INT or KILL).
-func cmdSigterm(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: sigterm")
+// signal TERM|HUP|INT sends that signal to the script's background
+// commands, as a service manager, a closed terminal or Ctrl-C would.
+func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
+	sigs := map[string]syscall.Signal{"TERM": syscall.SIGTERM, "HUP": syscall.SIGHUP, "INT": syscall.SIGINT}
+	if neg || len(args) != 1 || sigs[args[0]] == 0 {
+		ts.Fatalf("usage: signal TERM|HUP|INT")
 	}
 	for _, c := range ts.BackgroundCmds() {
 		if c.Process != nil {
-			ts.Check(c.Process.Signal(syscall.SIGTERM))
+			ts.Check(c.Process.Signal(sigs[args[0]]))
 		}
 	}
 }

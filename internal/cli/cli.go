@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -30,6 +31,10 @@ const (
 	// ExitInterrupted: Ctrl-C or SIGTERM stopped a command before it
 	// finished (128 + SIGINT, as shells report it).
 	ExitInterrupted = 130
+	// ExitOutput: the command's output could not be written (a full
+	// disk, a closed standard output): a report or policy a script
+	// redirected to a file is lost, which must not look like success.
+	ExitOutput = 4
 )
 
 // Version is set at build time with -ldflags "-X …cli.Version=v1.2.3".
@@ -43,7 +48,7 @@ type Env struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Dir    string // working directory ("" = the process's)
-	// Ctx is cancelled on Ctrl-C or SIGTERM.
+	// Ctx is cancelled on Ctrl-C, SIGTERM or SIGHUP.
 	Ctx context.Context
 	Loc *i18n.Localizer
 }
@@ -62,13 +67,20 @@ var commands = map[string]*command{}
 func register(c *command) { commands[c.name] = c }
 
 // interruptGrace is how long a command has to wind up (stop moto, remove a
-// half-written site) after Ctrl-C or SIGTERM before the process exits
+// half-written site) after Ctrl-C, SIGTERM or SIGHUP before the process exits
 // anyway.
 const interruptGrace = 15 * time.Second
 
 // Main runs vpclab with the process's arguments and environment.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A closed terminal or dropped SSH session (SIGHUP) winds up like
+	// Ctrl-C: moto stopped, temporary folders and export files removed.
+	// Under nohup SIGHUP is ignored, and must stay so.
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
 	go func() {
 		<-ctx.Done()
@@ -129,7 +141,14 @@ func Run(args []string, env *Env) int {
 		usage(env, env.Stderr)
 		return ExitUsage
 	}
+	out := &outWriter{w: env.Stdout}
+	env.Stdout = out
 	code := c.run(env, newFlags(env, c.name), args[1:])
+	env.Stdout = out.w
+	if err := out.failed(); err != nil && code != ExitInterrupted {
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIOutputFailed", i18n.M{"Err": err}))
+		return ExitOutput
+	}
 	if code != ExitOK && code != ExitInterrupted && env.Ctx.Err() != nil {
 		// A verdict cut short is no verdict: not "failed", not "AWS
 		// unreachable". Servers stopped this way have already returned 0.
@@ -337,4 +356,29 @@ func usage(env *Env, w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, env.Loc.T("CLIFooter"))
+}
+
+// outWriter is standard output, remembering the first write that failed.
+type outWriter struct {
+	w   io.Writer
+	mu  sync.Mutex
+	err error
+}
+
+func (o *outWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil {
+		o.mu.Lock()
+		if o.err == nil {
+			o.err = err
+		}
+		o.mu.Unlock()
+	}
+	return n, err
+}
+
+func (o *outWriter) failed() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.err
 }

@@ -277,7 +277,9 @@ func startTTYSpinner(env *Env, text string) *spinner {
 
 func newSpinner(env *Env, text string, plain bool) *spinner {
 	s := &spinner{text: text, done: make(chan struct{}), w: env.Stderr, quiet: !plain}
-	if f, ok := env.Stderr.(*os.File); ok {
+	// A terminal that cannot move the cursor (TERM=dumb: Emacs shells,
+	// some CI consoles) gets the plain line, as a file does.
+	if f, ok := env.Stderr.(*os.File); ok && env.Getenv("TERM") != "dumb" {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			s.tty = true
 		}
