@@ -606,6 +606,17 @@ func evalRoute(e *Env, p Params) Result {
 		}
 	}
 	rtID := str(rt.RouteTableId)
+	if own := p.Str("route_table", ""); own != "" && (!explicit || !e.Snap.Named(account.RouteTables, rtID, own, rt.Tags)) {
+		got := "-"
+		if explicit {
+			got = rtID
+		}
+		r := fail("WRONG_ROUTE_TABLE", "CheckSubnetRouteTable", i18n.M{"ID": id, "Want": own, "Got": got}, "", id)
+		if t, ok := e.tableByName(own, vpcID); ok {
+			return r.propose(repair.New(e.moveTo(id, str(t.RouteTableId))))
+		}
+		return r
+	}
 	want := p.Str("target", "")
 	wantName := p.Str("target_name", "")
 	if want == "none" {

@@ -411,9 +411,23 @@ func (e *Env) pathPlans(r Result, src egress.Source, b *egress.Block, dst egress
 			return r.propose(repair.New(repair.Action{Op: repair.AuthorizeIngress, Group: g, Rule: rule}))
 		}
 	case egress.VPCEGatewayRouteMissing:
-		if t := b.Detail["route_table"]; t != "" {
-			return r.propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: b.Component, RouteTables: []string{t}}))
+		t := b.Detail["route_table"]
+		if t == "" {
+			break
 		}
+		// A subnet left on the main table while the lab has a table of
+		// its own for it: associate that table (and give it the endpoint),
+		// rather than route the main table, which the lab keeps clear.
+		if cur, explicit, ok := e.Snap.RouteTableFor(src.SubnetID, vpcID); ok && str(cur.RouteTableId) == t && (!explicit || isMainTable(cur)) {
+			if own, found := e.tableByName(e.ownTableName(account.Name(sn.Tags)), vpcID); found && !isMainTable(own) {
+				p := repair.New(e.moveTo(src.SubnetID, str(own.RouteTableId)))
+				if !e.endpointRoutes(b.Component, str(own.RouteTableId)) {
+					p.Add(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: b.Component, RouteTables: []string{str(own.RouteTableId)}})
+				}
+				return r.propose(p)
+			}
+		}
+		return r.propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: b.Component, RouteTables: []string{t}}))
 	case egress.VPCEPrivateDNSDisabled:
 		return r.propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: b.Component, PrivateDNS: true}))
 	case egress.VPCDNSAttributeDisabled:
@@ -595,4 +609,14 @@ func evalLBSecurity(e *Env, p Params) Result {
 	}
 	return pass("CheckLBSecurityPass", i18n.M{"Name": name, "Groups": strings.Join(lb.SecurityGroups, ", "), "Port": port,
 		"To": orPlaceholder(str(targets.GroupId), cidr)}, arn)
+}
+
+// endpointRoutes reports whether gateway endpoint id is in table's routes.
+func (e *Env) endpointRoutes(id, table string) bool {
+	for _, ep := range e.Snap.VPCEndpoints {
+		if str(ep.VpcEndpointId) == id {
+			return slices.Contains(ep.RouteTableIds, table)
+		}
+	}
+	return false
 }

@@ -69,7 +69,8 @@ func init() {
 		Params: []content.Field{ref("subnet", "Name tag of the subnet whose effective route table is checked", true), ref("vpc", "Name tag of its VPC", false),
 			{Name: "destination", Type: content.CIDR, Doc: "CIDR, default 0.0.0.0/0"},
 			{Name: "target", Type: content.String, Required: true, Enum: []string{"internet-gateway", "nat-gateway", "egress-only-internet-gateway", "none"}},
-			ref("target_name", "Name tag of the expected target", false)},
+			ref("target_name", "Name tag of the expected target", false),
+			ref("route_table", "Name tag of the route table the subnet must use, the lab's own: a learner who forgot to associate it is told to, instead of getting a new table", false)},
 		Resources: with(routing, account.NATGateways, account.EgressOnlyGateways),
 		Eval:      evalRoute})
 

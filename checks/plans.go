@@ -95,10 +95,16 @@ func (e *Env) tableByName(name, vpcID string) (ec2types.RouteTable, bool) {
 	return ec2types.RouteTable{}, false
 }
 
-// ownTableName is the table the lab means for a subnet: a subnet check's
-// route_table parameter, else the lab's convention "<subnet>-rt".
+// ownTableName is the table the lab means for a subnet: the route_table
+// parameter of a subnet or route check of it, else the lab's convention
+// "<subnet>-rt".
 func (e *Env) ownTableName(subnetName string) string {
 	for _, p := range e.labBlocks("subnet", func(p Params) bool { return p.Str("name", "") == subnetName }) {
+		if rt := p.Str("route_table", ""); rt != "" {
+			return rt
+		}
+	}
+	for _, p := range e.labBlocks("route", func(p Params) bool { return p.Str("subnet", "") == subnetName }) {
 		if rt := p.Str("route_table", ""); rt != "" {
 			return rt
 		}

@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"strings"
 	"testing"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -74,6 +75,16 @@ func TestFixRegressions(t *testing.T) {
 		{name: "a missing subnet in a zone the account does not show is explained, not fixed",
 			check: lines("kind: subnet", "name: nope", "vpc: demo-vpc", "cidr: 10.0.99.0/24", "az: ap-northeast-1f", "public: false"),
 			want:  want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", noFixAtAll: true}},
+		// The learner forgot to associate the lab's own table: the fix is
+		// the association, not a new table the lab's clean-up never deletes.
+		{name: "a route check naming the lab's table fixes a forgotten association by associating it",
+			check:  lines("kind: route", "subnet: demo-private-a", "vpc: demo-vpc", "route_table: demo-private-rt", "target: nat-gateway"),
+			mutate: func(s *account.Snapshot) { rtb(s, rtbPriv).Associations = nil },
+			want: want{status: checks.Fail, reason: "WRONG_ROUTE_TABLE", msg: "CheckSubnetRouteTable",
+				fix: []string{"aws ec2 associate-route-table --route-table-id " + rtbPriv + " --subnet-id " + subPrivA}, noFix: []string{"create-route-table"}}},
+		{name: "a route check naming the lab's table passes on it",
+			check: lines("kind: route", "subnet: demo-private-a", "vpc: demo-vpc", "route_table: demo-private-rt", "target: nat-gateway"),
+			want:  want{status: checks.Pass, msg: "CheckRoutePass"}},
 		{name: "an Elastic IP left by a deleted NAT gateway is a leftover",
 			check: lines("kind: cleanup", "vpc: demo-vpc"),
 			mutate: func(s *account.Snapshot) {
@@ -111,4 +122,31 @@ func TestFixRegressions(t *testing.T) {
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckGatewayEndpointMissing",
 				fix: []string{"aws ec2 create-vpc-endpoint --vpc-id " + vpcID + " --vpc-endpoint-type Gateway", "--route-table-ids " + rtbPriv, "Value=demo-s3"}}},
 	})
+}
+
+// TestForgottenAssociationWithGatewayEndpoint: a private subnet left on
+// the main table loses its S3 endpoint route. The lab has a table of its
+// own for the subnet, so the fix associates it; routing the main table to
+// the endpoint (the lab keeps the main table clear) is never offered.
+func TestForgottenAssociationWithGatewayEndpoint(t *testing.T) {
+	snap := labSnap()
+	rtb(snap, rtbPriv).Associations = nil
+	rs := checks.Evaluate(snap, parseBlocks(t,
+		"id: path\nkind: egress-path\nfrom: demo-private-a\nvpc: demo-vpc\nto: s3\nvia: gateway-endpoint",
+		"id: route\nkind: route\nsubnet: demo-private-a\nvpc: demo-vpc\nroute_table: demo-private-rt\ntarget: nat-gateway"))
+	associate := false
+	for _, r := range rs {
+		if r.Status == checks.Pass {
+			t.Errorf("%s passes on the main table: %s", r.Check, en.T(r.Message.ID, r.Message.Data))
+		}
+		f := r.Fix
+		if strings.Contains(f, "--add-route-table-ids "+rtbMain) {
+			t.Errorf("%s routes the main table to the endpoint: %s", r.Check, f)
+		}
+		associate = associate || strings.Contains(f, "associate-route-table --route-table-id "+rtbPriv+" --subnet-id "+subPrivA)
+	}
+	if !associate {
+		t.Errorf("no fix associates the lab's table: %+v", rs)
+	}
+	assertProven(t, snap, rs)
 }
