@@ -172,6 +172,9 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	case "junit":
 		writeTestJUnit(env, env.Stdout, results)
 	}
+	if env.Ctx.Err() != nil {
+		return ExitFail // no summary, no verdict: Run exits 130 and says so
+	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("TestSummary", i18n.M{"Labs": tested, "Failed": failed}))
 	if failed > 0 {
 		return ExitFail
@@ -465,22 +468,26 @@ func testJUnitSuites(env *Env, results []doctest.LabResult) junitSuites {
 		s := junitSuite{Name: r.Name(), Time: fmt.Sprintf("%.3f", r.Elapsed.Seconds())}
 		for _, st := range r.Steps {
 			c := junitCase{Class: r.Name(), Name: st.Step}
-			switch st.Status {
-			case doctest.Failed:
+			switch {
+			case st.Interrupted():
+				// Cut short by Ctrl-C: not a failure of the lab.
+				c.Skipped = &junitMessage{Message: problemText(env.Loc, st.Problems[0])}
+				s.Skipped++
+			case st.Status == doctest.Failed:
 				var lines []string
 				for _, p := range st.Problems {
 					lines = append(lines, fmt.Sprintf("%s: %s\n%s", p.Pos, problemText(env.Loc, p), p.Detail))
 				}
 				c.Failure = &junitMessage{Message: problemText(env.Loc, st.Problems[0]), Type: st.Problems[0].Kind, Body: strings.Join(lines, "\n")}
 				s.Failures++
-			case doctest.Skipped:
+			case st.Status == doctest.Skipped:
 				c.Skipped = &junitMessage{Message: st.Reason}
 				s.Skipped++
 			}
 			s.Tests++
 			s.Cases = append(s.Cases, c)
 		}
-		if r.Err != nil {
+		if r.Err != nil && !r.Interrupted {
 			s.Errors++
 			s.Tests++
 			s.Cases = append(s.Cases, junitCase{Class: r.Name(), Name: "setup", Error: &junitMessage{Message: r.Err.Error()}})

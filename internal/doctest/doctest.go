@@ -88,6 +88,14 @@ type LabResult struct {
 	Steps   []StepResult
 	Elapsed time.Duration
 	Err     error // the run could not happen (the shell missing, sandbox reset failed)
+	// Interrupted: the run was cancelled (Ctrl-C) before the lab finished;
+	// its last step, or Err, is that and not a deviation.
+	Interrupted bool
+}
+
+// Interrupted reports whether a step was cut short by a cancelled run.
+func (s StepResult) Interrupted() bool {
+	return s.Status == Failed && len(s.Problems) == 1 && s.Problems[0].Kind == "interrupted"
 }
 
 // Name is the lab as reports show it: bash runs keep the lab's id, others
@@ -124,12 +132,14 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 	if o.Reset != nil {
 		if err := o.Reset(ctx); err != nil {
 			res.Err = fmt.Errorf("reset the sandbox: %w", err)
+			res.Interrupted = ctx.Err() != nil
 			return res
 		}
 	}
 	sh, err := startShell(ctx, res.Shell, o.Env(region))
 	if err != nil {
 		res.Err = err
+		res.Interrupted = ctx.Err() != nil
 		return res
 	}
 	defer sh.close()
@@ -177,6 +187,7 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 		}
 	}
 	res.Elapsed = time.Since(start)
+	res.Interrupted = ctx.Err() != nil
 	return res
 }
 
@@ -184,7 +195,15 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 	beforeBlocks func(context.Context, *content.Step) error, afterBlock func(context.Context) []Problem) (sr StepResult) {
 	start := time.Now()
 	sr = StepResult{Step: step.ID, Title: step.Title, Checks: len(step.Checks), Status: Passed}
-	defer func() { sr.Elapsed = time.Since(start) }()
+	defer func() {
+		sr.Elapsed = time.Since(start)
+		// Whatever failed once the run was cancelled (a check's read, a
+		// command killed) says nothing about the lab: the step was
+		// interrupted, which reports must not show as a deviation.
+		if sr.Status == Failed && ctx.Err() != nil {
+			sr.Problems = []Problem{{Kind: "interrupted", Pos: step.Pos}}
+		}
+	}()
 	if reason, ok := step.Attrs["sandbox"]; ok {
 		sr.Status, sr.Reason = Skipped, reason
 		return sr
