@@ -167,7 +167,13 @@ func interleave(fs *flag.FlagSet, args []string) []string {
 		if len(a) > 1 && a[0] == '-' {
 			flags = append(flags, a)
 			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") && i+1 < len(args) && !isBoolFlag(fs, name) {
+			if !strings.Contains(name, "=") && !isBoolFlag(fs, name) {
+				if i+1 == len(args) {
+					// A flag that takes a value, last with none: parsed
+					// last, it is "needs a value" (before, the lab's name
+					// moved behind it became its value).
+					return flags
+				}
 				flags = append(flags, args[i+1])
 				i++
 			}

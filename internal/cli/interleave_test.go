@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -24,11 +25,18 @@ func TestInterleave(t *testing.T) {
 		{[]string{"lab", "--", "--step", "x"}, []string{"--", "lab", "--step", "x"}},
 		{[]string{"--step", "a", "--", "-v"}, []string{"--step", "a", "--", "-v"}},
 		{[]string{"lab", "--unknown", "v"}, []string{"--unknown", "v", "lab"}},
+		// A flag that takes a value, last with none, stays last: the lab
+		// must not become its value.
+		{[]string{"nat", "--step"}, []string{"--step"}},
+		{[]string{"nat", "--mutate", "--step"}, []string{"--mutate", "--step"}},
 	}
 	for _, c := range cases {
 		if got := interleave(fs, c.in); !slices.Equal(got, c.want) {
 			t.Errorf("interleave(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+	if err := fs.Parse(interleave(fs, []string{"nat", "--step"})); err == nil || !strings.Contains(err.Error(), "needs an argument") {
+		t.Errorf("a dangling --step: %v", err)
 	}
 	// What the flag package then makes of it.
 	if err := fs.Parse(interleave(fs, []string{"first-vpc", "--mutate", "--step", "s"})); err != nil || fs.Lookup("mutate").Value.String() != "true" || fs.Arg(0) != "first-vpc" {
