@@ -46,6 +46,11 @@ const (
 	NoRegion
 	// Refused: vpclab's read-only guard stopped a call (a vpclab bug).
 	Refused
+	// BadConfig: the request could not even be made from this machine's
+	// AWS settings (a session token with a line break, an endpoint URL
+	// without http://, a config file that is a folder): nothing was sent,
+	// so it is neither the network nor AWS.
+	BadConfig
 )
 
 var kindNames = [...]string{
@@ -59,6 +64,7 @@ var kindNames = [...]string{
 	Unreachable:        "unreachable",
 	NoRegion:           "no-region",
 	Refused:            "refused",
+	BadConfig:          "bad-config",
 }
 
 func (k Kind) String() string {
@@ -182,9 +188,12 @@ func kindOf(err error, apiErr smithy.APIError) Kind {
 		ssoToken    *ssocreds.InvalidTokenError
 		emptyStatic *credentials.StaticCredentialsEmptyError
 	)
+	var sharedConfig config.SharedConfigLoadError
 	switch {
 	case errors.As(err, &refused):
 		return Refused
+	case errors.As(err, &sharedConfig), unsendable(err):
+		return BadConfig
 	case errors.As(err, &noRegion), strings.Contains(err.Error(), "Missing Region"):
 		// Endpoint rules say "Invalid Configuration: Missing Region"; older
 		// SDKs returned *aws.MissingRegionError.
@@ -242,6 +251,20 @@ func kindOf(err error, apiErr smithy.APIError) Kind {
 // networkError finds the error that says the endpoint could not be
 // reached, or nil. A canceled context is not one (the user stopped vpclab);
 // a deadline is (AWS did not answer in time).
+// unsendableMessages are net/http's words for a request it refuses to
+// send: built from settings no request can carry.
+var unsendableMessages = []string{"net/http: invalid header field", "unsupported protocol scheme", "net/http: no Host in request URL", "invalid URL escape", "invalid control character in URL"}
+
+func unsendable(err error) bool {
+	msg := err.Error()
+	for _, s := range unsendableMessages {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
 func networkError(err error) error {
 	var (
 		send    *smithyhttp.RequestSendError

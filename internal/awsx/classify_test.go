@@ -371,3 +371,36 @@ func writeFile(t *testing.T, path, content string) string {
 	}
 	return path
 }
+
+// TestClassifyBadConfig: settings no request can carry (a session token
+// pasted with a line break) or a config file that cannot be read are
+// BadConfig, not "unreachable", and are not retried: net/http refuses the
+// request before anything is sent (to a closed loopback port here, so a
+// request that did go out would be Unreachable).
+func TestClassifyBadConfig(t *testing.T) {
+	isolateEnv(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", sandbox.DummyCredential)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", sandbox.DummyCredential)
+	t.Setenv("AWS_SESSION_TOKEN", "bad\ntoken")
+	cfg, err := awsx.Load(context.Background(), "", sandboxtest.Region, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ec2.NewFromConfig(cfg).DescribeVpcs(context.Background(), &ec2.DescribeVpcsInput{})
+	if p := awsx.Classify(err); p.Kind != awsx.BadConfig {
+		t.Errorf("a token with a line break: %v (%v), want bad-config", p.Kind, err)
+	}
+	if err != nil && strings.Contains(err.Error(), "attempts") {
+		t.Errorf("retried: %v", err)
+	}
+	if awsx.Transient(err) {
+		t.Error("counted transient: --wait would keep trying")
+	}
+
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()) // a folder
+	_, err = awsx.Load(context.Background(), "", sandboxtest.Region, nil)
+	if p := awsx.Classify(err); err == nil || p.Kind != awsx.BadConfig {
+		t.Errorf("a config file that is a folder: %v (%v), want bad-config", p.Kind, err)
+	}
+}

@@ -59,8 +59,20 @@ func httpClient() aws.HTTPClient {
 func newRetryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = MaxAttempts
-		o.Retryables = append(o.Retryables, retryTruncated{})
+		// First: a request that cannot be sent never will be.
+		o.Retryables = append([]retry.IsErrorRetryable{neverUnsendable{}}, append(o.Retryables, retryTruncated{})...)
 	})
+}
+
+// neverUnsendable makes a request net/http refused to send (BadConfig)
+// final: the SDK counts it a connection error and would try it again.
+type neverUnsendable struct{}
+
+func (neverUnsendable) IsErrorRetryable(err error) aws.Ternary {
+	if unsendable(err) {
+		return aws.FalseTernary
+	}
+	return aws.UnknownTernary
 }
 
 // retryTruncated makes a response whose body ended early retryable; the

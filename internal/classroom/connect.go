@@ -73,6 +73,7 @@ const (
 	ProblemInstructorCredentials = "instructor-credentials" // the instructor's own credentials are missing or expired
 	ProblemNoCredentials         = "no-credentials"         // a learner's profile is missing or has no credentials
 	ProblemInvalidCredentials    = "invalid-credentials"    // AWS does not accept the profile's keys
+	ProblemBadConfig             = "bad-config"             // the AWS settings cannot make a request at all
 	ProblemExpired               = "expired-credentials"    // the profile's session (SSO or token) has expired
 	ProblemAccessDenied          = "access-denied"          // the role or profile lacks a read permission
 	ProblemThrottled             = "throttled"              // AWS rate-limited the calls
@@ -89,6 +90,7 @@ var problemMsgs = map[string]string{
 	ProblemInstructorCredentials: "ClassProblemInstructorCredentials",
 	ProblemNoCredentials:         "ClassProblemNoCredentials",
 	ProblemInvalidCredentials:    "ClassProblemInvalidCredentials",
+	ProblemBadConfig:             "ClassProblemBadConfig",
 	ProblemExpired:               "ClassProblemExpired",
 	ProblemAccessDenied:          "ClassProblemAccessDenied",
 	ProblemThrottled:             "ClassProblemThrottled",
@@ -166,6 +168,7 @@ func classify(ctx, parent context.Context, st stage, err error, l roster.Learner
 		awsx.Throttled:          ProblemThrottled,
 		awsx.Unreachable:        ProblemUnreachable,
 		awsx.Refused:            ProblemRefused,
+		awsx.BadConfig:          ProblemBadConfig,
 	}[p.Kind]
 	if code == "" {
 		code = ProblemOther

@@ -316,6 +316,7 @@ func explainAWS(env *Env, err error, profile, labID, labRegion string, cost bool
 		awsx.AccessDenied:       "ProblemAccessDenied",
 		awsx.Throttled:          "ProblemThrottled",
 		awsx.Refused:            "ProblemRefused",
+		awsx.BadConfig:          "ProblemBadConfig",
 	}[p.Kind]
 	if id == "" {
 		id = "ProblemOther"
