@@ -152,6 +152,32 @@ func evalInterfaceEndpoint(e *Env, p Params) Result {
 		return fail("VPCE_SERVICE_NOT_INSTALLED_IN_AZ", "CheckEndpointSubnets", i18n.M{"ID": id, "Subnets": strings.Join(missing, ", ")}, "", id).
 			propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: id, Subnets: ids}))
 	}
+	// The lab's own group for the endpoint: one given another group (the
+	// tasks', say) is moved to it, rather than that group opened to 443.
+	if want := p.Str("security_group", ""); want != "" {
+		sg, ok := e.Snap.SecurityGroupByName(want, vpcID)
+		if !ok {
+			return notFound(e, "ResSG", want, "")
+		}
+		wantID := str(sg.GroupId)
+		var others []string
+		has := false
+		for _, g := range ep.Groups {
+			if str(g.GroupId) == wantID {
+				has = true
+			} else {
+				others = append(others, str(g.GroupId))
+			}
+		}
+		if !has {
+			got := strings.Join(others, ", ")
+			if got == "" {
+				got = "-"
+			}
+			return fail("VPCE_WRONG_SG", "CheckEndpointWrongSG", i18n.M{"ID": id, "Want": want, "WantID": wantID, "Got": got}, "", append([]string{id, wantID}, others...)...).
+				propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: id, Groups: []string{wantID}, RemoveGroups: others}))
+		}
+	}
 	if from := p.Str("from", ""); from != "" {
 		client, ok := e.Snap.SecurityGroupByName(from, vpcID)
 		if !ok {

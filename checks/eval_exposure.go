@@ -88,12 +88,12 @@ func exposureTarget(e *Env, p Params) (inbound.Target, *Result) {
 			for _, sn := range c.Subnets {
 				ep := inbound.Endpoint{SubnetID: sn, Groups: c.SecurityGroups}
 				if c.AssignPublicIp == ecstypes.AssignPublicIpEnabled {
-					ep.PublicIPv4 = "assigned at launch"
+					ep.PublicIPv4 = inbound.AssignedAtLaunch
 				}
 				// An IPv6 address is public by nature; a subnet that gives
 				// one to every new interface gives one to each task.
 				if x, ok := e.Snap.Subnet(sn); ok && x.AssignIpv6AddressOnCreation != nil && *x.AssignIpv6AddressOnCreation {
-					ep.IPv6 = []string{"assigned at launch"}
+					ep.IPv6 = []string{inbound.AssignedAtLaunch}
 				}
 				t.Endpoints = append(t.Endpoints, ep)
 			}
@@ -252,6 +252,11 @@ func exposureData(x inbound.Exposure, t inbound.Target, allow inbound.Allow) i18
 		"Allowed": allow.LoadBalancer + ":" + portLabel(allow.Port), "IP": x.Source, "Subnet": x.Component, "Table": x.Source}
 	if x.Code == inbound.SGSourceWide {
 		m["Port"] = x.ListenerPort
+	}
+	for _, k := range []string{"IP", "Source", "Table"} {
+		if m[k] == inbound.AssignedAtLaunch {
+			m[k] = i18n.Msg{ID: "ExposureAssignedAtLaunch"}
+		}
 	}
 	if x.Blocked == inbound.NoPublicAddress && x.BlockedBy == "" {
 		m["Blocked"] = i18n.Msg{ID: "ExposureBlockedNoWorkload"} // nothing runs behind the group yet

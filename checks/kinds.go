@@ -129,6 +129,7 @@ func init() {
 			{Name: "service", Type: content.String, Required: true, Doc: "short name, e.g. ecr.api, ecr.dkr, logs"},
 			{Name: "subnets", Type: content.Strings, Doc: "Name tags of subnets (AZs) it must serve"},
 			ref("from", "Name tag or group name of the client security group it must admit on 443", false),
+			ref("security_group", "Name tag or group name of the security group the endpoint must have, the lab's own: an endpoint given another group is moved to it, instead of having that group opened", false),
 			{Name: "private_dns", Type: content.Bool, Doc: "default true"}},
 		Resources: []account.Resource{account.VPCs, account.VPCAttributes, account.Subnets, account.VPCEndpoints, account.SecurityGroups},
 		Eval:      evalInterfaceEndpoint})

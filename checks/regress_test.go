@@ -85,6 +85,21 @@ func TestFixRegressions(t *testing.T) {
 		{name: "a route check naming the lab's table passes on it",
 			check: lines("kind: route", "subnet: demo-private-a", "vpc: demo-vpc", "route_table: demo-private-rt", "target: nat-gateway"),
 			want:  want{status: checks.Pass, msg: "CheckRoutePass"}},
+		// The learner gave the endpoint the tasks' group: the fix moves the
+		// endpoint to the lab's group, and does not open the tasks' group.
+		{name: "an endpoint with the tasks' group is moved to the lab's endpoint group",
+			check: lines("kind: interface-endpoint", "vpc: demo-vpc", "service: ecr.api", "subnets: [demo-private-a]",
+				"from: demo-task-sg", "security_group: demo-vpce-sg"),
+			mutate: func(s *account.Snapshot) {
+				endpointOf(s, ecrEP).Groups = []ec2types.SecurityGroupIdentifier{{GroupId: sp(taskSG)}}
+			},
+			want: want{status: checks.Fail, reason: "VPCE_WRONG_SG", msg: "CheckEndpointWrongSG",
+				fix:   []string{"aws ec2 modify-vpc-endpoint --vpc-endpoint-id " + ecrEP + " --add-security-group-ids " + vpceSG + " --remove-security-group-ids " + taskSG},
+				noFix: []string{"authorize-security-group-ingress"}}},
+		{name: "an endpoint with the lab's endpoint group passes",
+			check: lines("kind: interface-endpoint", "vpc: demo-vpc", "service: ecr.api", "subnets: [demo-private-a]",
+				"from: demo-task-sg", "security_group: demo-vpce-sg"),
+			want: want{status: checks.Pass, msg: "CheckInterfaceEndpointPass"}},
 		{name: "an Elastic IP left by a deleted NAT gateway is a leftover",
 			check: lines("kind: cleanup", "vpc: demo-vpc"),
 			mutate: func(s *account.Snapshot) {

@@ -67,7 +67,7 @@ type Endpoint struct {
 	// Secondary are the interface's other private IPv4 addresses: an IP
 	// target registered by one of them reaches the workload all the same.
 	Secondary []string
-	// PublicIPv4 is the address ("assigned at launch" for a service whose
+	// PublicIPv4 is the address (AssignedAtLaunch for a service whose
 	// assignPublicIp is ENABLED); "" for none.
 	PublicIPv4 string
 	IPv6       []string
@@ -656,3 +656,7 @@ func openOn(groups []ec2types.SecurityGroup, p int32) bool {
 	}
 	return false
 }
+
+// AssignedAtLaunch stands for the public address of a task not yet
+// started, which AWS assigns at launch (messages show it in words).
+const AssignedAtLaunch = "assigned at launch"

@@ -471,6 +471,14 @@ func (a *applier) apply(act Action) error {
 		if act.PrivateDNS {
 			ep.PrivateDnsEnabled = aws.Bool(true)
 		}
+		for _, g := range act.Groups {
+			if !slices.ContainsFunc(ep.Groups, func(x ec2types.SecurityGroupIdentifier) bool { return aws.ToString(x.GroupId) == g }) {
+				ep.Groups = append(ep.Groups, ec2types.SecurityGroupIdentifier{GroupId: aws.String(g)})
+			}
+		}
+		ep.Groups = slices.DeleteFunc(ep.Groups, func(x ec2types.SecurityGroupIdentifier) bool {
+			return slices.Contains(act.RemoveGroups, aws.ToString(x.GroupId))
+		})
 	case DeleteVPCEndpoint:
 		i := slices.IndexFunc(s.VPCEndpoints, func(e ec2types.VpcEndpoint) bool { return aws.ToString(e.VpcEndpointId) == act.Endpoint })
 		if i < 0 {

@@ -196,6 +196,12 @@ func (a Action) command(region string) string {
 		if a.PrivateDNS {
 			args += " --private-dns-enabled"
 		}
+		if len(a.Groups) > 0 {
+			args += " --add-security-group-ids " + refs(a.Groups)
+		}
+		if len(a.RemoveGroups) > 0 {
+			args += " --remove-security-group-ids " + refs(a.RemoveGroups)
+		}
 		return fmt.Sprintf("aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s%s%s", ref(a.Endpoint), args, reg)
 	case DeleteVPCEndpoint:
 		return fmt.Sprintf("aws ec2 delete-vpc-endpoints --vpc-endpoint-ids %s%s", ref(a.Endpoint), reg)
@@ -347,7 +353,12 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 	case AssociateAddress:
 		id, m = "RepairConsoleAssociateEIP", i18n.M{"EIP": name(a.Alloc), "ENI": name(a.ENI)}
 	case ModifyVPCAttribute:
-		id, m = "RepairConsoleVPCAttr", i18n.M{"VPC": name(a.VPC), "Attr": a.Attr}
+		// The console's own labels for the two settings.
+		label := i18n.Msg{ID: "RepairConsoleDNSHostnames"}
+		if a.Attr == "enableDnsSupport" {
+			label = i18n.Msg{ID: "RepairConsoleDNSSupport"}
+		}
+		id, m = "RepairConsoleVPCAttr", i18n.M{"VPC": name(a.VPC), "Attr": label}
 	case DeleteListener:
 		id, m = "RepairConsoleDeleteListener", i18n.M{"LB": orDash(a.LoadBalancer), "Port": a.Port}
 	case UpdateServiceNetwork:

@@ -130,6 +130,7 @@ type Action struct {
 	RouteTables  []string `json:"route_tables,omitempty"`
 	Subnets      []string `json:"subnets,omitempty"`
 	Groups       []string `json:"groups,omitempty"`
+	RemoveGroups []string `json:"remove_groups,omitempty"` // modify-vpc-endpoint: Groups added, these removed
 	PrivateDNS   bool     `json:"private_dns,omitempty"`
 
 	// ECS and Elastic Load Balancing.

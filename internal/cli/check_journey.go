@@ -67,10 +67,22 @@ func reached(j *journey.Journey, rep checkrun.Report) checkrun.Report {
 			show[s.ID] = true
 		}
 	}
+	// A failure shown that follows from a check of a step not shown (an
+	// optional step done, and done wrong) brings that check along: the
+	// message points to it, and it holds the fix.
+	cause := map[string]bool{}
+	for grew := true; grew; {
+		grew = false
+		for _, r := range rep.Results {
+			if (show[r.Step] || cause[r.Check]) && r.RootCause != "" && !cause[r.RootCause] {
+				cause[r.RootCause], grew = true, true
+			}
+		}
+	}
 	out := rep
 	out.Results = nil
 	for _, r := range rep.Results {
-		if show[r.Step] {
+		if show[r.Step] || cause[r.Check] {
 			out.Results = append(out.Results, r)
 		}
 	}
