@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -184,7 +185,44 @@ func (l *Localizer) render(id string, count any, data []M) string {
 	if err != nil && s == "" {
 		return "[" + id + "]"
 	}
+	if l.lang == JA {
+		s = spaceLatin(s)
+	}
 	return s
+}
+
+// spaceLatin puts a space between Japanese and Latin letters or digits
+// where a message's parts meet ("の" + "VPC" + "が" is "の VPC が"), as the
+// console and the style guide write them; the catalogs cannot, since a
+// placeholder may hold either (ロードバランサー, VPC).
+func spaceLatin(s string) string {
+	var b strings.Builder
+	prev := rune(0)
+	for i, r := range s {
+		if prev != 0 && (japanese(prev) && latin(r) || latin(prev) && japanese(r)) {
+			if b.Len() == 0 {
+				b.Grow(len(s) + 8)
+				b.WriteString(s[:i])
+			}
+			b.WriteByte(' ')
+		}
+		if b.Len() > 0 {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	return b.String()
+}
+
+func latin(r rune) bool {
+	return r < 0x80 && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+}
+
+func japanese(r rune) bool {
+	return r == 'ー' || r == '々' || unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han)
 }
 
 // Has reports whether id exists in l's own catalog (no fallback).

@@ -115,3 +115,26 @@ func TestOwnErrorsInBothLanguages(t *testing.T) {
 		t.Errorf("English: %q, want %q", got, want)
 	}
 }
+
+// TestSpaceLatin: Japanese output puts a space between Japanese and Latin
+// letters or digits where a message's parts meet, and nowhere else.
+func TestSpaceLatin(t *testing.T) {
+	for in, want := range map[string]string{
+		"のVPCがありません":               "の VPC がありません",
+		"通ってAmazon S3に届きます":        "通って Amazon S3 に届きます",
+		"の ロードバランサー が":             "の ロードバランサー が", // spaces written are kept
+		"のロードバランサーが":               "のロードバランサーが",
+		"3件、vpc-0abcを":             "3 件、vpc-0abc を",
+		"「vpclab check」を実行":        "「vpclab check」を実行", // brackets are not letters
+		"plain English, unchanged": "plain English, unchanged",
+		"ルートテーブル rtb-1 は":          "ルートテーブル rtb-1 は",
+		"":                         "",
+	} {
+		if got := spaceLatin(in); got != want {
+			t.Errorf("spaceLatin(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := New(JA).T("CheckNotFound", M{"Region": "us-east-1", "Name": "x", "Type": Msg{ID: "ResVPC"}}); !strings.Contains(got, "の VPC が") {
+		t.Errorf("a message with a Latin type: %q", got)
+	}
+}

@@ -40,6 +40,10 @@ type Options struct {
 	// Attempt is told about each round after the first, for progress
 	// output: how many checks still fail and how long is left.
 	Attempt func(failing int, left time.Duration)
+	// Unanswered is told when --wait rides out a read that failed in a way
+	// that may go away by itself (AWS unreachable, throttled), with what
+	// failed and how long is left, so a silent minute is not a hang.
+	Unanswered func(err error, left time.Duration)
 	// Sleep waits between rounds; tests replace it. Nil means a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Bind is what the learner said about how the lab was built (a
@@ -125,8 +129,13 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		if err != nil {
 			// --wait rides out what may go away by itself (throttling, a
 			// dropped or stalled connection, a 5xx) until its deadline.
-			if left := deadline.Sub(now()); left > 0 && awsx.Transient(err) && sleep(ctx, min(transientPause, left)) == nil {
-				continue
+			if left := deadline.Sub(now()); left > 0 && awsx.Transient(err) {
+				if o.Unanswered != nil {
+					o.Unanswered(err, left)
+				}
+				if sleep(ctx, min(transientPause, left)) == nil {
+					continue
+				}
 			}
 			rep.Elapsed = now().Sub(start)
 			return rep, err

@@ -53,6 +53,13 @@ func TestWaitRidesOutTransientErrors(t *testing.T) {
 	}
 	o.Sleep = func(ctx context.Context, d time.Duration) error { return nil }
 	o.Wait = time.Minute
+	var told []error // each ridden-out error is told, for the progress line
+	o.Unanswered = func(err error, left time.Duration) {
+		if left <= 0 || left > time.Minute {
+			t.Errorf("told %s left", left)
+		}
+		told = append(told, err)
+	}
 	rep, err := checkrun.Run(context.Background(), *o)
 	if err != nil {
 		t.Fatalf("Run with --wait gave up on a transient error: %v", err)
@@ -60,6 +67,10 @@ func TestWaitRidesOutTransientErrors(t *testing.T) {
 	if loads != 3 || len(rep.Results) != 1 || rep.Results[0].Status != checks.Pass {
 		t.Errorf("%d loads, results %+v; want 3 loads and a pass", loads, rep.Results)
 	}
+	if len(told) != 2 || !errors.Is(told[0], netErr) {
+		t.Errorf("told %v, want the network error twice", told)
+	}
+	o.Unanswered = nil
 
 	// Without --wait the first error ends the run, and a final error (the
 	// guard refusing a call) ends it even with --wait.

@@ -118,7 +118,7 @@ func loadProgress(env *Env) *progress.Progress {
 	}
 	prog, warnings, err := progress.Open(path).Load()
 	for _, w := range warnings {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressCorrupt", i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}))
+		fmt.Fprintln(env.Stderr, env.Loc.T(w.Msg().ID, w.Msg().Data))
 	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err}))

@@ -94,6 +94,13 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		Attempt: func(failing int, left time.Duration) {
 			spin.set(env.Loc.T("CheckWaiting", i18n.M{"Failing": failing, "Left": left.Round(time.Second)}))
 		},
+		Unanswered: func(err error, left time.Duration) {
+			why := map[awsx.Kind]string{awsx.Unreachable: "WaitWhyUnreachable", awsx.Throttled: "WaitWhyThrottled"}[awsx.Classify(err).Kind]
+			if why == "" {
+				why = "WaitWhyServer"
+			}
+			spin.set(env.Loc.T("CheckWaitingUnanswered", i18n.M{"Why": i18n.Msg{ID: why}, "Left": left.Round(time.Second)}))
+		},
 	})
 	if !ok {
 		spin.stop()
@@ -348,7 +355,7 @@ func writeProgress(env *Env, recs []progress.Record) {
 		var warnings []progress.Warning
 		warnings, err = progress.Open(path).Record(recs...)
 		for _, w := range warnings {
-			fmt.Fprintln(env.Stderr, env.Loc.T("ProgressCorrupt", i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}))
+			fmt.Fprintln(env.Stderr, env.Loc.T(w.Msg().ID, w.Msg().Data))
 		}
 	}
 	if err != nil {

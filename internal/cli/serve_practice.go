@@ -108,7 +108,7 @@ func (p *practiceRun) context(env *Env, ctx context.Context) (context.Context, f
 func (p *practiceRun) progress(env *Env) *progress.Progress {
 	prog, warnings, err := progress.Open(p.progPath).Load()
 	for _, w := range warnings {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressCorrupt", i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}))
+		fmt.Fprintln(env.Stderr, env.Loc.T(w.Msg().ID, w.Msg().Data))
 	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressUnreadable", i18n.M{"Err": err}))
@@ -172,7 +172,7 @@ func (p *practiceRun) record(env *Env, rep checkrun.Report) {
 	}
 	warnings, err := progress.Open(p.progPath).Record(recs...)
 	for _, w := range warnings {
-		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressCorrupt", i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}))
+		fmt.Fprintln(env.Stderr, env.Loc.T(w.Msg().ID, w.Msg().Data))
 	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("ProgressWriteFailed", i18n.M{"Err": err}))

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzLoad: whatever the file holds, Load never panics and either returns
-// records or moves the file aside with a corrupt warning; what it returns
+// records, leaves a newer vpclab's file as it is, or moves the file aside
+// with a corrupt warning; what it returns
 // must survive a write and a re-read unchanged.
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte(`{"version": 1, "records": []}`))
@@ -28,6 +29,13 @@ func FuzzLoad(f *testing.F) {
 		p, warns, err := s.Load()
 		if err != nil {
 			t.Fatalf("Load: %v", err)
+		}
+		if len(warns) == 1 && warns[0].Kind == WarningNewer {
+			// A newer vpclab's file: left exactly as it was.
+			if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, data) || len(p.Records()) != 0 {
+				t.Fatalf("newer file now %q, %v; %d records", got, err, len(p.Records()))
+			}
+			return
 		}
 		if len(warns) > 0 {
 			if len(warns) != 1 || warns[0].Kind != WarningCorrupt || warns[0].MovedTo == "" {

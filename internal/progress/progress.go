@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/atomicfile"
 )
 
@@ -323,6 +324,9 @@ func decode(data []byte) (*Progress, error) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, err
 	}
+	if f.Version > fileVersion {
+		return nil, &newerError{f.Version}
+	}
 	if f.Version != fileVersion {
 		return nil, fmt.Errorf("unknown version %d (want %d)", f.Version, fileVersion)
 	}
@@ -361,6 +365,26 @@ type WarningKind string
 // progress starts empty.
 const WarningCorrupt WarningKind = "corrupt"
 
+// WarningNewer: the progress file was written by a newer vpclab (Version).
+// It is not corrupt: it is left exactly as it is, progress reads as empty,
+// and nothing is recorded into it, so the newer vpclab finds it whole.
+const WarningNewer WarningKind = "newer"
+
+// newerError: a file in a format newer than this vpclab's.
+type newerError struct{ version int }
+
+func (e *newerError) Error() string {
+	return fmt.Sprintf("written by a newer vpclab (format %d, this one reads %d)", e.version, fileVersion)
+}
+
+// Msg words w for the learner.
+func (w Warning) Msg() i18n.Msg {
+	if w.Kind == WarningNewer {
+		return i18n.Msg{ID: "ProgressNewer", Data: i18n.M{"Path": w.Path, "Version": w.Version}}
+	}
+	return i18n.Msg{ID: "ProgressCorrupt", Data: i18n.M{"Path": w.Path, "MovedTo": w.MovedTo}}
+}
+
 // Warning is something the user should hear about although the operation
 // went on. It is structured so that the CLI can word it in the learner's
 // language.
@@ -374,6 +398,8 @@ type Warning struct {
 	MovedTo string
 	// Detail is the technical cause (the JSON error), in English.
 	Detail string
+	// Version is the format of a file written by a newer vpclab.
+	Version int
 }
 
 // String is an English rendering, for logs and tests; the CLI words
@@ -483,6 +509,10 @@ func (s *Store) Load() (*Progress, []Warning, error) {
 	if derr == nil {
 		return p, nil, nil
 	}
+	var newer *newerError
+	if errors.As(derr, &newer) { // left alone: no lock, no move
+		return newProgress(), []Warning{{Kind: WarningNewer, Path: s.path, Version: newer.version, Detail: derr.Error()}}, nil
+	}
 	unlock, err := s.lock()
 	if err != nil {
 		// Cannot lock (read-only folder?): report, leave the file alone.
@@ -506,6 +536,13 @@ func (s *Store) readLocked(mustMove bool) (*Progress, []Warning, error) {
 	p, derr := decode(data)
 	if derr == nil {
 		return p, nil, nil
+	}
+	var newer *newerError
+	if errors.As(derr, &newer) {
+		if mustMove {
+			return nil, nil, i18n.NewError("ProgressNewerNotWritten", i18n.M{"Path": s.path, "Version": newer.version}, derr)
+		}
+		return newProgress(), []Warning{{Kind: WarningNewer, Path: s.path, Version: newer.version, Detail: derr.Error()}}, nil
 	}
 	w := Warning{Kind: WarningCorrupt, Path: s.path, Detail: derr.Error()}
 	moved, err := moveAside(s.path)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpclab/vpclab/i18n"
 )
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -322,6 +324,31 @@ func TestUnreadableFileIsError(t *testing.T) {
 	})
 }
 
+// TestNewerFileIsLeftAlone: a file a newer vpclab wrote (a later format)
+// is not damaged: Load shows no progress and says so, Record refuses, and
+// the file is left byte for byte as it was, where it was.
+func TestNewerFileIsLeftAlone(t *testing.T) {
+	const content = `{"version": 2, "records": [{"whatever": "the newer format holds"}]}`
+	s := newStore(t)
+	os.MkdirAll(filepath.Dir(s.Path()), 0o700)
+	if err := os.WriteFile(s.Path(), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, warns, err := s.Load()
+	if err != nil || len(p.Records()) != 0 || len(warns) != 1 || warns[0].Kind != WarningNewer || warns[0].Version != 2 || warns[0].Msg().ID != "ProgressNewer" {
+		t.Errorf("Load: %v, %d records, warnings %+v", err, len(p.Records()), warns)
+	}
+	if _, err := s.Record(rec("new", StatusPass, 1)); err == nil || !strings.Contains(i18n.New(i18n.JA).Err(err), "新しいバージョンの vpclab") {
+		t.Errorf("Record into a newer file: %v", err)
+	}
+	if got, err := os.ReadFile(s.Path()); err != nil || string(got) != content {
+		t.Errorf("the newer file is now %q, %v", got, err)
+	}
+	if m, _ := filepath.Glob(s.Path() + ".corrupt-*"); len(m) > 0 {
+		t.Errorf("moved aside: %v", m)
+	}
+}
+
 func TestCorruptFileIsMovedAside(t *testing.T) {
 	defer func(f func() time.Time) { now = f }(now)
 	now = func() time.Time { return time.Date(2026, 5, 6, 7, 8, 9, 0, time.FixedZone("JST", 9*3600)) }
@@ -332,7 +359,7 @@ func TestCorruptFileIsMovedAside(t *testing.T) {
 		"empty":            "",
 		"null":             "null",
 		"no version":       `{"records": []}`,
-		"unknown version":  `{"version": 2, "records": []}`,
+		"unknown version":  `{"version": 0, "records": []}`,
 		"records wrong":    `{"version": 1, "records": {}}`,
 		"trailing garbage": `{"version": 1, "records": []} x`,
 		"unknown status":   `{"version": 1, "records": [{"account":"a","region":"r","lab":"l","check":"c","status":"great","at":"2026-01-01T00:00:00Z"}]}`,
