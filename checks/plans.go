@@ -291,10 +291,12 @@ func (e *Env) labNATNames(sn ec2types.Subnet) []string {
 // NAT gateway yet.
 func (e *Env) noNAT(r Result, wantName string) Result {
 	step := e.stepOf("nat-gateway", "name", wantName)
-	if step == "" {
-		step = "-"
+	if step == "" || e.Block != nil && e.Block.Step != nil && e.Block.Step.ID == step {
+		// The step being checked makes it: "do this step first" would
+		// send the learner in a circle.
+		return r.explain("RepairNoNATThisStep", i18n.M{"Name": wantName})
 	}
-	return r.explain("RepairNoNAT", i18n.M{"Name": orPlaceholder(wantName, "-"), "Step": step})
+	return r.explain("RepairNoNAT", i18n.M{"Name": wantName, "Step": step})
 }
 
 // igwPlan makes sure the VPC has an internet gateway attached and returns

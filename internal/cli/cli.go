@@ -94,7 +94,11 @@ func Main() int {
 		fmt.Fprintln(os.Stderr, i18n.New(lang).T("CLIInterrupted"))
 		os.Exit(ExitInterrupted)
 	}()
-	return Run(os.Args[1:], &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Ctx: ctx})
+	stdout, flushOut := forTerminal(os.Stdout, os.Getenv)
+	stderr, flushErr := forTerminal(os.Stderr, os.Getenv)
+	defer flushErr()
+	defer flushOut()
+	return Run(os.Args[1:], &Env{Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv, Ctx: ctx})
 }
 
 // Run runs one command line.

@@ -148,6 +148,12 @@ func writeText(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, met
 	loc := env.Loc
 	page := lab.Page(loc.Lang())
 	fmt.Fprintln(w, loc.T("CheckHeader", i18n.M{"Lab": lab.ID, "Title": page.Meta.Title, "Account": rep.Account, "Region": rep.Region}))
+	if want := page.Meta.Region; want != "" && rep.Region != "" && want != rep.Region {
+		// Doing a lab in another Region is fine (zones map by letter), but
+		// a Region left over from another shell is the likelier cause of
+		// a lab that "is not there".
+		fmt.Fprintln(w, loc.T("CheckOtherRegionNote", i18n.M{"Lab": lab.ID, "LabRegion": want, "Region": rep.Region}))
+	}
 	names := nameLabels(rep)
 	lastStep := ""
 	for _, r := range rep.Results {
