@@ -405,6 +405,10 @@ func TestLabs(t *testing.T) {
 		}, func(l *labFiles) []finding {
 			return []finding{f("LintStepAttrsDiffer", l.inJA("## 後片付け"), "ID", "cleanup", "Other", l.inEN("## Clean up"))}
 		}},
+		{"a sandbox reason is worded in each page's language", func(l *labFiles) {
+			l.editEN("{#cleanup}", `{#cleanup sandbox="moto cannot"}`)
+			l.editJA("{#cleanup}", `{#cleanup sandbox="moto ではできません"}`)
+		}, func(l *labFiles) []finding { return nil }},
 		{"step roles differ between languages", func(l *labFiles) {
 			l.editJA("{#add-subnet}", "{#add-subnet role=optional}")
 		}, func(l *labFiles) []finding {
