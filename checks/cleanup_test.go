@@ -40,10 +40,10 @@ func TestCleanup(t *testing.T) {
 				res: []string{natID, allocID, ecrEP, taskARN}, notRes: []string{s3EP},
 				data: i18n.M{"Count": 4, "Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth)},
 				text: []string{
-					fmt.Sprintf("nat-gateway %s ($%.3f/h)", natID, p.NATGatewayHour),
-					fmt.Sprintf("public-ipv4 %s ($%.3f/h)", allocID, p.PublicIPv4Hour),
-					fmt.Sprintf("interface-endpoint %s ($%.3f/h)", ecrEP, 2*p.InterfaceEndpointAZHour),
-					fmt.Sprintf("fargate-task 0f1e2d3c4b5a ($%.3f/h)", task),
+					fmt.Sprintf("NAT gateway %s ($%.3f/h)", natID, p.NATGatewayHour),
+					fmt.Sprintf("public IPv4 address %s ($%.3f/h)", allocID, p.PublicIPv4Hour),
+					fmt.Sprintf("interface endpoint %s ($%.3f/h)", ecrEP, 2*p.InterfaceEndpointAZHour),
+					fmt.Sprintf("Fargate task 0f1e2d3c4b5a ($%.3f/h)", task),
 				},
 				fix: []string{ // the NAT gateway first: deleting it frees its Elastic IP
 					"aws ec2 delete-nat-gateway --nat-gateway-id " + natID,

@@ -46,14 +46,15 @@ func evalCleanup(e *Env, p Params) Result {
 		}
 		return fail("LAB_NETWORK_LEFT", "CheckCleanupNetworkLeft", i18n.M{"VPC": p.Str("vpc", ""), "ID": sc.VPCID, "Subnets": subnets}, "", sc.VPCID).propose(plan)
 	}
-	var ids, list []string
+	var ids []string
+	var list []any
 	for _, it := range items {
 		ids = append(ids, it.ID)
-		list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, shortARN(it.ID), it.USDPerHr))
+		list = append(list, i18n.Msg{ID: "CleanupItem", Data: i18n.M{"Type": i18n.Msg{ID: billingTypeMsg[it.Type]}, "ID": billedID(it.ID), "Hourly": fmt.Sprintf("%.3f", it.USDPerHr)}})
 	}
 	total := billing.Total(items)
 	return fail("BILLABLE_RESOURCES_LEFT", "CheckCleanupLeft", i18n.M{
-		"Count": len(items), "List": strings.Join(list, ", "),
+		"Count": len(items), "List": i18n.Joined{Parts: list, Sep: ", "},
 		"Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth),
 	}, "", ids...).propose(plan)
 }
@@ -121,4 +122,21 @@ func heldByNAT(e *Env, alloc string) bool {
 		}
 	}
 	return false
+}
+
+// billingTypeMsg names what bills in the reader's language.
+var billingTypeMsg = map[billing.Type]string{
+	billing.NATGateway: "ResNAT", billing.PublicIPv4: "BillPublicIPv4", billing.InterfaceEndpoint: "ResInterfaceEndpoint",
+	billing.FargateTask: "BillFargateTask", billing.LoadBalancer: "ResLB",
+}
+
+// billedID is how a learner knows what bills: a load balancer by its
+// name (its ARN ends loadbalancer/app/NAME/HASH), a task by its id.
+func billedID(id string) string {
+	if _, lb, ok := strings.Cut(id, ":loadbalancer/"); ok {
+		if parts := strings.Split(lb, "/"); len(parts) == 3 {
+			return parts[1]
+		}
+	}
+	return shortARN(id)
 }

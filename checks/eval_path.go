@@ -256,27 +256,34 @@ func sourcesLabel(ss []pathSource) string {
 	return strings.Join(out, ", ")
 }
 
-// hopList is the path as a learner reads it: subnet → rtb → nat → igw.
-func hopList(p egress.Path) string {
-	var out []string
+// hopList is the path as a learner reads it: subnet → rtb → nat → igw →
+// the internet (the destination in words).
+func hopList(p egress.Path) i18n.Joined {
+	var out []any
 	for i, l := range p.Legs {
-		var hs []string
+		if i > 0 {
+			out = append(out, "; ")
+		}
+		if len(p.Legs) > 1 {
+			out = append(out, l.Service+": ")
+		}
+		first := true
 		for _, h := range l.Hops {
 			if h.Kind == "security-group" || h.Kind == "network-acl" {
 				continue // on every path; naming them makes the line unreadable
 			}
-			hs = append(hs, h.ID)
+			if !first {
+				out = append(out, " → ")
+			}
+			first = false
+			if id, ok := destMsg[egress.Dest(h.ID)]; ok && h.Kind == "destination" {
+				out = append(out, i18n.Msg{ID: id})
+			} else {
+				out = append(out, h.ID)
+			}
 		}
-		s := strings.Join(hs, " → ")
-		if len(p.Legs) > 1 {
-			s = l.Service + ": " + s
-		}
-		if i > 0 {
-			s = "; " + s
-		}
-		out = append(out, s)
 	}
-	return strings.Join(out, "")
+	return i18n.Joined{Parts: out}
 }
 
 func hopIDs(p egress.Path) []string {

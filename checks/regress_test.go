@@ -165,3 +165,19 @@ func TestForgottenAssociationWithGatewayEndpoint(t *testing.T) {
 	}
 	assertProven(t, snap, rs)
 }
+
+// TestPathInWords: a path's destination is a word in the reader's
+// language, not the analyser's id ("→ internet").
+func TestPathInWords(t *testing.T) {
+	rs := checks.Evaluate(labSnap(), parseBlocks(t, "id: p\nkind: egress-path\nfrom: demo-private-a\nvpc: demo-vpc\nto: internet\nvia: nat-gateway"))
+	if len(rs) != 1 || rs[0].Status != checks.Pass {
+		t.Fatalf("results %+v", rs)
+	}
+	ja := i18n.New(i18n.JA).T(rs[0].Message.ID, rs[0].Message.Data)
+	if !strings.Contains(ja, "→ インターネット") || strings.Contains(ja, "→ internet") {
+		t.Errorf("Japanese: %s", ja)
+	}
+	if en := en.T(rs[0].Message.ID, rs[0].Message.Data); !strings.Contains(en, natID+" → ") {
+		t.Errorf("English lost the hops: %s", en)
+	}
+}

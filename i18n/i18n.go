@@ -145,6 +145,32 @@ func New(l Lang) *Localizer {
 	return &Localizer{lang: l, loc: goi18n.NewLocalizer(shared.bundle, string(l))}
 }
 
+// Joined is a list shown as one value, its parts joined by Sep; a part
+// may be a Msg, rendered in the reader's language (a path's hops, where
+// "internet" is a word and the rest are ids).
+type Joined struct {
+	Parts []any
+	Sep   string
+}
+
+// value renders a message's data value: messages and errors in l's
+// language, lists part by part, anything else as it is.
+func (l *Localizer) value(v any) any {
+	switch x := v.(type) {
+	case Msg:
+		return l.T(x.ID, x.Data)
+	case error:
+		return l.Err(x)
+	case Joined:
+		parts := make([]string, len(x.Parts))
+		for i, p := range x.Parts {
+			parts[i] = fmt.Sprint(l.value(p))
+		}
+		return strings.Join(parts, x.Sep)
+	}
+	return v
+}
+
 // Lang is the localizer's language.
 func (l *Localizer) Lang() Lang { return l.lang }
 
@@ -164,12 +190,7 @@ func (l *Localizer) render(id string, count any, data []M) string {
 	d := M{}
 	for _, m := range data {
 		for k, v := range m {
-			switch x := v.(type) {
-			case Msg:
-				v = l.T(x.ID, x.Data)
-			case error:
-				v = l.Err(x)
-			}
+			v = l.value(v)
 			d[k] = v
 		}
 	}
