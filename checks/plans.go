@@ -183,6 +183,14 @@ func (e *Env) unroutePlans(sn ec2types.Subnet, dest string) []*repair.Plan {
 	id, vpcID := str(sn.SubnetId), str(sn.VpcId)
 	rt, explicit, ok := e.Snap.RouteTableFor(id, vpcID)
 	var out []*repair.Plan
+	// A subnet the lab also routes through a NAT gateway: pointing the
+	// route there fixes this check and that one in one go, where deleting
+	// it would break the other (the learner would need a second round).
+	if dest == "0.0.0.0/0" && ok && explicit && !isMainTable(rt) && e.routedToNAT(account.Name(sn.Tags)) {
+		if nat, found := e.natFor(sn, ""); found {
+			out = append(out, repair.New(setRoute(rt, str(rt.RouteTableId), dest, repair.ToNAT, nat)...))
+		}
+	}
 	if ok && explicit && !isMainTable(rt) {
 		if _, has := routeIn(rt, dest); has {
 			out = append(out, repair.New(repair.Action{Op: repair.DeleteRoute, RouteTable: str(rt.RouteTableId), Dest: dest}))
@@ -400,4 +408,12 @@ func atoi(s string, def int) int {
 // egressRule is the rule that lets TCP port out to a destination.
 func egressRule(port int, cidr, prefixList, group string) *repair.Rule {
 	return &repair.Rule{Protocol: "tcp", From: port, To: port, CIDR: cidr, PrefixList: prefixList, Group: group}
+}
+
+// routedToNAT reports whether a route check of the lab sends subnet's
+// default route to a NAT gateway.
+func (e *Env) routedToNAT(subnet string) bool {
+	return len(e.labBlocks("route", func(p Params) bool {
+		return p.Str("subnet", "") == subnet && p.Str("target", "") == "nat-gateway" && p.Str("destination", "0.0.0.0/0") == "0.0.0.0/0"
+	})) > 0
 }

@@ -181,3 +181,27 @@ func TestPathInWords(t *testing.T) {
 		t.Errorf("English lost the hops: %s", en)
 	}
 }
+
+// TestPrivateRouteToIGWOneFix: a private subnet whose default route goes
+// to the internet gateway, in a lab that routes it through the NAT
+// gateway: both checks print the same fix, pointing the route at the NAT
+// gateway; deleting it (which fixes one and breaks the other) is not the
+// first plan.
+func TestPrivateRouteToIGWOneFix(t *testing.T) {
+	snap := labSnap()
+	setDefault(snap, rtbPriv, toGateway("0.0.0.0/0", igwID))
+	rs := checks.Evaluate(snap, parseBlocks(t,
+		"id: private\nkind: subnet\nname: demo-private-a\nvpc: demo-vpc\npublic: false",
+		"id: nat-route\nkind: route\nsubnet: demo-private-a\nvpc: demo-vpc\ntarget: nat-gateway"))
+	want := "aws ec2 replace-route --route-table-id " + rtbPriv + " --destination-cidr-block 0.0.0.0/0 --nat-gateway-id " + natID
+	for _, r := range rs {
+		// A check that follows from the other prints no fix of its own.
+		if r.Status != checks.Fail || r.RootCause == "" && !strings.HasPrefix(r.Fix, want) || strings.Contains(r.Fix, "delete-route") {
+			t.Errorf("%s: %s (cause %q), fix %q; want it to start with %q", r.Check, r.Status, r.RootCause, r.Fix, want)
+		}
+	}
+	if len(rs) != 2 || rs[0].Fix == "" {
+		t.Errorf("no fix printed: %+v", rs)
+	}
+	assertProven(t, snap, rs)
+}
