@@ -68,6 +68,12 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		return usageError(env, "check", "CLIPlain", i18n.M{"Text": err.Error()})
 	}
 	if o.step != "" && lab.Page(env.Loc.Lang()).StepByID(o.step) == nil {
+		// A check's id given for its step's: name the step.
+		for _, b := range checkrun.Blocks(lab, "") {
+			if b.ID == o.step && b.Step != nil {
+				return usageError(env, "check", "CLIStepIsACheck", i18n.M{"Check": o.step, "Step": b.Step.ID, "Lab": lab.ID})
+			}
+		}
 		return usageError(env, "check", "CLIUnknownStep", i18n.M{"Step": o.step, "Lab": lab.ID, "Steps": stepIDs(lab)})
 	}
 	if len(checkrun.Blocks(lab, o.step)) == 0 {

@@ -38,6 +38,7 @@ func TestTyposAreUsageErrors(t *testing.T) {
 		{[]string{"check", "first-vpc", "--timeout", "-5s"}, "--timeout -5s is negative"},
 		{[]string{"cost", "--timeout", "-5s"}, "--timeout -5s is negative"},
 		{[]string{"check", "first-vpc", "--region", "ap-northeast-11"}, "is not an AWS Region name"},
+		{[]string{"check", "igw-eip-basics", "--step", "public-egress"}, `"public-egress" is a check of step route-public, not a step: vpclab check igw-eip-basics --step route-public`},
 		{[]string{"cost", "--region", "tokyo"}, "is not an AWS Region name"},
 	} {
 		var out, errb bytes.Buffer

@@ -167,7 +167,7 @@ func writeText(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, met
 		}
 		fmt.Fprintf(w, "  %-10s %s  (%s)\n", statusMark(loc, r.Status), r.Check, r.Kind)
 		fmt.Fprintf(w, "      %s\n", loc.T(r.Message.ID, r.Message.Data))
-		if r.Reason != "" && !r.OK() {
+		if r.Reason != "" && r.Status != checks.Pass { // a warning names its reason too
 			fmt.Fprintf(w, "      %s %s\n", loc.T("CheckReason"), r.Reason)
 		}
 		if r.Fix != "" && r.Status != checks.Pass {
