@@ -120,8 +120,14 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		return awsProblem(env, err, lab, o.profile)
 	}
 	at := time.Now().UTC()
-	if o.diagram != "" {
-		writeDiagram(env, o.diagram, lab, rep.Snapshot, rep, at) // under --wait, every read merged
+	diagramLost := o.diagram != "" && !writeDiagram(env, o.diagram, lab, rep.Snapshot, rep, at) // under --wait, every read merged
+	// A diagram asked for and not written is lost output (exit 4), unless
+	// the verdict already says something is wrong.
+	exit := func(code int) int {
+		if diagramLost && code == ExitOK {
+			return ExitOutput
+		}
+		return code
 	}
 	if o.record {
 		recordResultsAt(env, rep, at)
@@ -144,7 +150,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 			writeReport(env, o.format, lab, rep, meter)
 		}
 		x.print(env, o.format, rep)
-		return reportExit(rep)
+		return exit(reportExit(rep))
 	}
 	switch o.format {
 	case "json":
@@ -161,7 +167,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		writeJourney(env, env.Stdout, lab, j, rep)
 	}
 	x.print(env, o.format, rep)
-	return journeyExit(j, rep)
+	return exit(journeyExit(j, rep))
 }
 
 var errNoRegion = errors.New("no region")

@@ -45,7 +45,7 @@ func (k *snapshotKeeper) keep(load checkrun.Loader) checkrun.Loader {
 
 // writeDiagram writes "Your VPC" as a self-contained HTML file; a failure
 // to write it is said, but does not change the check's verdict.
-func writeDiagram(env *Env, file string, lab *content.Lab, snap *account.Snapshot, rep checkrun.Report, at time.Time) {
+func writeDiagram(env *Env, file string, lab *content.Lab, snap *account.Snapshot, rep checkrun.Report, at time.Time) bool {
 	d := netmap.Build(snap, rep.Results, env.Loc, lab.ID)
 	var buf bytes.Buffer
 	err := d.HTML(&buf, at)
@@ -54,13 +54,14 @@ func writeDiagram(env *Env, file string, lab *content.Lab, snap *account.Snapsho
 	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("NetmapWriteFailed", i18n.M{"File": file, "Err": err}))
-		return
+		return false
 	}
 	shown := file
 	if abs, err := filepath.Abs(file); err == nil {
 		shown = abs
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("NetmapWritten", i18n.M{"File": shown}))
+	return true
 }
 
 // serveDiagram is "Your VPC" for vpclab serve: the whole lab judged on one
