@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -89,7 +90,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		err = errNoRegion
 	}
 	if err != nil {
-		return awsProblem(env, err, lab, o.profile)
+		return o.awsProblem(env, err, lab)
 	}
 	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": cfg.Region}))
 	runOpts, ok := x.options(env, cfg, checkrun.Options{
@@ -117,7 +118,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	if err != nil {
 		// Nothing is recorded: without the account's answers there is no
 		// verdict, and the store must never lose an earlier pass.
-		return awsProblem(env, err, lab, o.profile)
+		return o.awsProblem(env, err, lab)
 	}
 	at := time.Now().UTC()
 	diagramLost := o.diagram != "" && !writeDiagram(env, o.diagram, lab, rep.Snapshot, rep, at) // under --wait, every read merged
@@ -255,6 +256,39 @@ func reportExit(rep checkrun.Report) int {
 // the account, and what to run about it.
 func awsProblem(env *Env, err error, lab *content.Lab, profile string) int {
 	return awsFailed(env, err, func() string { return awsProblemText(env, err, lab, profile) })
+}
+
+// awsProblem is awsProblem for check: with --format json, a script also
+// gets the failure as JSON on standard output, not an empty one.
+func (o *checkOpts) awsProblem(env *Env, err error, lab *content.Lab) int {
+	return failedAsJSON(env, err, awsProblem(env, err, lab, o.profile), o.format, func() string { return awsProblemText(env, err, lab, o.profile) })
+}
+
+// failedAsJSON adds, for --format json, the failure as JSON on standard
+// output, so that a script parsing it is not handed nothing.
+func failedAsJSON(env *Env, err error, code int, format string, explain func() string) int {
+	if format == "json" && code == ExitAWS && (env.Ctx.Err() == nil || !errors.Is(err, context.Canceled)) {
+		writeJSONError(env, awsx.Classify(err).Kind.String(), explain())
+	}
+	return code
+}
+
+// JSONError is --format json's answer when there is no report: what kind
+// of failure (awsx kinds: unreachable, no-credentials, access-denied, …)
+// and the message shown on standard error.
+type JSONError struct {
+	Error struct {
+		Kind    string `json:"kind"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func writeJSONError(env *Env, kind, message string) {
+	var e JSONError
+	e.Error.Kind, e.Error.Message = kind, message
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(e)
 }
 
 // awsFailed prints explain's words for a failed read of the account and

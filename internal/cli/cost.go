@@ -92,13 +92,13 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 		err = errNoRegion
 	}
 	if err != nil {
-		return costProblem(env, err, *profile)
+		return costProblem(env, err, *profile, *format)
 	}
 	var regions []string
 	if *all {
 		regions, err = enabledRegions(ctx, cfg)
 		if err != nil {
-			return costProblem(env, err, *profile)
+			return costProblem(env, err, *profile, *format)
 		}
 	} else {
 		regions = labRegions(env, *dir, cfg.Region)
@@ -108,7 +108,7 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 		// left out of this search; --all reads every Region or fails).
 		more, err := binding.WithPrefix(ctx, cfg, *prefix)
 		if err != nil {
-			return costProblem(env, err, *profile)
+			return costProblem(env, err, *profile, *format)
 		}
 		for _, r := range more {
 			if !slices.Contains(regions, r) {
@@ -121,7 +121,7 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 	found, err := costInRegions(ctx, cfg, regions, *prefix, *all)
 	spin.stop()
 	if err != nil {
-		return costProblem(env, err, *profile)
+		return costProblem(env, err, *profile, *format)
 	}
 	var items []billing.Item
 	for _, f := range found {
@@ -298,6 +298,7 @@ func shortARN(s string) string {
 }
 
 // costProblem explains an AWS failure; cost has no lab to name.
-func costProblem(env *Env, err error, profile string) int {
-	return awsFailed(env, err, func() string { return explainAWS(env, err, profile, "", "", true) })
+func costProblem(env *Env, err error, profile, format string) int {
+	explain := func() string { return explainAWS(env, err, profile, "", "", true) }
+	return failedAsJSON(env, err, awsFailed(env, err, explain), format, explain)
 }
