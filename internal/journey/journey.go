@@ -204,10 +204,23 @@ func Of(in Input) *Journey {
 			}
 		}
 		if s.Role != content.RoleCleanup {
-			for _, r := range in.Now {
+			for id, r := range in.Now {
 				if r.Step == s.ID && r.Status == progress.StatusFail {
 					now.pass, now.fail = false, true
 					now.broken = now.broken || !checks.Teardown(r.Reason)
+					// A finding on the step (a resource made twice, a
+					// Name tag missing), failing since before the step's
+					// checks all passed, means the step was never done
+					// whole: not "done, and broken now".
+					if !isCheckOf(s, id) {
+						seen := in.History[id].Started()
+						if seen.IsZero() {
+							seen = at // first seen now
+						}
+						if !seen.After(first) {
+							ever = false
+						}
+					}
 				}
 			}
 		}
@@ -374,4 +387,13 @@ func IsSandbox(endpoint string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+func isCheckOf(s *content.Step, id string) bool {
+	for _, c := range s.Checks {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -169,6 +169,14 @@ func TestJourney(t *testing.T) {
 			Input{Now: withFinding(now("a1", "b1", "b2", "c1", "!d1", "!clean"), "b", "DUPLICATE_RESOURCE"), History: history(run{1, now("a1", "b1", "b2", "c1")})},
 			"a=done b=failing c=done d=current opt=optional sb=optional cleanup=not-reached",
 			"d", min(1), false, true, 3},
+		// A finding failing since the step's checks first passed (a Name
+		// tag missing from the start): the step was never done whole, so
+		// it is the current step, not "done, and broken now".
+		{"a finding there since the step's checks first passed keeps it from being done",
+			Input{Now: withFinding(now("a1", "b1", "b2", "c1", "!d1", "!clean"), "b", "NAME_TAG_MISSING"),
+				History: history(run{1, withFinding(now("a1", "b1", "b2", "c1"), "b", "NAME_TAG_MISSING")})},
+			"a=done b=current c=done d=not-reached opt=optional sb=optional cleanup=not-reached",
+			"b", min(1), false, true, 2},
 		{"cleaned up: complete",
 			Input{Now: now(failing("clean")...), History: history(run{2, built})},
 			"a=done-earlier b=done-earlier c=done-earlier d=done-earlier opt=optional sb=optional cleanup=done",
