@@ -153,6 +153,36 @@ type Joined struct {
 	Sep   string
 }
 
+// Portable is m as it can be stored as JSON and rendered again later, in
+// either language: errors become their text (English; what the kind was
+// is lost once stored), messages and lists keep their shape.
+func Portable(m M) M {
+	if m == nil {
+		return nil
+	}
+	out := make(M, len(m))
+	for k, v := range m {
+		out[k] = portable(v)
+	}
+	return out
+}
+
+func portable(v any) any {
+	switch x := v.(type) {
+	case error:
+		return x.Error()
+	case Msg:
+		return Msg{ID: x.ID, Data: Portable(x.Data)}
+	case Joined:
+		parts := make([]any, len(x.Parts))
+		for i, p := range x.Parts {
+			parts[i] = portable(p)
+		}
+		return Joined{Parts: parts, Sep: x.Sep}
+	}
+	return v
+}
+
 // value renders a message's data value: messages and errors in l's
 // language, lists part by part, anything else as it is.
 func (l *Localizer) value(v any) any {

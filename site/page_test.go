@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -110,6 +111,20 @@ func TestRecordedMessageInPageLanguage(t *testing.T) {
 	nested := msgValue(map[string]any{"What": map[string]any{"ID": "StatusFail", "Data": nil}, "N": float64(3)}).(i18n.M)
 	if m, ok := nested["What"].(i18n.Msg); !ok || m.ID != "StatusFail" || nested["N"] != 3 {
 		t.Errorf("msgValue: %#v", nested)
+	}
+	// A list (a path's hops, what bills) and an error value survive the
+	// file too: the list worded part by part, the error as its text.
+	list := i18n.M{"Count": 1, "Hourly": "0.045", "Monthly": "32.40", "List": i18n.Joined{Sep: ", ", Parts: []any{
+		i18n.Msg{ID: "CleanupItem", Data: i18n.M{"Type": i18n.Msg{ID: "ResNAT"}, "ID": "nat-1", "Hourly": "0.045"}}}}}
+	r2 := r
+	r2.Check, r2.MessageID, r2.MessageData = "left", "CheckCleanupLeft", i18n.Portable(list)
+	got2 := record(t, r2).Lab(r.Account, r.Region, "demo")["left"]
+	if ja, want := recordedMessage(i18n.New(i18n.JA), got2), i18n.New(i18n.JA).T("CheckCleanupLeft", list); ja != want {
+		t.Errorf("a list after the file: %q, want %q", ja, want)
+	}
+	errData := i18n.Portable(i18n.M{"Err": errors.New("boom")})
+	if s, ok := errData["Err"].(string); !ok || s != "boom" {
+		t.Errorf("an error value stored as %#v", errData["Err"])
 	}
 	// An older record without an id shows its message as it was.
 	got.MessageID = ""

@@ -460,6 +460,12 @@ func recordedMessage(loc *i18n.Localizer, r progress.Record) string {
 func msgValue(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
+		// i18n.Joined, as JSON: a list worded part by part.
+		if parts, ok := v["Parts"].([]any); ok && len(v) == 2 {
+			if sep, ok := v["Sep"].(string); ok {
+				return i18n.Joined{Parts: msgValue(parts).([]any), Sep: sep}
+			}
+		}
 		if id, ok := v["ID"].(string); ok && len(v) <= 2 {
 			if _, hasData := v["Data"]; hasData || len(v) == 1 {
 				data, _ := msgValue(v["Data"]).(i18n.M)

@@ -383,13 +383,20 @@ func recordResults(env *Env, rep checkrun.Report) { recordResultsAt(env, rep, ti
 
 // recordResultsAt records rep as judged at now (the journey's time).
 func recordResultsAt(env *Env, rep checkrun.Report, now time.Time) {
+	writeProgress(env, progressRecords(env, rep, now))
+}
+
+// progressRecords are rep's results as the store keeps them: the message
+// in the reader's language, and its id and data (JSON-safe) so that the
+// site can word it again in the other.
+func progressRecords(env *Env, rep checkrun.Report, now time.Time) []progress.Record {
 	var recs []progress.Record
 	for _, r := range rep.Results {
 		recs = append(recs, progress.Record{Account: rep.Account, Region: rep.Region, Lab: rep.Lab, Step: r.Step, Check: r.Check,
 			Status: statusOf(r.Status), Reason: r.Reason, Message: env.Loc.T(r.Message.ID, r.Message.Data),
-			MessageID: r.Message.ID, MessageData: r.Message.Data, At: now})
+			MessageID: r.Message.ID, MessageData: i18n.Portable(r.Message.Data), At: now})
 	}
-	writeProgress(env, recs)
+	return recs
 }
 
 func writeProgress(env *Env, recs []progress.Record) {

@@ -160,13 +160,7 @@ func (p *practiceRun) checker(env *Env) serve.CheckFunc {
 }
 
 func (p *practiceRun) record(env *Env, rep checkrun.Report) {
-	var recs []progress.Record
-	now := time.Now().UTC()
-	for _, r := range rep.Results {
-		recs = append(recs, progress.Record{Account: rep.Account, Region: rep.Region, Lab: rep.Lab, Step: r.Step, Check: r.Check,
-			Status: progress.Status(r.Status), Reason: r.Reason, Message: env.Loc.T(r.Message.ID, r.Message.Data),
-			MessageID: r.Message.ID, MessageData: r.Message.Data, At: now})
-	}
+	recs := progressRecords(env, rep, time.Now().UTC())
 	if len(recs) == 0 {
 		return
 	}
