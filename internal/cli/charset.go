@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
@@ -47,6 +48,29 @@ func forTerminal(f *os.File, getenv func(string) string) (w io.Writer, flush fun
 	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
 		return f, func() {}
 	}
-	tw := transform.NewWriter(f, encoding.ReplaceUnsupported(enc.NewEncoder()))
-	return tw, func() { _ = tw.Close() }
+	tw := &encodedTerminal{w: transform.NewWriter(f, encoding.ReplaceUnsupported(enc.NewEncoder())), f: f}
+	return tw, tw.flush
 }
+
+// encodedTerminal is a terminal's encoder, safe for writers on several
+// goroutines (serve's log and its reload messages), that knows its file.
+type encodedTerminal struct {
+	mu sync.Mutex
+	w  *transform.Writer
+	f  *os.File
+}
+
+func (t *encodedTerminal) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.w.Write(p)
+}
+
+func (t *encodedTerminal) flush() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_ = t.w.Close()
+}
+
+// Unwrap is the terminal itself.
+func (t *encodedTerminal) Unwrap() io.Writer { return t.f }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"io"
+	"os"
 	"testing"
 
 	"golang.org/x/text/encoding"
@@ -40,5 +42,26 @@ func TestLocaleEncoding(t *testing.T) {
 	w.Close()
 	if want := "\x1a \xb9\xe7\xb3\xca"; b.String() != want {
 		t.Errorf("EUC-JP bytes %q, want %q", b.String(), want)
+	}
+}
+
+// TestUnderlying: a child process and the spinner see the file itself
+// through vpclab's wrappers (the lost-output watcher, a terminal's
+// encoder), so a shell in the sandbox still has a terminal.
+func TestUnderlying(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	enc := &encodedTerminal{w: transform.NewWriter(f, japanese.EUCJP.NewEncoder()), f: f}
+	for _, w := range []io.Writer{f, &outWriter{w: f}, &outWriter{w: enc}} {
+		if got := underlying(w); got != f {
+			t.Errorf("underlying(%T) = %T", w, got)
+		}
+	}
+	var b bytes.Buffer
+	if got := underlying(&b); got != &b {
+		t.Errorf("a plain writer: %T", got)
 	}
 }

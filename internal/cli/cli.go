@@ -32,8 +32,9 @@ const (
 	// finished (128 + SIGINT, as shells report it).
 	ExitInterrupted = 130
 	// ExitOutput: the command's output could not be written (a full
-	// disk, a closed standard output): a report or policy a script
-	// redirected to a file is lost, which must not look like success.
+	// disk, a closed standard output) and nothing else went wrong: a
+	// report or policy a script redirected to a file is lost, which must
+	// not look like success.
 	ExitOutput = 4
 )
 
@@ -149,9 +150,14 @@ func Run(args []string, env *Env) int {
 	env.Stdout = out
 	code := c.run(env, newFlags(env, c.name), args[1:])
 	env.Stdout = out.w
-	if err := out.failed(); err != nil && code != ExitInterrupted {
+	// Lost output is said in any case; its exit code 4 only replaces a
+	// success (a verdict of 1 or 3 still says what is wrong), and a
+	// command interrupted (a closed terminal) exits 130 below.
+	if err := out.failed(); err != nil && env.Ctx.Err() == nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("CLIOutputFailed", i18n.M{"Err": err}))
-		return ExitOutput
+		if code == ExitOK {
+			return ExitOutput
+		}
 	}
 	if code != ExitOK && code != ExitInterrupted && env.Ctx.Err() != nil {
 		// A verdict cut short is no verdict: not "failed", not "AWS
@@ -379,6 +385,21 @@ func (o *outWriter) Write(p []byte) (int, error) {
 		o.mu.Unlock()
 	}
 	return n, err
+}
+
+// Unwrap is the writer outWriter watches.
+func (o *outWriter) Unwrap() io.Writer { return o.w }
+
+// underlying is w without vpclab's wrappers (outWriter, a terminal's
+// encoder): the file itself, for a child process to inherit.
+func underlying(w io.Writer) io.Writer {
+	for {
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
+	}
 }
 
 func (o *outWriter) failed() error {

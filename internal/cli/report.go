@@ -285,7 +285,7 @@ func newSpinner(env *Env, text string, plain bool) *spinner {
 	s := &spinner{text: text, done: make(chan struct{}), w: env.Stderr, quiet: !plain}
 	// A terminal that cannot move the cursor (TERM=dumb: Emacs shells,
 	// some CI consoles) gets the plain line, as a file does.
-	if f, ok := env.Stderr.(*os.File); ok && env.Getenv("TERM") != "dumb" {
+	if f, ok := underlying(env.Stderr).(*os.File); ok && env.Getenv("TERM") != "dumb" {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			s.tty = true
 		}

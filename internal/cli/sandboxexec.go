@@ -102,7 +102,10 @@ func (x *sandboxExec) run(env *Env, fs *flag.FlagSet, args []string, port int, r
 		}
 	}
 	cmd.Dir = env.Dir
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
+	// The child gets the terminal itself, not vpclab's wrappers around
+	// it: through a pipe it would not see a terminal (no pager, colour or
+	// full-screen programs) and its background jobs would hold vpclab.
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, underlying(env.Stdout), underlying(env.Stderr)
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxExecNotStarted", i18n.M{"Command": argv[0], "Err": err}))
 		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
