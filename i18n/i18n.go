@@ -221,6 +221,9 @@ func (l *Localizer) render(id string, count any, data []M) string {
 	for _, m := range data {
 		for k, v := range m {
 			v = l.value(v)
+			if s, ok := v.(string); ok && s != "" && l.lang == JA { // "" stays falsy for {{if}}
+				v = valueStart + s + valueEnd // see spaceLatin
+			}
 			d[k] = v
 		}
 	}
@@ -242,30 +245,58 @@ func (l *Localizer) render(id string, count any, data []M) string {
 	return s
 }
 
+// valueStart and valueEnd mark a placeholder's value in a rendered
+// Japanese message, for spaceLatin; they never reach the output.
+const (
+	valueStart = "\x02"
+	valueEnd   = "\x03"
+)
+
 // spaceLatin puts a space between Japanese and Latin letters or digits
-// where a message's parts meet ("の" + "VPC" + "が" is "の VPC が"), as the
-// console and the style guide write them; the catalogs cannot, since a
-// placeholder may hold either (ロードバランサー, VPC).
+// where a message's text meets a placeholder's value ("の" + "VPC" + "が"
+// is "の VPC が"), as the console and the style guide write them; the
+// catalogs cannot, since a placeholder may hold either (ロードバランサー,
+// VPC). Inside a value nothing changes: a path, a command or a Name tag
+// the learner typed ("私のVPC") is shown as it is. Unmarked text (the
+// catalogs' own) is spaced where Japanese and Latin meet.
 func spaceLatin(s string) string {
+	if !strings.ContainsAny(s, valueStart+valueEnd) && !needsSpace(s) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	prev := rune(0)
-	for i, r := range s {
-		if prev != 0 && (japanese(prev) && latin(r) || latin(prev) && japanese(r)) {
-			if b.Len() == 0 {
-				b.Grow(len(s) + 8)
-				b.WriteString(s[:i])
-			}
+	depth := 0       // inside a value when > 0
+	crossed := false // a value's edge lies between prev and r
+	for _, r := range s {
+		switch string(r) {
+		case valueStart:
+			depth++
+			crossed = true
+			continue
+		case valueEnd:
+			depth--
+			crossed = true
+			continue
+		}
+		if prev != 0 && (depth == 0 || crossed) && (japanese(prev) && latin(r) || latin(prev) && japanese(r)) {
 			b.WriteByte(' ')
 		}
-		if b.Len() > 0 {
-			b.WriteRune(r)
+		b.WriteRune(r)
+		prev, crossed = r, false
+	}
+	return b.String()
+}
+
+func needsSpace(s string) bool {
+	prev := rune(0)
+	for _, r := range s {
+		if prev != 0 && (japanese(prev) && latin(r) || latin(prev) && japanese(r)) {
+			return true
 		}
 		prev = r
 	}
-	if b.Len() == 0 {
-		return s
-	}
-	return b.String()
+	return false
 }
 
 func latin(r rune) bool {

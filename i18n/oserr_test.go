@@ -128,13 +128,28 @@ func TestSpaceLatin(t *testing.T) {
 		"「vpclab check」を実行":        "「vpclab check」を実行", // brackets are not letters
 		"plain English, unchanged": "plain English, unchanged",
 		"ルートテーブル rtb-1 は":          "ルートテーブル rtb-1 は",
+		"の\x02vpc-1\x03を":          "の vpc-1 を", // a value's edges meet the text
+		"\x02私のVPC\x03が":           "私のVPC が",   // its inside is left alone
 		"":                         "",
 	} {
 		if got := spaceLatin(in); got != want {
 			t.Errorf("spaceLatin(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := New(JA).T("CheckNotFound", M{"Region": "us-east-1", "Name": "x", "Type": Msg{ID: "ResVPC"}}); !strings.Contains(got, "の VPC が") {
+	ja := New(JA)
+	if got := ja.T("CheckNotFound", M{"Region": "us-east-1", "Name": "x", "Type": Msg{ID: "ResVPC"}}); !strings.Contains(got, "の VPC が") {
 		t.Errorf("a message with a Latin type: %q", got)
+	}
+	// Inside a value nothing changes: a path, a command, a Name tag the
+	// learner typed; only its edges meet the text.
+	for _, v := range []string{"/Users/taro/AWS 勉強会/sb.env", "Value=検証vpc", "私のVPC"} {
+		got := ja.T("CheckNotFound", M{"Region": "us-east-1", "Name": v, "Type": Msg{ID: "ResVPC"}})
+		if !strings.Contains(got, v) || strings.ContainsAny(got, valueStart+valueEnd) {
+			t.Errorf("value %q changed: %q", v, got)
+		}
+	}
+	// An empty value stays empty for {{if}}: no "（\"\"）".
+	if got := ja.T("RepairNoNAT", M{"Name": "", "Step": "nat"}); strings.Contains(got, "（") {
+		t.Errorf("an empty name shows: %q", got)
 	}
 }
