@@ -324,7 +324,13 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 						}
 					}
 					if js.State == journey.Unavailable {
-						c.Reason = js.Reason
+						// The reason is prose, worded by each language's
+						// page; the CSV's reason column keeps codes.
+						c.Reason = "NOT_ON_SANDBOX"
+						c.Message = Text{}
+						for _, l := range i18n.Langs {
+							c.Message[l] = j.Reason(&js, l)
+						}
 					}
 					row.Cells[i] = c
 					st := &rep.Steps[i]

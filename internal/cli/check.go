@@ -142,7 +142,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 			// there, so say why instead of printing one.
 			rep = withoutFixes(rep, o.step)
 			if o.format == "text" {
-				fmt.Fprintln(env.Stdout, env.Loc.T("CheckStepNotOnSandbox", i18n.M{"Reason": st.Reason}))
+				fmt.Fprintln(env.Stdout, env.Loc.T("CheckStepNotOnSandbox", i18n.M{"Reason": j.Reason(st, env.Loc.Lang())}))
 			}
 		}
 		if o.format == "json" {

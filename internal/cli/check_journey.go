@@ -131,7 +131,7 @@ func checkJSONReport(env *Env, j *journey.Journey, rep checkrun.Report, meter *a
 		out.Regressions = append(out.Regressions, s.ID)
 	}
 	for _, s := range j.Steps {
-		js := JSONStep{ID: s.ID, Number: s.Number, Role: string(s.Role), State: string(s.State), Reason: s.Reason}
+		js := JSONStep{ID: s.ID, Number: s.Number, Role: string(s.Role), State: string(s.State), Reason: j.Reason(&s, env.Loc.Lang())}
 		if !s.FirstDoneAt.IsZero() {
 			t := s.FirstDoneAt.UTC()
 			js.FirstDoneAt = &t
@@ -166,7 +166,7 @@ func writeJourney(env *Env, w io.Writer, lab *content.Lab, j *journey.Journey, r
 		if s.Number > 0 {
 			num = fmt.Sprintf("%d.", s.Number)
 		}
-		state := loc.T(JourneyStateMsg[s.State], i18n.M{"Reason": s.Reason})
+		state := loc.T(JourneyStateMsg[s.State], i18n.M{"Reason": j.Reason(s, loc.Lang())})
 		if s.Role == content.RoleOptional && s.State != journey.Optional && s.State != journey.Unavailable {
 			state += " · " + loc.T("JourneyOptional")
 		}

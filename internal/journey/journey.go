@@ -86,6 +86,7 @@ type Step struct {
 // Journey is a learner's progress through one lab.
 type Journey struct {
 	Lab   string
+	lab   *content.Lab // for wording in the reader's language
 	Steps []Step // the lab's steps with checks, in order
 	// Current is the current step's id: the first required step not yet
 	// done, or the clean-up once they all are; "" when the lab is complete.
@@ -146,7 +147,7 @@ func Of(in Input) *Journey {
 		at = time.Now()
 	}
 	page := in.Lab.Page(i18n.EN)
-	j := &Journey{Lab: in.Lab.ID}
+	j := &Journey{Lab: in.Lab.ID, lab: in.Lab}
 	if page == nil {
 		return j
 	}
@@ -337,6 +338,19 @@ func Of(in Input) *Journey {
 		}
 	}
 	return j
+}
+
+// Reason is why step s cannot be done on the sandbox, worded on the page
+// of lang (each page words it in its language).
+func (j *Journey) Reason(s *Step, lang i18n.Lang) string {
+	if p := j.lab.Page(lang); p != nil && s.Reason != "" {
+		if st := p.StepByID(s.ID); st != nil {
+			if r := st.Sandbox(); r != "" {
+				return r
+			}
+		}
+	}
+	return s.Reason
 }
 
 // before reports whether step id comes before the current step.
