@@ -219,21 +219,29 @@ func runOne(parent context.Context, o Options, l roster.Learner, hints *regionHi
 	need := Need(o.Labs)
 	costNeed := CostNeed()
 	together := covers(need, costNeed)
-	var (
-		once    sync.Once
-		snap    *account.Snapshot
-		loadErr error
-	)
-	load := func(ctx context.Context, _ account.Need) (*account.Snapshot, error) {
-		once.Do(func() { snap, loadErr = account.Load(ctx, cfg, need) })
-		return snap, loadErr
-	}
-	for _, lab := range o.Labs {
-		rep, err := checkrun.Run(ctx, checkrun.Options{Lab: lab, Load: load})
-		if err != nil {
-			return fail(stageRead, err)
+	var snap *account.Snapshot
+	checkIn := func(cfg aws.Config) ([]LabResult, error) {
+		var (
+			once    sync.Once
+			loadErr error
+			labs    []LabResult
+		)
+		snap = nil
+		load := func(ctx context.Context, _ account.Need) (*account.Snapshot, error) {
+			once.Do(func() { snap, loadErr = account.Load(ctx, cfg, need) })
+			return snap, loadErr
 		}
-		out.Labs = append(out.Labs, LabResult{Lab: lab, Results: rep.Results})
+		for _, lab := range o.Labs {
+			rep, err := checkrun.Run(ctx, checkrun.Options{Lab: lab, Load: load})
+			if err != nil {
+				return nil, err
+			}
+			labs = append(labs, LabResult{Lab: lab, Results: rep.Results})
+		}
+		return labs, nil
+	}
+	if out.Labs, err = checkIn(cfg); err != nil {
+		return fail(stageRead, err)
 	}
 	if snap != nil {
 		out.Account = snap.Account
@@ -247,12 +255,22 @@ func runOne(parent context.Context, o Options, l roster.Learner, hints *regionHi
 			}
 			if r := findRegion(ctx, cfg, vpc, only); r != "" {
 				hints.add(r)
-				out.Problem = &Problem{Code: ProblemWrongRegion, Region: r,
-					Msg: i18n.Msg{ID: "ClassProblemWrongRegion", Data: i18n.M{"Name": vpc, "Region": r, "Here": l.Region}}}
-				out.Labs = nil
+				// The learner works in another Region than the roster
+				// says: check them there, where their progress and what
+				// they leave billing are, and say so.
+				there := cfg.Copy()
+				there.Region = r
+				if labs, err := checkIn(there); err == nil {
+					cfg, out.Labs, out.Region = there, labs, r
+					out.Note = &i18n.Msg{ID: "ClassNoteOtherRegion", Data: i18n.M{"Name": vpc, "Region": r, "Here": l.Region}}
+				} else {
+					out.Problem = &Problem{Code: ProblemWrongRegion, Region: r,
+						Msg: i18n.Msg{ID: "ClassProblemWrongRegion", Data: i18n.M{"Name": vpc, "Region": r, "Here": l.Region}}}
+					out.Labs = nil
+				}
 			}
 		}
-		if out.Problem == nil {
+		if out.Problem == nil && out.Note == nil {
 			out.Note = &i18n.Msg{ID: "ClassNoteNoLabVPC", Data: i18n.M{"Name": vpc, "Region": l.Region}}
 		}
 	}

@@ -379,7 +379,7 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 		if o.Cost != nil {
 			rc := &RowCost{USDPerHour: o.Cost.USDPerHour, USDPer30Days: o.Cost.USDPerHour * billing.HoursPerMonth, Items: []CostItem{}, Estimate: o.Cost.Estimate}
 			for _, it := range o.Cost.Items {
-				rc.Items = append(rc.Items, CostItem{Type: string(it.Type), ID: it.ID, Name: it.Name, USDPerHour: it.USDPerHr, Delete: it.DeleteCmd, AfterNAT: it.AfterNAT})
+				rc.Items = append(rc.Items, CostItem{Type: string(it.Type), ID: it.ID, Name: it.Name, USDPerHour: it.USDPerHr, Delete: billing.InRegion(it.DeleteCmd, o.Region), AfterNAT: it.AfterNAT})
 			}
 			row.Cost = rc
 			rep.Cost.USDPerHour += rc.USDPerHour

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
@@ -392,8 +393,9 @@ func TestInterrupted(t *testing.T) {
 }
 
 // TestWrongRegion: a lab built in another region than the roster says is
-// found there and reported, rather than shown as not started; a learner
-// with no lab VPC anywhere is not started, with a note.
+// found there and checked there, with a note, rather than shown as not
+// started or unreachable (its progress and what it bills are there); a
+// learner with no lab VPC anywhere is not started, with a note.
 func TestWrongRegion(t *testing.T) {
 	base := sandboxtest.Config(t)
 	lab := demoLab(t)
@@ -411,8 +413,17 @@ func TestWrongRegion(t *testing.T) {
 		{Name: "nothing yet", RoleARN: roleARN(2), Region: sandboxtest.Region},
 	}
 	outcomes := Run(ctx, Options{Labs: []*content.Lab{lab}, Learners: learners, Connect: conn.Connect, FindRegion: true})
-	if p := outcomes[0].Problem; p == nil || p.Code != ProblemWrongRegion || p.Region != "us-west-2" || outcomes[0].Labs != nil {
-		t.Errorf("elsewhere: %+v", p)
+	o := outcomes[0]
+	passed := 0
+	for _, lr := range o.Labs {
+		for _, r := range lr.Results {
+			if r.Status == checks.Pass {
+				passed++
+			}
+		}
+	}
+	if o.Problem != nil || o.Region != "us-west-2" || o.Note == nil || o.Note.ID != "ClassNoteOtherRegion" || passed == 0 || o.Cost == nil {
+		t.Errorf("elsewhere: problem %+v, region %s, note %+v, %d checks passed, cost %+v", o.Problem, o.Region, o.Note, passed, o.Cost)
 	}
 	if o := outcomes[1]; o.Problem != nil || o.Note == nil || o.Note.ID != "ClassNoteNoLabVPC" || o.Note.Data["Name"] != "vpclab-demo-vpc" {
 		t.Errorf("nothing yet: problem %+v note %+v", o.Problem, o.Note)

@@ -87,7 +87,7 @@ type Step struct {
 type Journey struct {
 	Lab   string
 	lab   *content.Lab // for wording in the reader's language
-	Steps []Step // the lab's steps with checks, in order
+	Steps []Step       // the lab's steps with checks, in order
 	// Current is the current step's id: the first required step not yet
 	// done, or the clean-up once they all are; "" when the lab is complete.
 	Current string
