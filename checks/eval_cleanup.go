@@ -50,7 +50,7 @@ func evalCleanup(e *Env, p Params) Result {
 	var list []any
 	for _, it := range items {
 		ids = append(ids, it.ID)
-		list = append(list, i18n.Msg{ID: "CleanupItem", Data: i18n.M{"Type": i18n.Msg{ID: billingTypeMsg[it.Type]}, "ID": billedID(it.ID), "Hourly": fmt.Sprintf("%.3f", it.USDPerHr)}})
+		list = append(list, i18n.Msg{ID: "CleanupItem", Data: i18n.M{"Type": billingType(it.Type), "ID": billedID(it.ID), "Hourly": fmt.Sprintf("%.3f", it.USDPerHr)}})
 	}
 	total := billing.Total(items)
 	return fail("BILLABLE_RESOURCES_LEFT", "CheckCleanupLeft", i18n.M{
@@ -122,6 +122,15 @@ func heldByNAT(e *Env, alloc string) bool {
 		}
 	}
 	return false
+}
+
+// billingType names what bills in the reader's language; a type added
+// to billing without a message here shows as its id.
+func billingType(t billing.Type) any {
+	if id, ok := billingTypeMsg[t]; ok {
+		return i18n.Msg{ID: id}
+	}
+	return string(t)
 }
 
 // billingTypeMsg names what bills in the reader's language.

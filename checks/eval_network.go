@@ -582,6 +582,26 @@ func eipNamed(e *Env, alloc, name string) bool {
 	return false
 }
 
+// wrongTable: a route check naming the subnet's own table (route_table)
+// fails while the subnet is not explicitly on it, with the association
+// as the first plan.
+func (e *Env) wrongTable(p Params, sn ec2types.Subnet, rt ec2types.RouteTable, explicit bool) (Result, bool) {
+	own := p.Str("route_table", "")
+	id, vpcID, rtID := str(sn.SubnetId), str(sn.VpcId), str(rt.RouteTableId)
+	if own == "" || explicit && e.Snap.Named(account.RouteTables, rtID, own, rt.Tags) {
+		return Result{}, false
+	}
+	got := "-"
+	if explicit {
+		got = rtID
+	}
+	r := fail("WRONG_ROUTE_TABLE", "CheckSubnetRouteTable", i18n.M{"ID": id, "Want": own, "Got": got}, "", id)
+	if t, ok := e.tableByName(own, vpcID); ok {
+		r = r.propose(repair.New(e.moveTo(id, str(t.RouteTableId))))
+	}
+	return r, true
+}
+
 func evalRoute(e *Env, p Params) Result {
 	sn, r := findSubnet(e, p.Str("subnet", ""), p.Str("vpc", ""))
 	if r != nil {
@@ -606,20 +626,12 @@ func evalRoute(e *Env, p Params) Result {
 		}
 	}
 	rtID := str(rt.RouteTableId)
-	if own := p.Str("route_table", ""); own != "" && (!explicit || !e.Snap.Named(account.RouteTables, rtID, own, rt.Tags)) {
-		got := "-"
-		if explicit {
-			got = rtID
-		}
-		r := fail("WRONG_ROUTE_TABLE", "CheckSubnetRouteTable", i18n.M{"ID": id, "Want": own, "Got": got}, "", id)
-		if t, ok := e.tableByName(own, vpcID); ok {
-			return r.propose(repair.New(e.moveTo(id, str(t.RouteTableId))))
-		}
-		return r
-	}
 	want := p.Str("target", "")
 	wantName := p.Str("target_name", "")
 	if want == "none" {
+		if r, wrong := e.wrongTable(p, sn, rt, explicit); wrong {
+			return r
+		}
 		if d.has {
 			return fail("UNEXPECTED_ROUTE", "CheckRouteUnexpected", i18n.M{"Table": rtID, "Dest": dest, "Target": target(d.route)}, "", rtID).
 				propose(e.unroutePlans(sn, dest)...)
@@ -650,6 +662,12 @@ func evalRoute(e *Env, p Params) Result {
 			}
 		}
 		return r
+	}
+	if r, wrong := e.wrongTable(p, sn, rt, explicit); wrong {
+		// The association alone when the lab's table is right; else the
+		// route plans, which move the subnet to that table and set its
+		// route there (ownTableName reads route_table).
+		return plans(r)
 	}
 	if !d.has {
 		return plans(fail("NO_ROUTE_TO_DESTINATION", "CheckRouteMissing", i18n.M{"ID": id, "Table": tableLabel(d), "Dest": dest, "Want": res(targetMsg(want))}, "", id, rtID))

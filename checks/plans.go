@@ -186,7 +186,10 @@ func (e *Env) unroutePlans(sn ec2types.Subnet, dest string) []*repair.Plan {
 	// A subnet the lab also routes through a NAT gateway: pointing the
 	// route there fixes this check and that one in one go, where deleting
 	// it would break the other (the learner would need a second round).
-	if dest == "0.0.0.0/0" && ok && explicit && !isMainTable(rt) && e.routedToNAT(account.Name(sn.Tags)) {
+	// Only on the subnet's own table: one it shares (a public table it was
+	// put on by mistake) would cut the others off.
+	own := e.Snap.Named(account.RouteTables, str(rt.RouteTableId), e.ownTableName(account.Name(sn.Tags)), rt.Tags) || onlyFor(rt, id)
+	if dest == "0.0.0.0/0" && ok && explicit && !isMainTable(rt) && own && e.routedToNAT(account.Name(sn.Tags)) {
 		if nat, found := e.natFor(sn, ""); found {
 			out = append(out, repair.New(setRoute(rt, str(rt.RouteTableId), dest, repair.ToNAT, nat)...))
 		}
@@ -416,4 +419,14 @@ func (e *Env) routedToNAT(subnet string) bool {
 	return len(e.labBlocks("route", func(p Params) bool {
 		return p.Str("subnet", "") == subnet && p.Str("target", "") == "nat-gateway" && p.Str("destination", "0.0.0.0/0") == "0.0.0.0/0"
 	})) > 0
+}
+
+// onlyFor reports whether subnet is the only subnet associated with rt.
+func onlyFor(rt ec2types.RouteTable, subnet string) bool {
+	for _, a := range rt.Associations {
+		if associated(a) && str(a.SubnetId) != "" && str(a.SubnetId) != subnet {
+			return false
+		}
+	}
+	return true
 }

@@ -82,6 +82,14 @@ func TestFixRegressions(t *testing.T) {
 			mutate: func(s *account.Snapshot) { rtb(s, rtbPriv).Associations = nil },
 			want: want{status: checks.Fail, reason: "WRONG_ROUTE_TABLE", msg: "CheckSubnetRouteTable",
 				fix: []string{"aws ec2 associate-route-table --route-table-id " + rtbPriv + " --subnet-id " + subPrivA}, noFix: []string{"create-route-table"}}},
+		{name: "a forgotten association to a table that also lacks the route: associate it and add the route, in one fix",
+			check: lines("kind: route", "subnet: demo-private-a", "vpc: demo-vpc", "route_table: demo-private-rt", "target: nat-gateway"),
+			mutate: func(s *account.Snapshot) {
+				rtb(s, rtbPriv).Associations = nil
+				rtb(s, rtbPriv).Routes = nil
+			},
+			want: want{status: checks.Fail, reason: "WRONG_ROUTE_TABLE", msg: "CheckSubnetRouteTable",
+				fix: []string{"associate-route-table --route-table-id " + rtbPriv + " --subnet-id " + subPrivA, "create-route --route-table-id " + rtbPriv, "--nat-gateway-id " + natID}}},
 		{name: "a route check naming the lab's table passes on it",
 			check: lines("kind: route", "subnet: demo-private-a", "vpc: demo-vpc", "route_table: demo-private-rt", "target: nat-gateway"),
 			want:  want{status: checks.Pass, msg: "CheckRoutePass"}},
@@ -202,6 +210,30 @@ func TestPrivateRouteToIGWOneFix(t *testing.T) {
 	}
 	if len(rs) != 2 || rs[0].Fix == "" {
 		t.Errorf("no fix printed: %+v", rs)
+	}
+	assertProven(t, snap, rs)
+}
+
+// TestSharedTableNotPointedAtNAT: a private subnet put on the public
+// table by mistake is not fixed by pointing that table at the NAT gateway,
+// which would cut the public subnet (and the NAT gateway) off.
+func TestSharedTableNotPointedAtNAT(t *testing.T) {
+	snap := labSnap()
+	rtb(snap, rtbPriv).Associations = nil
+	pub := rtb(snap, rtbPub)
+	pub.Associations = append(pub.Associations, explicitAssoc(rtbPub, subPrivA))
+	rs := checks.Evaluate(snap, parseBlocks(t,
+		"id: private\nkind: subnet\nname: demo-private-a\nvpc: demo-vpc\npublic: false",
+		"id: nat-route\nkind: route\nsubnet: demo-private-a\nvpc: demo-vpc\ntarget: nat-gateway"))
+	// (The route check's own plans may use a shared table only when the
+	// proof shows its other subnets keep passing: the lab's checks of them.)
+	for _, r := range rs {
+		if r.Check == "private" && strings.Contains(r.Fix, "--route-table-id "+rtbPub+" --destination-cidr-block 0.0.0.0/0 --nat-gateway-id") {
+			t.Errorf("%s points the shared public table at the NAT gateway: %s", r.Check, r.Fix)
+		}
+	}
+	if len(rs) == 0 || rs[0].Status != checks.Fail {
+		t.Fatalf("results %+v", rs)
 	}
 	assertProven(t, snap, rs)
 }

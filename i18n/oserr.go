@@ -35,7 +35,8 @@ var osErrKinds = []struct {
 	{errnoIs(syscall.ECONNREFUSED), "OSErrConnRefused"},
 	{errnoIs(syscall.EADDRINUSE), "OSErrAddrInUse"},
 	{errnoIs(syscall.EADDRNOTAVAIL), "OSErrAddrNotAvail"},
-	{errnoIs(syscall.ECONNRESET, syscall.EPIPE), "OSErrConnReset"},
+	{errnoIs(syscall.EPIPE), "OSErrPipeClosed"},
+	{errnoIs(syscall.ECONNRESET), "OSErrConnReset"},
 	{errnoIs(syscall.EHOSTUNREACH, syscall.ENETUNREACH), "OSErrUnreachable"},
 	{isDNSNotFound, "OSErrNoSuchHost"},
 	{isTimeout, "OSErrTimeout"},
@@ -77,7 +78,7 @@ func isTimeout(err error) bool {
 func osErrSubject(err error) string {
 	var le *os.LinkError
 	if errors.As(err, &le) {
-		return le.New
+		return le.Old + " → " + le.New // which one is missing, full or locked, the kind does not say
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -46,8 +46,8 @@ func TestOSErrorsInJapanese(t *testing.T) {
 	}{
 		{notExist, filepath.Join(dir, "missing.yaml"), "見つかりません"},
 		{fmt.Errorf("reading roster: %w", notExist), filepath.Join(dir, "missing.yaml"), "見つかりません"},
-		{notDir, filepath.Join(file, "below"), "フォルダではなくファイル"},
-		{isDir, dir, "フォルダです"},
+		{notDir, filepath.Join(file, "below"), "フォルダーではなくファイル"},
+		{isDir, dir, "フォルダーです"},
 		{inUse, addr, "使用中"},
 		{refused, addr, "接続が拒否されました"},
 		{canceled, addr, "中断されました"},

@@ -248,9 +248,6 @@ func kindOf(err error, apiErr smithy.APIError) Kind {
 	return Other
 }
 
-// networkError finds the error that says the endpoint could not be
-// reached, or nil. A canceled context is not one (the user stopped vpclab);
-// a deadline is (AWS did not answer in time).
 // unsendableMessages are net/http's words for a request it refuses to
 // send: built from settings no request can carry.
 var unsendableMessages = []string{"net/http: invalid header field", "unsupported protocol scheme", "net/http: no Host in request URL", "invalid URL escape", "invalid control character in URL"}
@@ -265,6 +262,9 @@ func unsendable(err error) bool {
 	return false
 }
 
+// networkError finds the error that says the endpoint could not be
+// reached, or nil. A canceled context is not one (the user stopped vpclab);
+// a deadline is (AWS did not answer in time).
 func networkError(err error) error {
 	var (
 		send    *smithyhttp.RequestSendError

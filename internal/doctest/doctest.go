@@ -197,11 +197,25 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 	sr = StepResult{Step: step.ID, Title: step.Title, Checks: len(step.Checks), Status: Passed}
 	defer func() {
 		sr.Elapsed = time.Since(start)
-		// Whatever failed once the run was cancelled (a check's read, a
+		// What failed because the run was cancelled (a check's read, a
 		// command killed) says nothing about the lab: the step was
 		// interrupted, which reports must not show as a deviation.
 		if sr.Status == Failed && ctx.Err() != nil {
-			sr.Problems = []Problem{{Kind: "interrupted", Pos: step.Pos}}
+			// Real findings made before it stay; those the cancellation
+			// caused become one "interrupted".
+			var kept []Problem
+			cut := false
+			for _, p := range sr.Problems {
+				if p.Kind == "interrupted" || strings.Contains(p.Detail, context.Canceled.Error()) {
+					cut = true
+					continue
+				}
+				kept = append(kept, p)
+			}
+			if cut || len(kept) == 0 {
+				kept = append(kept, Problem{Kind: "interrupted", Pos: step.Pos})
+			}
+			sr.Problems = kept
 		}
 	}()
 	if reason, ok := step.Attrs["sandbox"]; ok {

@@ -309,8 +309,9 @@ func (p *Progress) Records() []Record {
 	return all
 }
 
-// fileVersion is the only format this package reads and writes. A file with
-// another version is treated as corrupt rather than guessed at.
+// fileVersion is the only format this package reads and writes. A file of
+// a later version (a newer vpclab's) is left alone; any other is treated
+// as corrupt rather than guessed at.
 const fileVersion = 1
 
 type fileFormat struct {
@@ -318,14 +319,20 @@ type fileFormat struct {
 	Records []Record `json:"records"`
 }
 
-// decode parses a progress file. Any error means the file is corrupt.
+// decode parses a progress file. A *newerError is a newer vpclab's file;
+// any other error means the file is corrupt.
 func decode(data []byte) (*Progress, error) {
+	// The version first: a newer vpclab's records may have another shape,
+	// which must not make its file look corrupt (and be moved aside).
+	var v struct {
+		Version int `json:"version"`
+	}
+	if json.Unmarshal(data, &v) == nil && v.Version > fileVersion {
+		return nil, &newerError{v.Version}
+	}
 	var f fileFormat
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, err
-	}
-	if f.Version > fileVersion {
-		return nil, &newerError{f.Version}
 	}
 	if f.Version != fileVersion {
 		return nil, fmt.Errorf("unknown version %d (want %d)", f.Version, fileVersion)

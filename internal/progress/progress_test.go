@@ -328,14 +328,24 @@ func TestUnreadableFileIsError(t *testing.T) {
 // is not damaged: Load shows no progress and says so, Record refuses, and
 // the file is left byte for byte as it was, where it was.
 func TestNewerFileIsLeftAlone(t *testing.T) {
-	const content = `{"version": 2, "records": [{"whatever": "the newer format holds"}]}`
+	for _, content := range []string{
+		`{"version": 2, "records": [{"whatever": "the newer format holds"}]}`,
+		`{"version": 2, "records": {"by-lab": []}}`, // another shape altogether
+		`{"version": 3, "records": [{"account": "a", "at": "not a time"}]}`,
+	} {
+		newerLeftAlone(t, content)
+	}
+}
+
+func newerLeftAlone(t *testing.T, content string) {
+	t.Helper()
 	s := newStore(t)
 	os.MkdirAll(filepath.Dir(s.Path()), 0o700)
 	if err := os.WriteFile(s.Path(), []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	p, warns, err := s.Load()
-	if err != nil || len(p.Records()) != 0 || len(warns) != 1 || warns[0].Kind != WarningNewer || warns[0].Version != 2 || warns[0].Msg().ID != "ProgressNewer" {
+	if err != nil || len(p.Records()) != 0 || len(warns) != 1 || warns[0].Kind != WarningNewer || warns[0].Version < 2 || warns[0].Msg().ID != "ProgressNewer" {
 		t.Errorf("Load: %v, %d records, warnings %+v", err, len(p.Records()), warns)
 	}
 	if _, err := s.Record(rec("new", StatusPass, 1)); err == nil || !strings.Contains(i18n.New(i18n.JA).Err(err), "新しいバージョンの vpclab") {
