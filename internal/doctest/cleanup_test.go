@@ -21,8 +21,6 @@ import (
 // still runs to its end (the lab's own clean-up passes this proof, see
 // vpclab test on the built-in labs).
 func TestCleanupThatChangesIsCaught(t *testing.T) {
-	base := sandboxtest.Config(t)
-	env := sandboxtest.Env(t)
 	orig, err := fs.ReadFile(content.Embedded(), "labs/first-vpc/index.en.md")
 	if err != nil {
 		t.Fatal(err)
@@ -38,17 +36,7 @@ func TestCleanupThatChangesIsCaught(t *testing.T) {
 		t.Fatalf("the changed page: %v", ds)
 	}
 	lab := &content.Lab{ID: "first-vpc", Dir: "labs/first-vpc", Pages: map[i18n.Lang]*content.Page{i18n.EN: p}}
-	res := RunLab(context.Background(), lab, Options{
-		Config: func(region string) aws.Config {
-			c := base.Copy()
-			c.Region = region
-			awsx.Protect(&c, nil)
-			return c
-		},
-		Env: func(region string) []string {
-			return append(append(os.Environ(), env...), "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
-		},
-	})
+	res := RunLab(context.Background(), lab, sandboxOptions(t))
 	if res.Err != nil {
 		t.Fatalf("the lab did not run: %v", res.Err)
 	}
@@ -71,5 +59,23 @@ func TestCleanupThatChangesIsCaught(t *testing.T) {
 	}
 	if cleanupBlocks != 2 {
 		t.Errorf("the clean-up ran %d blocks, want both (a finding does not stop it)", cleanupBlocks)
+	}
+}
+
+// sandboxOptions runs a lab on the test sandbox: its config (read-only)
+// for the checks, its environment for the lab's commands.
+func sandboxOptions(t *testing.T) Options {
+	base := sandboxtest.Config(t)
+	env := sandboxtest.Env(t)
+	return Options{
+		Config: func(region string) aws.Config {
+			c := base.Copy()
+			c.Region = region
+			awsx.Protect(&c, nil)
+			return c
+		},
+		Env: func(region string) []string {
+			return append(append(os.Environ(), env...), "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
+		},
 	}
 }

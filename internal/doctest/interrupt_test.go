@@ -4,15 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
-	"github.com/vpclab/vpclab/internal/awsx"
-	"github.com/vpclab/vpclab/internal/sandboxtest"
 )
 
 // TestInterruptedRunIsNoDeviation: Ctrl-C while a step runs leaves that
@@ -21,8 +16,6 @@ import (
 // cancels and fails as a check's read cut short does, so it is the same
 // every time.)
 func TestInterruptedRunIsNoDeviation(t *testing.T) {
-	base := sandboxtest.Config(t)
-	env := sandboxtest.Env(t)
 	src, err := fs.ReadFile(content.Embedded(), "labs/first-vpc/index.en.md")
 	if err != nil {
 		t.Fatal(err)
@@ -44,24 +37,15 @@ func TestInterruptedRunIsNoDeviation(t *testing.T) {
 	stopAt := withBlocks[1]
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	res := RunLab(ctx, lab, Options{
-		Config: func(region string) aws.Config {
-			c := base.Copy()
-			c.Region = region
-			awsx.Protect(&c, nil)
-			return c
-		},
-		Env: func(region string) []string {
-			return append(append(os.Environ(), env...), "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
-		},
-		BeforeBlocks: func(_ context.Context, s *content.Step) error {
-			if s.ID == stopAt {
-				cancel() // Ctrl-C
-				return fmt.Errorf("operation error EC2: DescribeVpcs: %w", context.Canceled)
-			}
-			return nil
-		},
-	})
+	o := sandboxOptions(t)
+	o.BeforeBlocks = func(_ context.Context, s *content.Step) error {
+		if s.ID == stopAt {
+			cancel() // Ctrl-C
+			return fmt.Errorf("operation error EC2: DescribeVpcs: %w", context.Canceled)
+		}
+		return nil
+	}
+	res := RunLab(ctx, lab, o)
 	if !res.Interrupted || res.OK() {
 		t.Errorf("lab: interrupted %v, ok %v; want interrupted and not ok", res.Interrupted, res.OK())
 	}
