@@ -115,15 +115,7 @@ func evalSubnet(e *Env, p Params) Result {
 	}
 	d := routeOf(e, sn, publicIPv4)
 	rt := str(d.table.RouteTableId)
-	if want := p.Str("route_table", ""); want != "" && (!d.explicit || !e.Snap.Named(account.RouteTables, rt, want, d.table.Tags)) {
-		got := "-"
-		if d.explicit {
-			got = rt
-		}
-		r := fail("WRONG_ROUTE_TABLE", "CheckSubnetRouteTable", i18n.M{"ID": id, "Want": want, "Got": got}, "", id)
-		if t, ok := e.tableByName(want, vpcID); ok {
-			return r.propose(repair.New(e.moveTo(id, str(t.RouteTableId))))
-		}
+	if r, wrong := e.wrongTable(p, sn, d.table, d.explicit); wrong {
 		return r
 	}
 	if !p.Has("public") {
@@ -591,11 +583,11 @@ func (e *Env) wrongTable(p Params, sn ec2types.Subnet, rt ec2types.RouteTable, e
 	if own == "" || explicit && e.Snap.Named(account.RouteTables, rtID, own, rt.Tags) {
 		return Result{}, false
 	}
-	got := "-"
-	if explicit {
-		got = rtID
+	got := rtID // the main table's when not explicit: the message says so
+	if got == "" {
+		got = "-"
 	}
-	r := fail("WRONG_ROUTE_TABLE", "CheckSubnetRouteTable", i18n.M{"ID": id, "Want": own, "Got": got}, "", id)
+	r := fail("WRONG_ROUTE_TABLE", "CheckSubnetRouteTable", i18n.M{"ID": id, "Want": own, "Got": got, "Main": !explicit}, "", id)
 	if t, ok := e.tableByName(own, vpcID); ok {
 		r = r.propose(repair.New(e.moveTo(id, str(t.RouteTableId))))
 	}

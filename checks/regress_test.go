@@ -81,7 +81,8 @@ func TestFixRegressions(t *testing.T) {
 			check:  lines("kind: route", "subnet: demo-private-a", "vpc: demo-vpc", "route_table: demo-private-rt", "target: nat-gateway"),
 			mutate: func(s *account.Snapshot) { rtb(s, rtbPriv).Associations = nil },
 			want: want{status: checks.Fail, reason: "WRONG_ROUTE_TABLE", msg: "CheckSubnetRouteTable",
-				fix: []string{"aws ec2 associate-route-table --route-table-id " + rtbPriv + " --subnet-id " + subPrivA}, noFix: []string{"create-route-table"}}},
+				data: i18n.M{"Got": rtbMain, "Main": true}, // the main table by its id, said to be the main one
+				fix:  []string{"aws ec2 associate-route-table --route-table-id " + rtbPriv + " --subnet-id " + subPrivA}, noFix: []string{"create-route-table"}}},
 		{name: "a forgotten association to a table that also lacks the route: associate it and add the route, in one fix",
 			check: lines("kind: route", "subnet: demo-private-a", "vpc: demo-vpc", "route_table: demo-private-rt", "target: nat-gateway"),
 			mutate: func(s *account.Snapshot) {
