@@ -235,6 +235,32 @@ func TestBindingNearName(t *testing.T) {
 		text: []string{`"  Demo-VPC "`}, fix: []string{"aws ec2 create-tags --resources " + vpcID + " --tags Key=Name,Value=demo-vpc"}})
 }
 
+// TestBindingTypo: a Name tag one or two letters off (demo-vcp for
+// demo-vpc), the only one, is the lab's resource with a typo: the check
+// judges it and the fix retags it, instead of "create it" and the typo'd
+// copy left behind for good. Two near names would be a guess: none taken.
+func TestBindingTypo(t *testing.T) {
+	snap := labSnap()
+	snap.VPCs[0].Tags = nameTag("demo-vcp")
+	rep, _, findings := bindRun(snap, bindingBlocks(t))
+	b, _ := rep.Bound(account.VPCs, "demo-vpc")
+	if b.ID != vpcID || b.Evidence != binding.ByNameTypo {
+		t.Fatalf("demo-vpc bound to %q by %s", b.ID, b.Evidence)
+	}
+	checkResult(t, finding(t, findings, "binding:vpcs:demo-vpc"), want{status: checks.Fail, reason: binding.Mistagged, msg: "BindMistagged",
+		text: []string{`"demo-vcp"`}, fix: []string{"aws ec2 create-tags --resources " + vpcID + " --tags Key=Name,Value=demo-vpc"}})
+
+	two := labSnap()
+	two.VPCs[0].Tags = nameTag("demo-vcp")
+	second := two.VPCs[0]
+	second.VpcId, second.Tags = sp("vpc-0second"), nameTag("demo-vpx")
+	two.VPCs = append(two.VPCs, second)
+	rep, _, _ = bindRun(two, bindingBlocks(t))
+	if b, _ := rep.Bound(account.VPCs, "demo-vpc"); b.Evidence == binding.ByNameTypo {
+		t.Errorf("two near names, one taken: %s by %s", b.ID, b.Evidence)
+	}
+}
+
 // Infrastructure as code rules out a look-alike: two untagged VPCs hold
 // the lab's subnets; the stack made one of them.
 func TestBindingIaCBeatsLookalike(t *testing.T) {

@@ -26,6 +26,7 @@ type Evidence string
 const (
 	ByNameTag   Evidence = "name-tag"       // the Name tag (or group / load balancer name) is the lab's name
 	ByNameFold  Evidence = "name-tag-fold"  // the same name, but in other case or spacing
+	ByNameTypo  Evidence = "name-tag-typo"  // the only name one or two letters off: a typo
 	ByStack     Evidence = "cloudformation" // the resource of the learner's CloudFormation stack that fits the lab
 	ByTerraform Evidence = "terraform"      // the resource of the learner's Terraform state that fits the lab
 	ByStructure Evidence = "structure"      // no name: the lab's structure identifies it

@@ -361,6 +361,8 @@ func evidenceMsg(b Binding) i18n.Msg {
 		return i18n.Msg{ID: "BindByNameTag"}
 	case ByNameFold:
 		return i18n.Msg{ID: "BindByNameFold", Data: i18n.M{"Tag": b.Tag}}
+	case ByNameTypo:
+		return i18n.Msg{ID: "BindByNameTypo", Data: i18n.M{"Tag": b.Tag}}
 	case ByStructure, ByStack, ByTerraform:
 		return b.Why
 	}

@@ -7,6 +7,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/content"
 )
 
 // item is one resource of any bindable type, reduced to what binding
@@ -114,6 +115,13 @@ func fold(s string) string { return strings.ToLower(strings.Join(strings.Fields(
 // groups and load balancers their own name.
 func (it item) exact(name string) bool {
 	return name != "" && (it.name == name || it.alt == name)
+}
+
+// typo reports whether the item's name is one or two edits from name (a
+// typo: vpclab-frist), for names long enough that two edits is not another
+// name altogether.
+func (it item) typo(name string) bool {
+	return len(name) >= 6 && it.name != "" && !it.folded(name) && content.Suggest(fold(it.name), []string{fold(name)}) != ""
 }
 
 func (it item) folded(name string) bool {

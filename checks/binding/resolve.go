@@ -72,6 +72,9 @@ func (r *resolver) resolve(w *want, exactOnly bool) Binding {
 		found, b.Evidence = filter(all, func(it item) bool { return it.exact(w.name) }), ByNameTag
 	case len(filter(all, func(it item) bool { return it.folded(w.name) })) > 0:
 		found, b.Evidence = filter(all, func(it item) bool { return it.folded(w.name) }), ByNameFold
+	case len(filter(all, func(it item) bool { return it.typo(w.name) })) == 1:
+		// One typo'd name, and only one: two would be a guess.
+		found, b.Evidence = filter(all, func(it item) bool { return it.typo(w.name) }), ByNameTypo
 	}
 	if len(found) == 0 && r.o.IaC != nil {
 		mine := filter(all, func(it item) bool { return r.o.IaC.Has(it.typ, it.id, it.allocs...) })

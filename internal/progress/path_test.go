@@ -63,7 +63,7 @@ func TestDefaultPath(t *testing.T) {
 				t.Errorf("got %q, %v; want %q (error %v)", got, err, c.want, c.wantErr)
 			}
 			// The error says what to do, in the learner's language.
-			if ja := i18n.New(i18n.JA).Err(err); err != nil && !strings.Contains(ja, "VPCLAB_STATE_DIR に保存先のフォルダを指定してください") {
+			if ja := i18n.New(i18n.JA).Err(err); err != nil && !strings.Contains(ja, "VPCLAB_STATE_DIR に保存先のフォルダーを指定してください") {
 				t.Errorf("in Japanese: %q", ja)
 			}
 		})
