@@ -21,3 +21,6 @@ func EvaluateWithPlans(snap *account.Snapshot, blocks []*content.CheckBlock, che
 	}
 	return Result{}
 }
+
+// LabVars is labVars, for its test.
+var LabVars = labVars

@@ -47,6 +47,13 @@ func evaluateLab(snap *account.Snapshot, blocks, lab []*content.CheckBlock, prop
 		return base
 	}
 	after := map[int]map[string]Result{} // result index → the lab after its plan
+	var labVar func(repair.Op, string) string
+	vars := func() func(repair.Op, string) string {
+		if labVar == nil {
+			labVar = labVars(lab)
+		}
+		return labVar
+	}
 	for i := range results {
 		r := &results[i]
 		r.Fix, r.Plan = "", nil
@@ -57,6 +64,7 @@ func evaluateLab(snap *account.Snapshot, blocks, lab []*content.CheckBlock, prop
 		for _, p := range r.candidates {
 			res, w := prove(snap, lab, baseline(), r, p)
 			if w == nil {
+				p = p.WithLabVars(vars())
 				r.Plan, r.Fix, after[i] = p, p.Render(snap.Region), res
 				break
 			}
