@@ -196,7 +196,11 @@ func (l *Localizer) value(v any) any {
 		for i, p := range x.Parts {
 			parts[i] = fmt.Sprint(l.value(p))
 		}
-		return strings.Join(parts, x.Sep)
+		sep := x.Sep
+		if sep == ", " && l.lang == JA {
+			sep = "、" // a list's comma in Japanese
+		}
+		return strings.Join(parts, sep)
 	}
 	return v
 }

@@ -153,3 +153,15 @@ func TestSpaceLatin(t *testing.T) {
 		t.Errorf("an empty name shows: %q", got)
 	}
 }
+
+// TestJoinedList: a list's parts are worded in the reader's language and
+// joined with the language's comma.
+func TestJoinedList(t *testing.T) {
+	list := Joined{Parts: []any{Msg{ID: "ResNAT"}, "vpce-1"}, Sep: ", "}
+	if got := New(JA).value(list); got != "NAT ゲートウェイ、vpce-1" {
+		t.Errorf("Japanese: %q", got)
+	}
+	if got := New(EN).value(list); got != "NAT gateway, vpce-1" {
+		t.Errorf("English: %q", got)
+	}
+}
