@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
@@ -228,8 +229,9 @@ func server(t testing.TB) *sandbox.Server {
 }
 
 // Config resets the sandbox, so each test starts from moto's initial state,
-// and returns a config that can only reach it. Retries are off so that
-// moto's 500s fail fast.
+// and returns a config that can only reach it. moto's 500s are not retried,
+// so that they fail fast; a connection it resets (its server does, now and
+// then, on a busy machine) is tried again, as vpclab itself does.
 func Config(t testing.TB) aws.Config {
 	t.Helper()
 	s := server(t)
@@ -239,7 +241,12 @@ func Config(t testing.TB) aws.Config {
 		config.WithBaseEndpoint(s.URL()),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(
 			sandbox.DummyCredential, sandbox.DummyCredential, "")),
-		config.WithRetryMaxAttempts(1),
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = 3
+				o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
+			})
+		}),
 	)
 	if err != nil {
 		t.Fatalf("sandboxtest: load AWS config: %v", err)

@@ -2,6 +2,8 @@ package sandboxtest_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/vpclab/vpclab/internal/sandboxtest"
 )
@@ -28,8 +31,16 @@ func TestConfigReachesOnlySandbox(t *testing.T) {
 	if !strings.HasPrefix(sandboxtest.URL(t), "http://127.0.0.1:") {
 		t.Errorf("URL() = %q, want http://127.0.0.1:PORT", sandboxtest.URL(t))
 	}
-	if cfg.Region != "us-east-1" || cfg.RetryMaxAttempts != 1 {
-		t.Errorf("Region, RetryMaxAttempts = %q, %d; want us-east-1, 1", cfg.Region, cfg.RetryMaxAttempts)
+	if cfg.Region != "us-east-1" || cfg.Retryer == nil || cfg.Retryer().MaxAttempts() != 3 {
+		t.Errorf("Region %q, retryer %v; want us-east-1 and 3 attempts", cfg.Region, cfg.Retryer != nil)
+	}
+	// A 500 from moto fails at once; a reset connection is tried again.
+	r := cfg.Retryer()
+	if r.IsErrorRetryable(&smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 500}}, Err: errors.New("internal")}) {
+		t.Error("a 500 is retried")
+	}
+	if !r.IsErrorRetryable(errors.New("read tcp 127.0.0.1:1->127.0.0.1:2: use of closed network connection")) {
+		t.Error("a reset connection is not retried")
 	}
 }
 
