@@ -254,23 +254,8 @@ func reportExit(rep checkrun.Report) int {
 
 // awsProblem explains, in the learner's language, why vpclab could not read
 // the account, and what to run about it.
-func awsProblem(env *Env, err error, lab *content.Lab, profile string) int {
-	return awsFailed(env, err, func() string { return awsProblemText(env, err, lab, profile) })
-}
-
-// awsProblem is awsProblem for check: with --format json, a script also
-// gets the failure as JSON on standard output, not an empty one.
 func (o *checkOpts) awsProblem(env *Env, err error, lab *content.Lab) int {
-	return failedAsJSON(env, err, awsProblem(env, err, lab, o.profile), o.format, func() string { return awsProblemText(env, err, lab, o.profile) })
-}
-
-// failedAsJSON adds, for --format json, the failure as JSON on standard
-// output, so that a script parsing it is not handed nothing.
-func failedAsJSON(env *Env, err error, code int, format string, explain func() string) int {
-	if format == "json" && code == ExitAWS && (env.Ctx.Err() == nil || !errors.Is(err, context.Canceled)) {
-		writeJSONError(env, awsx.Classify(err).Kind.String(), explain())
-	}
-	return code
+	return awsFailed(env, err, o.format, func() string { return awsProblemText(env, err, lab, o.profile) })
 }
 
 // JSONError is --format json's answer when there is no report: what kind
@@ -292,11 +277,18 @@ func writeJSONError(env *Env, kind, message string) {
 }
 
 // awsFailed prints explain's words for a failed read of the account and
-// returns ExitAWS; a read cut short by Ctrl-C gets no words here, since
-// Run says it was interrupted (and exits 130) for every command alike.
-func awsFailed(env *Env, err error, explain func() string) int {
-	if env.Ctx.Err() == nil || !errors.Is(err, context.Canceled) {
-		fmt.Fprintln(env.Stderr, explain())
+// returns ExitAWS; with --format json the same words are also JSON on
+// standard output, so that a script parsing it is not handed nothing. A
+// read cut short by Ctrl-C gets no words here, since Run says it was
+// interrupted (and exits 130) for every command alike.
+func awsFailed(env *Env, err error, format string, explain func() string) int {
+	if env.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return ExitAWS
+	}
+	text := explain()
+	fmt.Fprintln(env.Stderr, text)
+	if format == "json" {
+		writeJSONError(env, awsx.Classify(err).Kind.String(), text)
 	}
 	return ExitAWS
 }

@@ -299,6 +299,5 @@ func shortARN(s string) string {
 
 // costProblem explains an AWS failure; cost has no lab to name.
 func costProblem(env *Env, err error, profile, format string) int {
-	explain := func() string { return explainAWS(env, err, profile, "", "", true) }
-	return failedAsJSON(env, err, awsFailed(env, err, explain), format, explain)
+	return awsFailed(env, err, format, func() string { return explainAWS(env, err, profile, "", "", true) })
 }
