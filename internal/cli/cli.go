@@ -20,6 +20,7 @@ import (
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
+	"github.com/vpclab/vpclab/internal/gcfloor"
 )
 
 // Exit codes that scripts can rely on.
@@ -74,6 +75,7 @@ const interruptGrace = 15 * time.Second
 
 // Main runs vpclab with the process's arguments and environment.
 func Main() int {
+	gcfloor.Start(gcFloor)
 	// A closed terminal or dropped SSH session (SIGHUP) winds up like
 	// Ctrl-C: moto stopped, temporary folders and export files removed.
 	// Under nohup SIGHUP is ignored, and must stay so.
