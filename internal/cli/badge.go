@@ -15,6 +15,7 @@ func init() { register(&command{name: "badge", run: runBadge}) }
 
 func runBadge(env *Env, fs *flag.FlagSet, args []string) int {
 	out := fs.String("o", "", env.Loc.T("FlagBadgeOut"))
+	fs.StringVar(out, "out", "", env.Loc.T("FlagBadgeOut"))
 	dir := contentFlag(env, fs)
 	if ok, code := parse(env, fs, interleave(fs, args), "badge"); !ok {
 		return code

@@ -18,6 +18,7 @@ func init() { register(&command{name: "build", run: runBuild}) }
 
 func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 	out := fs.String("o", "public", env.Loc.T("FlagBuildOut"))
+	fs.StringVar(out, "out", "public", env.Loc.T("FlagBuildOut"))
 	dir := contentFlag(env, fs)
 	if ok, code := parse(env, fs, interleave(fs, args), "build"); !ok {
 		return code

@@ -305,10 +305,18 @@ func flagHint(env *Env, fs *flag.FlagSet, err error) string {
 		var names []string
 		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
 		if best := content.Suggest(m[1], names); best != "" {
-			return env.Loc.T("HardenFlagDidYouMean", i18n.M{"Flag": best})
+			return env.Loc.T("HardenFlagDidYouMean", i18n.M{"Flag": dashed(best)})
 		}
 	}
 	return ""
+}
+
+// dashed writes a flag as usage lines show it: -o, --content.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 func usageError(env *Env, name, msgID string, data i18n.M) int {
