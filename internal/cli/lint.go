@@ -20,14 +20,19 @@ func init() { register(&command{name: "lint", run: runLint}) }
 
 func runLint(env *Env, fs *flag.FlagSet, args []string) int {
 	format := fs.String("format", "text", env.Loc.T("FlagLintFormat"))
-	if ok, code := parse(env, fs, args, "lint"); !ok {
+	dir := contentFlag(env, fs) // as every other command takes it: one more PATH
+	if ok, code := parse(env, fs, interleave(fs, args), "lint"); !ok {
 		return code
 	}
 	if *format != "text" && *format != "json" && *format != "github" {
 		return usageError(env, "lint", "CLIBadFormat", i18n.M{"Format": *format, "Allowed": "text, json, github"})
 	}
 
-	targets, err := lintTargets(env, fs.Args())
+	paths := fs.Args()
+	if *dir != "" {
+		paths = append([]string{*dir}, paths...)
+	}
+	targets, err := lintTargets(env, paths)
 	if err != nil {
 		return usageError(env, "lint", "CLIPathUnreadable", i18n.M{"Err": err})
 	}
