@@ -110,7 +110,7 @@ func TestBindingDuplicateNAT(t *testing.T) {
 	}
 	f := finding(t, findings, "binding:nat-gateways:demo-nat")
 	checkResult(t, f, want{status: checks.Fail, reason: binding.Duplicate, msg: "BindDuplicate", res: []string{natID, "nat-0twin"},
-		text:  []string{"nat-0twin [2026-11-20 08:00 UTC · 4h0m0s · $", natID},
+		text:  []string{"nat-0twin [2026-11-20 08:00 UTC · 4h0m0s · $", natID, "(in brackets: creation time · age · cost per hour)"},
 		fix:   []string{"aws ec2 delete-nat-gateway --nat-gateway-id nat-0twin", "aws ec2 wait nat-gateway-deleted --nat-gateway-ids nat-0twin", "aws ec2 release-address --allocation-id eipalloc-0twin"},
 		noFix: []string{natID, allocID}})
 	for _, l := range strings.Split(f.Fix, "\n") {
@@ -361,5 +361,7 @@ func TestBindingDuplicateTwinWithItsOwnFault(t *testing.T) {
 	blocks := bindingBlocks(t, lines("id: priv-az", "kind: subnet", "name: demo-private-a", "az: us-east-1c"))
 	_, _, findings := bindRun(snap, blocks)
 	f := finding(t, findings, "binding:subnets:demo-private-a")
-	checkResult(t, f, want{status: checks.Fail, reason: binding.Duplicate, msg: "BindDuplicate", fix: []string{"aws ec2 delete-subnet --subnet-id subnet-0twin"}})
+	// Subnets show no creation time: the legend names only the price.
+	checkResult(t, f, want{status: checks.Fail, reason: binding.Duplicate, msg: "BindDuplicate", fix: []string{"aws ec2 delete-subnet --subnet-id subnet-0twin"},
+		text: []string{"subnet-0twin [$0.000/h] is left over (in brackets: cost per hour)"}})
 }

@@ -250,12 +250,14 @@ func duplicateResult(rep Report, b Binding, snap *account.Snapshot, blocks []*co
 	var others, broken, better []string
 	plan := repair.New()
 	res := []string{b.ID}
+	dated := chosen.created != nil // whether any copy shows when it was made
 	// The whole lab's checks, whichever step was asked for: a twin may be
 	// right where an earlier step's check finds the judged one wrong.
 	whole := checks.Evaluate(snap, rep.named)
 	for _, t := range b.Twins {
 		others = append(others, describeTwin(t.ID, t.Created, t.USDPerHr, now))
 		res = append(res, t.ID)
+		dated = dated || t.Created != nil
 		if fixed := passWith(rep, b, t.ID, rep.named, whole); len(fixed) > 0 {
 			// The twin is right where the judged one is wrong (the
 			// learner made it again, correctly): deleting it would
@@ -279,7 +281,11 @@ func duplicateResult(rep Report, b Binding, snap *account.Snapshot, blocks []*co
 		broken = append(broken, others...)
 	}
 	data := i18n.M{"Type": TypeMsg(b.Type), "Name": b.Name, "Count": len(b.Twins) + 1,
-		"Chosen": describeTwin(b.ID, chosen.created, hourly(snap, chosen, prices), now), "Others": strings.Join(others, ", ")}
+		"Chosen": describeTwin(b.ID, chosen.created, hourly(snap, chosen, prices), now), "Others": strings.Join(others, ", "),
+		"Legend": i18n.Msg{ID: "BindTwinLegendPrice"}}
+	if dated { // the legend names only what the brackets hold
+		data["Legend"] = i18n.Msg{ID: "BindTwinLegendDated"}
+	}
 	msg := "BindDuplicate"
 	switch {
 	case len(better) > 0:
