@@ -113,6 +113,27 @@ func result(b Binding, status checks.Status, reason, msg string, data i18n.M, fi
 		Message: i18n.Msg{ID: msg, Data: data}, Fix: fix, Resources: res, Block: blk}
 }
 
+// Title is how a report line names a finding, where a check shows its id
+// (binding:vpcs:NAME is vpclab's, not the learner's): the lab's name for
+// the resource, with its Region when it was found in another, and what
+// kind of resource it is. ok is false for the id of anything else.
+func Title(check string) (name string, about i18n.Msg, ok bool) {
+	rest, ok := strings.CutPrefix(check, "binding:")
+	if !ok {
+		return "", i18n.Msg{}, false
+	}
+	if c, ok := strings.CutPrefix(rest, "cleanup:"); ok { // BLOCK@REGION:VPC
+		block, where, _ := strings.Cut(c, "@")
+		region, id, _ := strings.Cut(where, ":")
+		return block, i18n.Msg{ID: "BindTitleCleanup", Data: i18n.M{"ID": id, "Region": region}}, true
+	}
+	typ, name, ok := strings.Cut(rest, ":")
+	if _, known := resMsg[account.Resource(typ)]; !ok || !known || name == "" {
+		return "", i18n.Msg{}, false
+	}
+	return name, TypeMsg(account.Resource(typ)), true
+}
+
 func elsewhereResult(rep Report, run string) checks.Result {
 	var where, ids []string
 	for _, h := range rep.Elsewhere {

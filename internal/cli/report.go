@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpclab/vpclab/checks"
+	"github.com/vpclab/vpclab/checks/binding"
 	"github.com/vpclab/vpclab/checks/repair"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
@@ -165,7 +166,11 @@ func writeText(env *Env, w io.Writer, lab *content.Lab, rep checkrun.Report, met
 			}
 			fmt.Fprintf(w, "\n%s  #%s\n", title, r.Step)
 		}
-		fmt.Fprintf(w, "  %-10s %s  (%s)\n", statusMark(loc, r.Status), r.Check, r.Kind)
+		label, kind := r.Check, r.Kind
+		if name, about, ok := binding.Title(r.Check); ok {
+			label, kind = name, loc.T(about.ID, about.Data)
+		}
+		fmt.Fprintf(w, "  %-10s %s  (%s)\n", statusMark(loc, r.Status), label, kind)
 		fmt.Fprintf(w, "      %s\n", loc.T(r.Message.ID, r.Message.Data))
 		if r.Reason != "" && r.Status != checks.Pass { // a warning names its reason too
 			fmt.Fprintf(w, "      %s %s\n", loc.T("CheckReason"), r.Reason)

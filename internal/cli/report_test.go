@@ -101,3 +101,24 @@ func TestReportCarriesPlanAndRootCause(t *testing.T) {
 		}
 	}
 }
+
+// A finding's report line names the lab's resource and its kind, not the
+// finding's internal id (binding:vpcs:NAME); JSON keeps the id.
+func TestReportNamesFindingsByTheLabsName(t *testing.T) {
+	lab, rep := reportRun(t)
+	rep.Results = append(rep.Results, checks.Result{Step: "route", Check: "binding:vpcs:demo-vpc", Kind: "binding",
+		Status: checks.Fail, Reason: "DUPLICATE_RESOURCE", Message: i18n.Msg{ID: "CLIPlain", Data: i18n.M{"Text": "two"}}})
+	for _, lang := range i18n.Langs {
+		loc := i18n.New(lang)
+		var out bytes.Buffer
+		writeText(&Env{Stdout: &out, Loc: loc}, &out, lab, rep, nil)
+		want := " demo-vpc  (" + loc.T("ResVPC") + ")\n"
+		if !strings.Contains(out.String(), want) || strings.Contains(out.String(), "binding:vpcs") {
+			t.Errorf("%s: no line with %q, or the internal id shown:\n%s", lang, want, out.String())
+		}
+		raw, _ := json.Marshal(jsonReport(loc, rep, nil))
+		if !strings.Contains(string(raw), `"check":"binding:vpcs:demo-vpc"`) {
+			t.Errorf("%s: JSON lost the finding's id: %s", lang, raw)
+		}
+	}
+}
