@@ -9,6 +9,7 @@
 package roster
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -98,6 +100,10 @@ func (es Errors) Localize(loc *i18n.Localizer) string {
 // size in memory, so a mistaken file (a log, a dump) is refused up front.
 const MaxSize = 1 << 20
 
+// MaxName is the longest learner name, in characters: a person's name, a
+// seat number or an e-mail address fit many times over.
+const MaxName = 200
+
 // Load reads and parses the roster at path. The error, if any, is Errors.
 func Load(path string) (*Roster, error) {
 	f, err := os.Open(path)
@@ -128,6 +134,9 @@ func Parse(path string, data []byte) (*Roster, error) {
 		p.fail(0, "RosterTooLarge", i18n.M{"Max": MaxSize >> 10})
 		return nil, p.errs
 	}
+	// Windows editors (Notepad, Excel) start UTF-8 files with a byte
+	// order mark; it is no part of the first key or column.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var learners []Learner
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
@@ -268,6 +277,9 @@ func (p *parser) check(i int, l Learner) {
 	at := func(field string) int { return p.at(i, l, field) }
 	if l.Name == "" {
 		p.fail(l.Line, "RosterNoName", nil)
+	} else if utf8.RuneCountInString(l.Name) > MaxName {
+		// Names are printed on every line about the learner, twice a run.
+		p.fail(at("name"), "RosterNameTooLong", i18n.M{"Max": MaxName})
 	} else if printable(l.Name) != l.Name {
 		// Names are printed in terminals and reports: no line breaks or
 		// escape sequences.

@@ -76,3 +76,26 @@ func TestNameControlCharacters(t *testing.T) {
 		t.Errorf("message %q: want the name escaped", msg)
 	}
 }
+
+// A YAML roster saved by a Windows editor starts with a byte order mark,
+// as a CSV one from a spreadsheet does: it is not part of the first key.
+func TestYAMLByteOrderMark(t *testing.T) {
+	r, err := Parse("r.yaml", []byte("\xef\xbb\xbfregion: us-east-1\r\nlearners:\r\n  - name: Aiko\r\n    profile: p\r\n"))
+	if err != nil || len(r.Learners) != 1 || r.Learners[0].Region != "us-east-1" {
+		t.Fatalf("Parse = %+v, %v; want one learner in us-east-1", r, err)
+	}
+}
+
+// A name is printed twice on every run: one past MaxName characters is
+// refused at its line, one at the limit (in characters, not bytes) is not.
+func TestNameLength(t *testing.T) {
+	at := strings.Repeat("名", MaxName)
+	if _, err := Parse("c.csv", []byte("name,profile,region\n"+at+",p,us-east-1\n")); err != nil {
+		t.Fatalf("a name of %d characters: %v", MaxName, err)
+	}
+	_, err := Parse("c.csv", []byte("name,profile,region\n"+at+"x,p,us-east-1\n"))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Msg.ID != "RosterNameTooLong" || es[0].Line != 2 {
+		t.Fatalf("Parse = %v, want RosterNameTooLong at line 2", err)
+	}
+}
