@@ -45,6 +45,9 @@ func evalVPC(e *Env, p Params) Result {
 		return fail("CIDR_MISMATCH", "CheckVPCCIDR", i18n.M{"ID": id, "Name": name, "Want": want, "Got": str(vpc.CidrBlock)}, "", id)
 	}
 	attrs, known := e.Snap.VPCAttrs[id]
+	plan := repair.New()
+	var wrong []any // the attributes to turn to wantOn
+	wantOn := true
 	for _, a := range []struct {
 		param, attr, flag string
 		got               bool
@@ -56,9 +59,23 @@ func evalVPC(e *Env, p Params) Result {
 			continue
 		}
 		if want := p.Bool(a.param, true); a.got != want {
-			return fail("VPC_DNS_ATTRIBUTE_DISABLED", "CheckVPCDNS", i18n.M{"ID": id, "Attr": a.attr, "Want": want}, "", id).
-				propose(repair.New(repair.Action{Op: repair.ModifyVPCAttribute, VPC: id, Attr: a.attr, Value: want}))
+			// Both attributes wrong are one fix: proposing one alone
+			// would leave the check failing, so it was never printed.
+			// DNS support comes first: AWS turns hostnames on only
+			// where it is on.
+			plan.Add(repair.Action{Op: repair.ModifyVPCAttribute, VPC: id, Attr: a.attr, Value: want})
+			if len(wrong) == 0 || wantOn == want {
+				wrong, wantOn = append(wrong, a.attr), want
+			}
 		}
+	}
+	if len(wrong) > 0 {
+		var attr any = wrong[0]
+		if len(wrong) > 1 {
+			attr = i18n.Joined{Parts: wrong, Sep: ", "}
+		}
+		return fail("VPC_DNS_ATTRIBUTE_DISABLED", "CheckVPCDNS", i18n.M{"ID": id, "Attr": attr, "Want": wantOn}, "", id).
+			propose(plan)
 	}
 	// Two VPCs answering to the name are binding's duplicate finding.
 	return pass("CheckVPCPass", i18n.M{"ID": id, "CIDR": str(vpc.CidrBlock)}, id)

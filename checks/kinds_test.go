@@ -35,6 +35,13 @@ func TestVPC(t *testing.T) {
 			want: want{status: checks.Fail, reason: "VPC_DNS_ATTRIBUTE_DISABLED", msg: "CheckVPCDNS", res: []string{vpcID},
 				data: i18n.M{"Attr": "enableDnsSupport"},
 				fix:  []string{"modify-vpc-attribute --vpc-id " + vpcID + " --enable-dns-support"}}},
+		// Both off: one fix that turns both on, support first (AWS refuses
+		// hostnames without it); one alone would leave the check failing.
+		{name: "dns support and hostnames off", check: lines("kind: vpc", "name: demo-vpc", "dns_support: true", "dns_hostnames: true"),
+			mutate: func(s *account.Snapshot) { s.VPCAttrs[vpcID] = account.VPCAttrs{} },
+			want: want{status: checks.Fail, reason: "VPC_DNS_ATTRIBUTE_DISABLED", msg: "CheckVPCDNS", res: []string{vpcID},
+				text: []string{"enableDnsSupport, enableDnsHostnames turned off"},
+				fix:  []string{"--enable-dns-support '{\"Value\":true}'", "--enable-dns-hostnames '{\"Value\":true}'"}}},
 		{name: "dns attributes not asked for are not judged", check: lines("kind: vpc", "name: demo-vpc"),
 			mutate: func(s *account.Snapshot) { s.VPCAttrs[vpcID] = account.VPCAttrs{} },
 			want:   want{status: checks.Pass, msg: "CheckVPCPass", res: []string{vpcID}}},
