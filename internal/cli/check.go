@@ -75,7 +75,11 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 				return usageError(env, "check", "CLIStepIsACheck", i18n.M{"Check": o.step, "Step": b.Step.ID, "Lab": lab.ID})
 			}
 		}
-		return usageError(env, "check", "CLIUnknownStep", i18n.M{"Step": o.step, "Lab": lab.ID, "Steps": stepIDs(lab)})
+		var ids []string
+		for _, st := range lab.Page(env.Loc.Lang()).Steps {
+			ids = append(ids, st.ID)
+		}
+		return usageError(env, "check", "CLIUnknownStep", i18n.M{"Step": o.step, "Lab": lab.ID, "Steps": stepIDs(lab), "Suggest": content.Suggest(o.step, ids)})
 	}
 	if len(checkrun.Blocks(lab, o.step)) == 0 {
 		fmt.Fprintln(env.Stderr, env.Loc.T("CheckNothingToCheck", i18n.M{"Step": o.step}))

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"regexp"
 	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -130,7 +131,7 @@ func Run(args []string, env *Env) int {
 		if len(args) > 1 {
 			c, ok := commands[args[1]]
 			if !ok {
-				fmt.Fprintln(env.Stderr, env.Loc.T("CLIUnknownCommand", i18n.M{"Command": args[1]}))
+				fmt.Fprintln(env.Stderr, env.Loc.T("CLIUnknownCommand", i18n.M{"Command": args[1], "Suggest": suggestCommand(args[1])}))
 				usage(env, env.Stderr)
 				return ExitUsage
 			}
@@ -144,7 +145,7 @@ func Run(args []string, env *Env) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintln(env.Stderr, env.Loc.T("CLIUnknownCommand", i18n.M{"Command": args[0]}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("CLIUnknownCommand", i18n.M{"Command": args[0], "Suggest": suggestCommand(args[0])}))
 		usage(env, env.Stderr)
 		return ExitUsage
 	}
@@ -309,6 +310,18 @@ func flagHint(env *Env, fs *flag.FlagSet, err error) string {
 		}
 	}
 	return ""
+}
+
+// suggestCommand is the visible command closest to a misspelt one, or "".
+func suggestCommand(name string) string {
+	var names []string
+	for n, c := range commands {
+		if !c.hidden {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names) // the same answer every time when two are as close
+	return content.Suggest(name, names)
 }
 
 // dashed writes a flag as usage lines show it: -o, --content.

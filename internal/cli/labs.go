@@ -146,5 +146,5 @@ func findLab(env *Env, labs []*content.Lab, id string) (*content.Lab, error) {
 		ids = append(ids, l.ID)
 	}
 	sort.Strings(ids)
-	return nil, fmt.Errorf("%s", env.Loc.T("CLIUnknownLab", i18n.M{"Lab": id, "Labs": strings.Join(ids, ", ")}))
+	return nil, fmt.Errorf("%s", env.Loc.T("CLIUnknownLab", i18n.M{"Lab": id, "Labs": strings.Join(ids, ", "), "Suggest": content.Suggest(id, ids)}))
 }
