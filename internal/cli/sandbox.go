@@ -63,8 +63,10 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 	defer srv.Stop()
 
 	var exports strings.Builder
-	for _, kv := range sandbox.Env(srv.URL(), *region) {
-		fmt.Fprintf(&exports, "export %s\n", kv)
+	state, dropState := sandboxProgress()
+	defer dropState()
+	for _, kv := range append(sandbox.Env(srv.URL(), *region), state...) {
+		fmt.Fprintf(&exports, "export %s\n", shellAssign(kv))
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxReady", i18n.M{"URL": srv.URL()}))
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxPaste"))
@@ -119,4 +121,28 @@ func sandboxStarted(env *Env, err error) bool {
 		return true
 	}
 	return false
+}
+
+// sandboxProgress is the environment that keeps the progress of checks
+// against a sandbox in a folder of the sandbox's own, removed with it.
+// Every sandbox is account 123456789012 and starts empty: in the
+// learner's own store, the progress of the last practice made a new,
+// empty sandbox look like a finished lab ("done earlier" on every step).
+func sandboxProgress() (env []string, drop func()) {
+	dir, err := os.MkdirTemp("", "vpclab-sandbox-progress-")
+	if err != nil {
+		return nil, func() {}
+	}
+	return []string{"VPCLAB_STATE_DIR=" + dir}, func() { os.RemoveAll(dir) }
+}
+
+// shellAssign writes KEY=VALUE for bash and zsh, the value quoted when a
+// shell would split or expand it (a temporary folder under a Windows user
+// name with a space).
+func shellAssign(kv string) string {
+	k, v, _ := strings.Cut(kv, "=")
+	if strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:") == "" {
+		return kv
+	}
+	return k + "='" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }

@@ -87,7 +87,9 @@ func (x *sandboxExec) run(env *Env, fs *flag.FlagSet, args []string, port int, r
 	}
 
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(sandboxExecEnviron(), sandbox.Env(srv.URL(), region)...)
+	state, dropState := sandboxProgress()
+	defer dropState()
+	cmd.Env = append(append(sandboxExecEnviron(), sandbox.Env(srv.URL(), region)...), state...)
 	// The learner's ~/.aws (profiles, SSO) stays out, so an explicit
 	// --profile cannot bring a real account's settings in; /dev/null is
 	// an empty file no one else can write.

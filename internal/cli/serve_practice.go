@@ -121,8 +121,10 @@ func (p *practiceRun) progress(env *Env) *progress.Progress {
 func (p *practiceRun) printExports(env *Env) {
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxReady", i18n.M{"URL": p.sb.URL()}))
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxPaste"))
-	for _, kv := range sandbox.Env(p.sb.URL(), p.region) {
-		fmt.Fprintf(env.Stderr, "  export %s\n", kv)
+	// The page's progress folder too, so that a check run in the
+	// terminal shows on the page and stays out of the learner's own.
+	for _, kv := range append(sandbox.Env(p.sb.URL(), p.region), "VPCLAB_STATE_DIR="+p.stateDir) {
+		fmt.Fprintf(env.Stderr, "  export %s\n", shellAssign(kv))
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("PracticeServeNote"))
 }
