@@ -94,7 +94,11 @@ func (c *classRun) prepare(env *Env, fs *flag.FlagSet, sub string) (*roster.Rost
 	case c.roster == "":
 		return nil, nil, usageError(env, "class", "ClassNeedRoster", nil)
 	case fs.NArg() == 0:
-		return nil, nil, usageError(env, "class", "ClassNeedLab", i18n.M{"Sub": sub})
+		// vpclab serve --roster shares these flags: name its own command.
+		if sub == "serve" {
+			return nil, nil, usageError(env, "serve", "ClassNeedLab", i18n.M{"Cmd": "serve"})
+		}
+		return nil, nil, usageError(env, "class", "ClassNeedLab", i18n.M{"Cmd": "class " + sub})
 	case c.parallel < 1:
 		return nil, nil, usageError(env, "class", "ClassBadParallel", i18n.M{"Value": c.parallel})
 	case c.timeout <= 0:
