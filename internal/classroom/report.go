@@ -357,6 +357,11 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 					}
 				}
 			}
+			// "No VPC yet" is for a learner who has not started: one whose
+			// recorded steps are done had the VPC, and has deleted it.
+			if started && o.Note != nil && o.Note.ID == "ClassNoteNoLabVPC" {
+				row.Note = text(i18n.Msg{ID: "ClassNoteLabVPCGone", Data: o.Note.Data})
+			}
 			switch {
 			case len(row.Regressions) > 0:
 				row.Status = StatusFailing

@@ -226,6 +226,9 @@ func TestBuildWithHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The finished learner's VPC is gone: the class run said "no VPC yet".
+	cleaned.Note = &i18n.Msg{ID: "ClassNoteNoLabVPC", Data: i18n.M{"Name": "class-demo-vpc", "Region": "us-east-1"}}
+	fresh.Note = &i18n.Msg{ID: "ClassNoteNoLabVPC", Data: i18n.M{"Name": "class-demo-vpc", "Region": "us-east-1"}}
 	outcomes := []Outcome{cleaned, fresh, broke, stuck}
 	rep := Build([]*content.Lab{lab}, outcomes, BuildOptions{History: hist, Now: t0})
 	byName := map[string]Row{}
@@ -245,6 +248,10 @@ func TestBuildWithHistory(t *testing.T) {
 	row := byName["cleaned up"]
 	if got := states(row); !reflect.DeepEqual(got, []State{Passed, PassedBefore, PassedBefore, Passed}) || row.Done != 3 || row.Status != StatusComplete {
 		t.Errorf("cleaned up: %v, %d done, %s", got, row.Done, row.Status)
+	}
+	// Not "yet" for a learner whose steps are done: deleted, as clean-up does.
+	if n := row.Note[i18n.EN]; !strings.Contains(n, "now: deleted") || strings.Contains(n, "yet") {
+		t.Errorf("cleaned up: note %q", n)
 	}
 	if c := row.Cells[1]; c.Check != "nat" || c.Message[i18n.EN] == "" {
 		t.Errorf("cells: %+v", row.Cells)
