@@ -54,6 +54,18 @@ func TestECSService(t *testing.T) {
 			mutate: func(s *account.Snapshot) { awsvpc(s).AssignPublicIp = ecstypes.AssignPublicIpEnabled },
 			want: want{status: checks.Fail, reason: "PUBLIC_IP_IN_PRIVATE_SUBNET", msg: "CheckServicePublicIPWasted", res: []string{serviceARN},
 				fix: netFix}},
+		// A service left in another group (the VPC's default, given no
+		// --security-groups) passes everything else but is reached by
+		// nothing the lab opens: with security_group it fails, moved to
+		// the lab's group.
+		{name: "tasks in another group than the lab's", check: svc + "\nsecurity_group: demo-task-sg",
+			mutate: func(s *account.Snapshot) { awsvpc(s).SecurityGroups = []string{vpceSG} },
+			want: want{status: checks.Fail, reason: "WRONG_SECURITY_GROUP", msg: "CheckServiceWrongSG", res: []string{serviceARN, taskSG, vpceSG},
+				text: []string{"demo-vpce-sg (" + vpceSG + ")", "demo-task-sg (" + taskSG + ")"},
+				fix:  netFix, noFix: []string{vpceSG}}},
+		{name: "tasks in the lab's group among others", check: svc + "\nsecurity_group: demo-task-sg",
+			mutate: func(s *account.Snapshot) { awsvpc(s).SecurityGroups = []string{vpceSG, taskSG} },
+			want:   want{status: checks.Pass, msg: "CheckServicePass"}},
 		{name: "desired count 0", check: svc,
 			mutate: func(s *account.Snapshot) { s.Services[0].DesiredCount, s.Services[0].RunningCount = 0, 0 },
 			want: want{status: checks.Fail, reason: "SERVICE_DESIRED_ZERO", msg: "CheckServiceDesiredZero", res: []string{serviceARN},
@@ -147,6 +159,16 @@ func TestECSTask(t *testing.T) {
 			},
 			want: want{status: checks.Fail, reason: "SUBNET_IS_PUBLIC", msg: "CheckTaskPublicSubnet", res: []string{taskARN, subPubA},
 				data: i18n.M{"Subnet": subPubA}, fix: append([]string{"aws ecs stop-task --cluster demo-cluster --task " + taskARN}, runFix...)}},
+		// Run without --security-groups, a task is in the VPC's default
+		// group: stopped and run again with the lab's.
+		{name: "task in another group than the lab's", check: task + "\nsecurity_group: demo-task-sg",
+			mutate: func(s *account.Snapshot) {
+				eniOf(s, taskENI).Groups = []ec2types.GroupIdentifier{{GroupId: sp(vpceSG), GroupName: sp("demo-vpce-sg")}}
+			},
+			want: want{status: checks.Fail, reason: "WRONG_SECURITY_GROUP", msg: "CheckTaskWrongSG", res: []string{taskARN, taskSG, vpceSG},
+				fix: append([]string{"aws ecs stop-task --cluster demo-cluster --task " + taskARN}, runFix...), noFix: []string{vpceSG}}},
+		{name: "task in the lab's group", check: task + "\nsecurity_group: demo-task-sg",
+			want: want{status: checks.Pass, msg: "CheckTaskPass"}},
 		{name: "task without an awsvpc attachment", check: task,
 			mutate: func(s *account.Snapshot) { s.Tasks[0].Attachments = nil },
 			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckTaskNoENI", res: []string{taskARN}}},

@@ -62,6 +62,12 @@ func evalService(e *Env, p Params) Result {
 		}
 		return move(fail("SUBNET_IS_PUBLIC", "CheckServicePublicSubnets", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, "", append([]string{arn}, public...)...))
 	}
+	if r, wrong := wrongTaskGroup(e, p, vpcID, vpcCfg.SecurityGroups, "CheckServiceWrongSG", i18n.M{"Name": name}, arn); wrong {
+		if want := r.Resources[1]; len(vpcCfg.Subnets) > 0 {
+			r = r.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: vpcCfg.Subnets, Groups: []string{want}}))
+		}
+		return r
+	}
 	if svc.DesiredCount == 0 {
 		// A service that wants no task runs none: nothing serves, nothing
 		// registers with the load balancer.
@@ -131,6 +137,21 @@ func evalTask(e *Env, p Params) Result {
 		}
 		return r
 	}
+	if eni, ok := e.Snap.NetworkInterface(eniID); ok {
+		var groups []string
+		for _, g := range eni.Groups {
+			groups = append(groups, str(g.GroupId))
+		}
+		if r, wrong := wrongTaskGroup(e, p, str(sn.VpcId), groups, "CheckTaskWrongSG", i18n.M{"Task": shortARN(arn)}, arn); wrong {
+			// A task's groups cannot change: stop it and run it again
+			// with the lab's group, where it runs now.
+			if run, ok := e.runTaskAction(cluster, family, tasks); ok {
+				run.Groups = []string{r.Resources[1]}
+				r = r.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
+			}
+			return r
+		}
+	}
 	if eni, ok := e.Snap.NetworkInterface(eniID); ok && eni.Association != nil && str(eni.Association.PublicIp) != "" {
 		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckTaskPublicIP", i18n.M{"Task": shortARN(arn), "IP": str(eni.Association.PublicIp)}, "", arn, eniID)
 		if run, ok := e.runTaskAction(cluster, family, tasks); ok {
@@ -139,6 +160,36 @@ func evalTask(e *Env, p Params) Result {
 		return w
 	}
 	return pass("CheckTaskPass", i18n.M{"Task": shortARN(arn), "Subnet": subnetID, "ENI": eniID}, arn, eniID, subnetID)
+}
+
+// wrongTaskGroup fails a task or service (res) whose groups lack the
+// lab's own (the check's security_group, in vpcID): run without
+// --security-groups, it is in the VPC's default group, which nothing the
+// lab opens can reach, and every other check of it passes. The result's
+// Resources are res, the lab's group, then the groups it has. A group the
+// account lacks is its own check's to report.
+func wrongTaskGroup(e *Env, p Params, vpcID string, groups []string, msg string, data i18n.M, res string) (Result, bool) {
+	want := p.Str("security_group", "")
+	if want == "" || vpcID == "" {
+		return Result{}, false
+	}
+	sg, ok := e.Snap.SecurityGroupByName(want, vpcID)
+	if !ok || slices.Contains(groups, str(sg.GroupId)) {
+		return Result{}, false
+	}
+	var got []any
+	for _, id := range groups {
+		label := id
+		if g, ok := e.Snap.SecurityGroup(id); ok {
+			label = str(g.GroupName) + " (" + id + ")"
+		}
+		got = append(got, label)
+	}
+	if len(got) == 0 {
+		got = append(got, "-")
+	}
+	data["Want"], data["WantID"], data["Got"] = want, str(sg.GroupId), i18n.Joined{Parts: got, Sep: ", "}
+	return fail("WRONG_SECURITY_GROUP", msg, data, "", append([]string{res, str(sg.GroupId)}, groups...)...), true
 }
 
 // taskENI reads a task's network interface and subnet from its awsvpc

@@ -142,15 +142,17 @@ func init() {
 
 	register(&Kind{Name: "ecs-service",
 		Params: []content.Field{ref("cluster", "cluster name", true), name("service name"),
-			{Name: "min_running", Type: content.Int, Doc: "running tasks required (default 0: the service's settings only)"}},
-		Resources: with(routing, account.ECSServices),
+			{Name: "min_running", Type: content.Int, Doc: "running tasks required (default 0: the service's settings only)"},
+			ref("security_group", "Name tag or group name of the security group its tasks must have, the lab's own (a service left in the VPC's default group is reached by nothing the lab opens)", false)},
+		Resources: with(routing, account.ECSServices, account.SecurityGroups),
 		Need:      func(p Params, n *account.Need) { n.AddService(p.Str("cluster", ""), p.Str("name", "")) },
 		Eval:      evalService})
 
 	register(&Kind{Name: "ecs-task",
 		Params: []content.Field{ref("cluster", "cluster name", true),
-			ref("family", "task definition family of the task", true)},
-		Resources: with(routing, account.ECSTasks, account.NetworkInterfaces),
+			ref("family", "task definition family of the task", true),
+			ref("security_group", "Name tag or group name of the security group the task must have, the lab's own (a task run without --security-groups is in the VPC's default group)", false)},
+		Resources: with(routing, account.ECSTasks, account.NetworkInterfaces, account.SecurityGroups),
 		Need:      func(p Params, n *account.Need) { n.AddCluster(p.Str("cluster", "")) },
 		Eval:      evalTask})
 

@@ -3,6 +3,7 @@ package mutate
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -435,6 +436,35 @@ func (g *gen) rerunTask(publicIP bool) []*Mutant {
 	return out
 }
 
+// rerunTaskDefaultSG stops each task the step started and runs it again
+// where it ran, in the VPC's default security group: what a task run
+// without --security-groups gets.
+func (g *gen) rerunTaskDefaultSG() []*Mutant {
+	var out []*Mutant
+	for _, t := range g.newTasks() {
+		subnet, _ := taskENI(t)
+		sn, ok := g.after.Subnet(subnet)
+		if !ok {
+			continue
+		}
+		def, ok := g.after.SecurityGroupByName("default", s(sn.VpcId))
+		if !ok {
+			continue
+		}
+		out = append(out, &Mutant{Target: account.TaskFamily(s(t.TaskDefinitionArn)), Detail: fmt.Sprintf("stop-task %s; run-task again in %s with the default group %s", s(t.TaskArn), subnetName(g.after, subnet), s(def.GroupId)),
+			apply: func(ctx context.Context, c *writeClients) (func(context.Context) error, error) {
+				if _, err := c.ecs.StopTask(ctx, &ecs.StopTaskInput{Cluster: t.ClusterArn, Task: t.TaskArn}); err != nil {
+					return nil, err
+				}
+				_, err := c.ecs.RunTask(ctx, &ecs.RunTaskInput{Cluster: t.ClusterArn, TaskDefinition: t.TaskDefinitionArn, LaunchType: ecstypes.LaunchTypeFargate,
+					NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+						Subnets: []string{subnet}, SecurityGroups: []string{s(def.GroupId)}, AssignPublicIp: ecstypes.AssignPublicIpDisabled}}})
+				return nil, err
+			}})
+	}
+	return out
+}
+
 func (g *gen) updateService(how string) []*Mutant {
 	old := map[string]bool{}
 	for _, sv := range g.before.Services {
@@ -469,6 +499,17 @@ func (g *gen) updateService(how string) []*Mutant {
 			}
 			nc.Subnets = pubs
 			detail = fmt.Sprintf("update-service %s subnets → %v (public), assignPublicIp unchanged", s(sv.ServiceName), pubs)
+		case "default-sg":
+			if len(nc.Subnets) == 0 {
+				continue
+			}
+			sn, _ := g.after.Subnet(nc.Subnets[0])
+			def, ok := g.after.SecurityGroupByName("default", s(sn.VpcId))
+			if !ok || slices.Contains(nc.SecurityGroups, s(def.GroupId)) {
+				continue
+			}
+			nc.SecurityGroups = []string{s(def.GroupId)}
+			detail = fmt.Sprintf("update-service %s securityGroups → %s (the VPC's default)", s(sv.ServiceName), s(def.GroupId))
 		case "zero":
 			if sv.DesiredCount == 0 {
 				continue
