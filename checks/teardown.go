@@ -41,3 +41,26 @@ var teardownReasons = map[string]bool{
 // fails now for such a reason is being cleaned up; for any other reason,
 // it is broken (internal/journey).
 func Teardown(reason string) bool { return teardownReasons[reason] }
+
+// deletionReasons are the teardown failures that show something of the
+// lab deleted, stopped, detached or released: the evidence that a clean-up
+// has begun. The others (a route or an association missing, a path that
+// leaves another way) follow from a deletion, but a learner makes them
+// just as well by a mistake with everything else standing: without a
+// deletion beside them, they are that mistake.
+var deletionReasons = map[string]bool{
+	"NOT_FOUND":            true,
+	"BAD_STATE":            true,
+	"BAD_STATE_ROUTE":      true, // the route's target was deleted
+	"BAD_STATE_ATTACHMENT": true,
+	"TASK_STOPPED":         true,
+	"SERVICE_DESIRED_ZERO": true,
+	"EIP_NOT_ASSOCIATED":   true, // its NAT gateway was deleted
+	"SG_SOURCE_MISSING":    true,
+	"LB_GROUP_MISSING":     true,
+	"LAB_IN_OTHER_REGION":  true,
+}
+
+// Deletion reports whether a failure with reason shows that something was
+// deleted (see deletionReasons).
+func Deletion(reason string) bool { return deletionReasons[reason] }

@@ -300,17 +300,27 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 // brokenByCleanup proves checks.Teardown against the lab's own clean-up,
 // one block at a time: every check of a step that ran and fails part way
 // through the clean-up must fail for a reason taking the lab apart can
-// cause. Any other reason would tell a learner who is cleaning up, as the
-// lab says to, that a step they finished is broken (internal/journey).
+// cause, beside something the block deleted (checks.Deletion). Any other
+// would tell a learner who is cleaning up, as the lab says to, that a step
+// they finished is broken (internal/journey).
 func brokenByCleanup(ctx context.Context, lab *content.Lab, ran map[string]bool, seen map[string]bool, load checkrun.Loader) []Problem {
 	rep, err := checkrun.Run(ctx, checkrun.Options{Lab: lab, Load: load})
 	if err != nil {
 		return []Problem{{Kind: "error", Detail: err.Error()}}
 	}
+	// A failure a deletion causes (a route missing) reads as clean-up
+	// only beside a deletion (checks.Deletion): each block must leave one.
+	deleting := false
+	for _, r := range rep.Results {
+		if step := lab.Page(i18n.EN).StepByID(r.Step); step != nil && step.Role != content.RoleCleanup && ran[r.Step] &&
+			r.Status == checks.Fail && checks.Deletion(r.Reason) {
+			deleting = true
+		}
+	}
 	var ps []Problem
 	for _, r := range rep.Results {
 		step := lab.Page(i18n.EN).StepByID(r.Step)
-		if step == nil || step.Role == content.RoleCleanup || !ran[r.Step] || r.Status != checks.Fail || checks.Teardown(r.Reason) || seen[r.Check] {
+		if step == nil || step.Role == content.RoleCleanup || !ran[r.Step] || r.Status != checks.Fail || checks.Teardown(r.Reason) && deleting || seen[r.Check] {
 			continue
 		}
 		seen[r.Check] = true // once, at the block that broke it

@@ -12,7 +12,9 @@
 // be cleaning up: a step that fails because something it relies on is
 // gone (checks.Teardown) is only "done earlier", but one that fails for
 // any other reason (a CIDR, a DNS attribute, a rule changed) is still a
-// regression, until the clean-up has passed and the lab is complete.
+// regression, until the clean-up has passed and the lab is complete; so is
+// a failure a deletion would cause (a route missing) while nothing of the
+// lab is deleted (checks.Deletion): the clean-up has not begun.
 package journey
 
 import (
@@ -329,10 +331,29 @@ func Of(in Input) *Journey {
 			j.Current, j.CurrentSince = "", time.Time{}
 		}
 		// Cleaning up deletes things; it does not change them. Until the
-		// lab is complete, a done step broken by a change is a regression.
+		// lab is complete, a done step broken by a change is a regression,
+		// and so is one broken as a deletion would break it (a route
+		// missing) while nothing of the lab is deleted: the clean-up has
+		// not begun.
+		deleting := false
+		for _, s := range j.Steps {
+			if s.Role == content.RoleCleanup || s.FirstDoneAt.IsZero() {
+				continue // what the clean-up finds left, or what was never built, is no deletion
+			}
+			for _, c := range s.Step.Checks {
+				// This run's result, else the latest recorded (a run of
+				// one step sees the rest of the lab in the record).
+				st, reason := in.History[c.ID].Status, in.History[c.ID].Reason
+				if r, ok := in.Now[c.ID]; ok {
+					st, reason = r.Status, r.Reason
+				}
+				deleting = deleting || st == progress.StatusFail && checks.Deletion(reason)
+			}
+		}
 		for i := range j.Steps {
 			st := &j.Steps[i]
-			if !j.Complete && st.State == DoneEarlier && st.Role == content.RoleRequired && nows[i].broken && j.before(st.ID) {
+			if !j.Complete && st.State == DoneEarlier && st.Role == content.RoleRequired && j.before(st.ID) &&
+				(nows[i].broken || nows[i].fail && !deleting) {
 				st.State = Regression
 			}
 		}
