@@ -248,10 +248,16 @@ func runOne(parent context.Context, o Options, l roster.Learner, hints *regionHi
 	}
 
 	if vpc := missingVPC(out.Labs); vpc != "" {
+		var searched []any // the other Regions looked in, for the note
 		if o.FindRegion {
 			var only []string
 			if !o.AllRegions {
 				only = hints.list()
+				for _, r := range only {
+					if r != l.Region {
+						searched = append(searched, r)
+					}
+				}
 			}
 			if r := findRegion(ctx, cfg, vpc, only); r != "" {
 				hints.add(r)
@@ -271,7 +277,13 @@ func runOne(parent context.Context, o Options, l roster.Learner, hints *regionHi
 			}
 		}
 		if out.Problem == nil && out.Note == nil {
-			out.Note = &i18n.Msg{ID: "ClassNoteNoLabVPC", Data: i18n.M{"Name": vpc, "Region": l.Region}}
+			// Not found where it was looked for: say where, and how to
+			// look everywhere (a lab built in a third Region bills there).
+			data := i18n.M{"Name": vpc, "Region": l.Region, "All": o.FindRegion && o.AllRegions}
+			if len(searched) > 0 {
+				data["Searched"] = i18n.Joined{Parts: searched, Sep: ", "}
+			}
+			out.Note = &i18n.Msg{ID: "ClassNoteNoLabVPC", Data: data}
 		}
 	}
 

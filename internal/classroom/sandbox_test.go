@@ -427,6 +427,11 @@ func TestWrongRegion(t *testing.T) {
 	}
 	if o := outcomes[1]; o.Problem != nil || o.Note == nil || o.Note.ID != "ClassNoteNoLabVPC" || o.Note.Data["Name"] != "vpclab-demo-vpc" {
 		t.Errorf("nothing yet: problem %+v note %+v", o.Problem, o.Note)
+	} else if note := i18n.New(i18n.EN).T(o.Note.ID, o.Note.Data); !strings.Contains(note, "nor in ") || !strings.Contains(note, "us-west-2") ||
+		!strings.Contains(note, "--find-region-all") {
+		// Where it was looked for, and how to look everywhere: a lab in
+		// a third Region bills there unseen.
+		t.Errorf("nothing yet: note %q does not say where vpclab looked", note)
 	}
 }
 
