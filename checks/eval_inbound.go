@@ -118,6 +118,13 @@ func evalSGIngress(e *Env, p Params) Result {
 		portLabel = "0-65535"
 	}
 	addFrom := repair.Action{Op: repair.AuthorizeIngress, Group: id, Rule: &repair.Rule{Protocol: "tcp", From: int(port), To: int(port), Group: from}}
+	// Without "from", the clients of a private group are inside its VPC:
+	// a rule from the VPC's range keeps them, where the internet-wide one
+	// is revoked or none is left (an endpoint's group opened to 0.0.0.0/0).
+	var addVPC *repair.Action
+	if vpc, ok := e.Snap.VPC(str(sg.VpcId)); ok && from == "" && !allPorts && str(vpc.CidrBlock) != "" {
+		addVPC = &repair.Action{Op: repair.AuthorizeIngress, Group: id, Rule: &repair.Rule{Protocol: "tcp", From: int(port), To: int(port), CIDR: str(vpc.CidrBlock)}}
+	}
 	if len(open) > 0 || (from != "" && len(others) > 0) {
 		plan := repair.New()
 		for _, a := range revoke {
@@ -133,7 +140,12 @@ func evalSGIngress(e *Env, p Params) Result {
 			plan.Add(addFrom)
 		}
 		if len(open) > 0 {
-			return fail("SG_OPEN_TO_INTERNET", "CheckSGIngressOpen", i18n.M{"ID": id, "Port": portLabel, "CIDR": strings.Join(open, ", ")}, "", id).propose(plan)
+			r := fail("SG_OPEN_TO_INTERNET", "CheckSGIngressOpen", i18n.M{"ID": id, "Port": portLabel, "CIDR": strings.Join(open, ", "), "From": p.Str("from", "")}, "", id)
+			if addVPC != nil && len(others) == 0 {
+				// Revoking alone would leave the port closed to everyone.
+				return r.propose(repair.New(append(plan.Actions, *addVPC)...), plan)
+			}
+			return r.propose(plan)
 		}
 		return fail("SG_OTHER_SOURCES", "RepairSGIngressOthers", i18n.M{"ID": id, "Port": portLabel, "From": from, "Others": strings.Join(others, ", ")}, "", id).propose(plan)
 	}
@@ -143,7 +155,11 @@ func evalSGIngress(e *Env, p Params) Result {
 	if !any {
 		// "Admits the port only from …" is not true of a group that admits
 		// nothing on it.
-		return fail("SG_NO_INGRESS", "RepairSGIngressNone", i18n.M{"ID": id, "Port": port}, "", id)
+		r := fail("SG_NO_INGRESS", "RepairSGIngressNone", i18n.M{"ID": id, "Port": port}, "", id)
+		if addVPC != nil {
+			r = r.propose(repair.New(*addVPC))
+		}
+		return r
 	}
 	if from == "" {
 		return pass("RepairSGIngressNotPublicPass", i18n.M{"ID": id, "Port": port, "Sources": strings.Join(others, ", ")}, id)

@@ -329,9 +329,21 @@ func TestVerdicts(t *testing.T) {
 		{name: "only from: the named group on the port passes",
 			check: lines("kind: security-group-ingress", "group: demo-vpce-sg", "port: 443", "from: demo-task-sg"),
 			want:  want{status: checks.Pass, msg: "CheckSGIngressPass"}},
-		{name: "admits the port: no rule for it at all fails",
+		// Without "from", a private group's clients are inside its VPC (an
+		// endpoint's): the fix admits the port from the VPC's range.
+		{name: "admits the port: no rule for it at all fails, fixed from the VPC's range",
 			check: lines("kind: security-group-ingress", "group: demo-task-sg", "port: 443"),
-			want:  want{status: checks.Fail, reason: "SG_NO_INGRESS", msg: "RepairSGIngressNone", noFixAtAll: true}},
+			want: want{status: checks.Fail, reason: "SG_NO_INGRESS", msg: "RepairSGIngressNone",
+				fix: []string{"aws ec2 authorize-security-group-ingress --group-id " + taskSG, `"FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"` + vpcCIDR + `"}]`}}},
+		{name: "open to the internet, no from: revoked, and the VPC's range admitted in its place",
+			check: lines("kind: security-group-ingress", "group: demo-task-sg", "port: 443"),
+			mutate: func(s *account.Snapshot) {
+				g := sgOf(s, taskSG)
+				g.IpPermissions = append(g.IpPermissions, ec2types.IpPermission{IpProtocol: sp("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+					IpRanges: []ec2types.IpRange{{CidrIp: sp("0.0.0.0/0")}}})
+			},
+			want: want{status: checks.Fail, reason: "SG_OPEN_TO_INTERNET", msg: "CheckSGIngressOpen", text: []string{"addresses inside its VPC"},
+				fix: []string{"aws ec2 revoke-security-group-ingress --group-id " + taskSG, "aws ec2 authorize-security-group-ingress --group-id " + taskSG, vpcCIDR}}},
 		{name: "an Elastic IP on an interface that can never reach an internet gateway",
 			check: lines("kind: elastic-ip", "name: demo-nat-eip"),
 			mutate: func(s *account.Snapshot) {
