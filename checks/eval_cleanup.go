@@ -50,7 +50,7 @@ func evalCleanup(e *Env, p Params) Result {
 	var list []any
 	for _, it := range items {
 		ids = append(ids, it.ID)
-		list = append(list, i18n.Msg{ID: "CleanupItem", Data: i18n.M{"Type": billingType(it.Type), "ID": billedID(it.ID), "Hourly": fmt.Sprintf("%.3f", it.USDPerHr)}})
+		list = append(list, i18n.Msg{ID: "CleanupItem", Data: i18n.M{"Type": BillingType(it.Type), "ID": BilledID(it.ID), "Hourly": fmt.Sprintf("%.3f", it.USDPerHr)}})
 	}
 	total := billing.Total(items)
 	return fail("BILLABLE_RESOURCES_LEFT", "CheckCleanupLeft", i18n.M{
@@ -124,9 +124,9 @@ func heldByNAT(e *Env, alloc string) bool {
 	return false
 }
 
-// billingType names what bills in the reader's language; a type added
+// BillingType names what bills in the reader's language; a type added
 // to billing without a message here shows as its id.
-func billingType(t billing.Type) any {
+func BillingType(t billing.Type) any {
 	if id, ok := billingTypeMsg[t]; ok {
 		return i18n.Msg{ID: id}
 	}
@@ -139,9 +139,9 @@ var billingTypeMsg = map[billing.Type]string{
 	billing.FargateTask: "BillFargateTask", billing.LoadBalancer: "ResLB",
 }
 
-// billedID is how a learner knows what bills: a load balancer by its
+// BilledID is how a learner knows what bills: a load balancer by its
 // name (its ARN ends loadbalancer/app/NAME/HASH), a task by its id.
-func billedID(id string) string {
+func BilledID(id string) string {
 	if _, lb, ok := strings.Cut(id, ":loadbalancer/"); ok {
 		if parts := strings.Split(lb, "/"); len(parts) == 3 {
 			return parts[1]

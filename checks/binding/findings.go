@@ -161,20 +161,36 @@ func copyResult(rep Report, h RegionHit) checks.Result {
 	if x, ok := rep.Bound(account.VPCs, h.Name); ok {
 		b = x
 	}
-	items := h.Billable()
+	// The copy's own Elastic IPs outside the VPC (allocated for its NAT
+	// gateway, never or no longer associated) bill there too: they are
+	// listed, the plan releases them, and it is proven to leave nothing
+	// of the lab's names billing in that Region.
+	scope := billing.Scope{VPCID: h.ID, Prefix: cleanupPrefix(rep.named)}
+	var items []billing.Item
+	if h.Snap != nil {
+		items = billing.Billable(h.Snap, scope)
+	}
 	res := []string{h.ID}
-	var list []string
 	for _, it := range items {
 		res = append(res, it.ID)
-		list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, it.ID, it.USDPerHr))
 	}
-	data := i18n.M{"Name": h.Name, "ID": h.ID, "Region": h.Region, "Here": rep.Region, "Billable": strings.Join(list, ", "),
+	data := i18n.M{"Name": h.Name, "ID": h.ID, "Region": h.Region, "Here": rep.Region, "Billable": billedList(items, false),
 		"Hourly": fmt.Sprintf("%.3f", billing.Total(items))}
 	var plan *repair.Plan
 	if h.Snap != nil {
 		plan = deleteVPC(h.Snap, h.ID, nil)
 		c := h.Snap.Clone()
-		if plan.Empty() || plan.Apply(c) != nil || len(billing.Billable(c, billing.Scope{VPCID: h.ID})) > 0 {
+		if !plan.Empty() && plan.Apply(c) == nil {
+			for _, it := range billing.Billable(c, scope) {
+				for _, a := range c.Addresses {
+					if str(a.AllocationId) == it.ID && str(a.AssociationId) == "" && str(a.NetworkInterfaceId) == "" {
+						plan.Add(repair.Action{Op: repair.ReleaseAddress, Alloc: it.ID})
+					}
+				}
+			}
+			c = h.Snap.Clone()
+		}
+		if plan.Empty() || plan.Apply(c) != nil || len(billing.Billable(c, scope)) > 0 {
 			plan = nil
 		} else if _, still := c.VPC(h.ID); still {
 			plan = nil
@@ -195,6 +211,19 @@ func copyResult(rep Report, h RegionHit) checks.Result {
 // still holds something billable: the clean-up must count every leftover,
 // not only this Region's. The fix is the copy's finding (its root cause)
 // or, for the lab itself, a check in its Region.
+// cleanupPrefix is the Name prefix of what the lab's clean-up checks count
+// (their prefix, vpclab- when they name none).
+func cleanupPrefix(blocks []*content.CheckBlock) string {
+	for _, blk := range blocks {
+		if blk.Kind == "cleanup" {
+			if p := param(blk, "prefix"); p != "" {
+				return p
+			}
+		}
+	}
+	return "vpclab-"
+}
+
 func leftoversElsewhere(rep Report, blocks []*content.CheckBlock, found []checks.Result) []checks.Result {
 	var out []checks.Result
 	for _, blk := range blocks {
@@ -213,10 +242,9 @@ func leftoversElsewhere(rep Report, blocks []*content.CheckBlock, found []checks
 			if len(items) == 0 {
 				continue
 			}
-			var list, res []string
+			var res []string
 			for _, it := range items {
 				res = append(res, it.ID)
-				list = append(list, fmt.Sprintf("%s %s ($%.3f/h)", it.Type, label(it.ID, it.Name), it.USDPerHr))
 			}
 			b := Binding{Type: account.VPCs, Name: h.Name, Block: blk}
 			if blk.Step != nil {
@@ -224,7 +252,7 @@ func leftoversElsewhere(rep Report, blocks []*content.CheckBlock, found []checks
 			}
 			total := billing.Total(items)
 			r := result(b, checks.Fail, "BILLABLE_RESOURCES_LEFT", "BindCleanupElsewhere", i18n.M{"Region": h.Region, "Count": len(items),
-				"List": strings.Join(list, ", "), "Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth)}, "", res...)
+				"List": billedList(items, true), "Hourly": fmt.Sprintf("%.3f", total), "Monthly": fmt.Sprintf("%.2f", total*billing.HoursPerMonth)}, "", res...)
 			r.Check = "binding:cleanup:" + blk.ID + "@" + h.Region + ":" + h.ID
 			r.Block.ID = r.Check
 			for _, f := range found {
@@ -236,6 +264,20 @@ func leftoversElsewhere(rep Report, blocks []*content.CheckBlock, found []checks
 		}
 	}
 	return out
+}
+
+// billedList names what bills, each as "type name (id) ($/h)", the type
+// in the reader's language (named: with the Name tag, if any).
+func billedList(items []billing.Item, named bool) i18n.Joined {
+	var parts []any
+	for _, it := range items {
+		id := checks.BilledID(it.ID)
+		if named {
+			id = label(id, it.Name)
+		}
+		parts = append(parts, i18n.Joined{Parts: []any{checks.BillingType(it.Type), fmt.Sprintf("%s ($%.3f/h)", id, it.USDPerHr)}, Sep: " "})
+	}
+	return i18n.Joined{Parts: parts, Sep: ", "}
 }
 
 // label is "Name (id)" when the resource has a Name.

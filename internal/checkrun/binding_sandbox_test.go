@@ -500,6 +500,9 @@ func TestBindingCopyInAnotherRegion(t *testing.T) {
 	eip := must(c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: ec2types.DomainTypeVpc, TagSpecifications: tag(ec2types.ResourceTypeElasticIp, "demo-nat-eip")}))
 	nat := must(c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: sub.Subnet.SubnetId, AllocationId: eip.AllocationId,
 		TagSpecifications: tag(ec2types.ResourceTypeNatgateway, "demo-nat")}))
+	// An address of the lab's names allocated there and never used (a
+	// second try at the NAT step): outside the VPC, it bills all the same.
+	spare := must(c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: ec2types.DomainTypeVpc, TagSpecifications: tag(ec2types.ResourceTypeElasticIp, "demo-spare-eip")}))
 
 	rep := runBound(t, cfg, lab, binding.Options{}, true)
 	res := byCheck(rep)
@@ -509,7 +512,7 @@ func TestBindingCopyInAnotherRegion(t *testing.T) {
 		t.Fatalf("the copy's finding: %s %s: %s", cp.Status, cp.Reason, text)
 	}
 	for _, want := range []string{"delete-nat-gateway --nat-gateway-id " + *nat.NatGateway.NatGatewayId, "release-address --allocation-id " + *eip.AllocationId,
-		"delete-subnet --subnet-id " + *sub.Subnet.SubnetId, "delete-vpc --vpc-id " + *vpc.Vpc.VpcId} {
+		"delete-subnet --subnet-id " + *sub.Subnet.SubnetId, "delete-vpc --vpc-id " + *vpc.Vpc.VpcId, "release-address --allocation-id " + *spare.AllocationId} {
 		if !strings.Contains(cp.Fix, want+" --region us-west-2") {
 			t.Errorf("the copy's fix lacks %q in us-west-2:\n%s", want, cp.Fix)
 		}
@@ -537,6 +540,11 @@ func TestBindingCopyInAnotherRegion(t *testing.T) {
 		if r.Kind == binding.Kind {
 			t.Errorf("after the fixes, still a finding: %s %s %v", r.Check, r.Reason, r.Message.Data)
 		}
+	}
+	if as, err := c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{}); err != nil {
+		t.Errorf("listing addresses: %v", err)
+	} else if i := slices.IndexFunc(as.Addresses, func(a ec2types.Address) bool { return *a.AllocationId == *spare.AllocationId }); i >= 0 {
+		t.Errorf("after the copy's fix, its spare Elastic IP still bills in us-west-2")
 	}
 	if vs, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{*vpc.Vpc.VpcId}}); err == nil && len(vs.Vpcs) != 0 {
 		t.Errorf("the copy is still in us-west-2")
