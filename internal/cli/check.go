@@ -129,6 +129,12 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	// A diagram asked for and not written is lost output (exit 4), unless
 	// the verdict already says something is wrong.
 	exit := func(code int) int {
+		if env.Ctx.Err() != nil && o.wait > 0 {
+			// Ctrl-C while waiting: what is shown is the last complete
+			// read's verdict, so say so, not "no verdict" (130 still).
+			fmt.Fprintln(env.Stderr, env.Loc.T("CheckWaitInterrupted", i18n.M{"At": at.Local().Format("15:04:05")}))
+			return ExitInterrupted
+		}
 		if diagramLost && code == ExitOK {
 			return ExitOutput
 		}

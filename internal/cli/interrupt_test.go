@@ -5,6 +5,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/vpclab/vpclab/internal/sandboxtest"
 )
 
 // TestInterruptedIsNoVerdict: a command stopped by Ctrl-C (its context
@@ -47,5 +50,41 @@ func TestTyposAreUsageErrors(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errb.String(), c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errb.String(), ExitUsage, c.want)
 		}
+	}
+}
+
+// TestWaitInterruptedShowsTheLastVerdict: Ctrl-C during check --wait
+// prints the last complete read's results and says they are that, with
+// 130; not those results followed by "no verdict". The interruption comes
+// later on each try until a read has completed (a busy machine reads
+// slowly), so only the wording can fail the test.
+func TestWaitInterruptedShowsTheLastVerdict(t *testing.T) {
+	env := map[string]string{"VPCLAB_STATE_DIR": t.TempDir()}
+	for _, kv := range sandboxtest.Env(t) {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	for after := time.Second; ; after *= 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), after)
+		var out, errb bytes.Buffer
+		code := Run([]string{"check", "first-vpc", "--wait", "10m"}, &Env{Stdout: &out, Stderr: &errb, Ctx: ctx,
+			Getenv: func(k string) string { return env[k] }, Dir: t.TempDir()})
+		cancel()
+		if code != ExitInterrupted {
+			t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitInterrupted, errb.String())
+		}
+		if out.Len() == 0 { // interrupted before any read completed: no verdict
+			if !strings.Contains(errb.String(), "no verdict") {
+				t.Fatalf("nothing shown, and stderr does not say there is no verdict:\n%s", errb.String())
+			}
+			if after > 2*time.Minute {
+				t.Fatalf("no read of the sandbox completed in %v", after)
+			}
+			continue
+		}
+		if !strings.Contains(errb.String(), "the results above are those of the last complete check") || strings.Contains(errb.String(), "no verdict") {
+			t.Fatalf("results shown, then:\n%s", errb.String())
+		}
+		return
 	}
 }
