@@ -80,6 +80,14 @@ func runTest(env *Env, fs *flag.FlagSet, args []string) int {
 	labs, err := openLabs(env, *dir)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
+		// A CI that reads the report gets one that says why nothing ran,
+		// not an empty file it cannot parse.
+		switch *format {
+		case "json":
+			writeJSONError(env, "content", err.Error())
+		case "junit":
+			writeJUnitRefused(env, err)
+		}
 		return ExitUsage
 	}
 	prefix := labSourcePrefix(env, *dir) // problems name files as lint does
@@ -452,6 +460,19 @@ func testJSONLabs(env *Env, results []doctest.LabResult) []testJSONLab {
 		out = append(out, l)
 	}
 	return out
+}
+
+// writeJUnitRefused is the JUnit report of labs refused before anything
+// ran: one errored case, vpclab lint's findings as its text.
+func writeJUnitRefused(env *Env, err error) {
+	msg := env.Loc.T("TestJUnitRefused")
+	suite := junitSuite{Name: "vpclab", Tests: 1, Errors: 1, Time: "0.000",
+		Cases: []junitCase{{Class: "vpclab", Name: "lint", Error: &junitMessage{Message: msg, Type: "content", Body: err.Error()}}}}
+	fmt.Fprint(env.Stdout, xml.Header)
+	enc := xml.NewEncoder(env.Stdout)
+	enc.Indent("", "  ")
+	_ = enc.Encode(junitSuites{Suites: []junitSuite{suite}})
+	fmt.Fprintln(env.Stdout)
 }
 
 func writeTestJUnit(env *Env, w io.Writer, results []doctest.LabResult) {
