@@ -493,6 +493,15 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 		// silently: the step loses its check.
 		if want := Suggest(strings.ToLower(lang), []string{"check", "mutations"}); want != "" {
 			ds = append(ds, diag(fence, "ContentFenceTypo", i18n.M{"Lang": lang, "Want": want}))
+		} else if i := slices.IndexFunc(strings.Split(code.String(), "\n"), func(l string) bool { return strings.HasPrefix(l, "```check") }); i >= 0 {
+			// A fence left open above a check block: the check's own
+			// opening line cannot close it (it has an info string), so
+			// the check is swallowed and the blocks below are shifted.
+			ds = append(ds, diag(fence, "ContentFenceSwallowsCheck", i18n.M{"Line": lines[i].Line}))
+		} else if (lang == "yaml" || lang == "yml") && len(attrs) == 0 && looksLikeCheck(code.String()) {
+			// A check written as ```yaml is shown as code, and the step
+			// it was meant for passes with nothing checked.
+			ds = append(ds, diag(fence, "ContentYAMLLooksLikeCheck", i18n.M{"Lang": lang}))
 		}
 	}
 	for _, k := range sortedKeys(attrs) {
@@ -659,4 +668,15 @@ func snap(src []byte, offset int, chars string) int {
 		return start + i
 	}
 	return offset
+}
+
+// looksLikeCheck reports whether YAML has a check block's two keys, id
+// and kind, at its top level.
+func looksLikeCheck(yaml string) bool {
+	var id, kind bool
+	for _, line := range strings.Split(yaml, "\n") {
+		id = id || strings.HasPrefix(line, "id:")
+		kind = kind || strings.HasPrefix(line, "kind:")
+	}
+	return id && kind
 }

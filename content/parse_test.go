@@ -496,6 +496,12 @@ func TestParsePageDiagnostics(t *testing.T) {
 			return withFM("\n## Step {#step}\n\n'''chek\nid: c\nkind: vpc\n'''\n\n'''Check\nid: d\n'''\n\n'''mutation\n'''\n")
 		}, []want{w("ContentFenceTypo", at(16, 1), "Lang", "chek", "Want", "check"), w("ContentFenceTypo", at(21, 1), "Lang", "Check", "Want", "check"),
 			w("ContentFenceTypo", at(25, 1), "Lang", "mutation", "Want", "mutations")}},
+		{"a solution fence left open above a check swallows it, though a later fence closes it", func(*testing.T) string {
+			return withFM("\n## Step {#step}\n\n'''bash {solution}\necho hi\n\n'''check\nid: c\nkind: vpc\nname: v\n'''\n")
+		}, []want{w("ContentFenceSwallowsCheck", at(16, 1), "Line", 19)}},
+		{"a check written as yaml checks nothing", func(*testing.T) string {
+			return withFM("\n## Step {#step}\n\n'''yaml\nid: c\nkind: vpc\nname: v\n'''\n\n'''yaml\nkind: Deployment\nname: web\n'''\n")
+		}, []want{w("ContentYAMLLooksLikeCheck", at(16, 1), "Lang", "yaml")}},
 		{"solution block in python", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''python {solution}\nprint(1)\n'''\n")
 		}, []want{w("ContentCodeLang", at(16, 1), "Lang", "python", "Role", "solution")}},

@@ -26,8 +26,19 @@ func htmlRules(p *content.Page) content.Diags {
 		var text []byte
 		switch t := n.(type) {
 		case *ast.HTMLBlock:
-			if t.HTMLBlockType == ast.HTMLBlockType2 || t.Lines().Len() == 0 {
-				return ast.WalkSkipChildren, nil // a comment
+			if t.HTMLBlockType == ast.HTMLBlockType2 {
+				// A comment; one holding a check block hides that check
+				// (a step commented out while drafting, left so).
+				for i := 0; i < t.Lines().Len(); i++ {
+					seg := t.Lines().At(i)
+					if line := bytes.TrimSpace(seg.Value(p.Source)); bytes.HasPrefix(line, []byte("```check")) {
+						ds = append(ds, diag(p.PosOf(seg.Start), "LintCheckInComment", nil))
+					}
+				}
+				return ast.WalkSkipChildren, nil
+			}
+			if t.Lines().Len() == 0 {
+				return ast.WalkSkipChildren, nil
 			}
 			seg := t.Lines().At(0)
 			start, text = seg.Start, seg.Value(p.Source)

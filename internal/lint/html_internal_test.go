@@ -25,3 +25,14 @@ func TestRawHTMLIsAFinding(t *testing.T) {
 		t.Errorf("raw HTML found on lines %v, want [9 9 11 15]: %v", got, ds)
 	}
 }
+
+// TestCheckInComment: a check block commented out is a check the step
+// silently lost.
+func TestCheckInComment(t *testing.T) {
+	src := "---\nid: demo\ntitle: Demo\nsummary: A demo.\n---\n\n## Step {#s}\n\n<!--\n```check\nid: c\nkind: vpc\nname: v\n```\n-->\n\n<!-- a note -->\n"
+	p, _ := content.ParsePage("demo/index.en.md", i18n.EN, []byte(src))
+	ds := htmlRules(p)
+	if len(ds) != 1 || ds[0].ID != "LintCheckInComment" || ds[0].Pos.Line != 10 {
+		t.Errorf("want one LintCheckInComment at line 10, got %v", ds)
+	}
+}
