@@ -200,7 +200,7 @@ func evalLoadBalancer(e *Env, p Params) Result {
 			}
 		}
 		if len(public) >= 2 {
-			r = r.propose(repair.New(repair.Action{Op: repair.SetLoadBalancerSubnets, ARN: arn, Subnets: public}))
+			r = r.propose(repair.New(repair.Action{Op: repair.SetLoadBalancerSubnets, ARN: arn, LoadBalancer: name, Subnets: public}))
 		}
 		return r
 	}

@@ -366,7 +366,11 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 		for i, sn := range a.Subnets {
 			subs[i] = name(sn)
 		}
-		id, m = "RepairConsoleServiceNetwork", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Subnets": strings.Join(subs, ", ")}
+		groups := make([]string, len(a.Groups))
+		for i, g := range a.Groups {
+			groups[i] = name(g)
+		}
+		id, m = "RepairConsoleServiceNetwork", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Subnets": strings.Join(subs, ", "), "Groups": strings.Join(groups, ", ")}
 	case RunTask:
 		subs, groups := make([]string, len(a.Subnets)), make([]string, len(a.Groups))
 		for i, sn := range a.Subnets {
@@ -378,6 +382,14 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 		id, m = "RepairConsoleRunTask", i18n.M{"Cluster": a.Cluster, "Family": a.Family, "Subnets": strings.Join(subs, ", "), "Groups": strings.Join(groups, ", ")}
 	case SetDesiredCount:
 		id, m = "RepairConsoleDesiredCount", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Count": a.Count}
+	case CreateVPC:
+		id, m = "RepairConsoleCreateVPC", i18n.M{"Name": orDash(a.Name), "CIDR": a.CIDR}
+	case SetLoadBalancerSubnets:
+		subs := make([]string, len(a.Subnets))
+		for i, sn := range a.Subnets {
+			subs[i] = name(sn)
+		}
+		id, m = "RepairConsoleLBSubnets", i18n.M{"LB": orDash(a.LoadBalancer), "Subnets": strings.Join(subs, ", ")}
 	case SetLoadBalancerGroups:
 		groups := make([]string, len(a.Groups))
 		for i, g := range a.Groups {

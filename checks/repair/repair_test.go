@@ -291,11 +291,14 @@ func TestApplyECSAndLoadBalancer(t *testing.T) {
 func TestConsoleStepsECS(t *testing.T) {
 	p := repair.New(repair.Action{Op: repair.RunTask, Cluster: "lab", Family: "web", Subnets: []string{"subnet-2"}, Groups: []string{"sg-task"}},
 		repair.Action{Op: repair.SetDesiredCount, Cluster: "lab", Service2: "web", Count: 1},
-		repair.Action{Op: repair.SetLoadBalancerGroups, ARN: "arn:lb", LoadBalancer: "lab-alb", Groups: []string{"sg-alb"}})
+		repair.Action{Op: repair.SetLoadBalancerGroups, ARN: "arn:lb", LoadBalancer: "lab-alb", Groups: []string{"sg-alb"}},
+		repair.Action{Op: repair.UpdateServiceNetwork, Cluster: "lab", Service2: "web", Subnets: []string{"subnet-2"}, Groups: []string{"sg-task"}},
+		repair.Action{Op: repair.SetLoadBalancerSubnets, ARN: "arn:lb", LoadBalancer: "lab-alb", Subnets: []string{"subnet-pub"}},
+		repair.Action{Op: repair.CreateVPC, CIDR: "10.0.0.0/16", Name: "lab-vpc", Var: "VPC_ID"})
 	label := func(id string) string { return "lab-x (" + id + ")" }
 	for _, l := range i18n.Langs {
 		loc := i18n.New(l)
-		for i, want := range []string{"lab-x (subnet-2)", "web", "lab-alb"} {
+		for i, want := range []string{"lab-x (subnet-2)", "web", "lab-alb", "lab-x (sg-task)", "lab-x (subnet-pub)", "10.0.0.0/16"} {
 			m, ok := p.Console(i, label)
 			if !ok {
 				t.Fatalf("no console step for %s", p.Actions[i].Op)
