@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -303,6 +304,11 @@ func Total(items []Item) float64 {
 	}
 	return t
 }
+
+// USD rounds a sum of dollars for a machine-readable report: sums of
+// prices are floating point (0.045 + 0.005 is 0.049999999999999996), and
+// a script comparing them to a price should see the price.
+func USD(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
 // HoursPerMonth is the 30-day month the cost report uses.
 const HoursPerMonth = 24 * 30

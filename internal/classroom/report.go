@@ -382,9 +382,9 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 			row.Percent = row.Done * 100 / row.Total
 		}
 		if o.Cost != nil {
-			rc := &RowCost{USDPerHour: o.Cost.USDPerHour, USDPer30Days: o.Cost.USDPerHour * billing.HoursPerMonth, Items: []CostItem{}, Estimate: o.Cost.Estimate}
+			rc := &RowCost{USDPerHour: billing.USD(o.Cost.USDPerHour), USDPer30Days: billing.USD(o.Cost.USDPerHour * billing.HoursPerMonth), Items: []CostItem{}, Estimate: o.Cost.Estimate}
 			for _, it := range o.Cost.Items {
-				rc.Items = append(rc.Items, CostItem{Type: string(it.Type), ID: it.ID, Name: it.Name, USDPerHour: it.USDPerHr, Delete: billing.InRegion(it.DeleteCmd, o.Region), AfterNAT: it.AfterNAT})
+				rc.Items = append(rc.Items, CostItem{Type: string(it.Type), ID: it.ID, Name: it.Name, USDPerHour: billing.USD(it.USDPerHr), Delete: billing.InRegion(it.DeleteCmd, o.Region), AfterNAT: it.AfterNAT})
 			}
 			row.Cost = rc
 			rep.Cost.USDPerHour += rc.USDPerHour
@@ -403,7 +403,7 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 	sortLearners(rep.Learners)
 	rep.Summary.Learners = len(outcomes)
 	rep.Summary.Errors = rep.Summary.Learners - rep.Summary.Checked
-	rep.Cost.USDPer30Days = rep.Cost.USDPerHour * billing.HoursPerMonth
+	rep.Cost.USDPerHour, rep.Cost.USDPer30Days = billing.USD(rep.Cost.USDPerHour), billing.USD(rep.Cost.USDPerHour*billing.HoursPerMonth)
 
 	for _, f := range failures {
 		rep.Failures = append(rep.Failures, *f)

@@ -133,24 +133,19 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].USDPerHr > items[j].USDPerHr })
-	var unknown []string // Regions priced by estimate
-	for _, r := range regions {
-		if _, known := billing.For(r); !known {
-			unknown = append(unknown, r)
-		}
-	}
+	unknown := estimated(regions, items)
 	table := billing.PriceTable()
 	acct := found[0].snap.Account
 	if *format == "json" {
 		out := costJSON{Account: acct, Region: cfg.Region, Regions: regions, Scope: *prefix + "*", Items: []costItemJSON{},
-			TotalPerHour: billing.Total(items), TotalPer30Day: billing.Total(items) * billing.HoursPerMonth,
+			TotalPerHour: billing.USD(billing.Total(items)), TotalPer30Day: billing.USD(billing.Total(items) * billing.HoursPerMonth),
 			PriceSource: table.Source, PriceChecked: table.Checked, PriceEstimate: len(unknown) > 0}
 		if *all {
 			out.Scope = "all"
 		}
 		for _, it := range items {
 			out.Items = append(out.Items, costItemJSON{Type: string(it.Type), ID: it.ID, Name: it.Name, Detail: it.Detail, Region: it.Region,
-				USDPerHour: it.USDPerHr, USDPer30Days: it.USDPerHr * billing.HoursPerMonth, DeleteCommand: it.DeleteCmd, AfterNAT: it.AfterNAT})
+				USDPerHour: billing.USD(it.USDPerHr), USDPer30Days: billing.USD(it.USDPerHr * billing.HoursPerMonth), DeleteCommand: it.DeleteCmd, AfterNAT: it.AfterNAT})
 		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -162,6 +157,19 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// estimated are the Regions whose figures are estimates: not in the price
+// table, and something bills there (an empty one needs no warning, and
+// cost --all looks in every Region).
+func estimated(regions []string, items []billing.Item) []string {
+	var out []string
+	for _, r := range regions {
+		if _, known := billing.For(r); !known && slices.ContainsFunc(items, func(it billing.Item) bool { return it.Region == r }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // labRegions are the Regions where the labs put resources (each lab's
