@@ -41,8 +41,18 @@ func TestGatewayEndpoint(t *testing.T) {
 		{name: "a table is not on the endpoint", check: both,
 			want: want{status: checks.Fail, reason: "VPCE_GATEWAY_ROUTE_MISSING", msg: "CheckGatewayEndpointTables", res: []string{s3EP},
 				data:  i18n.M{"Tables": rtbMain, "ID": s3EP},
+				text:  []string{"cannot reach S3 at all"}, // the main table has no way out
 				fix:   []string{"aws ec2 modify-vpc-endpoint --vpc-endpoint-id " + s3EP + " --add-route-table-ids " + rtbMain},
 				noFix: []string{rtbPriv}}},
+		{name: "a table with a way out is not on the endpoint: the long way", check: both,
+			mutate: func(s *account.Snapshot) {
+				for i := range s.RouteTables {
+					if *s.RouteTables[i].RouteTableId == rtbMain {
+						s.RouteTables[i].Routes = append(s.RouteTables[i].Routes, ec2types.Route{DestinationCidrBlock: sp("0.0.0.0/0"), NatGatewayId: sp(natID), State: ec2types.RouteStateActive})
+					}
+				}
+			},
+			want: want{status: checks.Fail, reason: "VPCE_GATEWAY_ROUTE_MISSING", msg: "CheckGatewayEndpointTables", text: []string{"the long way"}}},
 		{name: "pending", check: privA,
 			mutate: func(s *account.Snapshot) { endpointOf(s, s3EP).State = "pending" },
 			want: want{status: checks.Fail, reason: "BAD_STATE", msg: "CheckEndpointState", res: []string{s3EP},

@@ -64,7 +64,18 @@ func evalGatewayEndpoint(e *Env, p Params) Result {
 		}
 	}
 	if len(missing) > 0 {
-		return fail("VPCE_GATEWAY_ROUTE_MISSING", "CheckGatewayEndpointTables", i18n.M{"ID": id, "Tables": strings.Join(missing, ", ")}, "", id).
+		// Without the endpoint, S3 traffic takes the table's default
+		// route (a NAT gateway, billed by the gigabyte) or, with none, no
+		// way at all: say which.
+		blocked := true
+		for _, t := range missing {
+			if rt, ok := e.Snap.RouteTable(t); ok {
+				if _, ok := account.LongestMatch(rt, publicIPv4); ok {
+					blocked = false
+				}
+			}
+		}
+		return fail("VPCE_GATEWAY_ROUTE_MISSING", "CheckGatewayEndpointTables", i18n.M{"ID": id, "Tables": strings.Join(missing, ", "), "Blocked": blocked}, "", id).
 			propose(repair.New(repair.Action{Op: repair.ModifyVPCEndpoint, Endpoint: id, RouteTables: missing}))
 	}
 	return pass("CheckGatewayEndpointPass", i18n.M{"ID": id, "Service": service, "Tables": orPlaceholder(strings.Join(ep.RouteTableIds, ", "), "-")}, id)
