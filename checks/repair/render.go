@@ -299,6 +299,13 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 		}
 		return label(v)
 	}
+	names := func(ids []string) string { // the ids as the console shows them
+		out := make([]string, len(ids))
+		for i, x := range ids {
+			out[i] = name(x)
+		}
+		return strings.Join(out, ", ")
+	}
 	m := i18n.M{}
 	id := ""
 	switch a.Op {
@@ -362,40 +369,17 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 	case DeleteListener:
 		id, m = "RepairConsoleDeleteListener", i18n.M{"LB": orDash(a.LoadBalancer), "Port": a.Port}
 	case UpdateServiceNetwork:
-		subs := make([]string, len(a.Subnets))
-		for i, sn := range a.Subnets {
-			subs[i] = name(sn)
-		}
-		groups := make([]string, len(a.Groups))
-		for i, g := range a.Groups {
-			groups[i] = name(g)
-		}
-		id, m = "RepairConsoleServiceNetwork", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Subnets": strings.Join(subs, ", "), "Groups": strings.Join(groups, ", ")}
+		id, m = "RepairConsoleServiceNetwork", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Subnets": names(a.Subnets), "Groups": names(a.Groups)}
 	case RunTask:
-		subs, groups := make([]string, len(a.Subnets)), make([]string, len(a.Groups))
-		for i, sn := range a.Subnets {
-			subs[i] = name(sn)
-		}
-		for i, g := range a.Groups {
-			groups[i] = name(g)
-		}
-		id, m = "RepairConsoleRunTask", i18n.M{"Cluster": a.Cluster, "Family": a.Family, "Subnets": strings.Join(subs, ", "), "Groups": strings.Join(groups, ", ")}
+		id, m = "RepairConsoleRunTask", i18n.M{"Cluster": a.Cluster, "Family": a.Family, "Subnets": names(a.Subnets), "Groups": names(a.Groups)}
 	case SetDesiredCount:
 		id, m = "RepairConsoleDesiredCount", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Count": a.Count}
 	case CreateVPC:
 		id, m = "RepairConsoleCreateVPC", i18n.M{"Name": orDash(a.Name), "CIDR": a.CIDR}
 	case SetLoadBalancerSubnets:
-		subs := make([]string, len(a.Subnets))
-		for i, sn := range a.Subnets {
-			subs[i] = name(sn)
-		}
-		id, m = "RepairConsoleLBSubnets", i18n.M{"LB": orDash(a.LoadBalancer), "Subnets": strings.Join(subs, ", ")}
+		id, m = "RepairConsoleLBSubnets", i18n.M{"LB": orDash(a.LoadBalancer), "Subnets": names(a.Subnets)}
 	case SetLoadBalancerGroups:
-		groups := make([]string, len(a.Groups))
-		for i, g := range a.Groups {
-			groups[i] = name(g)
-		}
-		id, m = "RepairConsoleLBGroups", i18n.M{"LB": orDash(a.LoadBalancer), "Groups": strings.Join(groups, ", ")}
+		id, m = "RepairConsoleLBGroups", i18n.M{"LB": orDash(a.LoadBalancer), "Groups": names(a.Groups)}
 	default:
 		return i18n.Msg{}, false
 	}
