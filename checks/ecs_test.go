@@ -63,6 +63,12 @@ func TestECSService(t *testing.T) {
 			want: want{status: checks.Fail, reason: "WRONG_SECURITY_GROUP", msg: "CheckServiceWrongSG", res: []string{serviceARN, taskSG, vpceSG},
 				text: []string{"demo-vpce-sg (" + vpceSG + ")", "demo-task-sg (" + taskSG + ")"},
 				fix:  netFix, noFix: []string{vpceSG}}},
+		// Two mistakes at once (create-service with public subnets and no
+		// --security-groups): the fix moves it and gives it the lab's group,
+		// rather than being withheld for the group it keeps.
+		{name: "public subnets and another group: one fix for both", check: svc + "\nsecurity_group: demo-task-sg",
+			mutate: func(s *account.Snapshot) { awsvpc(s).Subnets, awsvpc(s).SecurityGroups = []string{subPubA}, []string{vpceSG} },
+			want: want{status: checks.Fail, reason: "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", msg: "CheckServicePublicNoIP", fix: netFix, noFix: []string{vpceSG}}},
 		{name: "tasks in the lab's group among others", check: svc + "\nsecurity_group: demo-task-sg",
 			mutate: func(s *account.Snapshot) { awsvpc(s).SecurityGroups = []string{vpceSG, taskSG} },
 			want:   want{status: checks.Pass, msg: "CheckServicePass"}},
@@ -167,6 +173,21 @@ func TestECSTask(t *testing.T) {
 			},
 			want: want{status: checks.Fail, reason: "WRONG_SECURITY_GROUP", msg: "CheckTaskWrongSG", res: []string{taskARN, taskSG, vpceSG},
 				fix: append([]string{"aws ecs stop-task --cluster demo-cluster --task " + taskARN}, runFix...), noFix: []string{vpceSG}}},
+		{name: "task in a public subnet and another group: run again in the private ones with the lab's", check: task + "\nsecurity_group: demo-task-sg",
+			mutate: func(s *account.Snapshot) {
+				s.Tasks[0].Attachments[0].Details[0].Value = sp(subPubA)
+				eniOf(s, taskENI).SubnetId = sp(subPubA)
+				eniOf(s, taskENI).Groups = []ec2types.GroupIdentifier{{GroupId: sp(vpceSG), GroupName: sp("demo-vpce-sg")}}
+			},
+			want: want{status: checks.Fail, reason: "SUBNET_IS_PUBLIC", msg: "CheckTaskPublicSubnet",
+				fix: append([]string{"aws ecs stop-task --cluster demo-cluster --task " + taskARN}, runFix...), noFix: []string{vpceSG}}},
+		{name: "stopped, its groups wrong: run again with the lab's", check: task + "\nsecurity_group: demo-task-sg",
+			mutate: func(s *account.Snapshot) {
+				stop(s)
+				eniOf(s, taskENI).Groups = []ec2types.GroupIdentifier{{GroupId: sp(vpceSG), GroupName: sp("demo-vpce-sg")}}
+				s.Services = nil
+			},
+			want: want{status: checks.Fail, reason: "TASK_STOPPED", msg: "CheckTaskStopped", fix: runFix, noFix: []string{vpceSG}}},
 		{name: "task in the lab's group", check: task + "\nsecurity_group: demo-task-sg",
 			want: want{status: checks.Pass, msg: "CheckTaskPass"}},
 		{name: "task without an awsvpc attachment", check: task,

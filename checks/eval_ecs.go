@@ -48,11 +48,18 @@ func evalService(e *Env, p Params) Result {
 		vpcID = str(sn.VpcId)
 	}
 	private := e.privateSubnets(vpcID)
+	// Every fix that sets the service's network gives it the lab's group
+	// when the check names one, so that it is not withheld for leaving
+	// the service in the wrong group.
+	groups := vpcCfg.SecurityGroups
+	if g := labGroup(e, p, vpcID); g != "" {
+		groups = []string{g}
+	}
 	move := func(r Result) Result {
-		if len(private) == 0 || len(vpcCfg.SecurityGroups) == 0 {
+		if len(private) == 0 || len(groups) == 0 {
 			return r
 		}
-		return r.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: private, Groups: vpcCfg.SecurityGroups}))
+		return r.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: private, Groups: groups}))
 	}
 	if len(public) > 0 {
 		if !publicIP {
@@ -82,7 +89,7 @@ func evalService(e *Env, p Params) Result {
 		// billed, does nothing, and is an open lock (a route to the
 		// internet gateway later would expose the tasks at once).
 		f := fail("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckServicePublicIPWasted", i18n.M{"Name": name}, "", arn)
-		return f.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: vpcCfg.Subnets, Groups: vpcCfg.SecurityGroups}))
+		return f.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: vpcCfg.Subnets, Groups: groups}))
 	}
 	return pass("CheckServicePass", i18n.M{"Name": name, "Subnets": len(vpcCfg.Subnets), "Running": svc.RunningCount}, arn)
 }
@@ -102,6 +109,19 @@ func isFargate(svc ecstypes.Service) bool {
 func evalTask(e *Env, p Params) Result {
 	cluster, family := p.Str("cluster", ""), p.Str("family", "")
 	tasks := e.Snap.TasksOf(cluster, family)
+	// A task run again runs with the lab's group when the check names
+	// one, whatever it had, so that no fix is withheld for that.
+	runTask := func() (repair.Action, bool) {
+		run, ok := e.runTaskAction(cluster, family, tasks)
+		if ok && len(run.Subnets) > 0 {
+			if sn, found := e.Snap.Subnet(run.Subnets[0]); found {
+				if g := labGroup(e, p, str(sn.VpcId)); g != "" {
+					run.Groups = []string{g}
+				}
+			}
+		}
+		return run, ok
+	}
 	var running *ecstypes.Task
 	for i, t := range tasks {
 		if str(t.LastStatus) == "RUNNING" {
@@ -117,7 +137,7 @@ func evalTask(e *Env, p Params) Result {
 		} else {
 			r = fail("NOT_FOUND", "CheckTaskNone", i18n.M{"Family": family, "Cluster": cluster}, "")
 		}
-		if run, ok := e.runTaskAction(cluster, family, tasks); ok {
+		if run, ok := runTask(); ok {
 			r = r.propose(repair.New(run))
 		}
 		return r
@@ -132,7 +152,7 @@ func evalTask(e *Env, p Params) Result {
 		r := fail("SUBNET_IS_PUBLIC", "CheckTaskPublicSubnet", i18n.M{"Task": shortARN(arn), "Subnet": subnetID}, "", arn, subnetID)
 		// A task cannot move: stop it and run it again in the private
 		// subnets, with the same groups.
-		if run, ok := e.runTaskAction(cluster, family, tasks); ok {
+		if run, ok := runTask(); ok {
 			r = r.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
 		}
 		return r
@@ -145,8 +165,7 @@ func evalTask(e *Env, p Params) Result {
 		if r, wrong := wrongTaskGroup(e, p, str(sn.VpcId), groups, "CheckTaskWrongSG", i18n.M{"Task": shortARN(arn)}, arn); wrong {
 			// A task's groups cannot change: stop it and run it again
 			// with the lab's group, where it runs now.
-			if run, ok := e.runTaskAction(cluster, family, tasks); ok {
-				run.Groups = []string{r.Resources[1]}
+			if run, ok := runTask(); ok {
 				r = r.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
 			}
 			return r
@@ -154,12 +173,25 @@ func evalTask(e *Env, p Params) Result {
 	}
 	if eni, ok := e.Snap.NetworkInterface(eniID); ok && eni.Association != nil && str(eni.Association.PublicIp) != "" {
 		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckTaskPublicIP", i18n.M{"Task": shortARN(arn), "IP": str(eni.Association.PublicIp)}, "", arn, eniID)
-		if run, ok := e.runTaskAction(cluster, family, tasks); ok {
+		if run, ok := runTask(); ok {
 			w = w.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
 		}
 		return w
 	}
 	return pass("CheckTaskPass", i18n.M{"Task": shortARN(arn), "Subnet": subnetID, "ENI": eniID}, arn, eniID, subnetID)
+}
+
+// labGroup is the id of the tasks' group the check names (security_group)
+// in vpcID, or "" when it names none or the account lacks it.
+func labGroup(e *Env, p Params, vpcID string) string {
+	want := p.Str("security_group", "")
+	if want == "" || vpcID == "" {
+		return ""
+	}
+	if sg, ok := e.Snap.SecurityGroupByName(want, vpcID); ok {
+		return str(sg.GroupId)
+	}
+	return ""
 }
 
 // wrongTaskGroup fails a task or service (res) whose groups lack the

@@ -55,10 +55,10 @@ var deletionReasons = map[string]bool{
 	"BAD_STATE_ATTACHMENT": true,
 	"TASK_STOPPED":         true,
 	"SERVICE_DESIRED_ZERO": true,
-	"EIP_NOT_ASSOCIATED":   true, // its NAT gateway was deleted
-	"SG_SOURCE_MISSING":    true,
-	"LB_GROUP_MISSING":     true,
 	"LAB_IN_OTHER_REGION":  true,
+	// Not EIP_NOT_ASSOCIATED, SG_SOURCE_MISSING or LB_GROUP_MISSING:
+	// disassociate-address, a revoked rule and set-security-groups make
+	// them by hand (a group still referenced cannot even be deleted).
 }
 
 // Deletion reports whether a failure with reason shows that something was
