@@ -280,6 +280,7 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 		} else {
 			rep.Summary.Checked++
 			started, complete, cleanup := false, true, true
+			vpcCleanedUp := false // the note's missing VPC is of a lab whose steps are all done
 			for _, lr := range o.Labs {
 				results := map[string]journey.Result{}
 				byCheck := map[string]checks.Result{}
@@ -290,6 +291,9 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 				j := journey.Of(journey.Input{Lab: lr.Lab, Now: results, History: opts.History.Lab(row.Account, row.Region, lr.Lab.ID),
 					At: now, Sandbox: opts.Sandbox})
 				started = started || j.Started
+				if o.Note != nil && o.Note.ID == "ClassNoteNoLabVPC" && j.AllRequiredDone() && missingVPC([]LabResult{lr}) == o.Note.Data["Name"] {
+					vpcCleanedUp = true // this lab's steps are all done: its VPC was there
+				}
 				complete = complete && j.Complete
 				cleanup = cleanup && j.AllRequiredDone()
 				row.Done += j.RequiredDone
@@ -357,9 +361,9 @@ func Build(labs []*content.Lab, outcomes []Outcome, opts BuildOptions) *Report {
 					}
 				}
 			}
-			// "No VPC yet" is for a learner who has not started: one whose
-			// recorded steps are done had the VPC, and has deleted it.
-			if started && o.Note != nil && o.Note.ID == "ClassNoteNoLabVPC" {
+			// "No VPC yet" is for a learner who has not built it: one who
+			// did every required step of that lab had it, and deleted it.
+			if vpcCleanedUp {
 				row.Note = text(i18n.Msg{ID: "ClassNoteLabVPCGone", Data: o.Note.Data})
 			}
 			switch {

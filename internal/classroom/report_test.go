@@ -195,7 +195,7 @@ func TestBuildWithHistory(t *testing.T) {
 	lab := demoLab(t)
 	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	gone := checks.Result{Status: checks.Fail, Reason: "NOT_FOUND", Message: i18n.Msg{ID: "CheckCleanupPass"}}
-	cleaned := outcome(lab, "cleaned up", "111111111111", map[string]checks.Result{"nat": gone, "private-route": skipped})
+	cleaned := outcome(lab, "cleaned up", "111111111111", map[string]checks.Result{"vpc": notFound, "nat": gone, "private-route": skipped})
 	stuck := outcome(lab, "stuck", "222222222222", map[string]checks.Result{"private-route": noRouteR, "nothing-billable-left": billingR})
 	fresh := outcome(lab, "fresh", "333333333333", map[string]checks.Result{"private-route": noRouteR, "nothing-billable-left": billingR})
 	broke := outcome(lab, "broke it", "444444444444", map[string]checks.Result{"igw": notFound, "nat": notFound, "private-route": skipped, "nothing-billable-left": billingR})
@@ -227,8 +227,10 @@ func TestBuildWithHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The finished learner's VPC is gone: the class run said "no VPC yet".
-	cleaned.Note = &i18n.Msg{ID: "ClassNoteNoLabVPC", Data: i18n.M{"Name": "class-demo-vpc", "Region": "us-east-1"}}
-	fresh.Note = &i18n.Msg{ID: "ClassNoteNoLabVPC", Data: i18n.M{"Name": "class-demo-vpc", "Region": "us-east-1"}}
+	cleaned.Note = &i18n.Msg{ID: "ClassNoteNoLabVPC", Data: i18n.M{"Name": "vpclab-demo-vpc", "Region": "us-east-1"}}
+	// One who started but has not done every step: "yet" stays (a VPC
+	// rebuilt in a third Region must keep its "--find-region-all" hint).
+	fresh.Note = &i18n.Msg{ID: "ClassNoteNoLabVPC", Data: i18n.M{"Name": "vpclab-demo-vpc", "Region": "us-east-1"}}
 	outcomes := []Outcome{cleaned, fresh, broke, stuck}
 	rep := Build([]*content.Lab{lab}, outcomes, BuildOptions{History: hist, Now: t0})
 	byName := map[string]Row{}
@@ -246,12 +248,15 @@ func TestBuildWithHistory(t *testing.T) {
 		t.Errorf("stuck: %d min on %s", r.Minutes, r.Next)
 	}
 	row := byName["cleaned up"]
-	if got := states(row); !reflect.DeepEqual(got, []State{Passed, PassedBefore, PassedBefore, Passed}) || row.Done != 3 || row.Status != StatusComplete {
+	if got := states(row); !reflect.DeepEqual(got, []State{PassedBefore, PassedBefore, PassedBefore, Passed}) || row.Done != 3 || row.Status != StatusComplete {
 		t.Errorf("cleaned up: %v, %d done, %s", got, row.Done, row.Status)
 	}
 	// Not "yet" for a learner whose steps are done: deleted, as clean-up does.
 	if n := row.Note[i18n.EN]; !strings.Contains(n, "now: deleted") || strings.Contains(n, "yet") {
 		t.Errorf("cleaned up: note %q", n)
+	}
+	if n := byName["fresh"].Note[i18n.EN]; !strings.Contains(n, "yet") {
+		t.Errorf("fresh: note %q, want 'no VPC ... yet'", n)
 	}
 	if c := row.Cells[1]; c.Check != "nat" || c.Message[i18n.EN] == "" {
 		t.Errorf("cells: %+v", row.Cells)
