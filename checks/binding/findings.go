@@ -161,14 +161,27 @@ func copyResult(rep Report, h RegionHit) checks.Result {
 	if x, ok := rep.Bound(account.VPCs, h.Name); ok {
 		b = x
 	}
-	// The copy's own Elastic IPs outside the VPC (allocated for its NAT
-	// gateway, never or no longer associated) bill there too: they are
-	// listed, the plan releases them, and it is proven to leave nothing
-	// of the lab's names billing in that Region.
-	scope := billing.Scope{VPCID: h.ID, Prefix: cleanupPrefix(rep.named)}
+	// What the copy bills is what its VPC holds, and the spare Elastic
+	// IPs of the lab's names in that Region (allocated for its NAT
+	// gateway, never or no longer used): those bill there too. Other
+	// resources of those names there (another copy's) are not this one's.
+	inVPC := billing.Scope{VPCID: h.ID}
 	var items []billing.Item
+	var spares []string
 	if h.Snap != nil {
-		items = billing.Billable(h.Snap, scope)
+		items = billing.Billable(h.Snap, inVPC)
+		spare := map[string]bool{}
+		for _, a := range h.Snap.Addresses {
+			if strings.HasPrefix(account.Name(a.Tags), cleanupPrefix(rep.named)) && str(a.AssociationId) == "" && str(a.NetworkInterfaceId) == "" {
+				spare[str(a.AllocationId)] = true
+				spares = append(spares, str(a.AllocationId))
+			}
+		}
+		for _, it := range billing.Billable(h.Snap, billing.Scope{Prefix: cleanupPrefix(rep.named)}) {
+			if spare[it.ID] && !slices.ContainsFunc(items, func(x billing.Item) bool { return x.ID == it.ID }) {
+				items = append(items, it)
+			}
+		}
 	}
 	res := []string{h.ID}
 	for _, it := range items {
@@ -179,20 +192,19 @@ func copyResult(rep Report, h RegionHit) checks.Result {
 	var plan *repair.Plan
 	if h.Snap != nil {
 		plan = deleteVPC(h.Snap, h.ID, nil)
-		c := h.Snap.Clone()
-		if !plan.Empty() && plan.Apply(c) == nil {
-			for _, it := range billing.Billable(c, scope) {
-				for _, a := range c.Addresses {
-					if str(a.AllocationId) == it.ID && str(a.AssociationId) == "" && str(a.NetworkInterfaceId) == "" {
-						plan.Add(repair.Action{Op: repair.ReleaseAddress, Alloc: it.ID})
-					}
-				}
+		for _, id := range spares {
+			if plan != nil {
+				plan.Add(repair.Action{Op: repair.ReleaseAddress, Alloc: id})
 			}
-			c = h.Snap.Clone()
 		}
-		if plan.Empty() || plan.Apply(c) != nil || len(billing.Billable(c, scope)) > 0 {
+		// Proven: applied, the VPC is gone, nothing of it bills, and the
+		// spare addresses are released.
+		c := h.Snap.Clone()
+		if plan.Empty() || plan.Apply(c) != nil || len(billing.Billable(c, inVPC)) > 0 {
 			plan = nil
 		} else if _, still := c.VPC(h.ID); still {
+			plan = nil
+		} else if slices.ContainsFunc(c.Addresses, func(a ec2types.Address) bool { return slices.Contains(spares, str(a.AllocationId)) }) {
 			plan = nil
 		}
 	}

@@ -503,6 +503,13 @@ func TestBindingCopyInAnotherRegion(t *testing.T) {
 	// An address of the lab's names allocated there and never used (a
 	// second try at the NAT step): outside the VPC, it bills all the same.
 	spare := must(c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: ec2types.DomainTypeVpc, TagSpecifications: tag(ec2types.ResourceTypeElasticIp, "demo-spare-eip")}))
+	// Another network there with a NAT gateway of the lab's prefix (another
+	// lab's, or another try): not the copy's to list or to delete.
+	other := must(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16"), TagSpecifications: tag(ec2types.ResourceTypeVpc, "demo-other-vpc")}))
+	otherSub := must(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: other.Vpc.VpcId, CidrBlock: aws.String("10.9.0.0/24")}))
+	otherEIP := must(c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: ec2types.DomainTypeVpc, TagSpecifications: tag(ec2types.ResourceTypeElasticIp, "demo-other-eip")}))
+	otherNAT := must(c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: otherSub.Subnet.SubnetId, AllocationId: otherEIP.AllocationId,
+		TagSpecifications: tag(ec2types.ResourceTypeNatgateway, "demo-other-nat")}))
 
 	rep := runBound(t, cfg, lab, binding.Options{}, true)
 	res := byCheck(rep)
@@ -510,6 +517,11 @@ func TestBindingCopyInAnotherRegion(t *testing.T) {
 	text := i18n.New(i18n.EN).T(cp.Message.ID, cp.Message.Data)
 	if cp.Status != checks.Fail || cp.Reason != binding.Copy || !strings.Contains(text, *vpc.Vpc.VpcId) || !strings.Contains(text, *nat.NatGateway.NatGatewayId) {
 		t.Fatalf("the copy's finding: %s %s: %s", cp.Status, cp.Reason, text)
+	}
+	for _, notHers := range []string{*otherNAT.NatGateway.NatGatewayId, *otherEIP.AllocationId} {
+		if strings.Contains(cp.Fix, notHers) || strings.Contains(text, notHers) {
+			t.Errorf("the copy's finding takes in %s, of another network:\n%s\n%s", notHers, text, cp.Fix)
+		}
 	}
 	for _, want := range []string{"delete-nat-gateway --nat-gateway-id " + *nat.NatGateway.NatGatewayId, "release-address --allocation-id " + *eip.AllocationId,
 		"delete-subnet --subnet-id " + *sub.Subnet.SubnetId, "delete-vpc --vpc-id " + *vpc.Vpc.VpcId, "release-address --allocation-id " + *spare.AllocationId} {
