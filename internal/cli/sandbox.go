@@ -89,9 +89,11 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 			return ExitFail
 		}
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopped"))
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxUnsetHint", i18n.M{"Vars": exportedNames(exports.String())}))
 		return ExitOK
 	case <-srv.Done():
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxDied"))
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxUnsetHint", i18n.M{"Vars": exportedNames(exports.String())}))
 		return ExitFail
 	}
 }
@@ -145,4 +147,19 @@ func shellAssign(kv string) string {
 		return kv
 	}
 	return k + "='" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}
+
+// exportedNames are the variables the exports set, for the unset line a
+// shell that pasted them needs once the sandbox is gone: with them, the
+// AWS CLI would reach a dead port and vpclab would record progress in the
+// removed sandbox's folder, not the learner's own.
+func exportedNames(exports string) string {
+	var names []string
+	for _, line := range strings.Split(exports, "\n") {
+		if kv, ok := strings.CutPrefix(line, "export "); ok {
+			k, _, _ := strings.Cut(kv, "=")
+			names = append(names, k)
+		}
+	}
+	return strings.Join(names, " ")
 }
