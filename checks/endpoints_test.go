@@ -44,6 +44,15 @@ func TestGatewayEndpoint(t *testing.T) {
 				text:  []string{"cannot reach S3 at all"}, // the main table has no way out
 				fix:   []string{"aws ec2 modify-vpc-endpoint --vpc-endpoint-id " + s3EP + " --add-route-table-ids " + rtbMain},
 				noFix: []string{rtbPriv}}},
+		{name: "a table whose default route is a blackhole has no way out", check: both,
+			mutate: func(s *account.Snapshot) {
+				for i := range s.RouteTables {
+					if *s.RouteTables[i].RouteTableId == rtbMain {
+						s.RouteTables[i].Routes = append(s.RouteTables[i].Routes, ec2types.Route{DestinationCidrBlock: sp("0.0.0.0/0"), NatGatewayId: sp("nat-0gone"), State: ec2types.RouteStateBlackhole})
+					}
+				}
+			},
+			want: want{status: checks.Fail, reason: "VPCE_GATEWAY_ROUTE_MISSING", msg: "CheckGatewayEndpointTables", text: []string{"cannot reach S3 at all"}}},
 		{name: "a table with a way out is not on the endpoint: the long way", check: both,
 			mutate: func(s *account.Snapshot) {
 				for i := range s.RouteTables {

@@ -70,7 +70,8 @@ func evalGatewayEndpoint(e *Env, p Params) Result {
 		blocked := true
 		for _, t := range missing {
 			if rt, ok := e.Snap.RouteTable(t); ok {
-				if _, ok := account.LongestMatch(rt, publicIPv4); ok {
+				// A blackhole route (its NAT gateway deleted) is no way out.
+				if r, ok := account.LongestMatch(rt, publicIPv4); ok && r.State != ec2types.RouteStateBlackhole {
 					blocked = false
 				}
 			}

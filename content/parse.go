@@ -493,7 +493,8 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 		// silently: the step loses its check.
 		if want := Suggest(strings.ToLower(lang), []string{"check", "mutations"}); want != "" {
 			ds = append(ds, diag(fence, "ContentFenceTypo", i18n.M{"Lang": lang, "Want": want}))
-		} else if i := slices.IndexFunc(strings.Split(code.String(), "\n"), func(l string) bool { return strings.HasPrefix(l, "```check") }); i >= 0 {
+		} else if i := slices.IndexFunc(strings.Split(code.String(), "\n"), func(l string) bool { return strings.HasPrefix(l, "```check") }); i >= 0 &&
+			fenceOf(p.Source, fence.Line) == "```" && lang != "markdown" && lang != "md" {
 			// A fence left open above a check block: the check's own
 			// opening line cannot close it (it has an info string), so
 			// the check is swallowed and the blocks below are shifted.
@@ -679,4 +680,23 @@ func looksLikeCheck(yaml string) bool {
 		kind = kind || strings.HasPrefix(line, "kind:")
 	}
 	return id && kind
+}
+
+// fenceOf is the fence that opens the block on line (``` or ````, ~~~):
+// a longer one, or a markdown block, holds a ```check line on purpose, as
+// an example.
+func fenceOf(src []byte, line int) string {
+	for n := 1; n < line; n++ {
+		j := bytes.IndexByte(src, '\n')
+		if j < 0 {
+			return ""
+		}
+		src = src[j+1:]
+	}
+	src = bytes.TrimLeft(src, " ")
+	k := 0
+	for k < len(src) && (src[k] == '`' || src[k] == '~') {
+		k++
+	}
+	return string(src[:k])
 }

@@ -499,6 +499,9 @@ func TestParsePageDiagnostics(t *testing.T) {
 		{"a solution fence left open above a check swallows it, though a later fence closes it", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''bash {solution}\necho hi\n\n'''check\nid: c\nkind: vpc\nname: v\n'''\n")
 		}, []want{w("ContentFenceSwallowsCheck", at(16, 1), "Line", 19)}},
+		{"a longer fence shows a check block as an example, on purpose", func(*testing.T) string {
+			return withFM("\n## Step {#step}\n\n~~~~markdown\n'''check\nid: c\nkind: vpc\n'''\n~~~~\n")
+		}, nil},
 		{"a check written as yaml checks nothing", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''yaml\nid: c\nkind: vpc\nname: v\n'''\n\n'''yaml\nkind: Deployment\nname: web\n'''\n")
 		}, []want{w("ContentYAMLLooksLikeCheck", at(16, 1), "Lang", "yaml")}},
