@@ -67,7 +67,9 @@ func TestECSService(t *testing.T) {
 		// --security-groups): the fix moves it and gives it the lab's group,
 		// rather than being withheld for the group it keeps.
 		{name: "public subnets and another group: one fix for both", check: svc + "\nsecurity_group: demo-task-sg",
-			mutate: func(s *account.Snapshot) { awsvpc(s).Subnets, awsvpc(s).SecurityGroups = []string{subPubA}, []string{vpceSG} },
+			mutate: func(s *account.Snapshot) {
+				awsvpc(s).Subnets, awsvpc(s).SecurityGroups = []string{subPubA}, []string{vpceSG}
+			},
 			want: want{status: checks.Fail, reason: "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", msg: "CheckServicePublicNoIP", fix: netFix, noFix: []string{vpceSG}}},
 		{name: "tasks in the lab's group among others", check: svc + "\nsecurity_group: demo-task-sg",
 			mutate: func(s *account.Snapshot) { awsvpc(s).SecurityGroups = []string{vpceSG, taskSG} },
