@@ -70,6 +70,9 @@ type Report struct {
 	Snapshot *account.Snapshot
 	Rounds   int
 	Elapsed  time.Duration
+	// ReadAt is when the read the results rest on ended: under --wait cut
+	// short, it is earlier than when Run returned.
+	ReadAt time.Time
 }
 
 // Blocks returns the check blocks a run covers, in lab order.
@@ -116,6 +119,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		rep.Binding, rep.Results = bind(o, snap, blocks, all, away)
 		rep.Names = checks.ResourceNames(snap)
 		rep.Snapshot = snap
+		rep.ReadAt = now()
 		failing := 0
 		for _, r := range rep.Results {
 			if r.Status == checks.Fail {
@@ -138,6 +142,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 				}
 			}
 			rep.Elapsed = now().Sub(start)
+			if ctx.Err() != nil && rep.Rounds > 0 {
+				// Interrupted during a retry's read: the last complete
+				// round stands, as when interrupted during the pause.
+				return rep, nil
+			}
 			return rep, err
 		}
 		partial := raw != nil && !covers(need, full)
@@ -160,6 +169,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 					continue
 				}
 				rep.Elapsed = now().Sub(start)
+				if ctx.Err() != nil {
+					return rep, nil // as above: this round's verdict stands
+				}
 				return rep, err
 			}
 			raw = merge(raw, fresh)

@@ -122,3 +122,33 @@ func TestLoadErrorIsReturned(t *testing.T) {
 		t.Fatalf("err = %v, want the load error", err)
 	}
 }
+
+// Ctrl-C during a retry's read, not during the pause: the last complete
+// round's verdict stands (it was thrown away as "no verdict"), with the
+// time of that read.
+func TestWaitInterruptedDuringARead(t *testing.T) {
+	o := natOnlyLab(t)
+	o.Wait = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	loads := 0
+	var firstReadEnded, secondReadStarted time.Time
+	o.Load = func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+		loads++
+		if loads == 2 {
+			secondReadStarted = time.Now()
+			cancel()
+			return nil, ctx.Err()
+		}
+		defer func() { firstReadEnded = time.Now() }()
+		return snapshot(ec2types.NatGatewayStatePending), nil
+	}
+	o.Sleep = func(context.Context, time.Duration) error { time.Sleep(20 * time.Millisecond); return nil }
+	rep, err := checkrun.Run(ctx, *o)
+	if err != nil || rep.Rounds != 1 || len(rep.Results) == 0 {
+		t.Fatalf("rounds %d, %d results, err %v; want the first round's results", rep.Rounds, len(rep.Results), err)
+	}
+	if rep.ReadAt.IsZero() || rep.ReadAt.Before(firstReadEnded) || !rep.ReadAt.Before(secondReadStarted) {
+		t.Errorf("ReadAt %v; want after the first read ended (%v) and before the next began (%v)", rep.ReadAt, firstReadEnded, secondReadStarted)
+	}
+}

@@ -125,6 +125,9 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 		return o.awsProblem(env, err, lab)
 	}
 	at := time.Now().UTC()
+	if !rep.ReadAt.IsZero() {
+		at = rep.ReadAt.UTC() // when the account was read, not when the run ended
+	}
 	diagramLost := o.diagram != "" && !writeDiagram(env, o.diagram, lab, rep.Snapshot, rep, at) // under --wait, every read merged
 	// A diagram asked for and not written is lost output (exit 4), unless
 	// the verdict already says something is wrong.
