@@ -70,10 +70,8 @@ func evalService(e *Env, p Params) Result {
 		return move(fail("SUBNET_IS_PUBLIC", "CheckServicePublicSubnets", i18n.M{"Name": name, "Subnets": strings.Join(public, ", ")}, "", append([]string{arn}, public...)...))
 	}
 	if r, wrong := wrongTaskGroup(e, p, vpcID, vpcCfg.SecurityGroups, "CheckServiceWrongSG", i18n.M{"Name": name}, arn); wrong {
-		if want := r.Resources[1]; len(vpcCfg.Subnets) > 0 {
-			r = r.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: vpcCfg.Subnets, Groups: []string{want}}))
-		}
-		return r
+		// groups is the lab's group alone here.
+		return r.propose(repair.New(repair.Action{Op: repair.UpdateServiceNetwork, Cluster: cluster, Service2: name, Subnets: vpcCfg.Subnets, Groups: groups}))
 	}
 	if svc.DesiredCount == 0 {
 		// A service that wants no task runs none: nothing serves, nothing
@@ -157,7 +155,8 @@ func evalTask(e *Env, p Params) Result {
 		}
 		return r
 	}
-	if eni, ok := e.Snap.NetworkInterface(eniID); ok {
+	eni, hasENI := e.Snap.NetworkInterface(eniID)
+	if hasENI {
 		var groups []string
 		for _, g := range eni.Groups {
 			groups = append(groups, str(g.GroupId))
@@ -171,7 +170,7 @@ func evalTask(e *Env, p Params) Result {
 			return r
 		}
 	}
-	if eni, ok := e.Snap.NetworkInterface(eniID); ok && eni.Association != nil && str(eni.Association.PublicIp) != "" {
+	if hasENI && eni.Association != nil && str(eni.Association.PublicIp) != "" {
 		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckTaskPublicIP", i18n.M{"Task": shortARN(arn), "IP": str(eni.Association.PublicIp)}, "", arn, eniID)
 		if run, ok := runTask(); ok {
 			w = w.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
@@ -201,12 +200,8 @@ func labGroup(e *Env, p Params, vpcID string) string {
 // Resources are res, the lab's group, then the groups it has. A group the
 // account lacks is its own check's to report.
 func wrongTaskGroup(e *Env, p Params, vpcID string, groups []string, msg string, data i18n.M, res string) (Result, bool) {
-	want := p.Str("security_group", "")
-	if want == "" || vpcID == "" {
-		return Result{}, false
-	}
-	sg, ok := e.Snap.SecurityGroupByName(want, vpcID)
-	if !ok || slices.Contains(groups, str(sg.GroupId)) {
+	wantID := labGroup(e, p, vpcID)
+	if wantID == "" || slices.Contains(groups, wantID) {
 		return Result{}, false
 	}
 	var got []any
@@ -220,8 +215,8 @@ func wrongTaskGroup(e *Env, p Params, vpcID string, groups []string, msg string,
 	if len(got) == 0 {
 		got = append(got, "-")
 	}
-	data["Want"], data["WantID"], data["Got"] = want, str(sg.GroupId), i18n.Joined{Parts: got, Sep: ", "}
-	return fail("WRONG_SECURITY_GROUP", msg, data, "", append([]string{res, str(sg.GroupId)}, groups...)...), true
+	data["Want"], data["WantID"], data["Got"] = p.Str("security_group", ""), wantID, i18n.Joined{Parts: got, Sep: ", "}
+	return fail("WRONG_SECURITY_GROUP", msg, data, "", append([]string{res, wantID}, groups...)...), true
 }
 
 // taskENI reads a task's network interface and subnet from its awsvpc

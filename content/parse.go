@@ -493,7 +493,7 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 		// silently: the step loses its check.
 		if want := Suggest(strings.ToLower(lang), []string{"check", "mutations"}); want != "" {
 			ds = append(ds, diag(fence, "ContentFenceTypo", i18n.M{"Lang": lang, "Want": want}))
-		} else if i := slices.IndexFunc(strings.Split(code.String(), "\n"), func(l string) bool { return strings.HasPrefix(l, "```check") }); i >= 0 &&
+		} else if i := checkLine(code.String()); i >= 0 &&
 			fenceOf(p.Source, fence.Line) == "```" && lang != "markdown" && lang != "md" {
 			// A fence left open above a check block: the check's own
 			// opening line cannot close it (it has an info string), so
@@ -699,4 +699,17 @@ func fenceOf(src []byte, line int) string {
 		k++
 	}
 	return string(src[:k])
+}
+
+// checkLine is the index of code's first line that opens a check block,
+// or -1 (without splitting every code block of every page into lines).
+func checkLine(code string) int {
+	if strings.HasPrefix(code, "```check") {
+		return 0
+	}
+	i := strings.Index(code, "\n```check")
+	if i < 0 {
+		return -1
+	}
+	return strings.Count(code[:i+1], "\n")
 }

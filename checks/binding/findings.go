@@ -227,14 +227,16 @@ func copyResult(rep Report, h RegionHit) checks.Result {
 // (their prefix, vpclab- when they name none).
 func cleanupPrefix(blocks []*content.CheckBlock) string {
 	for _, blk := range blocks {
-		if blk.Kind == "cleanup" {
-			if p := param(blk, "prefix"); p != "" {
-				return p
-			}
+		if p := param(blk, "prefix"); blk.Kind == "cleanup" && p != "" {
+			return p
 		}
 	}
-	return "vpclab-"
+	return defaultPrefix
 }
+
+// defaultPrefix is the Name prefix of what a clean-up check counts when
+// it names none (as the cleanup kind reads it).
+const defaultPrefix = "vpclab-"
 
 func leftoversElsewhere(rep Report, blocks []*content.CheckBlock, found []checks.Result) []checks.Result {
 	var out []checks.Result
@@ -242,7 +244,7 @@ func leftoversElsewhere(rep Report, blocks []*content.CheckBlock, found []checks
 		if blk.Kind != "cleanup" {
 			continue
 		}
-		prefix := "vpclab-"
+		prefix := defaultPrefix
 		if p := param(blk, "prefix"); p != "" {
 			prefix = p
 		}

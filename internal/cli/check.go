@@ -75,11 +75,8 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 				return usageError(env, "check", "CLIStepIsACheck", i18n.M{"Check": o.step, "Step": b.Step.ID, "Lab": lab.ID})
 			}
 		}
-		var ids []string
-		for _, st := range lab.Page(env.Loc.Lang()).Steps {
-			ids = append(ids, st.ID)
-		}
-		return usageError(env, "check", "CLIUnknownStep", i18n.M{"Step": o.step, "Lab": lab.ID, "Steps": stepIDs(lab), "Suggest": content.Suggest(o.step, ids)})
+		ids := stepIDs(lab)
+		return usageError(env, "check", "CLIUnknownStep", i18n.M{"Step": o.step, "Lab": lab.ID, "Steps": strings.Join(ids, ", "), "Suggest": content.Suggest(o.step, ids)})
 	}
 	if len(checkrun.Blocks(lab, o.step)) == 0 {
 		fmt.Fprintln(env.Stderr, env.Loc.T("CheckNothingToCheck", i18n.M{"Step": o.step}))
@@ -242,7 +239,7 @@ func withoutFixes(rep checkrun.Report, step string) checkrun.Report {
 }
 
 // stepIDs lists the steps --step can check: those with checks.
-func stepIDs(lab *content.Lab) string {
+func stepIDs(lab *content.Lab) []string {
 	var ids []string
 	if p := lab.Page(i18n.EN); p != nil {
 		for _, s := range p.Steps {
@@ -251,7 +248,7 @@ func stepIDs(lab *content.Lab) string {
 			}
 		}
 	}
-	return strings.Join(ids, ", ")
+	return ids
 }
 
 func reportExit(rep checkrun.Report) int {

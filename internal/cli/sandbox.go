@@ -65,8 +65,13 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 	var exports strings.Builder
 	state, dropState := sandboxProgress()
 	defer dropState()
+	// names are for the unset line when it stops: left set, they send the
+	// AWS CLI to a dead port and vpclab's progress to a removed folder.
+	var names []string
 	for _, kv := range append(sandbox.Env(srv.URL(), *region), state...) {
 		fmt.Fprintf(&exports, "export %s\n", shellAssign(kv))
+		k, _, _ := strings.Cut(kv, "=")
+		names = append(names, k)
 	}
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxReady", i18n.M{"URL": srv.URL()}))
 	fmt.Fprintln(env.Stderr, env.Loc.T("SandboxPaste"))
@@ -89,11 +94,11 @@ func runSandbox(env *Env, fs *flag.FlagSet, args []string) int {
 			return ExitFail
 		}
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxStopped"))
-		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxUnsetHint", i18n.M{"Vars": exportedNames(exports.String())}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxUnsetHint", i18n.M{"Vars": strings.Join(names, " ")}))
 		return ExitOK
 	case <-srv.Done():
 		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxDied"))
-		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxUnsetHint", i18n.M{"Vars": exportedNames(exports.String())}))
+		fmt.Fprintln(env.Stderr, env.Loc.T("SandboxUnsetHint", i18n.M{"Vars": strings.Join(names, " ")}))
 		return ExitFail
 	}
 }
@@ -147,19 +152,4 @@ func shellAssign(kv string) string {
 		return kv
 	}
 	return k + "='" + strings.ReplaceAll(v, "'", `'\''`) + "'"
-}
-
-// exportedNames are the variables the exports set, for the unset line a
-// shell that pasted them needs once the sandbox is gone: with them, the
-// AWS CLI would reach a dead port and vpclab would record progress in the
-// removed sandbox's folder, not the learner's own.
-func exportedNames(exports string) string {
-	var names []string
-	for _, line := range strings.Split(exports, "\n") {
-		if kv, ok := strings.CutPrefix(line, "export "); ok {
-			k, _, _ := strings.Cut(kv, "=")
-			names = append(names, k)
-		}
-	}
-	return strings.Join(names, " ")
 }
