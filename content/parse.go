@@ -192,12 +192,14 @@ func splitFrontMatter(src []byte, li *lineIndex, body bool) ([]byte, *Mapping, D
 	firstEnd := bytes.IndexByte(rest, '\n')
 	// Without front matter the body is the whole file, less its BOM
 	// (which would otherwise glue itself to the first heading).
-	var noBOM []byte
-	if body {
-		noBOM = append(bytes.Repeat([]byte(" "), start), rest...)
+	noBOM := func() []byte {
+		if !body {
+			return nil
+		}
+		return append(bytes.Repeat([]byte(" "), start), rest...)
 	}
 	if firstEnd < 0 || strings.TrimRight(string(rest[:firstEnd]), "\r ") != "---" {
-		return noBOM, nil, Diags{diag(top, "ContentFrontMatterMissing", nil)}
+		return noBOM(), nil, Diags{diag(top, "ContentFrontMatterMissing", nil)}
 	}
 	yamlStart := start + firstEnd + 1
 	end, closeLen := -1, 0
@@ -218,7 +220,7 @@ func splitFrontMatter(src []byte, li *lineIndex, body bool) ([]byte, *Mapping, D
 		off = lineEnd + 1
 	}
 	if end < 0 {
-		return noBOM, nil, Diags{diag(top, "ContentFrontMatterUnclosed", nil)}
+		return noBOM(), nil, Diags{diag(top, "ContentFrontMatterUnclosed", nil)}
 	}
 	yamlSrc := src[yamlStart:end]
 	// The positions outlive the parse (the mapping keeps this function):

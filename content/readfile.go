@@ -39,7 +39,9 @@ func ReadRegular(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	// Sized from the stat, one byte over to see the end: growing from
+	// io.ReadAll's 512 bytes allocated four times a page's size.
+	data, err := readAll(io.LimitReader(f, limit+1), make([]byte, 0, info.Size()+1))
 	if err != nil {
 		return nil, err
 	}
@@ -47,4 +49,22 @@ func ReadRegular(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, &TooLargeError{Size: int64(len(data)), Limit: limit}
 	}
 	return data, nil
+}
+
+// readAll is io.ReadAll into buf, which it grows only if r holds more
+// than buf's capacity.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }

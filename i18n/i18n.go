@@ -212,8 +212,22 @@ func (l *Localizer) Lang() Lang { return l.lang }
 // brackets so that the output still says what was meant; tests make sure
 // this never ships.
 func (l *Localizer) T(id string, data ...M) string {
-	return l.render(id, nil, data)
+	cache, ok := plain[l.lang]
+	if len(data) > 0 || !ok {
+		return l.render(id, nil, data)
+	}
+	// Without data a message always reads the same: a page's labels are
+	// rendered once, not once a page (the catalogs are embedded).
+	if s, ok := cache.Load(id); ok {
+		return s.(string)
+	}
+	s := l.render(id, nil, nil)
+	cache.Store(id, s)
+	return s
 }
+
+// plain holds the messages rendered without data, by language.
+var plain = map[Lang]*sync.Map{EN: {}, JA: {}}
 
 // N renders the plural form of id for count; data may use {{.Count}}.
 func (l *Localizer) N(id string, count int, data ...M) string {

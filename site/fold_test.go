@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode"
@@ -126,4 +127,18 @@ func TestNoSpaceAboveIdeographicSpace(t *testing.T) {
 			t.Fatalf("%U is white space", r)
 		}
 	}
+}
+
+// FuzzAppendJSONString: the index's terms are quoted as encoding/json
+// quotes them, whatever they hold.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"nat", "ゲート", "a\"b", `\`, "<script>", "&", "\u2028", "…", "\xff", "\x01", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Errorf("appendJSONString(%q) = %s, want x%s", s, got, want)
+		}
+	})
 }

@@ -94,6 +94,27 @@ func TestSearchIndex(t *testing.T) {
 	}
 }
 
+// TestSearchIndexChunks: the index's terms written in many chunks (one
+// entry each) are the same bytes as in one.
+func TestSearchIndexChunks(t *testing.T) {
+	build := func() string {
+		s, err := New(demoLabs(t), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return render(t, s, searchIndexPath, nil)
+	}
+	one := build()
+	defer func(n int) { indexChunk = n }(indexChunk)
+	indexChunk = 16
+	if many := build(); many != one {
+		t.Errorf("in chunks of %d bytes the index differs: %d bytes against %d", indexChunk, len(many), len(one))
+	}
+	if !strings.Contains(one, `"index":[["`) || !strings.HasSuffix(one, "}}]]};\n") {
+		t.Errorf("the index's terms are not one JSON array: %.40q … %q", one, one[max(0, len(one)-20):])
+	}
+}
+
 // TestRecordedMessageInPageLanguage: a result recorded from the English
 // page (message id and data kept) reads in Japanese on the Japanese page,
 // also after a trip through the progress file's JSON.

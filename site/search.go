@@ -545,6 +545,27 @@ func buildSearchIndex(pages []pageSections, terms []string) *miniSearchIndex {
 	for i, f := range searchFields {
 		ix.FieldIDs[f] = i
 	}
+	// The postings are counted first and cut from one array: appended to
+	// one by one, they were allocated about twice over.
+	counts := make([][3]int, len(terms))
+	total := 0
+	for _, p := range pages {
+		for _, sec := range p {
+			for fid, tc := range sec.terms {
+				for _, c := range tc {
+					counts[c.term][fid]++
+				}
+				total += len(tc)
+			}
+		}
+	}
+	slab := make([]docCount, 0, total)
+	for t := range counts {
+		for fid, n := range counts[t] {
+			ix.postings[t][fid] = slab[len(slab) : len(slab) : len(slab)+n]
+			slab = slab[:len(slab)+n]
+		}
+	}
 	id := 0
 	for _, p := range pages {
 		for _, sec := range p {
@@ -584,41 +605,53 @@ func (ix *miniSearchIndex) writeTerms(b *bufio.Writer) {
 		}
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(ix.terms[a], ix.terms[b]) })
-	parts := make([][]byte, runtime.GOMAXPROCS(0))
+	// Each processor writes its share into chunks of a fixed size, not
+	// one slice: growing that copied each share about twice.
+	chunk := indexChunk
+	parts := make([][][]byte, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i := range parts {
 		lo, hi := len(order)*i/len(parts), len(order)*(i+1)/len(parts)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var out []byte
+			var chunks [][]byte
+			out := make([]byte, 0, chunk)
 			for _, id := range order[lo:hi] {
+				if len(out) > chunk-chunk/8 {
+					chunks = append(chunks, out)
+					out = make([]byte, 0, chunk)
+				}
 				out = ix.appendTerm(out, id)
 			}
-			parts[i] = out
+			parts[i] = append(chunks, out)
 		}()
 	}
 	wg.Wait()
 	b.WriteString(`"index":[`)
-	first := true
-	for _, p := range parts {
-		if len(p) == 0 {
-			continue
+	var last byte // each entry ends with a comma: the last one is left out
+	for _, chunks := range parts {
+		for _, c := range chunks {
+			if len(c) == 0 {
+				continue
+			}
+			if last != 0 {
+				b.WriteByte(last)
+			}
+			b.Write(c[:len(c)-1])
+			last = c[len(c)-1]
 		}
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		b.Write(p[:len(p)-1]) // each entry ends with a comma
 	}
 	b.WriteByte(']')
 }
 
+// indexChunk is the size of writeTerms' chunks (a variable for a test).
+var indexChunk = 256 << 10
+
 // appendTerm appends one entry of the index, and a comma.
 func (ix *miniSearchIndex) appendTerm(out []byte, id int) []byte {
-	q, _ := json.Marshal(ix.terms[id])
 	out = append(out, '[')
-	out = append(out, q...)
+	out = appendJSONString(out, ix.terms[id])
 	out = append(out, ",{"...)
 	first := true
 	for fid, posts := range ix.postings[id] {
@@ -644,6 +677,25 @@ func (ix *miniSearchIndex) appendTerm(out []byte, id int) []byte {
 		out = append(out, '}')
 	}
 	return append(out, "}],"...)
+}
+
+// appendJSONString appends s quoted as encoding/json quotes it. Terms are
+// letters and digits: they are copied as they are unless one holds what
+// JSON or a script in HTML must escape.
+func appendJSONString(out []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		q, _ := json.Marshal(s)
+		return append(out, q...)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == 0xe2 {
+			q, _ := json.Marshal(s) // 0xe2 may start U+2028 or U+2029
+			return append(out, q...)
+		}
+	}
+	out = append(out, '"')
+	out = append(out, s...)
+	return append(out, '"')
 }
 
 // writeSearchIndex writes search/index.js.
