@@ -70,7 +70,15 @@ func (p *pageCtx) card(w util.BufWriter, c *content.CheckBlock) error {
 func (p *pageCtx) cardData(c *content.CheckBlock) cardData {
 	d := p.cardBase(c)
 	d.Description = describeHTML(Describe(p.loc, c), c)
-	d.Raw = template.HTML(highlightYAML(c.Raw))
+	// A check's block is the same in both languages: coloured once (keys
+	// of cards start with c, of code blocks with f).
+	key := "c" + c.Raw
+	raw, ok := p.highlighted(key)
+	if !ok {
+		raw = highlightYAML(c.Raw)
+		p.keepHighlighted(key, raw)
+	}
+	d.Raw = template.HTML(raw)
 	if r, ok := p.prog.Records[c.ID]; ok {
 		d.Status, d.StatusLabel = string(r.Status), p.site.words[p.lang].T(statusMsg(r.Status))
 		if msg := recordedMessage(p.loc, r); msg != "" {

@@ -347,7 +347,7 @@ func (b *body) fencedCode(w util.BufWriter, src []byte, node ast.Node, entering 
 	// Highlighting is most of a page's rendering time; the same block
 	// appears in both languages and in every render a server does.
 	code := codeText(n, src)
-	key := info + "\x00" + code
+	key := "f" + info + "\x00" + code
 	if html, ok := b.p.highlighted(key); ok {
 		_, _ = w.WriteString(html)
 	} else {

@@ -209,15 +209,21 @@ func splitPage(l *content.Lab, p *content.Page, lang i18n.Lang, doc ast.Node, di
 	// for every section: only the terms and the shown text are kept.
 	body := &counter.body
 	body.Reset()
+	var labTerms []termCount
 	flush := func() {
 		counter.joined = appendJoined(counter.joined[:0], view(body.Bytes()))
 		text := view(counter.joined)
 		if text != "" || cur.Step != cur.Lab {
 			sec := section{searchDoc: cur}
 			for fid, field := range [...]string{cur.Step, cur.Lab, text} { // searchFields' order
+				if fid == 1 && labTerms != nil {
+					sec.terms[fid] = labTerms // every section has the lab's title: counted once
+					continue
+				}
 				cutTerms(foldInto(&counter.folded, field), counter.add)
 				sec.terms[fid] = counter.take()
 			}
+			labTerms = sec.terms[1]
 			shown := capRunes(text, searchTextCap)
 			if len(shown) == len(text) {
 				shown = strings.Clone(shown) // not cut: still a view of the buffer

@@ -58,13 +58,16 @@ func styleRulesWith(p *content.Page, table billing.Table) content.Diags {
 		for _, m := range findDollar(text) {
 			quotesPrice = true
 			amount := text[m[2]:m[3]]
-			if !(unitPrice(text, m[1]) || strings.HasSuffix(strings.TrimSpace(text[:m[0]]), "あたり")) || derived(lineAround(p.Source, start+m[0])) {
+			if !(unitPrice(text, m[1]) || strings.HasSuffix(strings.TrimSpace(text[:m[0]]), "あたり")) {
 				continue
 			}
+			// A known rate first: most quoted prices are, and the line's
+			// arithmetic is an expression to run.
 			v, err := strconv.ParseFloat(amount, 64)
-			if err == nil && !knownRate(v, table) {
-				ds = append(ds, diag(at(m[0]), "StylePriceUnknown", i18n.M{"Price": "$" + amount, "Checked": table.Checked}))
+			if err != nil || knownRate(v, table) || derived(lineAround(p.Source, start+m[0])) {
+				continue
 			}
+			ds = append(ds, diag(at(m[0]), "StylePriceUnknown", i18n.M{"Price": "$" + amount, "Checked": table.Checked}))
 		}
 		return ast.WalkContinue, nil
 	})
