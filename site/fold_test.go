@@ -2,6 +2,7 @@ package site
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -139,6 +140,65 @@ func FuzzAppendJSONString(f *testing.F) {
 		want, _ := json.Marshal(s)
 		if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
 			t.Errorf("appendJSONString(%q) = %s, want x%s", s, got, want)
+		}
+	})
+}
+
+// cutTermsWant is cutTerms as first written: a rune at a time, each pair
+// decoded.
+func cutTermsWant(s string, term func(string)) {
+	word, run := -1, -1
+	var prev int
+	endWord := func(at int) {
+		if word >= 0 {
+			term(s[word:at])
+			word = -1
+		}
+	}
+	endRun := func(at int) {
+		if run >= 0 {
+			for i := run; i < prev; {
+				_, n := utf8.DecodeRuneInString(s[i:])
+				_, m := utf8.DecodeRuneInString(s[i+n:])
+				term(s[i : i+n+m])
+				i += n
+			}
+			term(s[prev:at])
+			run = -1
+		}
+	}
+	for i, r := range s {
+		switch {
+		case isCJK(r):
+			endWord(i)
+			if run < 0 {
+				run = i
+			}
+			prev = i
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			endRun(i)
+			if word < 0 {
+				word = i
+			}
+		default:
+			endWord(i)
+			endRun(i)
+		}
+	}
+	endWord(len(s))
+	endRun(len(s))
+}
+
+func FuzzCutTerms(f *testing.F) {
+	for _, s := range []string{"nat ゲートウェイを作成", "ＮＡＴ", "a1b2 々〆", "港", "é漢字x", "\xe3\x81", "ゲ\xffト", "ab\u00e9cd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got, want []string
+		cutTerms(s, func(t string) { got = append(got, t) })
+		cutTermsWant(s, func(t string) { want = append(want, t) })
+		if !slices.Equal(got, want) {
+			t.Errorf("cutTerms(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

@@ -254,3 +254,24 @@ func TestLabLinks(t *testing.T) {
 		t.Error("an id inside a link, or the page's own id, was linked")
 	}
 }
+
+// BenchmarkSplitPages is the search index's share of rendering: cutting
+// the labs in ../content into sections and counting their terms.
+func BenchmarkSplitPages(b *testing.B) {
+	labs, _, err := content.Load(os.DirFS(filepath.Join("..", "content")), ".")
+	if err != nil || len(labs) == 0 {
+		b.Fatalf("no labs in ../content: %v", err)
+	}
+	sections := 0
+	for b.Loop() {
+		var dict termDict
+		sections = 0
+		for _, l := range labs {
+			for _, lang := range i18n.Langs {
+				p := l.Page(lang)
+				sections += len(splitPage(l, p, lang, p.Doc, &dict))
+			}
+		}
+	}
+	b.ReportMetric(float64(sections), "sections")
+}

@@ -344,13 +344,31 @@ func appendJoined(b []byte, s string) []byte {
 	var last rune                // the last character written
 	gap, newline := false, false // white space since it, and a line break in that
 	for i := 0; i < len(s); {
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[i:])
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				gap = true
+				newline = newline || c == '\n'
+				i++
+				continue
+			}
+			// A run of ASCII that is not white space is copied at once; it
+			// is not Japanese, so a gap before it is always a space.
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace[s[j]] {
+				j++
+			}
+			if len(b) > start && gap {
+				b = append(b, ' ')
+			}
+			gap, newline = false, false
+			b = append(b, s[i:j]...)
+			last = rune(s[j-1])
+			i = j
+			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
 		if r <= 0x3000 && unicode.IsSpace(r) { // no white space lies above U+3000
 			gap = true
-			newline = newline || r == '\n'
 			i += n
 			continue
 		}
@@ -364,6 +382,9 @@ func appendJoined(b []byte, s string) []byte {
 	}
 	return b
 }
+
+// asciiSpace are the ASCII characters unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // isCJK reports whether r is written without spaces between words: kana,
 // the prolonged sound mark, kanji and their iteration marks. site.js has
@@ -382,33 +403,44 @@ func searchTerms(s string, term func(string)) { cutTerms(fold(s), term) }
 func cutTerms(s string, term func(string)) {
 	// Words and runs are cut from s by byte offsets: no term is copied.
 	word, run := -1, -1 // where the current word or Japanese run starts
-	var prev int        // the start of the run's previous character
 	endWord := func(at int) {
 		if word >= 0 {
 			term(s[word:at])
 			word = -1
 		}
 	}
+	// Every character isCJK accepts is three bytes long in UTF-8, so a
+	// run's pairs are six bytes, every three bytes.
 	endRun := func(at int) {
 		if run >= 0 {
-			for i := run; i < prev; {
-				_, n := utf8.DecodeRuneInString(s[i:])
-				_, m := utf8.DecodeRuneInString(s[i+n:])
-				term(s[i : i+n+m])
-				i += n
+			for i := run; i+3 < at; i += 3 {
+				term(s[i : i+6])
 			}
-			term(s[prev:at])
+			term(s[at-3 : at])
 			run = -1
 		}
 	}
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' {
+				endRun(i)
+				if word < 0 {
+					word = i
+				}
+			} else {
+				endWord(i)
+				endRun(i)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case isCJK(r):
 			endWord(i)
 			if run < 0 {
 				run = i
 			}
-			prev = i
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			endRun(i)
 			if word < 0 {
@@ -418,6 +450,7 @@ func cutTerms(s string, term func(string)) {
 			endWord(i)
 			endRun(i)
 		}
+		i += n
 	}
 	endWord(len(s))
 	endRun(len(s))

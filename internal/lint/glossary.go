@@ -22,12 +22,21 @@ func glossaryRules(p *content.Page, terms []content.Term) content.Diags {
 	// read once whatever the glossary's size.
 	type avoid struct{ word, want string }
 	byFirst := map[rune][]avoid{}
+	// firsts marks the first characters below U+10000, so that most of a
+	// text's characters are passed over without a map lookup.
+	var firsts [1 << 16 / 64]uint64
 	for _, term := range terms {
 		for _, bad := range term.Avoid {
 			if r, n := utf8.DecodeRuneInString(bad); n > 0 {
 				byFirst[r] = append(byFirst[r], avoid{bad, term.JA})
+				if r < 1<<16 {
+					firsts[r/64] |= 1 << (r % 64)
+				}
 			}
 		}
+	}
+	if len(byFirst) == 0 {
+		return nil
 	}
 	var ds content.Diags
 	next := map[string]int{} // where a word may be found again: occurrences do not overlap
@@ -46,6 +55,9 @@ func glossaryRules(p *content.Page, terms []content.Term) content.Diags {
 		text := string(t.Segment.Value(p.Source))
 		clear(next)
 		for at, r := range text {
+			if r < 1<<16 && firsts[r/64]&(1<<(r%64)) == 0 {
+				continue
+			}
 			for _, a := range byFirst[r] {
 				if at < next[a.word] || !strings.HasPrefix(text[at:], a.word) {
 					continue
