@@ -480,11 +480,19 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 		return Diags{diag(fence, "ContentInfoStringInvalid", i18n.M{"Info": info})}
 	}
 	var code strings.Builder
-	var lines []Pos
-	for i := 0; i < n.Lines().Len(); i++ {
-		seg := n.Lines().At(i)
+	segs := n.Lines()
+	if segs.Len() > 0 {
+		code.Grow(segs.At(segs.Len()-1).Stop - segs.At(0).Start)
+	}
+	lines := make([]Pos, 0, segs.Len())
+	for i := 0; i < segs.Len(); i++ {
+		seg := segs.At(i)
+		line := seg.Value(p.Source)
 		// A file saved with CRLF must compare equal to its LF twin.
-		code.Write(bytes.ReplaceAll(seg.Value(p.Source), []byte("\r\n"), []byte("\n")))
+		if bytes.IndexByte(line, '\r') >= 0 {
+			line = bytes.ReplaceAll(line, []byte("\r\n"), []byte("\n"))
+		}
+		code.Write(line)
 		lines = append(lines, li.pos(seg.Start))
 	}
 

@@ -304,6 +304,9 @@ func (b *body) heading(w util.BufWriter, src []byte, node ast.Node, entering boo
 func codeText(n ast.Node, src []byte) string {
 	var sb strings.Builder
 	lines := n.Lines()
+	if lines.Len() > 0 {
+		sb.Grow(lines.At(lines.Len()-1).Stop - lines.At(0).Start)
+	}
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
 		sb.Write(seg.Value(src))
