@@ -65,13 +65,11 @@ func describeMermaid(src string) diagramText {
 		}
 		// Definitions become bare ids; the first definition of a node
 		// inside a group makes it a member.
-		line = mmNode.ReplaceAllStringFunc(line, func(s string) string {
-			m := mmNode.FindStringSubmatch(s)
-			if _, seen := labels[m[1]]; !seen {
-				addMember(m[1])
+		line = replaceNodes(line, func(id, label string) {
+			if _, seen := labels[id]; !seen {
+				addMember(id)
 			}
-			labels[m[1]] = clean(m[2] + m[3])
-			return m[1]
+			labels[id] = label
 		})
 		line = mmInline.ReplaceAllString(line, "$3|$2|")
 		parts := mmArrow.FindAllStringSubmatchIndex(line, -1)
@@ -131,6 +129,33 @@ func describeMermaid(src string) diagramText {
 		out.Edges = append(out.Edges, s)
 	}
 	return out
+}
+
+// replaceNodes replaces each node definition in line by the node's id,
+// calling def with the id and its label, in order. It is
+// mmNode.ReplaceAllStringFunc, which would match every definition twice.
+func replaceNodes(line string, def func(id, label string)) string {
+	defs := mmNode.FindAllStringSubmatchIndex(line, -1)
+	if defs == nil {
+		return line
+	}
+	sub := func(m []int, i int) string {
+		if m[2*i] < 0 {
+			return ""
+		}
+		return line[m[2*i]:m[2*i+1]]
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range defs {
+		id := sub(m, 1)
+		def(id, clean(sub(m, 2)+sub(m, 3)))
+		b.WriteString(line[last:m[0]])
+		b.WriteString(id)
+		last = m[1]
+	}
+	b.WriteString(line[last:])
+	return b.String()
 }
 
 func clean(s string) string {

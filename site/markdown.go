@@ -575,6 +575,13 @@ func tabOf(n ast.Node, src []byte) (string, bool) {
 	if !ok {
 		return "", false
 	}
+	// An HTML block's first line starts with its tag: most are not a
+	// comment, and need not be put together for the expression.
+	if lines := h.Lines(); lines.Len() > 0 {
+		if first := lines.At(0); !bytes.HasPrefix(bytes.TrimSpace(first.Value(src)), []byte("<!--")) {
+			return "", false
+		}
+	}
 	m := tabMarker.FindStringSubmatch(htmlBlockText(h, src))
 	if m == nil {
 		return "", false

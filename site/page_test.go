@@ -275,3 +275,24 @@ func BenchmarkSplitPages(b *testing.B) {
 	}
 	b.ReportMetric(float64(sections), "sections")
 }
+
+// FuzzReplaceNodes: replaceNodes does what mmNode.ReplaceAllStringFunc
+// did, matching each definition again on its own.
+func FuzzReplaceNodes(f *testing.F) {
+	for _, s := range []string{`a["Task"] --> b(("NAT"))`, `sn["Subnet (10.0.1.0/24)"] --- x{y}`, `a --> b`, `t[Task<br/>x] -->|0.0.0.0/0| n[(db)]`, `a[[x]]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		type def struct{ id, label string }
+		var got, want []def
+		out := replaceNodes(line, func(id, label string) { got = append(got, def{id, label}) })
+		ref := mmNode.ReplaceAllStringFunc(line, func(s string) string {
+			m := mmNode.FindStringSubmatch(s)
+			want = append(want, def{m[1], clean(m[2] + m[3])})
+			return m[1]
+		})
+		if out != ref || !slices.Equal(got, want) {
+			t.Errorf("replaceNodes(%q) = %q %v, want %q %v", line, out, got, ref, want)
+		}
+	})
+}

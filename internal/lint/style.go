@@ -222,7 +222,7 @@ func shellRules(p *content.Page) content.Diags {
 					}
 				}
 				at := func(col int) content.Pos { pos := b.Lines[i]; pos.Col += col; return pos }
-				if strings.Contains(code, "$") {
+				if mayHaveBareVar(code) {
 					for _, m := range bareVar.FindAllStringSubmatchIndex(code, -1) {
 						ds = append(ds, diag(at(m[2]), "StyleShellSplit", i18n.M{"Var": code[m[2]:m[3]]}))
 					}
@@ -243,6 +243,23 @@ var (
 	oneShellOnly = regexp.MustCompile(`\b(?:setopt|unsetopt|emulate|printf -v|declare -n|mapfile|readarray|shopt)\b`)
 	heredocStart = regexp.MustCompile(`<<-?\s*\\?(?:x+|([A-Za-z_]+))`)
 )
+
+// mayHaveBareVar reports whether code holds what every bareVar match
+// holds, a $ before a name or a brace: most lines with a $ only have
+// $( ), so the expression runs on few lines.
+func mayHaveBareVar(code string) bool {
+	for i := strings.IndexByte(code, '$'); i >= 0 && i+1 < len(code); {
+		if c := code[i+1]; c == '{' || c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+			return true
+		}
+		next := strings.IndexByte(code[i+1:], '$')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
+}
 
 // oneShellOnlyMaybe reports whether code holds a word oneShellOnly needs
 // (unsetopt holds setopt): the expression then runs on few lines.
