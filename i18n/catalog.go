@@ -47,6 +47,7 @@ type langIndex struct {
 	tables map[string][]byte // message ID → the TOML of its table
 	loaded map[string]bool   // IDs looked up so far, present or not
 	whole  bool              // every catalog of the language is in the bundle
+	plain  map[string]*plainTemplate
 }
 
 // shared is the process's catalog of the embedded files.
@@ -165,7 +166,25 @@ func (c *catalog) addLocked(l Lang, id string) error {
 		}
 		return c.loadWhole(li, files)
 	}
-	return c.bundle.AddMessages(li.tag, msgs[0])
+	if err := c.bundle.AddMessages(li.tag, msgs[0]); err != nil {
+		return err
+	}
+	if t := compilePlain(msgs[0]); t != nil {
+		if li.plain == nil {
+			li.plain = map[string]*plainTemplate{}
+		}
+		li.plain[id] = t
+	}
+	return nil
+}
+
+// plain returns message id of l as a plainTemplate, if it is one and l has
+// it. Call it with c.mu held for reading.
+func (c *catalog) plainLocked(l Lang, id string) *plainTemplate {
+	if li := c.langs[l]; li != nil && !li.whole {
+		return li.plain[id]
+	}
+	return nil
 }
 
 // indexTables maps each message ID of files to the TOML of its table: from

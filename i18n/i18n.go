@@ -252,7 +252,17 @@ func (l *Localizer) render(id string, count any, data []M) string {
 	}
 	shared.need(l.lang, id)
 	shared.mu.RLock()
-	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
+	var (
+		s   string
+		err error
+		ok  bool
+	)
+	if t := shared.plainLocked(l.lang, id); t != nil && count == nil {
+		s, ok = t.exec(d)
+	}
+	if !ok {
+		s, err = l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: d, PluralCount: count})
+	}
 	shared.mu.RUnlock()
 	if err != nil && s == "" {
 		return "[" + id + "]"
