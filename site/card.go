@@ -36,7 +36,7 @@ func (p *pageCtx) cardBase(c *content.CheckBlock) cardData {
 		step = c.Step.ID
 	}
 	return cardData{Lab: p.lab.ID, Step: step, Check: c.ID, Kind: c.Kind, Live: p.site.opts.Live,
-		Command: "vpclab check " + p.lab.ID + " --step " + step, T: p.site.words[p.lang].T}
+		Command: p.site.checkCommand(p.lab.ID, "--step", step), T: p.site.words[p.lang].T}
 }
 
 // groupOpen starts a group of verification cards: the check blocks that

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -341,7 +342,7 @@ func (s *Site) renderLab(w io.Writer, l *content.Lab, lang i18n.Lang, prog *prog
 		Duration: loc.T("SiteDuration", i18n.M{"Minutes": page.Meta.Duration}), Cost: costText(loc, page.Meta.Cost),
 		Services: page.Meta.Services, Prerequisites: pres,
 		Badge: "../../" + badgePath(badgeID(l.ID), lang), BadgeAlt: progressAlt(loc, pc.prog), ProgressWhere: where,
-		State: pc.prog.State, Steps: toc, HasChecks: pc.prog.Total > 0, LabCommand: "vpclab check " + l.ID,
+		State: pc.prog.State, Steps: toc, HasChecks: pc.prog.Total > 0, LabCommand: s.checkCommand(l.ID),
 		PageTitle: page.Meta.Title,
 		Prev:      prev, Next: next,
 	}
@@ -434,6 +435,26 @@ func highlightYAML(code string) string {
 	}
 	b.WriteString("</code></pre>")
 	return b.String()
+}
+
+// checkCommand is the vpclab check command for a lab with args, and the
+// site's CheckArgs, quoted for bash and zsh.
+func (s *Site) checkCommand(args ...string) string {
+	cmd := "vpclab check"
+	for _, a := range append(args, s.opts.CheckArgs...) {
+		cmd += " " + shellWord(a)
+	}
+	return cmd
+}
+
+var plainWord = regexp.MustCompile(`^[A-Za-z0-9._/:@+=,-]+$`)
+
+// shellWord quotes a for bash and zsh; a plain word stays as it is.
+func shellWord(a string) string {
+	if plainWord.MatchString(a) {
+		return a
+	}
+	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 }
 
 // chromaCSSPath is where the highlighting theme (highlight.CSS) is written.

@@ -43,6 +43,10 @@ type Options struct {
 	// the site, next to the lab's pages, so that relative links to them
 	// work. When nil, only the pages are rendered.
 	LabFiles fs.FS
+	// CheckArgs are put at the end of the vpclab check commands the pages
+	// show, as the reader types them: a site built from --content labs
+	// must say --content labs, or the command finds no such lab.
+	CheckArgs []string
 }
 
 // Site renders a set of labs. It is safe for concurrent use: a server may

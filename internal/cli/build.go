@@ -36,7 +36,7 @@ func runBuild(env *Env, fs *flag.FlagSet, args []string) int {
 		target = filepath.Join(env.Dir, target)
 	}
 	start := time.Now()
-	opts := site.Options{LabFiles: labFiles(env, *dir)}
+	opts := site.Options{LabFiles: labFiles(env, *dir), CheckArgs: contentArgs(*dir)}
 	if sp.tty {
 		opts.Progress = func(done, total int) {
 			if done%50 == 0 || done == total {
@@ -130,6 +130,15 @@ func loadProgress(env *Env) *progress.Progress {
 
 // labFiles is the file system in which the labs that openLabs(env, dir)
 // returns have their Dir, so that the site can copy the labs' images.
+// contentArgs are what a check command must add for the labs of dir, the
+// --content a site was built or served from ("" for the built-in labs).
+func contentArgs(dir string) []string {
+	if dir == "" {
+		return nil
+	}
+	return []string{"--content", dir}
+}
+
 func labFiles(env *Env, dir string) fs.FS {
 	fsys, _ := labSource(env, dir)
 	return fsys

@@ -193,7 +193,7 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 }
 
 func newLiveSite(env *Env, labs []*content.Lab, dir, tok string) (*site.Site, error) {
-	return site.New(labs, site.Options{Live: true, Token: tok, LabFiles: labFiles(env, dir)})
+	return site.New(labs, site.Options{Live: true, Token: tok, LabFiles: labFiles(env, dir), CheckArgs: contentArgs(dir)})
 }
 
 // serveChecker runs a page's check request as vpclab check runs the
