@@ -107,6 +107,9 @@ func Transient(err error) bool {
 	if errors.As(err, &nro) {
 		return false
 	}
+	if _, _, ok := NoSuchRegion(err); ok {
+		return false
+	}
 	p := Classify(err)
 	switch {
 	case p.Kind == Throttled, p.Kind == Unreachable, p.Status >= 500:

@@ -93,6 +93,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	if err != nil {
 		return o.awsProblem(env, err, lab)
 	}
+	regionNotice(env, cfg.Region)
 	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": cfg.Region}))
 	runOpts, ok := x.options(env, cfg, checkrun.Options{
 		Lab: lab, Step: o.step, Wait: o.wait,
@@ -349,6 +350,10 @@ func explainAWS(env *Env, err error, profile, labID, labRegion string, cost bool
 		return env.Loc.T("HardenNoCredentials", data)
 	case awsx.Unreachable:
 		endpoint := env.Getenv("AWS_ENDPOINT_URL")
+		if region, host, ok := awsx.NoSuchRegion(err); ok {
+			data := i18n.M{"Region": region, "Host": host}
+			return env.Loc.T(suggested("HardenNoSuchRegion", region, data), data)
+		}
 		switch {
 		case p.TimedOut && p.Action == "":
 			return env.Loc.T("HardenTimedOutNoAction", data)

@@ -136,6 +136,12 @@ func (c *classRun) prepare(env *Env, fs *flag.FlagSet, sub string) (*roster.Rost
 		}
 		return nil, nil, ExitUsage
 	}
+	for _, l := range r.Learners {
+		if !awsx.KnownRegion(l.Region) {
+			data := i18n.M{"Path": c.roster, "Line": l.Line, "Name": l.Name, "Region": l.Region}
+			fmt.Fprintln(env.Stderr, env.Loc.T(suggested("HardenClassRegionUnknown", l.Region, data), data))
+		}
+	}
 	return r, labs, ExitOK
 }
 

@@ -94,6 +94,7 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 	if err != nil {
 		return costProblem(env, err, *profile, *format)
 	}
+	regionNotice(env, cfg.Region)
 	var regions []string
 	if *all {
 		regions, err = enabledRegions(ctx, cfg)

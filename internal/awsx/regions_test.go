@@ -1,0 +1,82 @@
+package awsx
+
+import (
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// TestRegionsAreTheSDKs: Regions is the list of the AWS SDK in go.mod
+// (its endpoint rules' partitions.json), sorted; when an SDK update
+// brings a Region, this fails until Regions has it.
+func TestRegionsAreTheSDKs(t *testing.T) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/aws/aws-sdk-go-v2").Output()
+	if err != nil {
+		t.Fatalf("go list the SDK's folder: %v", err)
+	}
+	data, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "internal", "endpoints", "awsrulesfn", "partitions.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Partitions []struct {
+			Regions map[string]json.RawMessage `json:"regions"`
+		} `json:"partitions"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, p := range doc.Partitions {
+		for r := range p.Regions {
+			if !strings.HasPrefix(r, "aws-") { // aws-global and the like are no Regions
+				want = append(want, r)
+			}
+		}
+	}
+	slices.Sort(want)
+	if !slices.Equal(Regions, want) {
+		t.Errorf("Regions = %v\nthe SDK's: %v", Regions, want)
+	}
+	if len(want) < 30 || !KnownRegion("ap-northeast-1") || KnownRegion("us-east-9") {
+		t.Errorf("%d Regions; ap-northeast-1 known %v, us-east-9 known %v", len(want), KnownRegion("ap-northeast-1"), KnownRegion("us-east-9"))
+	}
+}
+
+// TestNoSuchRegionIsFinal: DNS saying a Region's endpoint does not exist
+// is not waited out by check --wait; the same answer for a Region AWS
+// has is an outage, and is. (The SDK's retryer tries no such answer
+// again, whatever the host.)
+func TestNoSuchRegionIsFinal(t *testing.T) {
+	lookup := func(host string, notFound bool) error {
+		return &smithyhttp.RequestSendError{Err: &net.OpError{Op: "dial", Net: "tcp",
+			Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: notFound}}}
+	}
+	for _, tc := range []struct {
+		err   error
+		retry bool
+	}{
+		{lookup("ec2.us-east-9.amazonaws.com", true), false},
+		{lookup("elasticloadbalancing.ap-northeast-9.amazonaws.com", true), false},
+		{lookup("ec2.us-east-1.amazonaws.com", true), true},
+		{lookup("ec2.us-east-9.amazonaws.com", false), true}, // a DNS server that did not answer
+		{lookup("proxy.example.com", true), true},
+	} {
+		if got := Transient(tc.err); got != tc.retry {
+			t.Errorf("Transient(%v) = %v, want %v", tc.err, got, tc.retry)
+		}
+		if newRetryer().IsErrorRetryable(tc.err) && tc.err.(*smithyhttp.RequestSendError).Err.(*net.OpError).Err.(*net.DNSError).IsNotFound {
+			t.Errorf("the SDK's retryer tries %v again", tc.err)
+		}
+		if r, host, ok := NoSuchRegion(tc.err); ok != !tc.retry || (ok && (!strings.Contains(host, "."+r+".") || !strings.Contains(tc.err.Error(), host))) {
+			t.Errorf("NoSuchRegion(%v) = %q, %q, %v", tc.err, r, host, ok)
+		}
+	}
+}

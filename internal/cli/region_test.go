@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/vpclab/vpclab/i18n"
+)
+
+// TestNoSuchRegionExplained: DNS saying a Region's endpoint does not
+// exist reads as that Region not existing, with the closest that does,
+// not as "check your network"; a known Region's lookup failing still
+// reads as the network.
+func TestNoSuchRegionExplained(t *testing.T) {
+	lookup := func(host string) error {
+		return &smithyhttp.RequestSendError{Err: &net.OpError{Op: "dial", Net: "tcp",
+			Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}}
+	}
+	for _, tc := range []struct {
+		lang i18n.Lang
+		host string
+		want string
+	}{
+		{i18n.EN, "ec2.us-east-9.amazonaws.com", "AWS has no Region us-east-9: DNS says its endpoint (ec2.us-east-9.amazonaws.com) does not exist. Did you mean us-east-1? Give the lab's Region with --region or AWS_REGION."},
+		{i18n.JA, "ec2.ap-northeast-9.amazonaws.com", "AWS にリージョン ap-northeast-9 はありません。そのエンドポイント（ec2.ap-northeast-9.amazonaws.com）は存在しないと DNS が答えました。ap-northeast-1 の間違いではありませんか。"},
+		{i18n.EN, "ec2.zz-nowhere-7.amazonaws.com", "AWS has no Region zz-nowhere-7: DNS says its endpoint (ec2.zz-nowhere-7.amazonaws.com) does not exist. Give the lab's Region"},
+		{i18n.EN, "ec2.us-east-1.amazonaws.com", "Cannot reach AWS: "},
+	} {
+		env := &Env{Getenv: func(string) string { return "" }, Ctx: context.Background(), Loc: i18n.New(tc.lang)}
+		if got := explainAWS(env, lookup(tc.host), "", "first-vpc", "ap-northeast-1", false); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s %s:\n got %q\nwant %q…", tc.lang, tc.host, got, tc.want)
+		}
+	}
+}
