@@ -571,6 +571,20 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 // parseCheck reads a check block's YAML, mapping YAML positions back to the
 // Markdown file through goldmark's line segments, so that an error points
 // at the exact character even inside an indented list item.
+// plainID is the value of a line "id: value" at the start of a block's
+// YAML, if it is a valid id.
+func plainID(body string) string {
+	for line := range strings.SplitSeq(body, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), "id:"); ok {
+			if v = strings.TrimSpace(v); ValidID(v) {
+				return v
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
 func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, src []byte, shared yamlCache) (*CheckBlock, Diags) {
 	cb := &CheckBlock{Raw: body, Pos: fence}
 	// A copy of the lines: the positions outlive the syntax tree (the
@@ -598,6 +612,10 @@ func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, s
 	m, ds := parseMapping([]byte(body), at, fence, shared)
 	if m == nil {
 		cb.Body = &Mapping{Pos: fence}
+		// The block is reported; its id, when a line gives it plainly, is
+		// still its id, so that a later check that needs it is not
+		// reported too, for a mistake that is not there.
+		cb.ID = plainID(body)
 		return cb, ds
 	}
 	cb.Body = m

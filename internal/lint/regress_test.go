@@ -37,6 +37,15 @@ func TestLabsRegressions(t *testing.T) {
 				f("LintGlossary", l.inJA("もう一つの|NATゲートウェイを"), "Got", "NATゲートウェイ", "Want", "NAT ゲートウェイ"),
 			}
 		}},
+		{"a check that does not parse is reported once: a later check that needs it is not reported too", func(l *labFiles) {
+			l.editBoth("name: demo-vpc", "name: \"demo-vpc")
+		}, func(l *labFiles) []finding {
+			detail := "could not find end character of double-quoted text"
+			return []finding{
+				f("ContentYAMLSyntax", l.inEN("name: |\"demo-vpc"), "Detail", detail),
+				f("ContentYAMLSyntax", l.inJA("name: |\"demo-vpc"), "Detail", detail),
+			}
+		}},
 		{"a misspelt shared key gets a suggestion", func(l *labFiles) {
 			l.editBoth("kind: vpc\n", "kind: vpc\ntimout: 5m\n")
 		}, func(l *labFiles) []finding {
