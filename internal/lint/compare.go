@@ -84,8 +84,8 @@ func compareStep(es, js *content.Step) content.Diags {
 		case i >= len(es.Checks):
 			ds = append(ds, diag(js.Checks[i].Pos, "LintCheckOnlyHere", i18n.M{"Step": js.ID, "Other": content.Pos{File: es.Pos.File}}))
 		case es.Checks[i].Raw != js.Checks[i].Raw:
-			ds = append(ds, diag(firstDiff(es.Checks[i], js.Checks[i]), "LintCheckDiffers", i18n.M{
-				"ID": es.Checks[i].ID, "Other": es.Checks[i].Pos}))
+			at, other := firstDiff(es.Checks[i], js.Checks[i])
+			ds = append(ds, diag(at, "LintCheckDiffers", i18n.M{"ID": es.Checks[i].ID, "Other": other}))
 		}
 	}
 	ds = append(ds, compareCode(es.Solution, js.Solution, es, js)...)
@@ -94,10 +94,10 @@ func compareStep(es, js *content.Step) content.Diags {
 }
 
 // firstDiff points at the first character where the Japanese check block
-// departs from the English one.
-func firstDiff(e, j *content.CheckBlock) content.Pos {
+// departs from the English one, in each of them.
+func firstDiff(e, j *content.CheckBlock) (at, other content.Pos) {
 	el, jl := strings.SplitAfter(e.Raw, "\n"), strings.SplitAfter(j.Raw, "\n")
-	for i := range min(len(el), len(jl), len(j.Lines)) {
+	for i := range min(len(el), len(jl), len(j.Lines), len(e.Lines)) {
 		if el[i] == jl[i] {
 			continue
 		}
@@ -108,19 +108,27 @@ func firstDiff(e, j *content.CheckBlock) content.Pos {
 		for col > 0 && col < len(jl[i]) && !utf8.RuneStart(jl[i][col]) {
 			col-- // never point into the middle of a character
 		}
-		p := j.Lines[i]
-		p.Col += col
-		return p
+		at, other = j.Lines[i], e.Lines[i]
+		at.Col += col
+		other.Col += col
+		return at, other
 	}
 	// One block is a prefix of the other: point at where they part, which
-	// is the closing fence when the Japanese block is the shorter.
-	if n := min(len(el), len(jl)); n < len(j.Lines) {
-		return j.Lines[n]
-	} else if len(j.Lines) > 0 {
-		last := j.Lines[len(j.Lines)-1]
-		return content.Pos{File: last.File, Line: last.Line + 1, Col: j.Pos.Col}
+	// is the closing fence of the shorter.
+	n := min(len(el), len(jl))
+	return partAt(j.Lines, n, j.Pos), partAt(e.Lines, n, e.Pos)
+}
+
+// partAt is line n of a block whose lines are at lines, or its closing
+// fence past its last line.
+func partAt(lines []content.Pos, n int, fence content.Pos) content.Pos {
+	if n < len(lines) {
+		return lines[n]
+	} else if len(lines) > 0 {
+		last := lines[len(lines)-1]
+		return content.Pos{File: last.File, Line: last.Line + 1, Col: fence.Col}
 	}
-	return j.Pos
+	return fence
 }
 
 // compareCode checks that commands agree; comments may be translated.
@@ -135,7 +143,12 @@ func compareCode(e, j []*content.CodeBlock, es, js *content.Step) content.Diags 
 		case !sameAttrs(e[i].Attrs, j[i].Attrs):
 			ds = append(ds, diag(j[i].Pos, "LintCodeAttrsDiffer", i18n.M{"Role": string(j[i].Role), "Other": e[i].Pos}))
 		case commands(e[i].Code) != commands(j[i].Code):
-			ds = append(ds, diag(j[i].Pos, "LintCodeDiffers", i18n.M{"Role": string(j[i].Role), "Other": e[i].Pos}))
+			at, other, space := codeDiff(e[i], j[i])
+			id := "LintCodeDiffers"
+			if space {
+				id = "LintCodeDiffersSpace"
+			}
+			ds = append(ds, diag(at, id, i18n.M{"Role": string(j[i].Role), "Other": other}))
 		}
 	}
 	return ds
@@ -145,15 +158,63 @@ func compareCode(e, j []*content.CodeBlock, es, js *content.Step) content.Diags 
 // that must not differ between languages.
 func commands(code string) string {
 	var b strings.Builder
-	for _, line := range strings.Split(code, "\n") {
-		c := strings.TrimRight(shellCode(line), " \t")
-		if strings.TrimSpace(c) == "" {
-			continue
-		}
-		b.WriteString(c)
+	for _, l := range commandLines(code) {
+		b.WriteString(l.text)
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// codeLine is a line of commands: its text without comment and trailing
+// blanks, and which line of its block it is.
+type codeLine struct {
+	text string
+	at   int
+}
+
+func commandLines(code string) []codeLine {
+	var out []codeLine
+	for i, line := range strings.Split(code, "\n") {
+		c := strings.TrimRight(shellCode(line), " \t")
+		if strings.TrimSpace(c) != "" {
+			out = append(out, codeLine{c, i})
+		}
+	}
+	return out
+}
+
+// codeDiff points, in the Japanese block and in the English one, at the
+// first character where their commands part (a line only one has: that
+// line, or the closing fence of the other), and reports whether the two
+// lines differ only in white space, which is hard to see.
+func codeDiff(e, j *content.CodeBlock) (at, other content.Pos, space bool) {
+	el, jl := commandLines(e.Code), commandLines(j.Code)
+	pos := func(b *content.CodeBlock, lines []codeLine, i, col int) content.Pos {
+		if i < len(lines) && lines[i].at < len(b.Lines) {
+			p := b.Lines[lines[i].at]
+			p.Col += col
+			return p
+		}
+		return partAt(b.Lines, len(b.Lines), b.Pos)
+	}
+	for i := range max(len(el), len(jl)) {
+		col := 0
+		if i < len(el) && i < len(jl) {
+			a, b := el[i].text, jl[i].text
+			if a == b {
+				continue
+			}
+			for col < len(a) && col < len(b) && a[col] == b[col] {
+				col++
+			}
+			for col > 0 && col < len(b) && !utf8.RuneStart(b[col]) {
+				col-- // never point into the middle of a character
+			}
+			space = strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
+		}
+		return pos(j, jl, i, col), pos(e, el, i, col), space
+	}
+	return j.Pos, e.Pos, false
 }
 
 // shellCode is a line of shell without its comment. As in the shell, # starts

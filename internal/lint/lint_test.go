@@ -346,14 +346,14 @@ func TestLabs(t *testing.T) {
 			l.editEN(`aws ec2 delete-vpc --vpc-id "$VPC_ID"`, `echo "# done" && aws ec2 delete-vpc --vpc-id "$VPC_ID"`)
 			l.editJA(`aws ec2 delete-vpc --vpc-id "$VPC_ID"`, `echo "# 完了" && aws ec2 delete-vpc --vpc-id "$VPC_ID"`)
 		}, func(l *labFiles) []finding {
-			return []finding{f("LintCodeDiffers", l.inJA("'''bash {cleanup}"), "Role", "cleanup")}
+			return []finding{f("LintCodeDiffers", l.inJA(`echo "# |完了"`), "Role", "cleanup", "Other", l.inEN(`echo "# |done"`))}
 		}},
 
 		// ---- English and Japanese must agree ----
 		{"Japanese check block differs", func(l *labFiles) {
 			l.editJA("name: demo-vpc", "name: demo-vpx")
 		}, func(l *labFiles) []finding {
-			return []finding{f("LintCheckDiffers", l.inJA("name: demo-vp|x"), "ID", "vpc-exists", "Other", l.inEN("'''check\nid: vpc-exists"))}
+			return []finding{f("LintCheckDiffers", l.inJA("name: demo-vp|x"), "ID", "vpc-exists", "Other", l.inEN("name: demo-vp|c"))}
 		}},
 		{"Japanese check block has an extra line", func(l *labFiles) {
 			l.editJA("name: demo-a\n", "name: demo-a\ncidr: 10.0.1.0/24\n")
@@ -478,12 +478,14 @@ func TestLabs(t *testing.T) {
 		{"solution commands differ", func(l *labFiles) {
 			l.editJA("--cidr-block 10.0.1.0/24", "--cidr-block 10.0.2.0/24")
 		}, func(l *labFiles) []finding {
-			return []finding{f("LintCodeDiffers", l.inJA("'''bash {solution}\naws ec2 create-subnet"), "Role", "solution", "Other", l.inEN("'''bash {solution}\naws ec2 create-subnet"))}
+			// At the first character that differs, in both files.
+			return []finding{f("LintCodeDiffers", l.inJA("--cidr-block 10.0.|2.0/24"), "Role", "solution", "Other", l.inEN("--cidr-block 10.0.|1.0/24"))}
 		}},
 		{"cleanup commands differ by indentation", func(l *labFiles) {
 			l.editJA("aws ec2 delete-vpc", "  aws ec2 delete-vpc")
 		}, func(l *labFiles) []finding {
-			return []finding{f("LintCodeDiffers", l.inJA("'''bash {cleanup}"), "Role", "cleanup")}
+			// White space is hard to see: the message says that is all.
+			return []finding{f("LintCodeDiffersSpace", l.inJA("|  aws ec2 delete-vpc"), "Role", "cleanup", "Other", l.inEN("|aws ec2 delete-vpc"))}
 		}},
 		{"code block attributes differ", func(l *labFiles) {
 			l.editJA("'''bash {cleanup}", `'''bash {cleanup sandbox="moto"}`)
