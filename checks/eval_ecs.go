@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/vpclab/vpclab/checks/account"
 	"github.com/vpclab/vpclab/checks/repair"
@@ -136,7 +137,11 @@ func evalTask(e *Env, p Params) Result {
 			r = fail("NOT_FOUND", "CheckTaskNone", i18n.M{"Family": family, "Cluster": cluster}, "")
 		}
 		if run, ok := runTask(); ok {
-			r = r.propose(repair.New(run))
+			old := ""
+			if len(tasks) > 0 {
+				old = taskIP(tasks[0]) // a stopped task's address may still be registered
+			}
+			r = r.propose(e.reregister(p, repair.New(run), cluster, old))
 		}
 		return r
 	}
@@ -146,12 +151,17 @@ func evalTask(e *Env, p Params) Result {
 	if !ok {
 		return fail("NOT_FOUND", "CheckTaskNoENI", i18n.M{"Task": arn}, "", arn)
 	}
+	// A task cannot move or change its groups: it is stopped and run again,
+	// and registered where it was (and where the check says it must be),
+	// or the load balancer would be left sending to an address gone.
+	replace := func(run repair.Action) *repair.Plan {
+		return e.reregister(p, repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run), cluster, taskIP(*running))
+	}
 	if isPublic(e, sn) {
 		r := fail("SUBNET_IS_PUBLIC", "CheckTaskPublicSubnet", i18n.M{"Task": shortARN(arn), "Subnet": subnetID}, "", arn, subnetID)
-		// A task cannot move: stop it and run it again in the private
-		// subnets, with the same groups.
+		// In the private subnets, with the same groups.
 		if run, ok := runTask(); ok {
-			r = r.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
+			r = r.propose(replace(run))
 		}
 		return r
 	}
@@ -165,7 +175,7 @@ func evalTask(e *Env, p Params) Result {
 			// A task's groups cannot change: stop it and run it again
 			// with the lab's group, where it runs now.
 			if run, ok := runTask(); ok {
-				r = r.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
+				r = r.propose(replace(run))
 			}
 			return r
 		}
@@ -173,11 +183,83 @@ func evalTask(e *Env, p Params) Result {
 	if hasENI && eni.Association != nil && str(eni.Association.PublicIp) != "" {
 		w := warn("PUBLIC_IP_IN_PRIVATE_SUBNET", "CheckTaskPublicIP", i18n.M{"Task": shortARN(arn), "IP": str(eni.Association.PublicIp)}, "", arn, eniID)
 		if run, ok := runTask(); ok {
-			w = w.propose(repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run))
+			w = w.propose(replace(run))
 		}
 		return w
 	}
+	if name := p.Str("target_group", ""); name != "" {
+		tg, ok := e.Snap.TargetGroupByName(name)
+		if !ok {
+			return fail("NOT_FOUND", "CheckTaskTargetGroupNone", i18n.M{"Task": shortARN(arn), "Group": name}, "", arn)
+		}
+		ip := taskIP(*running)
+		if _, ok := registered(e, tg, ip); ip != "" && !ok {
+			port := int(derefI32(tg.Port))
+			return fail("TASK_NOT_REGISTERED", "CheckTaskNotRegistered", i18n.M{"Task": shortARN(arn), "IP": ip, "Group": name}, "",
+				arn, str(tg.TargetGroupArn)).propose(repair.New(repair.Action{Op: repair.RegisterTarget, ARN: str(tg.TargetGroupArn), Name: name, Target: ip, Port: port}))
+		}
+	}
 	return pass("CheckTaskPass", i18n.M{"Task": shortARN(arn), "Subnet": subnetID, "ENI": eniID}, arn, eniID, subnetID)
+}
+
+// taskIP is a task's private IPv4 address, from its network interface's
+// attachment.
+func taskIP(t ecstypes.Task) string {
+	for _, a := range t.Attachments {
+		for _, d := range a.Details {
+			if str(d.Name) == "privateIPv4Address" {
+				return str(d.Value)
+			}
+		}
+	}
+	return ""
+}
+
+// registered reports whether ip is a target of tg that is not being
+// deregistered, and on which port.
+func registered(e *Env, tg elbtypes.TargetGroup, ip string) (int, bool) {
+	for _, d := range e.Snap.Targets[str(tg.TargetGroupArn)] {
+		if d.Target != nil && str(d.Target.Id) == ip && (d.TargetHealth == nil || d.TargetHealth.State != elbtypes.TargetHealthStateEnumDraining) {
+			return int(derefI32(d.Target.Port)), true
+		}
+	}
+	return 0, false
+}
+
+// reregister adds to plan, which stops a task of cluster (at oldIP) and
+// runs a new one ($TASK_ARN), what keeps load balancers sending to it: in
+// every target group that has the old address, and in the check's
+// target_group, the new task's address is registered and the old one
+// removed.
+func (e *Env) reregister(p Params, plan *repair.Plan, cluster, oldIP string) *repair.Plan {
+	var groups []elbtypes.TargetGroup
+	if name := p.Str("target_group", ""); name != "" {
+		if tg, ok := e.Snap.TargetGroupByName(name); ok {
+			groups = append(groups, tg)
+		}
+	}
+	for _, tg := range e.Snap.TargetGroups {
+		if _, had := registered(e, tg, oldIP); had && oldIP != "" &&
+			!slices.ContainsFunc(groups, func(g elbtypes.TargetGroup) bool { return str(g.TargetGroupArn) == str(tg.TargetGroupArn) }) {
+			groups = append(groups, tg)
+		}
+	}
+	if len(groups) == 0 {
+		return plan
+	}
+	plan.Add(repair.Action{Op: repair.TaskIP, Cluster: cluster, Target: repair.Var("TASK_ARN"), Var: "TASK_IP"})
+	for _, tg := range groups {
+		arn, name, port := str(tg.TargetGroupArn), str(tg.TargetGroupName), int(derefI32(tg.Port))
+		oldPort, had := registered(e, tg, oldIP)
+		if had && oldIP != "" {
+			port = oldPort // the new task serves where the old one did
+		}
+		plan.Add(repair.Action{Op: repair.RegisterTarget, ARN: arn, Name: name, Target: repair.Var("TASK_IP"), Port: port})
+		if had && oldIP != "" {
+			plan.Add(repair.Action{Op: repair.DeregisterTarget, ARN: arn, Name: name, Target: oldIP, Port: oldPort})
+		}
+	}
+	return plan
 }
 
 // labGroup is the id of the tasks' group the check names (security_group)

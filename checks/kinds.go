@@ -151,8 +151,11 @@ func init() {
 	register(&Kind{Name: "ecs-task",
 		Params: []content.Field{ref("cluster", "cluster name", true),
 			ref("family", "task definition family of the task", true),
-			ref("security_group", "Name tag or group name of the security group the task must have, the lab's own (a task run without --security-groups is in the VPC's default group)", false)},
-		Resources: with(routing, account.ECSTasks, account.NetworkInterfaces, account.SecurityGroups),
+			ref("security_group", "Name tag or group name of the security group the task must have, the lab's own (a task run without --security-groups is in the VPC's default group)", false),
+			ref("target_group", "name of the target group (target type ip) the task must be registered in: a task run by hand gets no traffic from a load balancer until it is", false)},
+		// Target groups always: a task run again in a fix is registered
+		// where the one it replaces was.
+		Resources: with(routing, account.ECSTasks, account.NetworkInterfaces, account.SecurityGroups, account.TargetGroups),
 		Need:      func(p Params, n *account.Need) { n.AddCluster(p.Str("cluster", "")) },
 		Eval:      evalTask})
 

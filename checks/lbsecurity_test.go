@@ -4,9 +4,11 @@ import (
 	"testing"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/i18n"
 )
 
 // The load balancer's side of the path to its targets, on hand-built
@@ -117,4 +119,71 @@ func TestTaskMovedToPrivateSubnets(t *testing.T) {
 	if rs[1].RootCause != "task" {
 		t.Fatalf("exposure points to %q, want the task check", rs[1].RootCause)
 	}
+}
+
+// A task run by hand gets a load balancer's traffic only once registered
+// in its target group: ecs-task with target_group says when it is not,
+// and a fix that replaces a task registers the new one where the old one
+// was (and removes the old address), with or without target_group.
+func TestTaskRegisteredInTargetGroup(t *testing.T) {
+	const check = "id: task\nkind: ecs-task\ncluster: demo-cluster\nfamily: demo-web"
+	judge := func(t *testing.T, s *account.Snapshot, block string) checks.Result {
+		t.Helper()
+		return checks.Evaluate(s, parseBlocks(t, block))[0]
+	}
+	register := "aws elbv2 register-targets --target-group-arn " + tgARN + " --targets Id=10.0.10.25,Port=80"
+	t.Run("registered", func(t *testing.T) {
+		checkResult(t, judge(t, albSnap(), check+"\ntarget_group: demo-tg"), want{status: checks.Pass, msg: "CheckTaskPass"})
+	})
+	for name, mutate := range map[string]func(s *account.Snapshot){
+		"not registered": func(s *account.Snapshot) { s.Targets = nil },
+		"draining": func(s *account.Snapshot) {
+			s.Targets[tgARN][0].TargetHealth = &elbtypes.TargetHealth{State: elbtypes.TargetHealthStateEnumDraining}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := albSnap()
+			mutate(s)
+			checkResult(t, judge(t, s, check+"\ntarget_group: demo-tg"), want{status: checks.Fail, reason: "TASK_NOT_REGISTERED", msg: "CheckTaskNotRegistered",
+				res: []string{taskARN, tgARN}, data: i18n.M{"IP": "10.0.10.25", "Group": "demo-tg"}, fix: []string{register}, noFix: []string{"stop-task"}})
+		})
+	}
+	t.Run("no such target group", func(t *testing.T) {
+		checkResult(t, judge(t, albSnap(), check+"\ntarget_group: demo-tgg"), want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckTaskTargetGroupNone",
+			data: i18n.M{"Group": "demo-tgg"}, noFixAtAll: true})
+	})
+	replaced := []string{"aws ecs stop-task --cluster demo-cluster --task " + taskARN, "TASK_ARN=$(aws ecs run-task", `aws ecs wait tasks-running --cluster demo-cluster --tasks "$TASK_ARN"`,
+		`TASK_IP=$(aws ecs describe-tasks --cluster demo-cluster --tasks "$TASK_ARN"`,
+		`--query "tasks[0].attachments[0].details[?name=='privateIPv4Address'].value | [0]" --output text)`,
+		`aws elbv2 register-targets --target-group-arn ` + tgARN + ` --targets Id="$TASK_IP",Port=80`,
+		`aws elbv2 deregister-targets --target-group-arn ` + tgARN + ` --targets Id=10.0.10.25,Port=80`}
+	for _, block := range []string{check, check + "\ntarget_group: demo-tg"} {
+		t.Run("replaced, registered where it was: "+block[len(check):], func(t *testing.T) {
+			s := albSnap()
+			s.Tasks[0].Attachments[0].Details[0].Value = sp(subPubA)
+			eniOf(s, taskENI).SubnetId = sp(subPubA)
+			checkResult(t, judge(t, s, block), want{status: checks.Fail, reason: "SUBNET_IS_PUBLIC", msg: "CheckTaskPublicSubnet", fix: replaced})
+		})
+	}
+	t.Run("replaced, registered in the check's group though the old task was not", func(t *testing.T) {
+		s := albSnap()
+		s.Targets = nil
+		s.Tasks[0].Attachments[0].Details[0].Value = sp(subPubA)
+		eniOf(s, taskENI).SubnetId = sp(subPubA)
+		checkResult(t, judge(t, s, check+"\ntarget_group: demo-tg"), want{status: checks.Fail, reason: "SUBNET_IS_PUBLIC", msg: "CheckTaskPublicSubnet",
+			fix: replaced[:6], noFix: []string{"deregister-targets"}})
+	})
+	t.Run("stopped: run again and registered where it was", func(t *testing.T) {
+		s := albSnap()
+		s.Tasks[0].LastStatus, s.Tasks[0].DesiredStatus, s.Tasks[0].StoppedReason = sp("STOPPED"), sp("STOPPED"), sp("Task stopped by user")
+		checkResult(t, judge(t, s, check+"\ntarget_group: demo-tg"), want{status: checks.Fail, reason: "TASK_STOPPED", msg: "CheckTaskStopped",
+			fix: replaced[1:], noFix: []string{"stop-task"}})
+	})
+	t.Run("a task no target group has is replaced without registering", func(t *testing.T) {
+		s := albSnap()
+		s.Targets = nil
+		s.Tasks[0].Attachments[0].Details[0].Value = sp(subPubA)
+		eniOf(s, taskENI).SubnetId = sp(subPubA)
+		checkResult(t, judge(t, s, check), want{status: checks.Fail, reason: "SUBNET_IS_PUBLIC", msg: "CheckTaskPublicSubnet", fix: replaced[:3], noFix: []string{"TASK_IP", "register-targets"}})
+	})
 }

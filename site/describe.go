@@ -111,6 +111,9 @@ func describeMsg(b *content.CheckBlock) (string, i18n.M) {
 	case "ecs-service":
 		return "SiteCheckService", i18n.M{"Name": s("name"), "Cluster": s("cluster"), "MinRunning": p.Int("min_running", 0)}
 	case "ecs-task":
+		if g := s("target_group"); g != "" {
+			return "SiteCheckTaskRegistered", i18n.M{"Family": s("family"), "Cluster": s("cluster"), "Group": g}
+		}
 		return "SiteCheckTask", i18n.M{"Family": s("family"), "Cluster": s("cluster")}
 	case "egress-path":
 		from := i18n.Msg{ID: "SitePathFromSubnet", Data: i18n.M{"Name": s("from"), "Group": s("group")}}

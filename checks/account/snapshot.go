@@ -634,6 +634,17 @@ func (s *Snapshot) ListenersOf(lbARN string) []elbtypes.Listener {
 	return out
 }
 
+// TargetGroupByName finds a target group by its name (unique in a Region
+// and account).
+func (s *Snapshot) TargetGroupByName(name string) (elbtypes.TargetGroup, bool) {
+	for _, g := range s.TargetGroups {
+		if deref(g.TargetGroupName) == name {
+			return g, true
+		}
+	}
+	return elbtypes.TargetGroup{}, false
+}
+
 // TargetGroup finds a target group by ARN.
 func (s *Snapshot) TargetGroup(arn string) (elbtypes.TargetGroup, bool) {
 	for _, g := range s.TargetGroups {

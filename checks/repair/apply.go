@@ -537,6 +537,46 @@ func (a *applier) apply(act Action) error {
 		delete(s.Rules, act.ARN) // its rules go with it
 	case RunTask:
 		return a.runTask(act)
+	case TaskIP:
+		arn, err := a.id(act, act.Target)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(s.Tasks, func(t ecstypes.Task) bool { return aws.ToString(t.TaskArn) == arn })
+		if i < 0 {
+			return &Err{act, "no task " + arn}
+		}
+		for _, at := range s.Tasks[i].Attachments {
+			for _, d := range at.Details {
+				if aws.ToString(d.Name) == "privateIPv4Address" && aws.ToString(d.Value) != "" {
+					a.setVar(act, aws.ToString(d.Value))
+					return nil
+				}
+			}
+		}
+		return &Err{act, "task " + arn + " has no private IP"}
+	case RegisterTarget, DeregisterTarget:
+		if _, ok := s.TargetGroup(act.ARN); !ok {
+			return &Err{act, "no target group " + act.ARN}
+		}
+		ip, err := a.id(act, act.Target)
+		if err != nil {
+			return err
+		}
+		// As AWS: registering a target twice or removing one that is not
+		// there is no error; a removed target drains, then is gone.
+		kept := slices.DeleteFunc(slices.Clone(s.Targets[act.ARN]), func(d elbtypes.TargetHealthDescription) bool {
+			return d.Target != nil && aws.ToString(d.Target.Id) == ip && aws.ToInt32(d.Target.Port) == int32(act.Port)
+		})
+		if act.Op == RegisterTarget {
+			kept = append(kept, elbtypes.TargetHealthDescription{
+				Target:       &elbtypes.TargetDescription{Id: aws.String(ip), Port: aws.Int32(int32(act.Port))},
+				TargetHealth: &elbtypes.TargetHealth{State: elbtypes.TargetHealthStateEnumInitial}})
+		}
+		if s.Targets == nil {
+			s.Targets = map[string][]elbtypes.TargetHealthDescription{}
+		}
+		s.Targets[act.ARN] = kept
 	case SetDesiredCount:
 		found := false
 		for i := range s.Services {
@@ -972,7 +1012,13 @@ func (a *applier) runTask(act Action) error {
 	detail := func(k, v string) ecstypes.KeyValuePair {
 		return ecstypes.KeyValuePair{Name: aws.String(k), Value: aws.String(v)}
 	}
-	s.Tasks = append(s.Tasks, ecstypes.Task{TaskArn: aws.String(prefix + "task/" + act.Cluster + "/" + a.newID("task")),
+	arn := prefix + "task/" + act.Cluster + "/" + a.newID("task")
+	v := act.Var
+	if v == "" {
+		v = "TASK_ARN" // as the command names it
+	}
+	a.vars[Var(v)] = arn
+	s.Tasks = append(s.Tasks, ecstypes.Task{TaskArn: aws.String(arn),
 		ClusterArn: c.ClusterArn, TaskDefinitionArn: aws.String(prefix + "task-definition/" + act.Family + ":1"),
 		LastStatus: aws.String("RUNNING"), DesiredStatus: aws.String("RUNNING"), LaunchType: ecstypes.LaunchTypeFargate, CreatedAt: &created,
 		Attachments: []ecstypes.Attachment{{Type: aws.String("ElasticNetworkInterface"), Status: aws.String("ATTACHED"),

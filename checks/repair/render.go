@@ -224,6 +224,13 @@ func (a Action) command(region string) string {
 		line := fmt.Sprintf("%s=$(aws ecs run-task --cluster %s --launch-type FARGATE --task-definition %s --count 1 --network-configuration 'awsvpcConfiguration={subnets=[%s],securityGroups=[%s],assignPublicIp=DISABLED}'%s --query 'tasks[0].taskArn' --output text)",
 			v, shq(a.Cluster), shq(a.Family), strings.Join(a.Subnets, ","), strings.Join(a.Groups, ","), reg)
 		return line + fmt.Sprintf("\naws ecs wait tasks-running --cluster %s --tasks \"$%s\"%s", shq(a.Cluster), v, reg)
+	case TaskIP:
+		return fmt.Sprintf("%s=$(aws ecs describe-tasks --cluster %s --tasks %s%s --query \"tasks[0].attachments[0].details[?name=='privateIPv4Address'].value | [0]\" --output text)",
+			a.Var, shq(a.Cluster), ref(a.Target), reg)
+	case RegisterTarget:
+		return fmt.Sprintf("aws elbv2 register-targets --target-group-arn %s --targets Id=%s,Port=%d%s", shq(a.ARN), ref(a.Target), a.Port, reg)
+	case DeregisterTarget:
+		return fmt.Sprintf("aws elbv2 deregister-targets --target-group-arn %s --targets Id=%s,Port=%d%s", shq(a.ARN), ref(a.Target), a.Port, reg)
 	case SetDesiredCount:
 		return fmt.Sprintf("aws ecs update-service --cluster %s --service %s --desired-count %d%s --query service.desiredCount --output text", shq(a.Cluster), shq(a.Service2), a.Count, reg)
 	case SetLoadBalancerGroups:
@@ -372,6 +379,12 @@ func (p *Plan) Console(i int, label func(id string) string) (i18n.Msg, bool) {
 		id, m = "RepairConsoleServiceNetwork", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Subnets": names(a.Subnets), "Groups": names(a.Groups)}
 	case RunTask:
 		id, m = "RepairConsoleRunTask", i18n.M{"Cluster": a.Cluster, "Family": a.Family, "Subnets": names(a.Subnets), "Groups": names(a.Groups)}
+	case TaskIP:
+		id, m = "RepairConsoleTaskIP", i18n.M{"Cluster": a.Cluster}
+	case RegisterTarget:
+		id, m = "RepairConsoleRegisterTarget", i18n.M{"Group": orDash(a.Name), "IP": consoleIP(a.Target), "Port": a.Port}
+	case DeregisterTarget:
+		id, m = "RepairConsoleDeregisterTarget", i18n.M{"Group": orDash(a.Name), "IP": consoleIP(a.Target), "Port": a.Port}
 	case SetDesiredCount:
 		id, m = "RepairConsoleDesiredCount", i18n.M{"Cluster": a.Cluster, "Service": a.Service2, "Count": a.Count}
 	case CreateVPC:
@@ -391,4 +404,13 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// consoleIP is a target's IP address as the console steps say it: the
+// address, or the new task's, copied in the step before.
+func consoleIP(target string) any {
+	if isVar(target) {
+		return i18n.Msg{ID: "RepairConsoleNewTaskIP"}
+	}
+	return target
 }

@@ -59,6 +59,9 @@ const (
 	RunTask                      Op = "run-task"
 	SetDesiredCount              Op = "set-desired-count"
 	SetLoadBalancerGroups        Op = "set-security-groups"
+	TaskIP                       Op = "task-ip"
+	RegisterTarget               Op = "register-targets"
+	DeregisterTarget             Op = "deregister-targets"
 )
 
 // Target kinds of a route.
@@ -142,7 +145,10 @@ type Action struct {
 	Family string `json:"family,omitempty"`
 	Count  int    `json:"count,omitempty"`
 	// LoadBalancer and Port name a listener for the console: its load
-	// balancer's name and its port (ARN is the listener's).
+	// balancer's name and its port (ARN is the listener's). For a target
+	// group's targets (register-targets), ARN and Name are the group's,
+	// Target the IP address and Port its port; task-ip captures the
+	// private IP of the task Target (an ARN or "$TASK_ARN") in Var.
 	LoadBalancer string `json:"load_balancer,omitempty"`
 	Port         int    `json:"port,omitempty"`
 }

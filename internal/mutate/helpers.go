@@ -12,6 +12,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/vpclab/vpclab/checks/account"
@@ -373,6 +374,46 @@ func (g *gen) newTasks() []ecstypes.Task {
 		}
 	}
 	return out
+}
+
+// deregisterTasks removes each task the step started from the target
+// groups it was registered in: a task run by hand is registered by hand,
+// and a learner who skipped that has a task the load balancer never uses.
+func (g *gen) deregisterTasks() []*Mutant {
+	var out []*Mutant
+	for _, t := range g.newTasks() {
+		ip := taskIP(t)
+		for _, tg := range g.after.TargetGroups {
+			for _, d := range g.after.Targets[s(tg.TargetGroupArn)] {
+				if d.Target == nil || ip == "" || s(d.Target.Id) != ip {
+					continue
+				}
+				target := elbtypes.TargetDescription{Id: d.Target.Id, Port: d.Target.Port}
+				out = append(out, &Mutant{Target: account.TaskFamily(s(t.TaskDefinitionArn)),
+					Detail: fmt.Sprintf("deregister-targets %s from %s", ip, s(tg.TargetGroupName)),
+					apply: func(ctx context.Context, c *writeClients) (func(context.Context) error, error) {
+						_, err := c.elb.DeregisterTargets(ctx, &elbv2.DeregisterTargetsInput{TargetGroupArn: tg.TargetGroupArn, Targets: []elbtypes.TargetDescription{target}})
+						return func(ctx context.Context) error {
+							_, err := c.elb.RegisterTargets(ctx, &elbv2.RegisterTargetsInput{TargetGroupArn: tg.TargetGroupArn, Targets: []elbtypes.TargetDescription{target}})
+							return err
+						}, err
+					}})
+			}
+		}
+	}
+	return out
+}
+
+// taskIP is a task's private IPv4 address, from its attachment.
+func taskIP(t ecstypes.Task) string {
+	for _, a := range t.Attachments {
+		for _, d := range a.Details {
+			if s(d.Name) == "privateIPv4Address" {
+				return s(d.Value)
+			}
+		}
+	}
+	return ""
 }
 
 func taskENI(t ecstypes.Task) (subnet, eni string) {

@@ -771,6 +771,8 @@ var Kinds = []Kind{
 		gen: func(g *gen) []*Mutant { return g.rerunTask(true) }},
 	{ID: "ecs-task-default-sg", Area: "ecs", Doc: "the task runs in the VPC's default security group (run without --security-groups)",
 		gen: func(g *gen) []*Mutant { return g.rerunTaskDefaultSG() }},
+	{ID: "ecs-task-unregistered", Area: "ecs", Doc: "the task run by hand is not registered in its target group (register-targets forgotten)",
+		gen: func(g *gen) []*Mutant { return g.deregisterTasks() }},
 	{ID: "ecs-service-default-sg", Area: "ecs", Doc: "the service's tasks run in the VPC's default security group",
 		gen: func(g *gen) []*Mutant { return g.updateService("default-sg") }},
 	{ID: "ecs-service-public-subnet", Area: "ecs", Doc: "the service's tasks are placed in public subnets",
