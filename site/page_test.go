@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -295,4 +296,29 @@ func FuzzReplaceNodes(f *testing.F) {
 			t.Errorf("replaceNodes(%q) = %q %v, want %q %v", line, out, got, ref, want)
 		}
 	})
+}
+
+// TestCheckCommandQuoting: a check command with the --content it was
+// built from is read back word for word by bash and zsh, whatever the
+// folder's name.
+func TestCheckCommandQuoting(t *testing.T) {
+	dirs := []string{"labs", "my labs", "=labs", "it's", "ラボ", "-x", "$HOME", "a\nb", "*", "~/x", "{a,b}", `back\slash`, "a=b", "!x"}
+	for _, sh := range []string{"bash", "zsh"} {
+		if _, err := exec.LookPath(sh); err != nil {
+			t.Fatalf("%s is not installed (.ci/run installs zsh): %v", sh, err)
+		}
+		for _, dir := range dirs {
+			s, err := New(nil, Options{CheckArgs: []string{"--content", dir}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := s.checkCommand("demo", "--step", "s")
+			script := "vpclab() { printf '%s\\0' \"$@\"; }\n" + cmd
+			out, err := exec.Command(sh, "-c", script).Output()
+			got := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+			if want := []string{"check", "demo", "--step", "s", "--content", dir}; err != nil || !slices.Equal(got, want) {
+				t.Errorf("%s reads %q as %q (%v), want %q", sh, cmd, got, err, want)
+			}
+		}
+	}
 }

@@ -447,7 +447,8 @@ func (s *Site) checkCommand(args ...string) string {
 	return cmd
 }
 
-var plainWord = regexp.MustCompile(`^[A-Za-z0-9._/:@+=,-]+$`)
+// No = first: zsh expands =word to the path of a command.
+var plainWord = regexp.MustCompile(`^[A-Za-z0-9._/:@+,-][A-Za-z0-9._/:@+=,-]*$`)
 
 // shellWord quotes a for bash and zsh; a plain word stays as it is.
 func shellWord(a string) string {

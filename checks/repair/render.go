@@ -8,7 +8,8 @@ import (
 	"github.com/vpclab/vpclab/i18n"
 )
 
-var safeWord = regexp.MustCompile(`^[A-Za-z0-9._/:@+=,-]+$`)
+// No = first: zsh expands =word to the path of a command.
+var safeWord = regexp.MustCompile(`^[A-Za-z0-9._/:@+,-][A-Za-z0-9._/:@+=,-]*$`)
 
 // shq quotes s for bash and zsh: plain words stay as they are.
 func shq(s string) string {

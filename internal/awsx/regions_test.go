@@ -68,6 +68,12 @@ func TestNoSuchRegionIsFinal(t *testing.T) {
 		{lookup("ec2.us-east-1.amazonaws.com", true), true},
 		{lookup("ec2.us-east-9.amazonaws.com", false), true}, // a DNS server that did not answer
 		{lookup("proxy.example.com", true), true},
+		// A host outside AWS's domains is never a Region, whatever its name.
+		{lookup("web-proxy-01.corp.example", true), true},
+		{lookup("eks-node-1.internal", true), true},
+		{lookup("my-sandbox-2", true), true},
+		{lookup("ec2.us-east-9.api.aws", true), false},
+		{lookup("ec2.cn-north-9.amazonaws.com.cn", true), false},
 	} {
 		if got := Transient(tc.err); got != tc.retry {
 			t.Errorf("Transient(%v) = %v, want %v", tc.err, got, tc.retry)
