@@ -8,15 +8,18 @@ import (
 	"github.com/vpclab/vpclab/internal/awsx"
 )
 
-// regionNotice says, before AWS is asked, that region is not one AWS had
-// when this vpclab was built, with the closest one that is: a typo such as
-// us-east-9 otherwise showed only as "no such host" (or the sandbox's
-// HTTP 500). It refuses nothing: a Region newer than vpclab works.
+// regionNotice says, before an endpoint of AWS_ENDPOINT_URL (the
+// sandbox, an emulator) is asked, that region is not one AWS had when this
+// vpclab was built, with the closest one that is: the sandbox answers a
+// typo such as us-east-9 with an HTTP 500. AWS itself needs no notice: its
+// DNS says such a Region's endpoint does not exist (HardenNoSuchRegion).
+// It refuses nothing: a Region newer than vpclab works.
 func regionNotice(env *Env, region string) {
-	if region == "" || awsx.KnownRegion(region) {
+	endpoint := env.Getenv("AWS_ENDPOINT_URL")
+	if region == "" || endpoint == "" || awsx.KnownRegion(region) {
 		return
 	}
-	data := i18n.M{"Region": region}
+	data := i18n.M{"Region": region, "Endpoint": endpoint}
 	fmt.Fprintln(env.Stderr, env.Loc.T(suggested("HardenRegionUnknown", region, data), data))
 }
 
