@@ -36,6 +36,9 @@ func openLabs(env *Env, dir string) ([]*content.Lab, error) { return openLabsEac
 // openLabsEach is openLabs with clean called on every lab found sound, as
 // soon as it is, with its syntax trees (see lint.LoadEach).
 func openLabsEach(env *Env, dir string, clean func(*content.Lab)) ([]*content.Lab, error) {
+	if err := contentDirError(env, dir); err != nil {
+		return nil, err
+	}
 	fsys, root := labSource(env, dir)
 	var (
 		labs []*content.Lab
@@ -72,6 +75,28 @@ func contentError(env *Env, prefix string, ds content.Diags, labs int) error {
 	writeDiags(env, &b, "text", ds, labs)
 	b.WriteString(env.Loc.T("HardenContentRefused", i18n.M{"Count": len(ds)}))
 	return errors.New(b.String())
+}
+
+// contentDirError names a --content folder that is not there, or is a
+// file: reading it said only "open .: no such file or directory".
+func contentDirError(env *Env, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	abs := dir
+	if !filepath.IsAbs(abs) && env.Dir != "" {
+		abs = filepath.Join(env.Dir, dir)
+	}
+	info, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return errors.New(env.Loc.T("CLIContentMissing", i18n.M{"Dir": dir}))
+	case err != nil:
+		return errors.New(env.Loc.T("CLIContentUnreadable", i18n.M{"Dir": dir, "Err": err}))
+	case !info.IsDir():
+		return errors.New(env.Loc.T("CLIContentNotFolder", i18n.M{"Dir": dir}))
+	}
+	return nil
 }
 
 // labSourcePrefix is put before the file names of diagnostics so that

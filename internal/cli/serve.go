@@ -193,7 +193,18 @@ func runServe(env *Env, fs *flag.FlagSet, args []string) int {
 }
 
 func newLiveSite(env *Env, labs []*content.Lab, dir, tok string) (*site.Site, error) {
-	return site.New(labs, site.Options{Live: true, Token: tok, LabFiles: labFiles(env, dir), CheckArgs: contentArgs(dir)})
+	// The pages of a local server are read on this machine: the command
+	// they show works from any folder with the absolute path. (A built
+	// site may be published, so it keeps the path as typed.)
+	abs := dir
+	if dir != "" && !filepath.IsAbs(dir) {
+		cwd := env.Dir
+		if cwd == "" {
+			cwd, _ = os.Getwd()
+		}
+		abs = filepath.Join(cwd, dir)
+	}
+	return site.New(labs, site.Options{Live: true, Token: tok, LabFiles: labFiles(env, dir), CheckArgs: contentArgs(abs)})
 }
 
 // serveChecker runs a page's check request as vpclab check runs the

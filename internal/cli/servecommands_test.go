@@ -11,14 +11,17 @@ import (
 )
 
 // TestServedCommandsSayContent: the pages vpclab serve --content shows
-// give check commands with the same --content, as vpclab build's do.
+// give check commands with the same --content, made absolute: they are
+// read on this machine, and then work from any folder.
 func TestServedCommandsSayContent(t *testing.T) {
 	labs, ds, err := content.Load(content.Embedded(), "labs")
 	if err != nil || len(ds) > 0 || len(labs) == 0 {
 		t.Fatalf("built-in labs: %v %v", err, ds)
 	}
 	env := &Env{Getenv: func(string) string { return "" }, Ctx: context.Background(), Loc: i18n.New(i18n.EN)}
-	for dir, want := range map[string]string{"my labs": "vpclab check " + labs[0].ID + " --content 'my labs'<", "": "vpclab check " + labs[0].ID + "<"} {
+	env.Dir = "/srv/course"
+	for dir, want := range map[string]string{"my labs": "vpclab check " + labs[0].ID + " --content '/srv/course/my labs'<",
+		"/abs/labs": "vpclab check " + labs[0].ID + " --content /abs/labs<", "": "vpclab check " + labs[0].ID + "<"} {
 		st, err := newLiveSite(env, labs, dir, "token")
 		if err != nil {
 			t.Fatal(err)
