@@ -365,3 +365,32 @@ func TestBindingDuplicateTwinWithItsOwnFault(t *testing.T) {
 	checkResult(t, f, want{status: checks.Fail, reason: binding.Duplicate, msg: "BindDuplicate", fix: []string{"aws ec2 delete-subnet --subnet-id subnet-0twin"},
 		text: []string{"subnet-0twin [$0.000/h] is left over (in brackets: cost per hour)"}})
 }
+
+// A VPC named as another lab names one is that lab's, however well it
+// fits: the warm-up lab took the NAT lab's VPC (same CIDRs) and told the
+// learner to retag it and break its routes. A built-in lab's names count
+// always; a course's own other labs', through Options.Others.
+func TestBindingLeavesOtherLabsResources(t *testing.T) {
+	for _, tc := range []struct {
+		tag    string
+		others map[string]bool
+		taken  bool
+	}{
+		{"vpclab-nat-vpc", nil, false}, // a built-in lab's VPC
+		{"course-b-vpc", map[string]bool{"course-b-vpc": true}, false},
+		{"course-b-vpc", nil, true},                                     // a name no lab uses: the learner's own, misnamed
+		{"my-first-vpc", nil, true},                                     // likewise
+		{"demo-public-a", map[string]bool{"demo-public-a": true}, true}, // a name this lab uses is never another's
+	} {
+		snap := labSnap()
+		snap.VPCs[0].Tags = nameTag(tc.tag)
+		for i := range snap.Subnets {
+			snap.Subnets[i].Tags = nil
+		}
+		rep := binding.Bind(snap, bindingBlocks(t), binding.Options{Others: tc.others})
+		b, _ := rep.Bound(account.VPCs, "demo-vpc")
+		if taken := b.ID == vpcID; taken != tc.taken {
+			t.Errorf("a VPC tagged %q (others %v): bound to %q by %s; want taken %v", tc.tag, tc.others, b.ID, b.Evidence, tc.taken)
+		}
+	}
+}

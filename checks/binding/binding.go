@@ -57,6 +57,10 @@ type Twin struct {
 // Options are what the learner told vpclab about how the lab was built.
 type Options struct {
 	IaC *IaC // resources of a CloudFormation stack or Terraform state, or nil
+	// Others are the Name tags the course's other labs use (NamesOf their
+	// blocks): a resource of theirs is never taken for this lab's (see
+	// foreign.go). The built-in labs' count without it.
+	Others map[string]bool
 	// Now is the clock for ages in messages; nil means time.Now.
 	Now func() time.Time
 }

@@ -90,7 +90,8 @@ func (r *resolver) resolve(w *want, exactOnly bool) Binding {
 		}
 	}
 	if len(found) == 0 {
-		if f, y := r.structure(w, all); len(f) > 0 {
+		mine := filter(all, func(it item) bool { return !r.foreign(it.name) })
+		if f, y := r.structure(w, mine); len(f) > 0 {
 			found, why, b.Evidence = f, y, ByStructure
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/checks/binding"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
@@ -96,7 +97,7 @@ func runCheck(env *Env, fs *flag.FlagSet, args []string) int {
 	regionNotice(env, cfg.Region)
 	spin := startSpinner(env, env.Loc.T("CheckLoading", i18n.M{"Region": cfg.Region}))
 	runOpts, ok := x.options(env, cfg, checkrun.Options{
-		Lab: lab, Step: o.step, Wait: o.wait,
+		Lab: lab, Step: o.step, Wait: o.wait, Bind: binding.Options{Others: otherLabsNames(labs, lab)},
 		Load: func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
 			return account.Load(ctx, cfg, need)
 		},
@@ -261,6 +262,18 @@ func reportExit(rep checkrun.Report) int {
 		return ExitAWS
 	}
 	return ExitOK
+}
+
+// otherLabsNames are the Name tags the labs other than lab use, so that
+// binding never takes their resources for lab's.
+func otherLabsNames(labs []*content.Lab, lab *content.Lab) map[string]bool {
+	var blocks []*content.CheckBlock
+	for _, l := range labs {
+		if l != lab {
+			blocks = append(blocks, l.Checks()...)
+		}
+	}
+	return binding.NamesOf(blocks)
 }
 
 // awsProblem explains, in the learner's language, why vpclab could not read
