@@ -127,9 +127,9 @@ func runCost(env *Env, fs *flag.FlagSet, args []string) int {
 	var items []billing.Item
 	for _, f := range found {
 		for _, it := range f.items {
-			if it.Region != cfg.Region {
-				it.DeleteCmd = billing.InRegion(it.DeleteCmd, it.Region)
-			}
+			// Always with its Region, as check's fixes: the AWS CLI's
+			// own default may be another one.
+			it.DeleteCmd = billing.InRegion(it.DeleteCmd, it.Region)
 			items = append(items, it)
 		}
 	}
@@ -273,12 +273,35 @@ func writeCost(env *Env, w io.Writer, acct string, regions []string, items []bil
 		fmt.Fprintln(w, loc.T("CostEstimate", i18n.M{"Region": r}))
 	}
 	fmt.Fprintf(w, "\n%s\n", loc.T("CostDeleteHint"))
+	// The commands are pasted into a terminal, where zsh (macOS's shell)
+	// takes a # for a word: no remarks on them. An address a NAT gateway
+	// still uses is released after a wait for its deletion.
+	cmd := func(c string) {
+		for _, line := range strings.Split(c, "\n") {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+	}
+	var later []billing.Item
+	nats := map[string][]string{} // NAT gateways deleted above, by Region
 	for _, it := range items {
 		switch {
-		case it.DeleteCmd != "" && it.AfterNAT:
-			fmt.Fprintf(w, "  %s   # %s\n", it.DeleteCmd, loc.T("CostAfterNATDeleted"))
-		case it.DeleteCmd != "":
-			fmt.Fprintf(w, "  %s\n", it.DeleteCmd)
+		case it.DeleteCmd == "":
+		case it.AfterNAT:
+			later = append(later, it)
+		default:
+			cmd(it.DeleteCmd)
+			if it.Type == billing.NATGateway {
+				nats[it.Region] = append(nats[it.Region], it.ID)
+			}
+		}
+	}
+	if len(later) > 0 {
+		fmt.Fprintln(w, loc.T("CostAfterNATDeleted"))
+		for _, r := range slices.Sorted(maps.Keys(nats)) {
+			cmd("aws ec2 wait nat-gateway-deleted --nat-gateway-ids " + strings.Join(nats[r], " ") + " --region " + r)
+		}
+		for _, it := range later {
+			cmd(it.DeleteCmd)
 		}
 	}
 	fmt.Fprintf(w, "\n%s\n", loc.T("CostPriceSource", i18n.M{"Checked": table.Checked}))

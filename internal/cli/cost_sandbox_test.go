@@ -92,3 +92,50 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestCostTextCommandsPasteIntoZsh: the commands vpclab cost prints, pasted
+// line by line into an interactive zsh as macOS has it (where # is not a
+// comment), free everything: the NAT gateway, a wait for its deletion,
+// then its Elastic IP; each carries its Region.
+func TestCostTextCommandsPasteIntoZsh(t *testing.T) {
+	zsh, err := exec.LookPath("zsh")
+	if err != nil {
+		t.Fatalf("zsh is not installed (.ci/run installs it): %v", err)
+	}
+	cfg := sandboxtest.Config(t)
+	ctx := context.Background()
+	c := ec2.NewFromConfig(cfg)
+	vpc := must(c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"), TagSpecifications: nameSpec(ec2types.ResourceTypeVpc, "vpclab-nat-vpc")}))
+	sub := must(c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.0.0.0/24")}))
+	eip := must(c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: ec2types.DomainTypeVpc, TagSpecifications: nameSpec(ec2types.ResourceTypeElasticIp, "vpclab-nat-eip-a")}))
+	must(c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: sub.Subnet.SubnetId, AllocationId: eip.AllocationId,
+		TagSpecifications: nameSpec(ec2types.ResourceTypeNatgateway, "vpclab-nat-a")}))
+
+	code, stdout, stderr := runCLI(t, t.TempDir(), nil, "cost", "--region", cfg.Region)
+	if code != ExitFail {
+		t.Fatalf("exit %d, want %d (billable leftovers): %s\n%s", code, ExitFail, stderr, stdout)
+	}
+	var lines []string
+	for _, l := range strings.Split(stdout, "\n") {
+		if cmd, ok := strings.CutPrefix(l, "  aws "); ok {
+			lines = append(lines, "aws "+cmd)
+		}
+	}
+	want := []string{"aws ec2 delete-nat-gateway", "aws ec2 wait nat-gateway-deleted", "aws ec2 release-address --allocation-id " + *eip.AllocationId}
+	if len(lines) != len(want) {
+		t.Fatalf("commands %q, want %d", lines, len(want))
+	}
+	for i, l := range lines {
+		if !strings.HasPrefix(l, want[i]) || !strings.HasSuffix(l, " --region "+cfg.Region) || strings.Contains(l, "#") {
+			t.Errorf("command %d: %q; want %q… with its Region and no remark", i, l, want[i])
+		}
+		cmd := exec.Command(zsh, "-f", "-i", "-c", l)
+		cmd.Env = append(os.Environ(), sandboxtest.Env(t)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("zsh: %s: %v\n%s", l, err, out)
+		}
+	}
+	if code, stdout, stderr = runCLI(t, t.TempDir(), nil, "cost", "--region", cfg.Region); code != ExitOK {
+		t.Errorf("after the printed commands: exit %d: %s\n%s", code, stderr, stdout)
+	}
+}
