@@ -44,10 +44,10 @@ type catalog struct {
 // langIndex is one language's index and what of it is in the bundle.
 type langIndex struct {
 	tag    language.Tag
-	tables map[string][]byte // message ID → the TOML of its table
-	loaded map[string]bool   // IDs looked up so far, present or not
-	whole  bool              // every catalog of the language is in the bundle
-	plain  map[string]*plainTemplate
+	tables map[string][]byte        // message ID → the TOML of its table
+	loaded map[string]bool          // IDs looked up so far, present or not
+	whole  bool                     // every catalog of the language is in the bundle
+	fast   map[string]*fastTemplate // the messages that are fastTemplates
 }
 
 // shared is the process's catalog of the embedded files.
@@ -169,20 +169,20 @@ func (c *catalog) addLocked(l Lang, id string) error {
 	if err := c.bundle.AddMessages(li.tag, msgs[0]); err != nil {
 		return err
 	}
-	if t := compilePlain(msgs[0]); t != nil {
-		if li.plain == nil {
-			li.plain = map[string]*plainTemplate{}
+	if t := compileFast(msgs[0]); t != nil {
+		if li.fast == nil {
+			li.fast = map[string]*fastTemplate{}
 		}
-		li.plain[id] = t
+		li.fast[id] = t
 	}
 	return nil
 }
 
-// plain returns message id of l as a plainTemplate, if it is one and l has
-// it. Call it with c.mu held for reading.
-func (c *catalog) plainLocked(l Lang, id string) *plainTemplate {
+// fastLocked returns message id of l as a fastTemplate, if it is one and
+// l has it. Call it with c.mu held for reading.
+func (c *catalog) fastLocked(l Lang, id string) *fastTemplate {
 	if li := c.langs[l]; li != nil && !li.whole {
-		return li.plain[id]
+		return li.fast[id]
 	}
 	return nil
 }

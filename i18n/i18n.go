@@ -212,7 +212,7 @@ func (l *Localizer) Lang() Lang { return l.lang }
 // brackets so that the output still says what was meant; tests make sure
 // this never ships.
 func (l *Localizer) T(id string, data ...M) string {
-	cache, ok := plain[l.lang]
+	cache, ok := noDataCache[l.lang]
 	if len(data) > 0 || !ok {
 		return l.render(id, nil, data)
 	}
@@ -226,8 +226,8 @@ func (l *Localizer) T(id string, data ...M) string {
 	return s
 }
 
-// plain holds the messages rendered without data, by language.
-var plain = map[Lang]*sync.Map{EN: {}, JA: {}}
+// noDataCache holds the messages rendered without data, by language.
+var noDataCache = map[Lang]*sync.Map{EN: {}, JA: {}}
 
 // N renders the plural form of id for count; data may use {{.Count}}.
 func (l *Localizer) N(id string, count int, data ...M) string {
@@ -257,7 +257,7 @@ func (l *Localizer) render(id string, count any, data []M) string {
 		err error
 		ok  bool
 	)
-	if t := shared.plainLocked(l.lang, id); t != nil && count == nil {
+	if t := shared.fastLocked(l.lang, id); t != nil && count == nil {
 		s, ok = t.exec(d)
 	}
 	if !ok {

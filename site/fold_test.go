@@ -202,3 +202,21 @@ func FuzzCutTerms(f *testing.F) {
 		}
 	})
 }
+
+// TestCJKIsThreeBytes: cutTerms steps through a Japanese run three bytes
+// at a time, which holds only while every character isCJK accepts is
+// three bytes long in UTF-8.
+func TestCJKIsThreeBytes(t *testing.T) {
+	n := 0
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if isCJK(r) {
+			n++
+			if utf8.RuneLen(r) != 3 {
+				t.Fatalf("isCJK(%U), %d bytes long", r, utf8.RuneLen(r))
+			}
+		}
+	}
+	if n < 20000 {
+		t.Errorf("isCJK accepts %d characters", n)
+	}
+}

@@ -78,7 +78,6 @@ func (s *Site) head(loc *i18n.Localizer, root string) head {
 // each time it is asked for one.
 type words struct {
 	loc    *i18n.Localizer
-	cache  sync.Map    // id → text
 	script template.JS // the UI strings for site.js, as the page writes them
 }
 
@@ -98,15 +97,9 @@ func scriptJSON(strs map[string]string) template.JS {
 	return template.JS(strings.TrimSuffix(strings.TrimPrefix(b.String(), open), close))
 }
 
-// T is loc.T for a message without data.
-func (w *words) T(id string) string {
-	if v, ok := w.cache.Load(id); ok {
-		return v.(string)
-	}
-	v := w.loc.T(id)
-	w.cache.Store(id, v)
-	return v
-}
+// T is loc.T for a message without data (which the localizer renders
+// once per process).
+func (w *words) T(id string) string { return w.loc.T(id) }
 
 func scriptStrings(loc *i18n.Localizer) map[string]string {
 	strs := map[string]string{

@@ -409,8 +409,9 @@ func cutTerms(s string, term func(string)) {
 			word = -1
 		}
 	}
-	// Every character isCJK accepts is three bytes long in UTF-8, so a
-	// run's pairs are six bytes, every three bytes.
+	// Every character isCJK accepts is three bytes long in UTF-8
+	// (TestCJKIsThreeBytes): each pair is 6 bytes, and consecutive pairs
+	// start 3 bytes apart.
 	endRun := func(at int) {
 		if run >= 0 {
 			for i := run; i+3 < at; i += 3 {
@@ -668,17 +669,19 @@ func (ix *miniSearchIndex) writeTerms(b *bufio.Writer) {
 	}
 	wg.Wait()
 	b.WriteString(`"index":[`)
-	var last byte // each entry ends with a comma: the last one is left out
+	// Each entry ends with a comma: a chunk is written without its last
+	// one, and the comma goes before the next chunk.
+	wrote := false
 	for _, chunks := range parts {
 		for _, c := range chunks {
 			if len(c) == 0 {
 				continue
 			}
-			if last != 0 {
-				b.WriteByte(last)
+			if wrote {
+				b.WriteByte(',')
 			}
 			b.Write(c[:len(c)-1])
-			last = c[len(c)-1]
+			wrote = true
 		}
 	}
 	b.WriteByte(']')

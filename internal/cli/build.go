@@ -128,8 +128,6 @@ func loadProgress(env *Env) *progress.Progress {
 	return prog
 }
 
-// labFiles is the file system in which the labs that openLabs(env, dir)
-// returns have their Dir, so that the site can copy the labs' images.
 // contentArgs are what a check command must add for the labs of dir, the
 // --content a site was built or served from ("" for the built-in labs).
 func contentArgs(dir string) []string {
@@ -139,6 +137,8 @@ func contentArgs(dir string) []string {
 	return []string{"--content", dir}
 }
 
+// labFiles is the file system in which the labs that openLabs(env, dir)
+// returns have their Dir, so that the site can copy the labs' images.
 func labFiles(env *Env, dir string) fs.FS {
 	fsys, _ := labSource(env, dir)
 	return fsys

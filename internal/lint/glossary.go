@@ -24,7 +24,7 @@ func glossaryRules(p *content.Page, terms []content.Term) content.Diags {
 	byFirst := map[rune][]avoid{}
 	// firsts marks the first characters below U+10000, so that most of a
 	// text's characters are passed over without a map lookup.
-	var firsts [1 << 16 / 64]uint64
+	var firsts [(1 << 16) / 64]uint64
 	for _, term := range terms {
 		for _, bad := range term.Avoid {
 			if r, n := utf8.DecodeRuneInString(bad); n > 0 {

@@ -12,24 +12,24 @@ import (
 // a site build. A message of that form is kept as its parts and filled in
 // directly; anything else ({{if}}, pipelines, other delimiters, a plural
 // form, a value that is not text or a whole number, a missing key) goes
-// through go-i18n as before. TestPlainRendersLikeGoI18n holds every
+// through go-i18n as before. TestFastRendersLikeGoI18n holds every
 // message of the catalogs to it.
 
-// plainTemplate is a message's text cut at its placeholders: text[0],
+// fastTemplate is a message's text cut at its placeholders: text[0],
 // then the value of keys[0], text[1], and so on.
-type plainTemplate struct {
+type fastTemplate struct {
 	text []string
 	keys []string
 }
 
-// compilePlain returns m as a plainTemplate, or nil if m is more than
+// compileFast returns m as a fastTemplate, or nil if m is more than
 // text and {{.Key}} placeholders.
-func compilePlain(m *goi18n.Message) *plainTemplate {
+func compileFast(m *goi18n.Message) *fastTemplate {
 	if m.Other == "" || m.Zero+m.One+m.Two+m.Few+m.Many != "" ||
 		(m.LeftDelim != "" && m.LeftDelim != "{{") || (m.RightDelim != "" && m.RightDelim != "}}") {
 		return nil
 	}
-	t := &plainTemplate{}
+	t := &fastTemplate{}
 	rest := m.Other
 	for {
 		open := strings.Index(rest, "{{")
@@ -73,7 +73,7 @@ func isIdent(s string) bool {
 // exec fills the template from data, as text/template would print each
 // value; it reports false when a value is missing or not a string or an
 // int, which go-i18n then renders.
-func (t *plainTemplate) exec(data M) (string, bool) {
+func (t *fastTemplate) exec(data M) (string, bool) {
 	var b strings.Builder
 	for i, text := range t.text {
 		b.WriteString(text)
