@@ -39,7 +39,7 @@ func evalSGIngress(e *Env, p Params) Result {
 		if !ok {
 			r := notFound(e, "ResSG", fromName, "")
 			if step := e.stepOf("security-group-ingress", "group", fromName); step != "" {
-				r = r.explain("RepairDoStep", i18n.M{"Step": step})
+				r = e.doStepFirst(r, step)
 			}
 			return r
 		}

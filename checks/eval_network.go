@@ -236,7 +236,7 @@ func evalEIP(e *Env, p Params) Result {
 				// A NAT gateway's address is associated by creating the
 				// gateway: the lab's NAT step does both.
 				if step := e.stepOf("nat-gateway", "eip", name); step != "" {
-					return r.explain("RepairDoStep", i18n.M{"Step": step})
+					return e.doStepFirst(r, step)
 				}
 				return r.explain("RepairEIPWhichENI", i18n.M{"Name": name})
 			}

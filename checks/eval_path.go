@@ -219,7 +219,7 @@ func evalEgressPath(e *Env, p Params) Result {
 				if nat, ok := e.regionalNAT(str(sn.VpcId)); ok {
 					r = r.propose(e.routePlans(sn, "0.0.0.0/0", repair.ToNAT, nat)...)
 				} else {
-					r = r.explain("RepairDoStep", i18n.M{"Step": orPlaceholder(e.regionalStep(), "-")})
+					r = e.doStepFirst(r, orPlaceholder(e.regionalStep(), "-"))
 				}
 			}
 			r.Path = &path
@@ -532,7 +532,7 @@ func evalLBSecurity(e *Env, p Params) Result {
 	if !ok {
 		r := notFoundNamed(e, "ResLB", name, "")
 		if step := e.stepOf("load-balancer", "name", name); step != "" {
-			r = r.explain("RepairDoStep", i18n.M{"Step": step})
+			r = e.doStepFirst(r, step)
 		}
 		return r
 	}
@@ -551,7 +551,7 @@ func evalLBSecurity(e *Env, p Params) Result {
 		if !ok {
 			r := notFound(e, "ResSG", gname, "")
 			if step := e.stepOf("security-group-ingress", "group", gname); step != "" {
-				r = r.explain("RepairDoStep", i18n.M{"Step": step})
+				r = e.doStepFirst(r, step)
 			}
 			return r
 		}

@@ -44,7 +44,7 @@ func findVPC(e *Env, name string) (ec2types.Vpc, *Result) {
 		// Only the vpc check knows the lab's CIDR: the others point to it.
 		r := notFound(e, "ResVPC", name, "")
 		if step := e.stepOf("vpc", "name", name); step != "" && (e.Block == nil || e.Block.Kind != "vpc") {
-			r = r.explain("RepairDoStep", i18n.M{"Step": step})
+			r = e.doStepFirst(r, step)
 		}
 		return v, &r
 	}

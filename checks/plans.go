@@ -34,6 +34,16 @@ func (e *Env) labBlocks(kind string, match func(p Params) bool) []Params {
 
 // stepOf names the step whose check of kind (with parameter name = value
 // when value is set) builds a resource, for "do step X first".
+// doStepFirst explains r as waiting for step: "do step X first", or, when
+// r is a check of that very step, "do this step's commands first" (it
+// read "do step starting-point first" inside starting-point).
+func (e *Env) doStepFirst(r Result, step string) Result {
+	if e.Block != nil && e.Block.Step != nil && e.Block.Step.ID == step {
+		return r.explain("RepairDoThisStep", nil)
+	}
+	return r.explain("RepairDoStep", i18n.M{"Step": step})
+}
+
 func (e *Env) stepOf(kind, key, value string) string {
 	for _, b := range e.Lab {
 		if b.Kind != kind || b.Params == nil {
