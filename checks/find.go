@@ -62,9 +62,20 @@ func findGroup(e *Env, p Params) (ec2types.SecurityGroup, *Result) {
 	sg, ok := e.Snap.SecurityGroupByName(name, str(vpc.VpcId))
 	if !ok {
 		r := notFound(e, "ResSG", name, "")
+		if other, found := e.Snap.SecurityGroupByName(name, ""); found && str(vpc.VpcId) != "" {
+			r = inOtherVPC(e, "ResSG", name, str(other.GroupId), str(other.VpcId), str(vpc.VpcId))
+		}
 		return sg, &r
 	}
 	return sg, nil
+}
+
+// inOtherVPC fails a resource of the lab's name that exists, but in
+// another VPC than the lab's (a new terminal's empty $VPC_ID puts it in
+// the default VPC): "not found" would be false, and a second one made
+// beside it would leave this one behind. Neither can move.
+func inOtherVPC(e *Env, typ, name, id, where, vpc string) Result {
+	return fail("IN_OTHER_VPC", "CheckInOtherVPC", i18n.M{"Type": res(typ), "Name": name, "ID": id, "Where": where, "VPC": vpc}, "", id, where, vpc)
 }
 
 func findSubnet(e *Env, name, vpcName string) (ec2types.Subnet, *Result) {
@@ -75,6 +86,9 @@ func findSubnet(e *Env, name, vpcName string) (ec2types.Subnet, *Result) {
 	sn, n := e.Snap.SubnetByName(name, str(vpc.VpcId))
 	if n == 0 {
 		r := notFound(e, "ResSubnet", name, "")
+		if other, found := e.Snap.SubnetByName(name, ""); found > 0 && str(vpc.VpcId) != "" {
+			r = inOtherVPC(e, "ResSubnet", name, str(other.SubnetId), str(other.VpcId), str(vpc.VpcId))
+		}
 		return sn, &r
 	}
 	return sn, nil

@@ -134,9 +134,12 @@ func TestSubnet(t *testing.T) {
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
 				data:       i18n.M{"Type": i18n.Msg{ID: "ResSubnet"}, "Region": region},
 				noFixAtAll: true}}, // the check gives no CIDR
+		// It does not count, and is not "not found" either: it is there,
+		// in another VPC (a new terminal's empty $VPC_ID: the default VPC).
 		{name: "subnet in another VPC does not count", check: public,
 			mutate: func(s *account.Snapshot) { subnetOf(s, subPubA).VpcId = sp("vpc-0other") },
-			want:   want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", data: i18n.M{"Name": "demo-public-a"}}},
+			want: want{status: checks.Fail, reason: "IN_OTHER_VPC", msg: "CheckInOtherVPC", res: []string{subPubA, "vpc-0other", vpcID},
+				data: i18n.M{"Name": "demo-public-a"}, noFixAtAll: true}},
 		{name: "missing VPC", check: lines("kind: subnet", "name: demo-public-a", "vpc: lab-vpc", "public: true"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound",
 				data: i18n.M{"Type": i18n.Msg{ID: "ResVPC"}, "Name": "lab-vpc"}, noFixAtAll: true}},
@@ -479,5 +482,22 @@ func TestRoute(t *testing.T) {
 		{name: "missing subnet", check: lines("kind: route", "subnet: demo-private-c", "vpc: demo-vpc", "target: nat-gateway"),
 			want: want{status: checks.Fail, reason: "NOT_FOUND", msg: "CheckNotFound", data: i18n.M{"Name": "demo-private-c"},
 				noFixAtAll: true}},
+	})
+}
+
+// A security group made in another VPC (a new terminal's empty $VPC_ID
+// puts it in the default VPC) is there: "not found" would be false.
+func TestGroupInAnotherVPC(t *testing.T) {
+	runKindCases(t, []kindCase{
+		{name: "the lab's group in another VPC", check: lines("kind: security-group-egress", "group: demo-task-sg", "vpc: demo-vpc", "port: 443"),
+			mutate: func(s *account.Snapshot) {
+				for i := range s.SecurityGroups {
+					if *s.SecurityGroups[i].GroupId == taskSG {
+						s.SecurityGroups[i].VpcId = sp("vpc-0default")
+					}
+				}
+			},
+			want: want{status: checks.Fail, reason: "IN_OTHER_VPC", msg: "CheckInOtherVPC", res: []string{taskSG, "vpc-0default", vpcID},
+				data: i18n.M{"Name": "demo-task-sg"}, noFixAtAll: true}},
 	})
 }
