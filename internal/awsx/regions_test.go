@@ -1,54 +1,12 @@
 package awsx
 
 import (
-	"encoding/json"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
-
-// TestRegionsAreTheSDKs: Regions is the list of the AWS SDK in go.mod
-// (its endpoint rules' partitions.json), sorted; when an SDK update
-// brings a Region, this fails until Regions has it.
-func TestRegionsAreTheSDKs(t *testing.T) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/aws/aws-sdk-go-v2").Output()
-	if err != nil {
-		t.Fatalf("go list the SDK's folder: %v", err)
-	}
-	data, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "internal", "endpoints", "awsrulesfn", "partitions.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Partitions []struct {
-			Regions map[string]json.RawMessage `json:"regions"`
-		} `json:"partitions"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var want []string
-	for _, p := range doc.Partitions {
-		for r := range p.Regions {
-			if !strings.HasPrefix(r, "aws-") { // aws-global and the like are no Regions
-				want = append(want, r)
-			}
-		}
-	}
-	slices.Sort(want)
-	if !slices.Equal(Regions, want) {
-		t.Errorf("Regions = %v\nthe SDK's: %v", Regions, want)
-	}
-	if len(want) < 30 || !KnownRegion("ap-northeast-1") || KnownRegion("us-east-9") {
-		t.Errorf("%d Regions; ap-northeast-1 known %v, us-east-9 known %v", len(want), KnownRegion("ap-northeast-1"), KnownRegion("us-east-9"))
-	}
-}
 
 // TestNoSuchRegionIsFinal: DNS saying a Region's endpoint does not exist
 // is not waited out by check --wait; the same answer for a Region AWS

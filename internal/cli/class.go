@@ -19,6 +19,7 @@ import (
 	"github.com/vpclab/vpclab/internal/classroom"
 	"github.com/vpclab/vpclab/internal/journey"
 	"github.com/vpclab/vpclab/internal/progress"
+	"github.com/vpclab/vpclab/internal/regions"
 	"github.com/vpclab/vpclab/internal/roster"
 )
 
@@ -137,7 +138,7 @@ func (c *classRun) prepare(env *Env, fs *flag.FlagSet, sub string) (*roster.Rost
 		return nil, nil, ExitUsage
 	}
 	for _, l := range r.Learners {
-		if !awsx.KnownRegion(l.Region) {
+		if !regions.Known(l.Region) {
 			data := i18n.M{"Path": c.roster, "Line": l.Line, "Name": l.Name, "Region": l.Region}
 			fmt.Fprintln(env.Stderr, env.Loc.T(suggested("HardenClassRegionUnknown", l.Region, data), data))
 		}

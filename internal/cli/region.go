@@ -5,7 +5,7 @@ import (
 
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
-	"github.com/vpclab/vpclab/internal/awsx"
+	"github.com/vpclab/vpclab/internal/regions"
 )
 
 // regionNotice says, before an endpoint of AWS_ENDPOINT_URL (the
@@ -16,7 +16,7 @@ import (
 // It refuses nothing: a Region newer than vpclab works.
 func regionNotice(env *Env, region string) {
 	endpoint := env.Getenv("AWS_ENDPOINT_URL")
-	if region == "" || endpoint == "" || awsx.KnownRegion(region) {
+	if region == "" || endpoint == "" || regions.Known(region) {
 		return
 	}
 	data := i18n.M{"Region": region, "Endpoint": endpoint}
@@ -26,7 +26,7 @@ func regionNotice(env *Env, region string) {
 // suggested returns id, or id+"Suggest" with data's Suggest set to the
 // Region closest to region, when one is.
 func suggested(id, region string, data i18n.M) string {
-	if s := content.Suggest(region, awsx.Regions); s != "" {
+	if s := content.Suggest(region, regions.All); s != "" {
 		data["Suggest"] = s
 		return id + "Suggest"
 	}

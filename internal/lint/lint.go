@@ -13,6 +13,7 @@ import (
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/regions"
 )
 
 // Labs lints labs read from fsys. parsed are the diagnostics the loader
@@ -147,6 +148,7 @@ func pageRules(fsys fs.FS, lab *content.Lab, p *content.Page) content.Diags {
 				ds = append(ds, diag(p.MetaYAML.KeyPos("prerequisites"), "LintPrerequisiteUnknown", i18n.M{"ID": pre}))
 			}
 		}
+		ds = append(ds, regionRules(p)...)
 	}
 	ds = append(ds, checkRules(p)...)
 	ds = append(ds, mutationRules(p)...)
@@ -155,6 +157,32 @@ func pageRules(fsys fs.FS, lab *content.Lab, p *content.Page) content.Diags {
 	ds = append(ds, placeholderRules(p)...)
 	ds = append(ds, htmlRules(p)...)
 	ds = append(ds, styleRules(p)...) // content/STYLE.md (labs area)
+	return ds
+}
+
+// regionRules: a lab's Region (and its price's) must be one AWS has;
+// us-east-9 passed lint, and every learner's check then failed on an
+// endpoint that does not exist (or the sandbox's HTTP 500).
+func regionRules(p *content.Page) content.Diags {
+	var ds content.Diags
+	check := func(v content.Value, ok bool) {
+		r := v.Str()
+		if !ok || !content.ValidRegion(r) || regions.Known(r) { // a malformed one is content's finding
+			return
+		}
+		data := i18n.M{"Region": r}
+		id := "LintRegionUnknown"
+		if s := content.Suggest(r, regions.All); s != "" {
+			id, data["Suggest"] = "LintRegionUnknownSuggest", s
+		}
+		ds = append(ds, diag(v.Pos, id, data))
+	}
+	check(p.MetaYAML.Get("region"))
+	if c, ok := p.MetaYAML.Get("cost"); ok {
+		if m, ok := c.Mapping(); ok {
+			check(m.Get("region"))
+		}
+	}
 	return ds
 }
 

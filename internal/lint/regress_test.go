@@ -46,6 +46,17 @@ func TestLabsRegressions(t *testing.T) {
 				f("ContentYAMLSyntax", l.inJA("name: |\"demo-vpc"), "Detail", detail),
 			}
 		}},
+		{"a Region AWS does not have is found in the front matter, with the closest that exists", func(l *labFiles) {
+			l.editBoth("\nregion: ap-northeast-1", "\nregion: ap-northeast-9")
+			l.editBoth("  region: ap-northeast-1", "  region: zz-nowhere-7")
+		}, func(l *labFiles) []finding {
+			return []finding{
+				f("LintRegionUnknownSuggest", l.inEN("\nregion: |ap-northeast-9"), "Region", "ap-northeast-9", "Suggest", "ap-northeast-1"),
+				f("LintRegionUnknownSuggest", l.inJA("\nregion: |ap-northeast-9"), "Region", "ap-northeast-9", "Suggest", "ap-northeast-1"),
+				f("LintRegionUnknown", l.inEN("  region: |zz-nowhere-7"), "Region", "zz-nowhere-7"),
+				f("LintRegionUnknown", l.inJA("  region: |zz-nowhere-7"), "Region", "zz-nowhere-7"),
+			}
+		}},
 		{"a misspelt shared key gets a suggestion", func(l *labFiles) {
 			l.editBoth("kind: vpc\n", "kind: vpc\ntimout: 5m\n")
 		}, func(l *labFiles) []finding {
