@@ -11,6 +11,7 @@ package repair
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vpclab/vpclab/i18n"
@@ -192,3 +193,62 @@ type Err struct {
 }
 
 func (e *Err) Error() string { return fmt.Sprintf("%s: %s", e.Action.Op, e.Why) }
+
+// Removes lists the ids of existing resources the plan deletes or
+// releases (a variable, made by the plan itself, is none).
+func (p *Plan) Removes() []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range p.Actions {
+		var id string
+		switch a.Op {
+		case ReleaseAddress:
+			id = a.Alloc
+		case DeleteNATGateway:
+			id = a.NAT
+		case DeleteVPCEndpoint:
+			id = a.Endpoint
+		case DeleteLoadBalancer, DeleteListener:
+			id = a.ARN
+		case DeleteInternetGateway:
+			id = a.IGW
+		case DeleteSubnet:
+			id = a.Subnet
+		case DeleteRouteTable:
+			id = a.RouteTable
+		case DeleteSecurityGroup:
+			id = a.Group
+		case DeleteVPC:
+			id = a.VPC
+		}
+		if id != "" && !isVar(id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Uses reports whether an action of the plan names id without removing
+// it: tags it, routes to it, builds on it.
+func (p *Plan) Uses(id string) bool {
+	if p == nil || id == "" {
+		return false
+	}
+	for _, a := range p.Actions {
+		if slices.Contains(p.removesOf(a), id) {
+			continue
+		}
+		fields := []string{a.VPC, a.Subnet, a.RouteTable, a.Association, a.IGW, a.NAT, a.Alloc, a.ENI, a.Group, a.ACL, a.Endpoint, a.Target, a.ARN}
+		if a.Rule != nil {
+			fields = append(fields, a.Rule.Group)
+		}
+		if slices.Contains(fields, id) || slices.Contains(a.Subnets, id) || slices.Contains(a.Groups, id) || slices.Contains(a.RouteTables, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Plan) removesOf(a Action) []string { return (&Plan{Actions: []Action{a}}).Removes() }

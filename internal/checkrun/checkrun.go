@@ -322,7 +322,7 @@ func bind(o Options, snap *account.Snapshot, blocks, all []*content.CheckBlock, 
 	if o.Step != "" {
 		run += " --step " + o.Step
 	}
-	return b, binding.RegionFirst(placeFindings(binding.Findings(b, snap, blocks, results, run, o.Bind), results))
+	return b, checks.WithoutConflicts(binding.RegionFirst(placeFindings(binding.Findings(b, snap, blocks, results, run, o.Bind), results)))
 }
 
 // placeFindings puts the lab found in another Region first, and each other
