@@ -52,6 +52,28 @@ var (
 	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
 )
 
+// idExample is a valid id made from a bad one ("My Lab" → my-lab), or
+// fallback (an id of the same sort: a lab's, a step's, a check's).
+func idExample(bad, fallback string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(bad) {
+		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if ValidID(b.String()) {
+		return b.String()
+	}
+	return fallback
+}
+
 // ValidID reports whether s is a valid lab, step or check id.
 func ValidID(s string) bool { return idPattern.MatchString(s) }
 
@@ -283,7 +305,7 @@ func decodeFrontMatter(m *Mapping, fm *FrontMatter) Diags {
 		ds = append(ds, diag(v.Pos, "ContentRegionInvalid", i18n.M{"Region": fm.Region}))
 	}
 	if v, ok := m.Get("id"); ok && isScalar(v.node) && !ValidID(fm.ID) {
-		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": fm.ID}))
+		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": fm.ID, "Example": idExample(fm.ID, "nat-private-egress")}))
 	}
 	return ds
 }
@@ -322,7 +344,7 @@ func (p *Page) walk(li *lineIndex) Diags {
 			case cur.ID == "":
 				ds = append(ds, diag(cur.Pos, "ContentStepNoID", i18n.M{"Title": cur.Title}))
 			case !ValidID(cur.ID):
-				ds = append(ds, diag(cur.Pos, "ContentIDInvalid", i18n.M{"ID": cur.ID}))
+				ds = append(ds, diag(cur.Pos, "ContentIDInvalid", i18n.M{"ID": cur.ID, "Example": idExample(cur.ID, "create-nat")}))
 			case stepSeen[cur.ID].IsValid():
 				ds = append(ds, diag(cur.Pos, "ContentStepDuplicateID", i18n.M{"ID": cur.ID, "First": stepSeen[cur.ID].Line}))
 			default:
@@ -623,7 +645,7 @@ func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, s
 	get := func(k string) Value { v, _ := m.Get(k); return v }
 	cb.ID, cb.Kind = get("id").Str(), get("kind").Str()
 	if v, ok := m.Get("id"); ok && cb.ID != "" && !ValidID(cb.ID) {
-		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": cb.ID}))
+		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": cb.ID, "Example": idExample(cb.ID, "nat-available")}))
 	}
 	var timeoutOK, retryOK bool
 	cb.Timeout, timeoutOK = get("timeout").Duration()

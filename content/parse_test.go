@@ -401,7 +401,7 @@ func TestParsePageDiagnostics(t *testing.T) {
 		{"BOM then missing front matter", func(*testing.T) string { return "\ufeff# Title\n" },
 			[]want{w("ContentFrontMatterMissing", at(1, 1))}},
 		{"BOM keeps byte columns", func(t *testing.T) string { return "\ufeff" + replaceFM(t, "id: demo", "id: Demo_1", "") },
-			[]want{w("ContentIDInvalid", at(2, 5), "ID", "Demo_1")}},
+			[]want{w("ContentIDInvalid", at(2, 5), "ID", "Demo_1", "Example", "demo-1")}},
 		{"CRLF keeps columns", func(t *testing.T) string {
 			return strings.ReplaceAll(replaceFM(t, "level: beginner", "level: expert", ""), "\n", "\r\n")
 		}, []want{w("ContentFieldEnum", at(5, 8), "Field", "level", "Value", "expert", "Allowed", "beginner, intermediate, advanced")}},
@@ -456,13 +456,13 @@ func TestParsePageDiagnostics(t *testing.T) {
 			w("ContentRegionInvalid", at(11, 9), "Region", "tokyo"),
 		}},
 		{"invalid lab id", func(t *testing.T) string { return replaceFM(t, "id: demo", "id: My Lab", "") },
-			[]want{w("ContentIDInvalid", at(2, 5), "ID", "My Lab")}},
+			[]want{w("ContentIDInvalid", at(2, 5), "ID", "My Lab", "Example", "my-lab")}},
 
 		// ---- steps ----
 		{"step without id", func(*testing.T) string { return withFM("\n## A step\n") },
 			[]want{w("ContentStepNoID", at(14, 1), "Title", "A step")}},
 		{"invalid step id", func(*testing.T) string { return withFM("\n## A step {#Step_1}\n") },
-			[]want{w("ContentIDInvalid", at(14, 1), "ID", "Step_1")}},
+			[]want{w("ContentIDInvalid", at(14, 1), "ID", "Step_1", "Example", "step-1")}},
 		{"duplicate step id", func(*testing.T) string { return withFM("\n## One {#one}\n\n## Two {#two}\n\n## Again {#one}\n") },
 			[]want{w("ContentStepDuplicateID", at(18, 1), "ID", "one", "First", 14)}},
 		{"unknown step attribute", func(*testing.T) string { return withFM("\n## A step {#step .wide sandbox=\"no NAT in moto\"}\n") },
@@ -546,7 +546,7 @@ func TestParsePageDiagnostics(t *testing.T) {
 		{"check block is a list", func(*testing.T) string { return withFM("\n## Step {#step}\n\n'''check\n- id: c\n'''\n") },
 			[]want{w("ContentYAMLNotMapping", at(17, 1))}},
 		{"invalid check id", func(*testing.T) string { return withFM("\n## Step {#step}\n\n'''check\nid: Check 1\nkind: vpc\n'''\n") },
-			[]want{w("ContentIDInvalid", at(17, 5), "ID", "Check 1")}},
+			[]want{w("ContentIDInvalid", at(17, 5), "ID", "Check 1", "Example", "check-1")}},
 		{"check wrong types", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''check\nid: c\nkind: [vpc]\ntimeout: 5\nretry: soon\nneeds: {a: b}\n'''\n")
 		}, []want{
