@@ -259,6 +259,11 @@ func evalEIP(e *Env, p Params) Result {
 		if eni, ok := e.eniForEIP(name); ok {
 			return r.propose(repair.New(repair.Action{Op: repair.AssociateAddress, Alloc: id, ENI: eni}))
 		}
+		// As above: a NAT gateway's address is associated by creating the
+		// gateway, not with an interface.
+		if step := e.stepOf("nat-gateway", "eip", name); step != "" {
+			return e.doStepFirst(r, step)
+		}
 		return r.explain("RepairEIPWhichENI", i18n.M{"Name": name})
 	case !want && assoc:
 		return fail("EIP_ASSOCIATED", "CheckEIPAssociated", i18n.M{"ID": id, "IP": ip, "Target": eipTarget(a)}, "", id).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vpclab/vpclab/checks"
 	"github.com/vpclab/vpclab/checks/account"
+	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 )
 
@@ -500,4 +501,28 @@ func TestGroupInAnotherVPC(t *testing.T) {
 			want: want{status: checks.Fail, reason: "IN_OTHER_VPC", msg: "CheckInOtherVPC", res: []string{taskSG, "vpc-0default", vpcID},
 				data: i18n.M{"Name": "demo-task-sg"}, noFixAtAll: true}},
 	})
+}
+
+// An Elastic IP the lab's NAT gateway is to use is associated by creating
+// the gateway: an unassociated one points to that step (or, from a check
+// of that step, to its commands), not to "the network interface the lab
+// names", which there is none of.
+func TestElasticIPWaitsForItsNAT(t *testing.T) {
+	snap := labSnap()
+	a := eipOf(snap, allocID)
+	a.AssociationId, a.NetworkInterfaceId, a.NetworkInterfaceOwnerId, a.PrivateIpAddress = nil, nil, nil, nil
+	snap.NATGateways = nil
+	blocks := parseBlocks(t, "id: eip\nkind: elastic-ip\nname: demo-nat-eip", "id: nat\nkind: nat-gateway\nname: demo-nat\nsubnet: demo-public-a\neip: demo-nat-eip")
+	for _, tc := range []struct {
+		eipStep, want string
+	}{{"allocate", "RepairDoStep"}, {"create-nat", "RepairDoThisStep"}} {
+		blocks[0].Step, blocks[1].Step = &content.Step{ID: tc.eipStep}, &content.Step{ID: "create-nat"}
+		r := checks.EvaluateLab(snap, blocks[:1], blocks)[0] // the EIP's step alone
+		if r.Reason != "EIP_NOT_ASSOCIATED" || r.Message.ID != "RepairWithHint" {
+			t.Fatalf("%+v", r)
+		}
+		if hint := r.Message.Data["Hint"].(i18n.Msg); hint.ID != tc.want {
+			t.Errorf("from step %s: hint %s, want %s", tc.eipStep, hint.ID, tc.want)
+		}
+	}
 }

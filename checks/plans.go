@@ -32,8 +32,6 @@ func (e *Env) labBlocks(kind string, match func(p Params) bool) []Params {
 	return out
 }
 
-// stepOf names the step whose check of kind (with parameter name = value
-// when value is set) builds a resource, for "do step X first".
 // doStepFirst explains r as waiting for step: "do step X first", or, when
 // r is a check of that very step, "do this step's commands first" (it
 // read "do step starting-point first" inside starting-point).
@@ -44,6 +42,8 @@ func (e *Env) doStepFirst(r Result, step string) Result {
 	return r.explain("RepairDoStep", i18n.M{"Step": step})
 }
 
+// stepOf names the step whose check of kind (with parameter name = value
+// when value is set) builds a resource, for "do step X first".
 func (e *Env) stepOf(kind, key, value string) string {
 	for _, b := range e.Lab {
 		if b.Kind != kind || b.Params == nil {
