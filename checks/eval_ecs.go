@@ -139,7 +139,7 @@ func evalTask(e *Env, p Params) Result {
 		if run, ok := runTask(); ok {
 			old := ""
 			if len(tasks) > 0 {
-				old = taskIP(tasks[0]) // a stopped task's address may still be registered
+				old = account.TaskIP(tasks[0]) // a stopped task's address may still be registered
 			}
 			r = r.propose(e.reregister(p, repair.New(run), cluster, old))
 		}
@@ -155,7 +155,7 @@ func evalTask(e *Env, p Params) Result {
 	// and registered where it was (and where the check says it must be),
 	// or the load balancer would be left sending to an address gone.
 	replace := func(run repair.Action) *repair.Plan {
-		return e.reregister(p, repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run), cluster, taskIP(*running))
+		return e.reregister(p, repair.New(repair.Action{Op: repair.StopTask, Cluster: cluster, ARN: arn}, run), cluster, account.TaskIP(*running))
 	}
 	if isPublic(e, sn) {
 		r := fail("SUBNET_IS_PUBLIC", "CheckTaskPublicSubnet", i18n.M{"Task": shortARN(arn), "Subnet": subnetID}, "", arn, subnetID)
@@ -192,7 +192,7 @@ func evalTask(e *Env, p Params) Result {
 		if !ok {
 			return fail("NOT_FOUND", "CheckTaskTargetGroupNone", i18n.M{"Task": shortARN(arn), "Group": name}, "", arn)
 		}
-		ip := taskIP(*running)
+		ip := account.TaskIP(*running)
 		if _, ok := registered(e, tg, ip); ip != "" && !ok {
 			port := int(derefI32(tg.Port))
 			return fail("TASK_NOT_REGISTERED", "CheckTaskNotRegistered", i18n.M{"Task": shortARN(arn), "IP": ip, "Group": name}, "",
@@ -200,19 +200,6 @@ func evalTask(e *Env, p Params) Result {
 		}
 	}
 	return pass("CheckTaskPass", i18n.M{"Task": shortARN(arn), "Subnet": subnetID, "ENI": eniID}, arn, eniID, subnetID)
-}
-
-// taskIP is a task's private IPv4 address, from its network interface's
-// attachment.
-func taskIP(t ecstypes.Task) string {
-	for _, a := range t.Attachments {
-		for _, d := range a.Details {
-			if str(d.Name) == "privateIPv4Address" {
-				return str(d.Value)
-			}
-		}
-	}
-	return ""
 }
 
 // registered reports whether ip is a target of tg that is not being

@@ -508,6 +508,19 @@ func TaskFamily(arn string) string {
 	return fam
 }
 
+// TaskIP is a task's private IPv4 address, from its network interface's
+// attachment ("" when it has none yet).
+func TaskIP(t ecstypes.Task) string {
+	for _, a := range t.Attachments {
+		for _, d := range a.Details {
+			if deref(d.Name) == "privateIPv4Address" {
+				return deref(d.Value)
+			}
+		}
+	}
+	return ""
+}
+
 // NetworkInterface finds an ENI by id.
 func (s *Snapshot) NetworkInterface(id string) (ec2types.NetworkInterface, bool) {
 	for _, n := range s.NetworkInterfaces {

@@ -382,7 +382,7 @@ func (g *gen) newTasks() []ecstypes.Task {
 func (g *gen) deregisterTasks() []*Mutant {
 	var out []*Mutant
 	for _, t := range g.newTasks() {
-		ip := taskIP(t)
+		ip := account.TaskIP(t)
 		for _, tg := range g.after.TargetGroups {
 			for _, d := range g.after.Targets[s(tg.TargetGroupArn)] {
 				if d.Target == nil || ip == "" || s(d.Target.Id) != ip {
@@ -402,18 +402,6 @@ func (g *gen) deregisterTasks() []*Mutant {
 		}
 	}
 	return out
-}
-
-// taskIP is a task's private IPv4 address, from its attachment.
-func taskIP(t ecstypes.Task) string {
-	for _, a := range t.Attachments {
-		for _, d := range a.Details {
-			if s(d.Name) == "privateIPv4Address" {
-				return s(d.Value)
-			}
-		}
-	}
-	return ""
 }
 
 func taskENI(t ecstypes.Task) (subnet, eni string) {
