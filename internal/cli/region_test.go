@@ -26,7 +26,7 @@ func TestNoSuchRegionExplained(t *testing.T) {
 		want string
 	}{
 		{i18n.EN, "ec2.us-east-9.amazonaws.com", "AWS has no Region us-east-9: DNS says its endpoint (ec2.us-east-9.amazonaws.com) does not exist. Did you mean us-east-1? Use a Region AWS has (--region, AWS_REGION or your profile's region)."},
-		{i18n.JA, "ec2.ap-northeast-9.amazonaws.com", "AWS にリージョン ap-northeast-9 はありません。そのエンドポイント（ec2.ap-northeast-9.amazonaws.com）は存在しないと DNS が答えました。ap-northeast-1 の間違いではありませんか。"},
+		{i18n.JA, "ec2.ap-northeast-9.amazonaws.com", "AWS にリージョン ap-northeast-9 はありません。そのエンドポイント（ec2.ap-northeast-9.amazonaws.com）は存在しないと DNS が答えました。ap-northeast-1 の誤りではありませんか。"},
 		{i18n.EN, "ec2.zz-nowhere-7.amazonaws.com", "AWS has no Region zz-nowhere-7: DNS says its endpoint (ec2.zz-nowhere-7.amazonaws.com) does not exist. Use a Region AWS has"},
 		{i18n.EN, "ec2.us-east-1.amazonaws.com", "Cannot reach AWS: "},
 	} {
