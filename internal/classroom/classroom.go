@@ -58,7 +58,7 @@ type Options struct {
 	FindRegion bool
 	// AllRegions makes FindRegion sweep every region the account has
 	// (a call per region). Without it the search asks only the likely
-	// ones (see likelyRegions): a learner who has not started would
+	// ones (see regionHints): a learner who has not started would
 	// otherwise cost about 38 calls, more than checking a finished lab.
 	AllRegions bool
 	// Done is told about each learner as soon as they are done, one call
@@ -120,7 +120,7 @@ func Run(ctx context.Context, o Options) []Outcome {
 		o.Prefix = DefaultPrefix
 	}
 	out := make([]Outcome, len(o.Learners))
-	hints := newRegionHints(o.Learners)
+	hints := newRegionHints(o.Labs, o.Learners)
 	var (
 		mu sync.Mutex // serializes Done
 		wg sync.WaitGroup

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/vpclab/vpclab/content"
+	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/roster"
 )
 
@@ -13,7 +15,9 @@ import (
 var defaultRegions = []string{"us-east-1", "us-west-2"}
 
 // regionHints are the Regions a class's missing labs are looked for in:
-// the defaults, every Region of the roster, and each Region where a
+// the defaults, the Region each lab's text asks for (a learner who
+// follows the lab and not the roster builds there), every Region of the
+// roster, and each Region where a
 // learner's lab was found during this run, since learners of one class
 // tend to make the same mistake.
 type regionHints struct {
@@ -21,10 +25,15 @@ type regionHints struct {
 	set []string
 }
 
-func newRegionHints(learners []roster.Learner) *regionHints {
+func newRegionHints(labs []*content.Lab, learners []roster.Learner) *regionHints {
 	h := &regionHints{}
 	for _, r := range defaultRegions {
 		h.add(r)
+	}
+	for _, lab := range labs {
+		if p := lab.Page(i18n.EN); p != nil {
+			h.add(p.Meta.Region)
+		}
 	}
 	for _, l := range learners {
 		h.add(l.Region)

@@ -435,6 +435,32 @@ func TestWrongRegion(t *testing.T) {
 	}
 }
 
+// TestLabRegionSearched: the Region a lab's text asks for is searched
+// without --find-region-all even when neither the roster nor the
+// defaults name it: a learner who followed the lab rather than the
+// roster built there.
+func TestLabRegionSearched(t *testing.T) {
+	base := sandboxtest.Config(t)
+	lab := demoLab(t)
+	for _, p := range lab.Pages {
+		p.Meta.Region = "eu-west-3"
+	}
+	ctx := context.Background()
+	cfg, err := assume(ctx, base, accountID(3), "eu-west-3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := build(ctx, cfg, networkOnly); err != nil {
+		t.Fatal(err)
+	}
+	conn := &Connector{Base: base}
+	learners := []roster.Learner{{Name: "followed the lab", RoleARN: roleARN(3), Region: sandboxtest.Region}}
+	o := Run(ctx, Options{Labs: []*content.Lab{lab}, Learners: learners, Connect: conn.Connect, FindRegion: true})[0]
+	if o.Problem != nil || o.Region != "eu-west-3" || o.Note == nil || o.Note.ID != "ClassNoteOtherRegion" {
+		t.Errorf("problem %+v, region %s, note %+v; want the lab found in its own Region eu-west-3", o.Problem, o.Region, o.Note)
+	}
+}
+
 // TestCostAccessDenied: when the learner's role lets the checks read but
 // not what the cost needs, the learner is checked and only the cost is
 // unknown.
