@@ -24,6 +24,7 @@ func Labs(fsys fs.FS, labs []*content.Lab, parsed content.Diags) content.Diags {
 	for _, lab := range labs {
 		ds = append(ds, g.lint(lab)...)
 	}
+	ds = append(ds, crossStepRules(labs, g.later)...)
 	return finish(ds)
 }
 
@@ -54,6 +55,7 @@ func LoadEach(fsys fs.FS, root string, clean func(*content.Lab)) ([]*content.Lab
 	if err != nil {
 		return nil, nil, err
 	}
+	ds = append(ds, crossStepRules(labs, g.later)...)
 	return labs, finish(ds), nil
 }
 
@@ -64,11 +66,13 @@ func finish(ds content.Diags) content.Diags {
 }
 
 // glossaries reads each content folder's glossary once, for labs linted
-// concurrently.
+// concurrently, and keeps the commands that name another lab's step
+// (commandRules) until every lab is loaded.
 type glossaries struct {
 	fsys  fs.FS
 	mu    sync.Mutex
 	byDir map[string]glossary
+	later []labRef
 }
 
 type glossary struct {
@@ -92,6 +96,15 @@ func (g *glossaries) lint(lab *content.Lab) content.Diags {
 	var ds content.Diags
 	if e.err != nil {
 		ds = append(ds, diag(content.Pos{File: path.Join(path.Dir(dir), "glossary.yaml")}, "LintGlossaryInvalid", i18n.M{"Err": e.err}))
+	}
+	for _, l := range i18n.Langs {
+		if p := lab.Pages[l]; p != nil {
+			cds, later := commandRules(g.fsys, lab, p)
+			ds = append(ds, cds...)
+			g.mu.Lock()
+			g.later = append(g.later, later...)
+			g.mu.Unlock()
+		}
 	}
 	return append(ds, labRules(g.fsys, lab, e.terms)...)
 }

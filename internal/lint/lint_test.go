@@ -586,6 +586,20 @@ func TestLabs(t *testing.T) {
 				f("LintPrerequisiteUnknown", l.inJA("prerequisites:"), "ID", "no-such-lab"),
 			}
 		}},
+		{"commands naming a step or lab that does not exist", func(l *labFiles) {
+			l.editBoth("'''bash {solution}\naws ec2 create-subnet", "Check it with `vpclab check demo-lab --step add-subnets` or `vpclab check demo-lb`.\n\n"+
+				"'''bash\nvpclab check demo-lab --step=vpc-exists --wait 1m\nvpclab check LAB --step STEP\nvpclab check demo-lab --step create-vpc # fine\n"+
+				"vpclab checks demo-lab --step nothing\nvpclab test first-lab\n'''\n\n'''bash {solution}\naws ec2 create-subnet")
+		}, func(l *labFiles) []finding {
+			var out []finding
+			for _, in := range []func(string) content.Pos{l.inEN, l.inJA} {
+				out = append(out,
+					f("LintCommandStepUnknown", in("--step |add-subnets`"), "Step", "add-subnets", "Suggest", "add-subnet", "Command", "vpclab check demo-lab --step add-subnets"),
+					f("LintCommandLabUnknown", in("vpclab check |demo-lb`"), "Lab", "demo-lb", "Suggest", "demo-lab"),
+					f("LintCommandStepUnknown", in("--step=|vpc-exists"), "Step", "vpc-exists", "Suggest", "create-vpc", "Command", "vpclab check demo-lab --step=vpc-exists"))
+			}
+			return out
+		}},
 		{"prerequisite is the lab itself", func(l *labFiles) {
 			l.editBoth("prerequisites: [first-lab]", "prerequisites: [demo-lab]")
 		}, func(l *labFiles) []finding {
@@ -700,6 +714,7 @@ func TestLabsSeveral(t *testing.T) {
 	l := newLab(t)
 	fsys := l.fs()
 	other := strings.ReplaceAll(strings.ReplaceAll(baseEN, "id: demo-lab", "id: first-lab"), "prerequisites: [first-lab]", "prerequisites: [demo-lab, gone]")
+	other = strings.Replace(other, "## Clean up", "Next, `vpclab check demo-lab --step add-subnet` and `vpclab check demo-lab --step add-subnetz`.\n\n## Clean up", 1)
 	fsys["labs/first-lab/index.en.md"] = &fstest.MapFile{Data: []byte(other)}
 	fsys["labs/first-lab/index.ja.md"] = &fstest.MapFile{Data: []byte(other)}
 	fsys["labs/first-lab/notes.md"] = &fstest.MapFile{Data: []byte("x")}
@@ -712,9 +727,13 @@ func TestLabsSeveral(t *testing.T) {
 		t.Fatalf("loaded %d labs, want 2", len(labs))
 	}
 	pre := locate(t, "labs/first-lab/index.en.md", other, "prerequisites:")
+	step := locate(t, "labs/first-lab/index.en.md", other, "--step |add-subnetz")
 	checkFindings(t, lint.Labs(fsys, labs, parsed), []finding{
 		f("LintPrerequisiteUnknown", pre, "ID", "gone"),
 		f("LintPrerequisiteUnknown", content.Pos{File: "labs/first-lab/index.ja.md", Line: pre.Line, Col: pre.Col}, "ID", "gone"),
+		// Another lab's step is judged against that lab.
+		f("LintCommandStepUnknown", step, "Lab", "demo-lab", "Step", "add-subnetz", "Suggest", "add-subnet"),
+		f("LintCommandStepUnknown", content.Pos{File: "labs/first-lab/index.ja.md", Line: step.Line, Col: step.Col}, "Step", "add-subnetz"),
 	})
 }
 
