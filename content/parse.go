@@ -52,9 +52,9 @@ var (
 	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
 )
 
-// idExample is a valid id made from a bad one ("My Lab" → my-lab), or
+// IDExample is a valid id made from a bad one ("My Lab" → my-lab), or
 // fallback (an id of the same sort: a lab's, a step's, a check's).
-func idExample(bad, fallback string) string {
+func IDExample(bad, fallback string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(bad) {
@@ -305,7 +305,7 @@ func decodeFrontMatter(m *Mapping, fm *FrontMatter) Diags {
 		ds = append(ds, diag(v.Pos, "ContentRegionInvalid", i18n.M{"Region": fm.Region}))
 	}
 	if v, ok := m.Get("id"); ok && isScalar(v.node) && !ValidID(fm.ID) {
-		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": fm.ID, "Example": idExample(fm.ID, "nat-private-egress")}))
+		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": fm.ID, "Example": IDExample(fm.ID, "nat-private-egress")}))
 	}
 	return ds
 }
@@ -344,7 +344,7 @@ func (p *Page) walk(li *lineIndex) Diags {
 			case cur.ID == "":
 				ds = append(ds, diag(cur.Pos, "ContentStepNoID", i18n.M{"Title": cur.Title}))
 			case !ValidID(cur.ID):
-				ds = append(ds, diag(cur.Pos, "ContentIDInvalid", i18n.M{"ID": cur.ID, "Example": idExample(cur.ID, "create-nat")}))
+				ds = append(ds, diag(cur.Pos, "ContentIDInvalid", i18n.M{"ID": cur.ID, "Example": IDExample(cur.ID, "create-nat")}))
 			case stepSeen[cur.ID].IsValid():
 				ds = append(ds, diag(cur.Pos, "ContentStepDuplicateID", i18n.M{"ID": cur.ID, "First": stepSeen[cur.ID].Line}))
 			default:
@@ -645,7 +645,7 @@ func parseCheck(body string, n *ast.FencedCodeBlock, fence Pos, li *lineIndex, s
 	get := func(k string) Value { v, _ := m.Get(k); return v }
 	cb.ID, cb.Kind = get("id").Str(), get("kind").Str()
 	if v, ok := m.Get("id"); ok && cb.ID != "" && !ValidID(cb.ID) {
-		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": cb.ID, "Example": idExample(cb.ID, "nat-available")}))
+		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": cb.ID, "Example": IDExample(cb.ID, "nat-available")}))
 	}
 	var timeoutOK, retryOK bool
 	cb.Timeout, timeoutOK = get("timeout").Duration()

@@ -143,6 +143,11 @@ func commandRules(fsys fs.FS, lab *content.Lab, p *content.Page) (ds content.Dia
 		switch {
 		case r.lab == lab.ID:
 			ds = append(ds, stepRule(lab, r)...)
+		case r.lab == p.Meta.ID:
+			// The page's own id, which its folder does not match: that
+			// finding (LintLabIDMismatch, LintLabFolderInvalid) says what
+			// to rename; this command is right once it is done.
+			ds = append(ds, stepRule(lab, r)...)
 		case !content.IsLab(fsys, path.Join(path.Dir(lab.Dir), r.lab)):
 			data := i18n.M{"Command": r.cmd, "Lab": r.lab}
 			if s := content.Suggest(r.lab, siblingLabs(fsys, lab)); s != "" {

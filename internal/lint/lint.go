@@ -151,7 +151,16 @@ func fileRules(fsys fs.FS, lab *content.Lab) content.Diags {
 func pageRules(fsys fs.FS, lab *content.Lab, p *content.Page) content.Diags {
 	var ds content.Diags
 	if p.MetaYAML != nil {
-		if v, ok := p.MetaYAML.Get("id"); ok && p.Meta.ID != "" && p.Meta.ID != lab.ID {
+		if v, ok := p.MetaYAML.Get("id"); ok && !content.ValidID(lab.ID) {
+			// The folder is what is wrong ("My Lab"): a lab's id is its
+			// folder's name, so renaming it is the fix, to the front
+			// matter's id when that one is valid.
+			want := p.Meta.ID
+			if !content.ValidID(want) {
+				want = content.IDExample(lab.ID, "nat-private-egress")
+			}
+			ds = append(ds, diag(v.Pos, "LintLabFolderInvalid", i18n.M{"Folder": lab.ID, "Want": want}))
+		} else if ok && p.Meta.ID != "" && p.Meta.ID != lab.ID {
 			ds = append(ds, diag(v.Pos, "LintLabIDMismatch", i18n.M{"ID": p.Meta.ID, "Folder": lab.ID}))
 		}
 		for _, pre := range p.Meta.Prerequisites {

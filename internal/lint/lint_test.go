@@ -751,3 +751,36 @@ func TestEmbeddedLabsLintClean(t *testing.T) {
 		t.Errorf("%v", d)
 	}
 }
+
+// TestLabFolderInvalid: a lab's id is its folder's name, so a folder that
+// is no id ("My Lab") is reported as the thing to rename, to the front
+// matter's id when that is valid; the id and the commands that use it are
+// not reported as well.
+func TestLabFolderInvalid(t *testing.T) {
+	l := newLab(t)
+	l.editEN("Read [the notes]", "Check with `vpclab check demo-lab --step add-subnet`. Read [the notes]")
+	l.editJA("まず[メモ]", "`vpclab check demo-lab --step add-subnet` で確認します。まず[メモ]")
+	fsys := fstest.MapFS{}
+	for name, file := range l.fs() {
+		fsys[strings.Replace(name, "labs/demo-lab/", "labs/My Lab/", 1)] = file
+	}
+	labs, parsed, err := content.Load(fsys, "labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := func(file string) content.Pos {
+		p := l.inEN("id: |demo-lab")
+		p.File = file
+		return p
+	}
+	var ds content.Diags // the sibling first-lab is a placeholder with findings of its own
+	for _, d := range lint.Labs(fsys, labs, parsed) {
+		if strings.HasPrefix(d.Pos.File, "labs/My Lab/") {
+			ds = append(ds, d)
+		}
+	}
+	checkFindings(t, ds, []finding{
+		f("LintLabFolderInvalid", pos("labs/My Lab/index.en.md"), "Folder", "My Lab", "Want", "demo-lab"),
+		f("LintLabFolderInvalid", pos("labs/My Lab/index.ja.md"), "Folder", "My Lab", "Want", "demo-lab"),
+	})
+}
