@@ -58,6 +58,11 @@ func openLabsEach(env *Env, dir string, clean func(*content.Lab)) ([]*content.La
 	if err != nil {
 		return nil, err
 	}
+	if dir != "" && len(labs) == 0 && len(ds) == 0 {
+		// A folder with no lab in it (--content / or a typo'd parent):
+		// "no lab X; the labs are: " with an empty list said nothing.
+		return nil, errors.New(env.Loc.T("CLINoLabs", i18n.M{"Path": dir}))
+	}
 	if len(ds) > 0 {
 		return nil, contentError(env, labSourcePrefix(env, dir), ds, len(labs))
 	}
