@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/text/width"
+
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 	"github.com/vpclab/vpclab/internal/awsx"
@@ -265,11 +267,13 @@ var (
 	bareNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 )
 
-// durationHint words a duration written without a unit ("--wait 5") as
-// what to type instead (5m or 5s), or "".
+// durationHint words a duration the flag package refused as what to type
+// instead, or "": one without a unit ("--wait 5": 5m or 5s), or one with
+// its unit spelt out ("5分", "５分", "5 min", "2 hours": 5m, 2h), which
+// learners type as they would say it.
 func durationHint(env *Env, fs *flag.FlagSet, err error) string {
 	m := badValue.FindStringSubmatch(err.Error())
-	if m == nil || !bareNumber.MatchString(m[1]) {
+	if m == nil {
 		return ""
 	}
 	f := fs.Lookup(m[2])
@@ -281,7 +285,41 @@ func durationHint(env *Env, fs *flag.FlagSet, err error) string {
 	} else if _, isDur := g.Get().(time.Duration); !isDur {
 		return ""
 	}
-	return env.Loc.T("HardenFlagDurationUnit", i18n.M{"Flag": m[2], "Value": m[1]})
+	v := strings.TrimSpace(width.Narrow.String(m[1]))
+	if bareNumber.MatchString(v) {
+		return env.Loc.T("HardenFlagDurationUnit", i18n.M{"Flag": m[2], "Value": v})
+	}
+	if w := spelledDuration(v); w != "" {
+		return env.Loc.T("HardenFlagDurationSpelled", i18n.M{"Flag": m[2], "Value": m[1], "Want": w})
+	}
+	return ""
+}
+
+var numberWord = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)\s*(\pL+)$`)
+
+// durationUnits are unit words and the letter a Go duration uses.
+var durationUnits = map[string]string{
+	"秒": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+	"分": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+	"時間": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+	"s": "s", "m": "m", "h": "h",
+}
+
+// spelledDuration is v ("5分", "5 min") as a Go duration ("5m"), or "".
+func spelledDuration(v string) string {
+	m := numberWord.FindStringSubmatch(v)
+	if m == nil {
+		return ""
+	}
+	unit, ok := durationUnits[strings.ToLower(m[2])]
+	if !ok {
+		return ""
+	}
+	w := m[1] + unit
+	if _, err := time.ParseDuration(w); err != nil {
+		return ""
+	}
+	return w
 }
 
 // flagError words the flag package's errors (English) in the reader's
