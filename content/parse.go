@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/regions"
 )
 
 // Markdown is the goldmark configuration labs are written in: CommonMark
@@ -296,13 +297,13 @@ func decodeFrontMatter(m *Mapping, fm *FrontMatter) Diags {
 			if r, ok := cm.Get("region"); ok {
 				fm.Cost.Region = r.Str()
 				if !regionPattern.MatchString(fm.Cost.Region) {
-					ds = append(ds, diag(r.Pos, "ContentRegionInvalid", i18n.M{"Region": fm.Cost.Region}))
+					ds = append(ds, diag(r.Pos, "ContentRegionInvalid", i18n.M{"Region": fm.Cost.Region, "Suggest": regions.Guess(fm.Cost.Region)}))
 				}
 			}
 		}
 	}
 	if v, ok := m.Get("region"); ok && isScalar(v.node) && !regionPattern.MatchString(fm.Region) {
-		ds = append(ds, diag(v.Pos, "ContentRegionInvalid", i18n.M{"Region": fm.Region}))
+		ds = append(ds, diag(v.Pos, "ContentRegionInvalid", i18n.M{"Region": fm.Region, "Suggest": regions.Guess(fm.Region)}))
 	}
 	if v, ok := m.Get("id"); ok && isScalar(v.node) && !ValidID(fm.ID) {
 		ds = append(ds, diag(v.Pos, "ContentIDInvalid", i18n.M{"ID": fm.ID, "Example": IDExample(fm.ID, "nat-private-egress")}))

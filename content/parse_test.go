@@ -452,8 +452,8 @@ func TestParsePageDiagnostics(t *testing.T) {
 		{"invalid regions", func(t *testing.T) string {
 			return replaceFM(t, "  region: us-east-1\nservices: [VPC]\nregion: ap-northeast-1", "  region: US-East-1\nservices: [VPC]\nregion: tokyo", "")
 		}, []want{
-			w("ContentRegionInvalid", at(9, 11), "Region", "US-East-1"),
-			w("ContentRegionInvalid", at(11, 9), "Region", "tokyo"),
+			w("ContentRegionInvalid", at(9, 11), "Region", "US-East-1", "Suggest", "us-east-1"),
+			w("ContentRegionInvalid", at(11, 9), "Region", "tokyo", "Suggest", "ap-northeast-1"),
 		}},
 		{"invalid lab id", func(t *testing.T) string { return replaceFM(t, "id: demo", "id: My Lab", "") },
 			[]want{w("ContentIDInvalid", at(2, 5), "ID", "My Lab", "Example", "my-lab")}},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/regions"
 )
 
 // Default time limits of the commands that talk to AWS: long enough for a
@@ -67,7 +68,7 @@ func awsFlagsError(env *Env, name string, timeout time.Duration, region string) 
 		return usageError(env, name, "CLIBadTimeout", i18n.M{"Timeout": timeout})
 	}
 	if region != "" && !content.ValidRegion(region) {
-		return usageError(env, name, "ContentRegionInvalid", i18n.M{"Region": region})
+		return usageError(env, name, "ContentRegionInvalid", i18n.M{"Region": region, "Suggest": regions.Guess(region)})
 	}
 	return ExitOK
 }

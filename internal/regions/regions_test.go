@@ -45,4 +45,39 @@ func TestAllAreTheSDKs(t *testing.T) {
 	if len(want) < 30 || !Known("ap-northeast-1") || Known("us-east-9") {
 		t.Errorf("%d Regions; ap-northeast-1 known %v, us-east-9 known %v", len(want), Known("ap-northeast-1"), Known("us-east-9"))
 	}
+	// Each English place is in its Region's description ("Asia Pacific
+	// (Tokyo)").
+	for _, p := range doc.Partitions {
+		for r, raw := range p.Regions {
+			var d struct{ Description string }
+			_ = json.Unmarshal(raw, &d)
+			for place, pr := range places {
+				if pr == r && place[0] < 0x80 && !strings.Contains(strings.ToLower(d.Description), place) {
+					t.Errorf("place %q for %s, whose description is %q", place, r, d.Description)
+				}
+			}
+		}
+	}
+}
+
+// TestGuess: a word that is no Region name but says one (written
+// otherwise, an Availability Zone, the console's place) is answered with
+// that Region; a Region name, or a word naming none or two, with "".
+func TestGuess(t *testing.T) {
+	for in, want := range map[string]string{
+		"ap-northeast-1a": "ap-northeast-1", "us-west-2-lax-1a": "us-west-2", " AP-NORTHEAST-1 ": "ap-northeast-1",
+		"ａｐ－ｎｏｒｔｈｅａｓｔ－１": "ap-northeast-1", "Tokyo": "ap-northeast-1", "東京": "ap-northeast-1",
+		"アジアパシフィック (東京)": "ap-northeast-1", "Asia Pacific (Tokyo)": "ap-northeast-1", "東京リージョン": "ap-northeast-1",
+		"US East (N. Virginia)": "us-east-1", "米国東部 (バージニア北部)": "us-east-1", "oregon": "us-west-2",
+		"ap-northeast-1": "", "us-east-9": "", "tokyo or osaka": "", "mars": "", "": "", "ap-northeast-9a": "",
+	} {
+		if got := Guess(in); got != want {
+			t.Errorf("Guess(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for place, r := range places {
+		if !Known(r) {
+			t.Errorf("place %q names %q, which is no Region", place, r)
+		}
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vpclab/vpclab/i18n"
+	"github.com/vpclab/vpclab/internal/regions"
 )
 
 // Learner is one row of a roster.
@@ -304,7 +305,7 @@ func (p *parser) check(i int, l Learner) {
 	case l.Region == "":
 		p.fail(l.Line, "RosterNoRegion", i18n.M{"Name": l.Name})
 	case !region.MatchString(l.Region):
-		p.fail(at("region"), "RosterBadRegion", i18n.M{"Region": l.Region})
+		p.fail(at("region"), "RosterBadRegion", i18n.M{"Region": l.Region, "Suggest": regions.Guess(l.Region)})
 	}
 }
 
