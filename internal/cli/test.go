@@ -401,7 +401,7 @@ func writeLabSummary(env *Env, w io.Writer, r doctest.LabResult) {
 			skipped++
 		}
 	}
-	fmt.Fprintf(w, "%s\n\n", env.Loc.T("TestLabSummary", i18n.M{"Lab": r.Name(), "Passed": passed, "Failed": failed, "Skipped": skipped,
+	fmt.Fprintf(w, "%s\n\n", env.Loc.N("TestLabSummary", passed, i18n.M{"Lab": r.Name(), "Passed": passed, "Failed": failed, "Skipped": skipped,
 		"Elapsed": r.Elapsed.Round(100 * time.Millisecond)}))
 }
 

@@ -185,13 +185,14 @@ func stepRule(lab *content.Lab, r labRef) content.Diags {
 	return content.Diags{diag(r.stepPos, "LintCommandStepUnknown", data)}
 }
 
-// siblingLabs lists the labs next to lab, for a suggestion.
+// siblingLabs lists the labs next to lab whose folder is an id, for a
+// suggestion (a folder that is none is LintLabFolderInvalid's).
 func siblingLabs(fsys fs.FS, lab *content.Lab) []string {
 	dir := path.Dir(lab.Dir)
 	entries, _ := fs.ReadDir(fsys, dir)
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() && content.IsLab(fsys, path.Join(dir, e.Name())) {
+		if e.IsDir() && content.ValidID(e.Name()) && content.IsLab(fsys, path.Join(dir, e.Name())) {
 			out = append(out, e.Name())
 		}
 	}
