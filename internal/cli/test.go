@@ -352,7 +352,7 @@ func writeStep(env *Env, w io.Writer, r doctest.StepResult) {
 	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "      %s: %s\n", p.Pos, problemText(loc, p))
-		if p.Detail != "" && p.Kind != "passed-before" && p.Kind != "failed-after" && p.Kind != "broken-by-cleanup" {
+		if p.Detail != "" && p.Kind != "passed-before" && p.Kind != "failed-after" && p.Kind != "broken-by-cleanup" && p.Kind != "broken-by-step" {
 			for _, line := range strings.Split(p.Detail, "\n") {
 				fmt.Fprintf(w, "        %s\n", line)
 			}
@@ -374,6 +374,8 @@ func problemText(loc *i18n.Localizer, p doctest.Problem) string {
 		return loc.T("TestReadsDiffer", i18n.M{"Check": p.Check})
 	case "broken-by-cleanup":
 		return loc.T("TestBrokenByCleanup", i18n.M{"Check": p.Check, "Reason": p.Detail, "Message": msg})
+	case "broken-by-step":
+		return loc.T("TestBrokenByStep", i18n.M{"Check": p.Check, "Step": p.Detail, "Message": msg})
 	case "command-failed":
 		return loc.T("TestCommandFailed")
 	case "timeout":

@@ -59,7 +59,7 @@ const (
 
 // Problem is one deviation from "fails before, passes after".
 type Problem struct {
-	Kind    string      // passed-before, failed-after, reads-differ, broken-by-cleanup, command-failed, timeout, interrupted, shell-exited, error
+	Kind    string      // passed-before, failed-after, reads-differ, broken-by-step, broken-by-cleanup, command-failed, timeout, interrupted, shell-exited, error
 	Check   string      // the check id, for check problems
 	Pos     content.Pos // the check block or the failing command's line
 	Message i18n.Msg    // the check's own message, for check problems
@@ -159,6 +159,15 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 			midCleanup = func(ctx context.Context) []Problem { return brokenByCleanup(ctx, lab, ran, seen, load) }
 		}
 		sr := runStep(ctx, lab, step, sh, load, timeout, o.BeforeBlocks, midCleanup)
+		if sr.Status == Passed && step.Role != content.RoleCleanup && ctx.Err() == nil && !sh.dead {
+			// A learner checks the whole lab after each step: a step
+			// that breaks a finished one reads to them as "step 1 was
+			// done and fails now", however well its own checks pass.
+			if ps := brokenByStep(ctx, lab, step, ran, load); len(ps) > 0 {
+				sr.Problems = append(sr.Problems, ps...)
+				sr.Status = Failed
+			}
+		}
 		if sr.Status == Passed {
 			ran[step.ID] = true // a failed step's checks are reported there already
 		}
@@ -327,6 +336,27 @@ func brokenByCleanup(ctx context.Context, lab *content.Lab, ran map[string]bool,
 		}
 		seen[r.Check] = true // once, at the block that broke it
 		ps = append(ps, Problem{Kind: "broken-by-cleanup", Check: r.Check, Pos: r.Block.Pos, Message: r.Message, Detail: r.Reason})
+	}
+	return ps
+}
+
+// brokenByStep is every check of an earlier step that ran (not of the
+// clean-up) that fails once step's commands have run: the lab itself
+// undoes what it had a learner build.
+func brokenByStep(ctx context.Context, lab *content.Lab, step *content.Step, ran map[string]bool, load checkrun.Loader) []Problem {
+	if len(ran) == 0 {
+		return nil
+	}
+	rep, err := checkrun.Run(ctx, checkrun.Options{Lab: lab, Load: load})
+	if err != nil {
+		return []Problem{{Kind: "error", Pos: step.Pos, Detail: err.Error()}}
+	}
+	var ps []Problem
+	for _, r := range rep.Results {
+		if r.Step == step.ID || !ran[r.Step] || r.Status != checks.Fail || strings.HasPrefix(r.Check, "binding:") {
+			continue
+		}
+		ps = append(ps, Problem{Kind: "broken-by-step", Check: r.Check, Pos: r.Block.Pos, Message: r.Message, Detail: r.Step})
 	}
 	return ps
 }
