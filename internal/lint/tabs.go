@@ -129,7 +129,7 @@ func tabRules(en, ja *content.Page) content.Diags {
 			}
 		}
 		if len(parts) == 0 {
-			return "-", pos, false
+			return "", pos, false
 		}
 		return strings.Join(parts, " "), pos, found
 	}
@@ -140,6 +140,9 @@ func tabRules(en, ja *content.Page) content.Diags {
 		}
 	}
 	for _, st := range steps {
+		if st != "" && (en.StepByID(st) == nil || ja.StepByID(st) == nil) {
+			continue // a step of one language only: LintStepOnlyHere says so
+		}
 		e, epos, eok := seq(eg, st)
 		j, jpos, jok := seq(jg, st)
 		if e == j {
@@ -147,9 +150,9 @@ func tabRules(en, ja *content.Page) content.Diags {
 		}
 		// Report on the page that has the tabs (the Japanese one when both do).
 		if jok {
-			ds = append(ds, diag(jpos, "LintTabsOrder", i18n.M{"Step": st, "Here": j, "There": e, "Other": en.Path}))
+			ds = append(ds, diag(jpos, "LintTabsOrder", i18n.M{"Step": st, "Here": j, "There": e, "Other": content.Pos{File: en.Path}}))
 		} else if eok {
-			ds = append(ds, diag(epos, "LintTabsOrder", i18n.M{"Step": st, "Here": e, "There": j, "Other": ja.Path}))
+			ds = append(ds, diag(epos, "LintTabsOrder", i18n.M{"Step": st, "Here": e, "There": j, "Other": content.Pos{File: ja.Path}}))
 		}
 	}
 	return ds
