@@ -432,6 +432,15 @@ func TestLabs(t *testing.T) {
 				f("LintCleanupOutsidePhase", l.inJA("'''bash {cleanup}"), "ID", "cleanup", "Role", "optional"),
 			}
 		}},
+		{"no clean-up step", func(l *labFiles) {
+			l.editEN("## Clean up {#cleanup}\n\n'''bash {cleanup}\naws ec2 delete-vpc --vpc-id \"$VPC_ID\"\n'''\n", "")
+			l.editJA("## 後片付け {#cleanup}\n\n'''bash {cleanup}\naws ec2 delete-vpc --vpc-id \"$VPC_ID\"\n'''\n", "")
+		}, func(l *labFiles) []finding {
+			return []finding{
+				f("LintNoCleanup", l.inEN("## Add a subnet"), "Last", "add-subnet"),
+				f("LintNoCleanup", l.inJA("## サブネットを追加する"), "Last", "add-subnet"),
+			}
+		}},
 		{"clean-up phase declared", func(l *labFiles) {
 			l.editBoth("{#cleanup}", "{#cleanup role=cleanup}")
 		}, func(*labFiles) []finding { return nil }},

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"regexp"
+
 	"github.com/vpclab/vpclab/content"
 	"github.com/vpclab/vpclab/i18n"
 )
@@ -39,5 +41,32 @@ func roleRules(p *content.Page) content.Diags {
 			}
 		}
 	}
+	if cleanup == nil && len(p.Steps) > 0 {
+		// A lab that builds something and never says how to take it
+		// down leaves learners billing, and vpclab test proves nothing
+		// of its teardown.
+		// Clean-up work elsewhere, or a step called cleanup, is the
+		// other rules' finding (LintCleanupOutsidePhase, a block of one
+		// language only).
+		builds, meant := false, false
+		for _, s := range p.Steps {
+			for _, b := range s.Solution {
+				builds = builds || createsResources.MatchString(b.Code)
+			}
+			meant = meant || s.ID == "cleanup" || len(s.Cleanup) > 0
+			for _, c := range s.Checks {
+				meant = meant || c.Kind == "cleanup"
+			}
+		}
+		if builds && !meant {
+			last := p.Steps[len(p.Steps)-1]
+			ds = append(ds, diag(last.Pos, "LintNoCleanup", i18n.M{"Last": last.ID}))
+		}
+	}
 	return ds
 }
+
+// createsResources matches an AWS CLI command that creates something that
+// can bill or must be deleted (aws ec2 create-vpc, allocate-address,
+// run-task, …): what a lab builds, as opposed to setting variables.
+var createsResources = regexp.MustCompile(`\baws\s+[a-z0-9-]+\s+(create|run|allocate|register|put|start|request)-`)
