@@ -71,6 +71,8 @@ func TestWarmIsTheRealCLI(t *testing.T) {
 		{"stdin", `aws ec2 describe-vpcs --cli-input-json file:///dev/stdin --query 'length(Vpcs)'`, `{"Filters":[{"Name":"cidr-block","Values":["10.77.0.0/16"]}]}`},
 		{"aws error", `aws ec2 describe-vpcs --vpc-ids vpc-00000000000000000`, ""},
 		{"usage error", `aws ec2 create-vpc --no-such-flag`, ""},
+		{"required argument missing", `aws ec2 create-subnet --vpc-id vpc-1`, ""},
+		{"no operation", `aws ec2`, ""},
 		{"a <PLACEHOLDER> pasted", `aws ec2 delete-route --route-table-id <RTB_ID>`, ""},
 		{"exit status in a pipeline", `set -o pipefail; aws ec2 describe-subnets --subnet-ids subnet-nope | cat; echo "status $?"`, ""},
 	}

@@ -152,6 +152,7 @@ def child(conn, loader):
     rc = 255
     try:
         os.chdir(cwd)
+        sys.argv = ["aws"] + args  # usage errors name "aws", as the aws script's do
         d = create_clidriver()
         if not own:
             d.session.register_component("data_loader", loader)
