@@ -338,7 +338,7 @@ func (p *Page) walk(li *lineIndex) Diags {
 						cur.Role = StepRole(cur.Attrs[k])
 					}
 				default:
-					ds = append(ds, diag(cur.Pos, "ContentStepAttrUnknown", i18n.M{"Attr": k}))
+					ds = append(ds, diag(cur.Pos, "ContentStepAttrUnknown", i18n.M{"Attr": k, "Suggest": Suggest(k, []string{"role", "sandbox"})}))
 				}
 			}
 			switch {
@@ -550,7 +550,7 @@ func (p *Page) codeBlock(n *ast.FencedCodeBlock, step *Step, li *lineIndex, chec
 		case k == "sandbox":
 			// a reason the docs CI cannot run this block on the sandbox
 		default:
-			ds = append(ds, diag(fence, "ContentCodeAttrUnknown", i18n.M{"Attr": k, "Allowed": "solution, cleanup, sandbox"}))
+			ds = append(ds, diag(fence, "ContentCodeAttrUnknown", i18n.M{"Attr": k, "Allowed": "solution, cleanup, sandbox", "Suggest": Suggest(k, []string{"solution", "cleanup", "sandbox"})}))
 		}
 	}
 	if lang == "mutations" && role == "" && step != nil {

@@ -479,6 +479,8 @@ func TestParsePageDiagnostics(t *testing.T) {
 		}, []want{w("ContentBlockOutsideStep", at(16, 3))}},
 		{"unknown code attribute", func(*testing.T) string { return withFM("\n## Step {#step}\n\n'''bash {solution verbose}\necho\n'''\n") },
 			[]want{w("ContentCodeAttrUnknown", at(16, 1), "Attr", "verbose", "Allowed", "solution, cleanup, sandbox")}},
+		{"misspelt code attribute", func(*testing.T) string { return withFM("\n## Step {#step}\n\n'''bash {soluton}\necho\n'''\n") },
+			[]want{w("ContentCodeAttrUnknown", at(16, 1), "Attr", "soluton", "Suggest", "solution")}},
 		{"attribute on a check block", func(*testing.T) string {
 			return withFM("\n## Step {#step}\n\n'''check {solution}\nid: c\nkind: vpc\n'''\n")
 		}, []want{w("ContentCheckAttr", at(16, 1), "Attr", "solution")}},

@@ -219,7 +219,7 @@ func checkRules(p *content.Page) content.Diags {
 				if !ok {
 					v, _ := c.Body.Get("kind")
 					ds = append(ds, diag(v.Pos, "LintKindUnknown", i18n.M{
-						"Kind": c.Kind, "Known": strings.Join(checks.Names(), ", ")}))
+						"Kind": c.Kind, "Known": strings.Join(checks.Names(), ", "), "Suggest": content.Suggest(c.Kind, checks.Names())}))
 				} else {
 					ds = append(ds, k.Validate(c.Params)...)
 				}

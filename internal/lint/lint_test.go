@@ -526,7 +526,7 @@ func TestLabs(t *testing.T) {
 		// ---- check kinds ----
 		{"unknown kind", func(l *labFiles) { l.editBoth("kind: vpc", "kind: vpcs") }, func(l *labFiles) []finding {
 			return []finding{
-				f("LintKindUnknown", l.inEN("kind: |vpcs"), "Kind", "vpcs"),
+				f("LintKindUnknown", l.inEN("kind: |vpcs"), "Kind", "vpcs", "Suggest", "vpc"),
 				f("LintKindUnknown", l.inJA("kind: |vpcs"), "Kind", "vpcs"),
 			}
 		}},
