@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -374,6 +375,11 @@ var idStarts = func() (t [256]bool) {
 	return t
 }()
 
+// placeholderValue is a value left for the reader to fill in, <VPC_ID> or
+// YOUR_EMAIL: pasted as it is, the shell reads <…> as a redirection and
+// AWS gets the word itself.
+var placeholderValue = regexp.MustCompile(`<[A-Z][A-Z0-9_-]*>|\bYOUR[_-][A-Z0-9_-]+\b`)
+
 func placeholderRules(p *content.Page) content.Diags {
 	var ds content.Diags
 	for _, s := range p.Steps {
@@ -387,6 +393,13 @@ func placeholderRules(p *content.Page) content.Diags {
 					pos := b.Lines[i]
 					pos.Col += m[0]
 					ds = append(ds, diag(pos, "LintPlaceholderID", i18n.M{"ID": code[m[0]:m[1]]}))
+				}
+				if strings.Contains(code, "<") || strings.Contains(code, "YOUR") {
+					for _, m := range placeholderValue.FindAllStringIndex(code, -1) {
+						pos := b.Lines[i]
+						pos.Col += m[0]
+						ds = append(ds, diag(pos, "LintPlaceholderValue", i18n.M{"Value": code[m[0]:m[1]]}))
+					}
 				}
 			}
 		}

@@ -659,6 +659,17 @@ func TestLabs(t *testing.T) {
 				f("LintPlaceholderID", l.inJA("--nat-gateway-id |nat-xxxx"), "ID", "nat-xxxx"),
 			}
 		}},
+		{"placeholder values", func(l *labFiles) {
+			l.editBoth(`--vpc-id "$VPC_ID" --cidr-block`, "--vpc-id <VPC_ID> --cidr-block")
+			l.editBoth("aws ec2 delete-vpc", "aws sns subscribe --protocol email --notification-endpoint YOUR_EMAIL # not <SHOWN>\naws ec2 delete-vpc")
+		}, func(l *labFiles) []finding {
+			return []finding{
+				f("LintPlaceholderValue", l.inEN("--vpc-id |<VPC_ID>"), "Value", "<VPC_ID>"),
+				f("LintPlaceholderValue", l.inJA("--vpc-id |<VPC_ID>"), "Value", "<VPC_ID>"),
+				f("LintPlaceholderValue", l.inEN("--notification-endpoint |YOUR_EMAIL"), "Value", "YOUR_EMAIL"),
+				f("LintPlaceholderValue", l.inJA("--notification-endpoint |YOUR_EMAIL"), "Value", "YOUR_EMAIL"),
+			}
+		}},
 		{"hard-coded ids in an indented solution block", func(l *labFiles) {
 			old := "'''bash {cleanup}\naws ec2 delete-vpc --vpc-id \"$VPC_ID\"\n'''"
 			l.editBoth(old, "1. Delete:\n\n   '''bash {cleanup}\n   aws ec2 delete-subnet --subnet-id subnet-<your-id>\n   aws ec2 delete-vpc --vpc-id \"$VPC_ID\"\n   '''")
