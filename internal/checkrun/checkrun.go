@@ -32,6 +32,10 @@ type Loader func(ctx context.Context, need account.Need) (*account.Snapshot, err
 type Options struct {
 	Lab  *content.Lab
 	Step string // only this step's checks ("" = all)
+	// Steps, when set, keeps only these steps' checks: vpclab test asks
+	// whether finished steps still pass without proving a repair plan
+	// for every check of the steps not yet done.
+	Steps []string
 	// Wait is how long failing checks may be retried; 0 judges once. A
 	// check's own timeout, when longer, does not extend it: the learner's
 	// flag is the upper bound.
@@ -91,6 +95,9 @@ func Blocks(lab *content.Lab, step string) []*content.CheckBlock {
 func Run(ctx context.Context, o Options) (Report, error) {
 	start := now()
 	blocks := Blocks(o.Lab, o.Step)
+	if o.Steps != nil {
+		blocks = slices.DeleteFunc(blocks, func(b *content.CheckBlock) bool { return b.Step == nil || !slices.Contains(o.Steps, b.Step.ID) })
+	}
 	// The whole lab is loaded and judged with the step: a repair plan is
 	// only shown when no check of the lab that passes would fail after it.
 	all := o.Lab.Checks()

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -158,12 +159,15 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 			seen := map[string]bool{}
 			midCleanup = func(ctx context.Context) []Problem { return brokenByCleanup(ctx, lab, ran, seen, load) }
 		}
-		sr := runStep(ctx, lab, step, sh, load, timeout, o.BeforeBlocks, midCleanup)
+		reads := &lastReads{}
+		sr := runStep(ctx, lab, step, sh, load, reads.record(load), timeout, o.BeforeBlocks, midCleanup)
 		if sr.Status == Passed && step.Role != content.RoleCleanup && ctx.Err() == nil && !sh.dead {
 			// A learner checks the whole lab after each step: a step
 			// that breaks a finished one reads to them as "step 1 was
 			// done and fails now", however well its own checks pass.
-			if ps := brokenByStep(ctx, lab, step, ran, load); len(ps) > 0 {
+			// Nothing has run since the step's own checks were judged:
+			// the whole lab is judged on what they read.
+			if ps := brokenByStep(ctx, lab, step, ran, reads.replay(load)); len(ps) > 0 {
 				sr.Problems = append(sr.Problems, ps...)
 				sr.Status = Failed
 			}
@@ -200,7 +204,45 @@ func RunLab(ctx context.Context, lab *content.Lab, o Options) LabResult {
 	return res
 }
 
-func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shell, load checkrun.Loader, timeout time.Duration,
+// lastReads keeps what one judging of the lab read, by need, to be read
+// again instead of asking the sandbox when nothing can have changed.
+type lastReads struct {
+	mu    sync.Mutex
+	snaps map[string]*account.Snapshot
+}
+
+func readKey(n account.Need) string { return fmt.Sprint(needKey(n), n.NoIdentity) }
+
+func (l *lastReads) record(load checkrun.Loader) checkrun.Loader {
+	return func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+		snap, err := load(ctx, need)
+		if err == nil {
+			l.mu.Lock()
+			if l.snaps == nil {
+				l.snaps = map[string]*account.Snapshot{}
+			}
+			l.snaps[readKey(need)] = snap.Clone()
+			l.mu.Unlock()
+		}
+		return snap, err
+	}
+}
+
+func (l *lastReads) replay(load checkrun.Loader) checkrun.Loader {
+	return func(ctx context.Context, need account.Need) (*account.Snapshot, error) {
+		l.mu.Lock()
+		snap, ok := l.snaps[readKey(need)]
+		l.mu.Unlock()
+		if ok {
+			return snap.Clone(), nil
+		}
+		return load(ctx, need)
+	}
+}
+
+// runStep runs one step: its checks must fail before its blocks and pass
+// after. afterLoad reads the account for the judging after the blocks.
+func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shell, load, afterLoad checkrun.Loader, timeout time.Duration,
 	beforeBlocks func(context.Context, *content.Step) error, afterBlock func(context.Context) []Problem) (sr StepResult) {
 	start := time.Now()
 	sr = StepResult{Step: step.ID, Title: step.Title, Checks: len(step.Checks), Status: Passed}
@@ -231,7 +273,7 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 		sr.Status, sr.Reason = Skipped, reason
 		return sr
 	}
-	judge := func() ([]checks.Result, error) {
+	judge := func(load checkrun.Loader) ([]checks.Result, error) {
 		if len(step.Checks) == 0 {
 			return nil, nil
 		}
@@ -239,7 +281,7 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 		return rep.Results, err
 	}
 
-	before, err := judge()
+	before, err := judge(load)
 	if err != nil {
 		sr.Status = Failed
 		sr.Problems = append(sr.Problems, Problem{Kind: "error", Pos: step.Pos, Detail: err.Error()})
@@ -291,7 +333,7 @@ func runStep(ctx context.Context, lab *content.Lab, step *content.Step, sh *shel
 		}
 	}
 
-	after, err := judge()
+	after, err := judge(afterLoad)
 	if err != nil {
 		sr.Problems = append(sr.Problems, Problem{Kind: "error", Pos: step.Pos, Detail: err.Error()})
 	}
@@ -347,7 +389,11 @@ func brokenByStep(ctx context.Context, lab *content.Lab, step *content.Step, ran
 	if len(ran) == 0 {
 		return nil
 	}
-	rep, err := checkrun.Run(ctx, checkrun.Options{Lab: lab, Load: load})
+	var done []string
+	for id := range ran {
+		done = append(done, id)
+	}
+	rep, err := checkrun.Run(ctx, checkrun.Options{Lab: lab, Steps: done, Load: load})
 	if err != nil {
 		return []Problem{{Kind: "error", Pos: step.Pos, Detail: err.Error()}}
 	}
