@@ -141,12 +141,10 @@ func fields(s string) []word {
 func commandRules(fsys fs.FS, lab *content.Lab, p *content.Page) (ds content.Diags, later []labRef) {
 	for _, r := range commandRefs(p) {
 		switch {
-		case r.lab == lab.ID:
-			ds = append(ds, stepRule(lab, r)...)
-		case r.lab == p.Meta.ID:
-			// The page's own id, which its folder does not match: that
-			// finding (LintLabIDMismatch, LintLabFolderInvalid) says what
-			// to rename; this command is right once it is done.
+		case r.lab == lab.ID || r.lab == p.Meta.ID:
+			// The page's own id, when its folder does not match, is that
+			// finding's (LintLabIDMismatch, LintLabFolderInvalid): the
+			// command is right once the folder is renamed.
 			ds = append(ds, stepRule(lab, r)...)
 		case !content.IsLab(fsys, path.Join(path.Dir(lab.Dir), r.lab)):
 			data := i18n.M{"Command": r.cmd, "Lab": r.lab}
